@@ -1,0 +1,10 @@
+//! The domain: card model, rules engine, title synthesis and pricing. No egui, no IO.
+
+pub mod model;
+pub mod pricing;
+pub mod rules;
+pub mod synth;
+pub mod value;
+
+pub use model::*;
+pub use value::Int;

@@ -1,0 +1,1 @@
+//! The rules engine (to be written).

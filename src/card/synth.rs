@@ -1,0 +1,1 @@
+//! Title and summary synthesis (to be written).

@@ -1,0 +1,3 @@
+//! The `coupon-studio` binary.
+
+fn main() {}
