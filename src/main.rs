@@ -1,3 +1,7 @@
-//! The `coupon-studio` binary.
+//! The `coupon-studio` binary: the desktop app, and its command-line tools.
 
-fn main() {}
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::run()
+}

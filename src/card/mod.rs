@@ -1,7 +1,9 @@
 //! The domain: card model, rules engine, title synthesis and pricing. No egui, no IO.
 
+pub mod import;
 pub mod model;
 pub mod pricing;
+pub mod report;
 pub mod rules;
 pub mod synth;
 pub mod value;

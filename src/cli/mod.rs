@@ -1,0 +1,46 @@
+//! Command-line interface: subcommands parsed with clap.
+
+mod check;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Design, price, stock and place WeChat friends' coupons (朋友的券).
+#[derive(Debug, Parser)]
+#[command(name = "coupon-studio", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Message language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// 中文.
+    Zh,
+    /// English.
+    En,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a card/create body and print the title, summary, price, errors and warnings.
+    Check(check::CheckArgs),
+}
+
+/// Parses the command line and runs it.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Check(args)) => check::run(&args),
+        None => {
+            // The desktop app arrives with its own issue; until then the bare command helps.
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            // Printing help only fails when stdout is closed; nothing useful is left to do then.
+            let _ = cmd.print_help();
+            ExitCode::SUCCESS
+        }
+    }
+}
