@@ -5,8 +5,11 @@ use coupon_studio::card::{CardType, CreateBody};
 use serde_json::Value;
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR")))
-        .unwrap()
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 /// Parses through the model and back, and compares with a plain parse of the same text.
@@ -29,7 +32,17 @@ fn guide_cash_example_round_trips() {
     let adv = body.card.advanced_info().unwrap();
     assert_eq!(adv.text_image_list.as_ref().unwrap().len(), 2);
     assert_eq!(adv.time_limit.as_ref().unwrap().len(), 2);
-    assert_eq!(body.card.cash.as_ref().unwrap().reduce_cost.as_ref().unwrap().get(), Some(10));
+    assert_eq!(
+        body.card
+            .cash
+            .as_ref()
+            .unwrap()
+            .reduce_cost
+            .as_ref()
+            .unwrap()
+            .get(),
+        Some(10)
+    );
 }
 
 #[test]

@@ -33,7 +33,10 @@ const NOW: &str = "1796054400";
 
 #[test]
 fn valid_card_exits_zero_with_the_synthesized_texts() {
-    let out = check(&["--json", "--now", NOW, &fixture("down-jacket.json")], None);
+    let out = check(
+        &["--json", "--now", NOW, &fixture("down-jacket.json")],
+        None,
+    );
     let v = json_of(&out);
     assert_eq!(out.status.code(), Some(0), "{v:#}");
     assert_eq!(v["ok"], true);
@@ -50,10 +53,22 @@ fn valid_card_exits_zero_with_the_synthesized_texts() {
 
 #[test]
 fn json_schema_has_the_stable_members() {
-    let out = check(&["--json", "--now", NOW, &fixture("down-jacket.json")], None);
+    let out = check(
+        &["--json", "--now", NOW, &fixture("down-jacket.json")],
+        None,
+    );
     let v = json_of(&out);
     let obj = v.as_object().unwrap();
-    for key in ["ok", "title", "abstract", "notices", "time_limit_text", "price_per_unit", "errors", "warnings"] {
+    for key in [
+        "ok",
+        "title",
+        "abstract",
+        "notices",
+        "time_limit_text",
+        "price_per_unit",
+        "errors",
+        "warnings",
+    ] {
         assert!(obj.contains_key(key), "missing {key}");
     }
     assert!(v["ok"].is_boolean() && v["title"].is_string() && v["abstract"].is_string());
@@ -77,8 +92,14 @@ fn errors_name_the_json_path_and_exit_one() {
     let msg = errors[0]["message"].as_str().unwrap();
     assert!(msg.contains("12") && msg.contains("13"), "{msg}");
     // English messages on request.
-    let out = check(&["--json", "--lang", "en", "--now", NOW, "-"], Some(&body.to_string()));
-    let msg = json_of(&out)["errors"][0]["message"].as_str().unwrap().to_owned();
+    let out = check(
+        &["--json", "--lang", "en", "--now", NOW, "-"],
+        Some(&body.to_string()),
+    );
+    let msg = json_of(&out)["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(msg.is_ascii() || msg.contains("brand"), "{msg}");
     assert!(msg.contains("brand_name") && msg.contains("12"), "{msg}");
 }
@@ -87,16 +108,29 @@ fn errors_name_the_json_path_and_exit_one() {
 fn guide_cash_example_is_checked() {
     // The guide's example has no `notice`, which WeChat requires, and its tip "6个汉字tips" is
     // 8 characters where the limit is 6 (one character counts as one 汉字, whatever its script).
-    let out = check(&["--json", "--now", "1447000000", &fixture("guide-cash.json")], None);
+    let out = check(
+        &["--json", "--now", "1447000000", &fixture("guide-cash.json")],
+        None,
+    );
     let v = json_of(&out);
     assert_eq!(out.status.code(), Some(1), "{v:#}");
     assert_eq!(v["title"], "鞋类减0.1元");
     assert_eq!(v["abstract"], "适用于鞋类,不适用于阿迪达斯");
     assert_eq!(v["price_per_unit"], 0.4);
-    let mut fields: Vec<&str> =
-        v["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let mut fields: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     fields.sort_unstable();
-    assert_eq!(fields, ["card.cash.base_info.custom_url_sub_title", "card.cash.base_info.notice"]);
+    assert_eq!(
+        fields,
+        [
+            "card.cash.base_info.custom_url_sub_title",
+            "card.cash.base_info.notice"
+        ]
+    );
 }
 
 #[test]
@@ -118,7 +152,12 @@ fn unreadable_file_exits_two() {
 
 #[test]
 fn wrong_type_is_an_error_with_a_path_not_a_crash() {
-    let out = check(&["--json", "-"], Some(r#"{"card":{"card_type":"CASH","cash":{"reduce_cost":"x","base_info":{"can_share":"no"}}}}"#));
+    let out = check(
+        &["--json", "-"],
+        Some(
+            r#"{"card":{"card_type":"CASH","cash":{"reduce_cost":"x","base_info":{"can_share":"no"}}}}"#,
+        ),
+    );
     assert_eq!(out.status.code(), Some(1));
     let v = json_of(&out);
     assert_eq!(v["errors"][0]["field"], "card.cash.base_info.can_share");
@@ -131,7 +170,19 @@ fn text_output_shows_title_price_and_errors() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("标题: 羽绒服满500减50"), "{text}");
     assert!(text.contains("0.6 券点/张"), "{text}");
-    let out = check(&["--lang", "en", "--now", "1447000000", &fixture("guide-cash.json")], None);
+    let out = check(
+        &[
+            "--lang",
+            "en",
+            "--now",
+            "1447000000",
+            &fixture("guide-cash.json"),
+        ],
+        None,
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Title: 鞋类减0.1元") && text.contains("Errors (2)"), "{text}");
+    assert!(
+        text.contains("Title: 鞋类减0.1元") && text.contains("Errors (2)"),
+        "{text}"
+    );
 }

@@ -12,7 +12,9 @@ fn any_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
         "\\PC{0,20}".prop_map(Value::from),
         (-100i64..100_000).prop_map(|n| Value::from(n.to_string())),
     ];
@@ -36,8 +38,20 @@ fn mutated_card() -> impl Strategy<Value = Value> {
         &["card", "cash", "base_info", "date_info", "end_timestamp"],
         &["card", "cash", "base_info", "location_id_list"],
         &["card", "cash", "advanced_info", "use_condition"],
-        &["card", "cash", "advanced_info", "use_condition", "least_cost"],
-        &["card", "cash", "advanced_info", "use_condition", "accept_category"],
+        &[
+            "card",
+            "cash",
+            "advanced_info",
+            "use_condition",
+            "least_cost",
+        ],
+        &[
+            "card",
+            "cash",
+            "advanced_info",
+            "use_condition",
+            "accept_category",
+        ],
         &["card", "cash", "advanced_info", "time_limit"],
         &["card", "cash", "advanced_info", "text_image_list"],
         &["card", "cash", "advanced_info", "consume_share_card_list"],
@@ -56,7 +70,11 @@ fn mutated_card() -> impl Strategy<Value = Value> {
             if !slot.is_object() {
                 *slot = json!({});
             }
-            slot = slot.as_object_mut().unwrap().entry(*key).or_insert(Value::Null);
+            slot = slot
+                .as_object_mut()
+                .unwrap()
+                .entry(*key)
+                .or_insert(Value::Null);
         }
         *slot = v;
         card

@@ -47,11 +47,12 @@ pub fn parse_create_body(text: &str) -> Result<CreateBody, ImportError> {
     let text = normalize_whitespace(text);
     // Parse to a Value first so that syntax errors (exit 2) and structure errors (a finding
     // with a path) stay apart.
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| ImportError::Syntax {
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| ImportError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
     serde_path_to_error::deserialize(value).map_err(|e| ImportError::Structure {
         path: e.path().to_string(),
         message: e.inner().to_string(),
@@ -112,25 +113,38 @@ mod tests {
 
     #[test]
     fn structure_error_has_path() {
-        let err =
-            parse_create_body(r#"{"card":{"card_type":"CASH","cash":{"reduce_cost":true}}}"#)
-                .unwrap_err();
+        let err = parse_create_body(r#"{"card":{"card_type":"CASH","cash":{"reduce_cost":true}}}"#)
+            .unwrap_err();
         assert_eq!(err.path(), "card.cash.reduce_cost");
         let err = parse_create_body(
             r#"{"card":{"cash":{"advanced_info":{"text_image_list":[{"text":1}]}}}}"#,
         )
         .unwrap_err();
-        assert_eq!(err.path(), "card.cash.advanced_info.text_image_list[0].text");
+        assert_eq!(
+            err.path(),
+            "card.cash.advanced_info.text_image_list[0].text"
+        );
     }
 
     #[test]
     fn nbsp_between_tokens_is_whitespace_but_kept_in_strings() {
-        let body =
-            parse_create_body("{\u{a0}\"card\":\u{3000}{\"card_type\":\"CASH\",\"x\":\"a\u{a0}b\"}}")
-                .unwrap();
+        let body = parse_create_body(
+            "{\u{a0}\"card\":\u{3000}{\"card_type\":\"CASH\",\"x\":\"a\u{a0}b\"}}",
+        )
+        .unwrap();
         assert_eq!(body.card.extra["x"], "a\u{a0}b");
         // The column of a later error is unchanged by the replacement.
         let err = parse_create_body("{\u{a0}\"card\": ?}").unwrap_err();
-        assert!(matches!(err, ImportError::Syntax { line: 1, column: 12, .. }), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                ImportError::Syntax {
+                    line: 1,
+                    column: 12,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 }

@@ -30,12 +30,6 @@ open_enum! {
     }
 }
 
-impl Default for CardType {
-    fn default() -> Self {
-        Self::Cash
-    }
-}
-
 /// The `card` object: the type and the type-specific body.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Card {

@@ -43,7 +43,11 @@ impl Coins {
             return None;
         }
         let whole: i64 = if int.is_empty() { 0 } else { int.parse().ok()? };
-        let mut cents: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+        let mut cents: i64 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().ok()?
+        };
         if frac.len() == 1 {
             cents *= 10;
         }
@@ -76,9 +80,14 @@ impl<'de> Deserialize<'de> for Coins {
         let text = match &v {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Number(n) => n.to_string(),
-            _ => return Err(serde::de::Error::custom("coins must be a number or a string")),
+            _ => {
+                return Err(serde::de::Error::custom(
+                    "coins must be a number or a string",
+                ));
+            }
         };
-        Self::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("bad coin amount {text}")))
+        Self::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("bad coin amount {text}")))
     }
 }
 
@@ -124,7 +133,11 @@ pub fn price_tier(card: &Card) -> PriceTier {
         return PriceTier::NoThreshold;
     };
     let filled = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
-    let least = uc.least_cost.as_ref().and_then(|v| v.get()).is_some_and(|v| v > 0);
+    let least = uc
+        .least_cost
+        .as_ref()
+        .and_then(|v| v.get())
+        .is_some_and(|v| v > 0);
     if least || filled(&uc.object_use_for) {
         PriceTier::LeastCostOrBuy
     } else if filled(&uc.accept_category) || filled(&uc.reject_category) {

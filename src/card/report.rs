@@ -42,7 +42,9 @@ impl Report {
                 severity: Severity::Error,
                 errcode: Some(47001),
                 message_zh: format!("JSON 结构错误(47001):{path} 的类型不对:{detail}"),
-                message_en: format!("Wrong JSON structure (47001): {path} has the wrong type: {detail}"),
+                message_en: format!(
+                    "Wrong JSON structure (47001): {path} has the wrong type: {detail}"
+                ),
             }],
         }
     }
@@ -54,12 +56,16 @@ impl Report {
 
     /// The errors only.
     pub fn errors(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.severity == Severity::Error)
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
     }
 
     /// The warnings only.
     pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.severity == Severity::Warning)
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
     }
 
     /// The stable JSON form printed by `coupon-studio check --json`; see [`JsonReport`].

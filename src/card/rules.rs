@@ -32,7 +32,11 @@ pub struct Finding {
 }
 impl Finding {
     pub fn message(&self, en: bool) -> &str {
-        if en { &self.message_en } else { &self.message_zh }
+        if en {
+            &self.message_en
+        } else {
+            &self.message_zh
+        }
     }
 }
 pub fn validate(body: &CreateBody, ctx: &Context) -> Vec<Finding> {

@@ -161,7 +161,13 @@ mod tests {
 
     #[test]
     fn int_keeps_its_form() {
-        for text in ["1447397802", "\"1447397802\"", "\" 12 \"", "1.5", "18446744073709551615"] {
+        for text in [
+            "1447397802",
+            "\"1447397802\"",
+            "\" 12 \"",
+            "1.5",
+            "18446744073709551615",
+        ] {
             let v: Int = serde_json::from_str(text).unwrap();
             assert_eq!(serde_json::to_string(&v).unwrap(), text);
         }

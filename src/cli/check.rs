@@ -44,7 +44,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     };
     let ctx = Context {
         now: args.now.unwrap_or_else(|| chrono::Utc::now().timestamp()),
-        mode: if args.draft { Mode::Draft } else { Mode::Create },
+        mode: if args.draft {
+            Mode::Draft
+        } else {
+            Mode::Create
+        },
     };
     let report = match parse_create_body(&text) {
         Ok(body) => Report::of(&body, &ctx),
@@ -65,7 +69,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     } else {
         print!("{}", render_text(&report, english));
     }
-    if report.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if report.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn read_input(path: &PathBuf) -> std::io::Result<String> {
@@ -107,8 +115,18 @@ fn render_text(report: &Report, en: bool) -> String {
             *out += &format!("  {mark} {}: {}\n", f.field, f.message(en));
         }
     };
-    section(&mut out, label("错误", "Errors").to_owned(), report.errors().collect(), "✗");
-    section(&mut out, label("警告", "Warnings").to_owned(), report.warnings().collect(), "!");
+    section(
+        &mut out,
+        label("错误", "Errors").to_owned(),
+        report.errors().collect(),
+        "✗",
+    );
+    section(
+        &mut out,
+        label("警告", "Warnings").to_owned(),
+        report.warnings().collect(),
+        "!",
+    );
     if report.ok() {
         out += label("可以创建。\n", "Ready to create.\n");
     }
