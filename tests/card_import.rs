@@ -1,5 +1,7 @@
 //! The guide's example bodies parse and serialize back to equal JSON, unknown members kept.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test fails loudly on purpose.
+
 use coupon_studio::card::import::{normalize_whitespace, parse_create_body, to_pretty_json};
 use coupon_studio::card::{CardType, CreateBody};
 use serde_json::Value;

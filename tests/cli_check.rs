@@ -1,5 +1,7 @@
 //! `coupon-studio check`: output, JSON schema and exit codes, run as a real process.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test fails loudly on purpose.
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -106,8 +108,9 @@ fn errors_name_the_json_path_and_exit_one() {
 
 #[test]
 fn guide_cash_example_is_checked() {
-    // The guide's example has no `notice`, which WeChat requires, and its tip "6个汉字tips" is
-    // 8 characters where the limit is 6 (one character counts as one 汉字, whatever its script).
+    // The guide's example has no `notice`, which WeChat requires; its tip "6个汉字tips" is
+    // 8 characters where the limit is 6 (one character counts as one 汉字, whatever its script);
+    // and three of its image URLs hold a space where the web page wrapped them (40141).
     let out = check(
         &["--json", "--now", "1447000000", &fixture("guide-cash.json")],
         None,
@@ -127,8 +130,11 @@ fn guide_cash_example_is_checked() {
     assert_eq!(
         fields,
         [
+            "card.cash.advanced_info.abstract.icon_url_list[0]",
+            "card.cash.advanced_info.text_image_list[1].image_url",
             "card.cash.base_info.custom_url_sub_title",
-            "card.cash.base_info.notice"
+            "card.cash.base_info.logo_url",
+            "card.cash.base_info.notice",
         ]
     );
 }
@@ -182,7 +188,7 @@ fn text_output_shows_title_price_and_errors() {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("Title: 鞋类减0.1元") && text.contains("Errors (2)"),
+        text.contains("Title: 鞋类减0.1元") && text.contains("Errors (5)"),
         "{text}"
     );
 }

@@ -1,5 +1,7 @@
 //! Property tests: importing, validating and synthesizing never panic, whatever the input.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test fails loudly on purpose.
+
 use coupon_studio::card::import::parse_create_body;
 use coupon_studio::card::report::Report;
 use coupon_studio::card::rules::{Context, Mode};
