@@ -13,20 +13,21 @@ const B: &str = "/card/cash/base_info";
 const A: &str = "/card/cash/advanced_info";
 const CDN: &str = "http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0";
 
-/// The guide's CASH example exactly as printed, PDF artefacts included: the spaces inside
-/// two image URLs, no `notice`, and `custom_url_sub_title` "6个汉字tips" (8 characters).
+/// The guide's CASH example exactly as printed (`tests/fixtures/guide-cash.json`): the
+/// non-breaking spaces inside three image URLs included, no `notice`, and
+/// `custom_url_sub_title` "6个汉字tips" (8 characters).
 fn guide_cash_verbatim() -> Value {
     json!({
         "card": {
             "card_type": "CASH",
             "cash": {
                 "base_info": {
-                    "logo_url": "http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmx ibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0",
+                    "logo_url": "http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmx\u{a0}ibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0",
                     "brand_name": "微信餐厅",
                     "code_type": "CODE_TYPE_TEXT",
                     "color": "Color010",
                     "service_phone": "020-88888888",
-                    "description": "不可与其他优惠同享如需团购券发票,请在消费时向商户 提出",
+                    "description": "不可与其他优惠同享如需团购券发票,请在消费时向商户\u{a0}提出",
                     "date_info": {
                         "type": "DATE_TYPE_FIX_TIME_RANGE",
                         "begin_timestamp": 1447397802,
@@ -54,16 +55,16 @@ fn guide_cash_verbatim() -> Value {
                     "abstract": {
                         "abstract": "微信餐厅推出多种新季菜品,期待您的光临",
                         "icon_url_list": [
-                            "http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sj  piby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0"
+                            "http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sj\u{a0}\u{a0}piby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0"
                         ]
                     },
                     "text_image_list": [
                         {
                             "image_url": "http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0",
-                            "text": "此菜品精选食材,以独特的烹饪方法,最大程度地刺激食 客的味蕾"
+                            "text": "此菜品精选食材,以独特的烹饪方法,最大程度地刺激食\u{a0}客的味蕾"
                         },
                         {
-                            "image_url": "http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sj piby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0",
+                            "image_url": "http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sj\u{a0}piby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0",
                             "text": "此菜品迎合大众口味,老少皆宜,营养均衡"
                         }
                     ],
@@ -87,27 +88,12 @@ fn guide_cash_verbatim() -> Value {
     })
 }
 
-/// The guide's CASH example made valid: the URL spaces removed, a `notice` added (the field
-/// table requires it) and the tip cut to 6 characters.
+/// The guide's CASH example made valid: a `notice` added (the field table requires it) and the
+/// tip cut to 6 characters. Everything else, the image URLs included, is as printed.
 fn cash() -> Value {
     let mut v = guide_cash_verbatim();
-    set(&mut v, &format!("{B}/logo_url"), json!(CDN));
-    set(
-        &mut v,
-        &format!("{B}/notice"),
-        json!("请出示二维码核销卡券"),
-    );
-    set(
-        &mut v,
-        &format!("{B}/custom_url_sub_title"),
-        json!("6字tips"),
-    );
-    set(&mut v, &format!("{A}/abstract/icon_url_list/0"), json!(CDN));
-    set(
-        &mut v,
-        &format!("{A}/text_image_list/1/image_url"),
-        json!(CDN),
-    );
+    set(&mut v, &p("notice"), json!("请出示二维码核销卡券"));
+    set(&mut v, &p("custom_url_sub_title"), json!("6字tips"));
     v
 }
 
@@ -242,57 +228,36 @@ fn guide_examples_fixed_are_clean() {
 
 #[test]
 fn guide_cash_verbatim_has_only_its_known_flaws() {
-    let fs = run(&guide_cash_verbatim());
-    let got: Vec<_> = fs
-        .iter()
-        .map(|f| (f.field.as_str(), f.rule, f.severity, f.errcode))
-        .collect();
-    let e = Severity::Error;
-    assert_eq!(
-        got,
-        vec![
-            ("card.cash.base_info.logo_url", "cdn_url", e, Some(40141)),
-            ("card.cash.base_info.notice", "required", e, None),
-            (
-                "card.cash.base_info.custom_url_sub_title",
-                "max_chars",
-                e,
-                None
-            ),
-            (
-                "card.cash.advanced_info.abstract.icon_url_list[0]",
-                "cdn_url",
-                e,
-                Some(40141)
-            ),
-            (
-                "card.cash.advanced_info.text_image_list[1].image_url",
-                "cdn_url",
-                e,
-                Some(40141)
-            ),
-        ]
-    );
-    assert_eq!(
-        fs[2].message_zh,
-        "服务入口提示(custom_url_sub_title)最多 6 个字,当前 8 个"
-    );
-    // While drafting, the URLs are warnings and only the two text problems are errors.
-    let draft = Context {
-        mode: Mode::Draft,
-        ..ctx()
-    };
-    let fs = run_in(&guide_cash_verbatim(), &draft);
-    assert_eq!(
-        fs.iter().filter(|f| f.severity == Severity::Error).count(),
-        2
-    );
-    assert_eq!(
-        fs.iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .count(),
-        3
-    );
+    // The same card in Draft and Create mode: nothing here depends on the mode.
+    for mode in [Mode::Draft, Mode::Create] {
+        let fs = run_in(&guide_cash_verbatim(), &Context { mode, ..ctx() });
+        let got: Vec<_> = fs.iter().map(|f| (f.field.as_str(), f.rule)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("card.cash.base_info.notice", "required"),
+                ("card.cash.base_info.custom_url_sub_title", "max_chars"),
+            ]
+        );
+        assert!(
+            fs.iter()
+                .all(|f| f.severity == Severity::Error && f.errcode.is_none())
+        );
+        assert_eq!(
+            fs[1].message_zh,
+            "服务入口提示(custom_url_sub_title)最多 6 个字,当前 8 个"
+        );
+        assert_eq!(fs[1].limit.as_deref(), Some("6"));
+    }
+}
+
+#[test]
+fn guide_cash_literal_matches_the_fixture() {
+    // The json! copy above is the guide's example byte for byte, as the importer reads it.
+    let text = include_str!("../../../tests/fixtures/guide-cash.json");
+    let from_file = crate::card::import::parse_create_body(text).unwrap();
+    let literal: CreateBody = serde_json::from_value(guide_cash_verbatim()).unwrap();
+    assert_eq!(from_file, literal);
 }
 
 // ---- card_type and the bodies ----
@@ -982,6 +947,14 @@ fn overlapping_slots_of_one_day_are_a_warning() {
     clean(&run(&v));
     set(&mut v, &a("time_limit/2/begin_minute"), json!(58));
     warning(&run(&v), &fa("time_limit[2]"), "time_overlap");
+    // Ending where the example's slot begins (00:10) touches it without overlapping.
+    let early = |end_minute| json!({"type": "MONDAY", "begin_hour": 0, "end_hour": 0, "end_minute": end_minute});
+    clean(&with(cash(), &a("time_limit/1"), early(10)));
+    warning(
+        &with(cash(), &a("time_limit/1"), early(11)),
+        &fa("time_limit[1]"),
+        "time_overlap",
+    );
     // A slot without hours is the whole day.
     let list = json!([{"type": "HOLIDAY"}, {"type": "HOLIDAY", "begin_hour": 9, "end_hour": 10}]);
     warning(
@@ -1048,6 +1021,8 @@ fn cdn_host_is_strict() {
         "https://mmbiz.qpic.cn/mmbiz_jpg/abc/0?wx_fmt=jpeg",
         "https://mmbiz.qlogo.cn/mmbiz/abc/0",
         "HTTPS://MMBIZ.QPIC.CN/mmbiz/abc/0",
+        // The guide's own URLs hold non-breaking spaces; only the host is judged.
+        "http://mmbiz.qpic.cn/mmbiz/abc\u{a0}def/0",
     ] {
         assert!(is_wechat_cdn_url(good), "{good}");
     }
@@ -1067,9 +1042,9 @@ fn cdn_host_is_strict() {
         "http://mmbiz.qpic.cn?x/a",
         "http://mmbiz.qpic.cn#/a",
         "http://mmbiz.qpic.cn\\@evil.com/a",
-        "http://mmbiz.qpic.cn/a b",
+        "http://mmbiz.qpic.cn /a",
+        "http://mmbiz.qpic.cn/ ",
         " http://mmbiz.qpic.cn/a",
-        "http://mmbiz.qpic.cn/a\n",
         "http://évil/mmbiz.qpic.cn/a",
         "http://mmbiz。qpic.cn/a",
     ] {
