@@ -2,4 +2,11 @@
 //!
 //! `card` is the domain (model, rules, synthesis, pricing) and has no egui and no IO.
 
+pub mod api;
+pub mod app;
 pub mod card;
+pub mod i18n;
+pub mod imaging;
+pub mod sandbox;
+pub mod store;
+pub mod ui;

@@ -435,3 +435,120 @@ impl Card {
         }
     }
 }
+
+/// Mutable access for editors: each accessor creates what is missing, so a form can write
+/// any field of a half-filled body.
+impl Card {
+    /// Sets the card type and moves the shared parts into the matching body.
+    pub fn set_kind(&mut self, kind: CardType) {
+        let (base, adv) = match self.kind() {
+            Some(CardType::Gift) => self
+                .gift
+                .as_mut()
+                .map(|g| (g.base_info.take(), g.advanced_info.take()))
+                .unwrap_or_default(),
+            _ => self
+                .cash
+                .as_mut()
+                .map(|c| (c.base_info.take(), c.advanced_info.take()))
+                .unwrap_or_default(),
+        };
+        self.card_type = Some(kind.clone());
+        match kind {
+            CardType::Gift => {
+                let g = self.gift.get_or_insert_with(GiftCard::default);
+                g.base_info = base.or(g.base_info.take());
+                g.advanced_info = adv.or(g.advanced_info.take());
+                // An empty cash body would make the card ambiguous; a filled one is kept
+                // so switching back restores the amount.
+                if self
+                    .cash
+                    .as_ref()
+                    .is_some_and(|c| c.reduce_cost.is_none() && c.extra.is_empty())
+                {
+                    self.cash = None;
+                }
+            }
+            _ => {
+                let c = self.cash.get_or_insert_with(CashCard::default);
+                c.base_info = base.or(c.base_info.take());
+                c.advanced_info = adv.or(c.advanced_info.take());
+                if self.gift.as_ref().is_some_and(|g| {
+                    g.gift_name.is_none() && g.gift_num.is_none() && g.gift_unit.is_none()
+                }) {
+                    self.gift = None;
+                }
+            }
+        }
+    }
+
+    /// The `base_info` of the current type, created when missing.
+    pub fn base_info_mut(&mut self) -> &mut BaseInfo {
+        match self.kind() {
+            Some(CardType::Gift) => self
+                .gift
+                .get_or_insert_with(GiftCard::default)
+                .base_info
+                .get_or_insert_with(BaseInfo::default),
+            _ => self
+                .cash
+                .get_or_insert_with(CashCard::default)
+                .base_info
+                .get_or_insert_with(BaseInfo::default),
+        }
+    }
+
+    /// The `advanced_info` of the current type, created when missing.
+    pub fn advanced_info_mut(&mut self) -> &mut AdvancedInfo {
+        match self.kind() {
+            Some(CardType::Gift) => self
+                .gift
+                .get_or_insert_with(GiftCard::default)
+                .advanced_info
+                .get_or_insert_with(AdvancedInfo::default),
+            _ => self
+                .cash
+                .get_or_insert_with(CashCard::default)
+                .advanced_info
+                .get_or_insert_with(AdvancedInfo::default),
+        }
+    }
+
+    /// The thresholds, created when missing.
+    pub fn use_condition_mut(&mut self) -> &mut UseCondition {
+        self.advanced_info_mut()
+            .use_condition
+            .get_or_insert_with(UseCondition::default)
+    }
+
+    /// The `date_info`, created when missing.
+    pub fn date_info_mut(&mut self) -> &mut DateInfo {
+        self.base_info_mut()
+            .date_info
+            .get_or_insert_with(DateInfo::default)
+    }
+}
+
+impl CreateBody {
+    /// A new friends' coupon with the fixed values the guide demands already set
+    /// (`can_share` and `can_give_friend` false, `share_friends` true, fixed date range),
+    /// so a person only fills in what is theirs to choose.
+    pub fn new_friend_coupon(kind: CardType) -> Self {
+        let mut body = Self::default();
+        body.card.set_kind(kind);
+        let base = body.card.base_info_mut();
+        base.code_type = Some(CodeType::Qrcode);
+        base.color = Some("Color010".to_owned());
+        base.can_share = Some(false);
+        base.can_give_friend = Some(false);
+        base.date_info = Some(DateInfo {
+            date_type: Some(DateType::FixTimeRange),
+            ..DateInfo::default()
+        });
+        let adv = body.card.advanced_info_mut();
+        adv.share_friends = Some(true);
+        adv.consume_share_self_num = Some(Int::Num(1));
+        adv.text_image_list = Some(vec![TextImage::default()]);
+        body
+    }
+}

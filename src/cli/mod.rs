@@ -1,6 +1,8 @@
 //! Command-line interface: subcommands parsed with clap.
 
 mod check;
+mod gui;
+mod sandbox;
 
 use std::process::ExitCode;
 
@@ -27,6 +29,8 @@ pub enum Lang {
 enum Command {
     /// Validate a card/create body and print the title, summary, price, errors and warnings.
     Check(check::CheckArgs),
+    /// Run the WeChat API simulator (prints `listening on http://ADDR` first).
+    Sandbox(sandbox::SandboxArgs),
 }
 
 /// Parses the command line and runs it.
@@ -34,13 +38,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
-        None => {
-            // The desktop app arrives with its own issue; until then the bare command helps.
-            use clap::CommandFactory;
-            let mut cmd = Cli::command();
-            // Printing help only fails when stdout is closed; nothing useful is left to do then.
-            let _ = cmd.print_help();
-            ExitCode::SUCCESS
-        }
+        Some(Command::Sandbox(args)) => sandbox::run(args),
+        None => gui::run(),
     }
 }

@@ -1,0 +1,183 @@
+//! Card endpoints: colours, stores, create, get, batchget, update.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::client::{ApiClient, CallKind, Method};
+use super::error::ApiError;
+use crate::card::CreateBody;
+
+/// A colour of `card/getcolors`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct CardColor {
+    /// `Color010`.
+    pub name: String,
+    /// `#63b359`.
+    pub value: String,
+}
+
+/// A store of `cgi-bin/poi/getpoilist`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Poi {
+    /// `poi_id` (WeChat sends it as a string).
+    pub poi_id: String,
+    /// `business_name`.
+    pub business_name: String,
+    /// `branch_name`.
+    pub branch_name: String,
+    /// `address`.
+    pub address: String,
+}
+
+/// A card as `card/get` returns it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CardDetails {
+    /// The body (without the status members, which stay in `base_info.extra`).
+    pub body: CreateBody,
+    /// `base_info.status`: CARD_STATUS_NOT_VERIFY, CARD_STATUS_VERIFY_OK, …
+    pub status: String,
+    /// `base_info.sku.quantity`: stock left.
+    pub quantity: Option<i64>,
+}
+
+/// `card/batchget` answer.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct CardIdList {
+    /// Ids.
+    #[serde(default)]
+    pub card_id_list: Vec<String>,
+    /// Total.
+    #[serde(default)]
+    pub total_num: i64,
+}
+
+fn as_text(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+impl ApiClient {
+    /// `card/getcolors`.
+    pub async fn get_colors(&self) -> Result<Vec<CardColor>, ApiError> {
+        #[derive(Deserialize)]
+        struct Answer {
+            #[serde(default)]
+            colors: Vec<CardColor>,
+        }
+        let a: Answer = self
+            .call(Method::Get, "/card/getcolors", &(), CallKind::Read)
+            .await?;
+        Ok(a.colors)
+    }
+
+    /// `cgi-bin/poi/getpoilist`.
+    pub async fn get_poi_list(&self, begin: u32, limit: u32) -> Result<Vec<Poi>, ApiError> {
+        let v = self
+            .call_value(
+                Method::Post,
+                "/cgi-bin/poi/getpoilist",
+                &json!({"begin": begin, "limit": limit}),
+                CallKind::Read,
+            )
+            .await?;
+        let list = v
+            .get("business_list")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        Ok(list
+            .iter()
+            .filter_map(|b| {
+                let base = b.get("base_info")?;
+                Some(Poi {
+                    poi_id: as_text(base.get("poi_id")),
+                    business_name: as_text(base.get("business_name")),
+                    branch_name: as_text(base.get("branch_name")),
+                    address: as_text(base.get("address")),
+                })
+            })
+            .collect())
+    }
+
+    /// `card/create`: returns the card_id.
+    pub async fn create_card(&self, body: &CreateBody) -> Result<String, ApiError> {
+        let v = self
+            .call_value(Method::Post, "/card/create", body, CallKind::Write)
+            .await?;
+        v.get("card_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError::Decode {
+                endpoint: "/card/create".into(),
+                message: "no card_id".into(),
+            })
+    }
+
+    /// `card/get`.
+    pub async fn get_card(&self, card_id: &str) -> Result<CardDetails, ApiError> {
+        let v = self
+            .call_value(
+                Method::Post,
+                "/card/get",
+                &json!({"card_id": card_id}),
+                CallKind::Read,
+            )
+            .await?;
+        let card = v.get("card").cloned().unwrap_or(Value::Null);
+        let key = if card.get("gift").is_some() {
+            "gift"
+        } else {
+            "cash"
+        };
+        let base = card.get(key).and_then(|b| b.get("base_info"));
+        let status = as_text(base.and_then(|b| b.get("status")));
+        let quantity = base
+            .and_then(|b| b.get("sku"))
+            .and_then(|s| s.get("quantity"))
+            .and_then(Value::as_i64);
+        let mut body: CreateBody =
+            serde_json::from_value(json!({"card": card})).map_err(|e| ApiError::Decode {
+                endpoint: "/card/get".into(),
+                message: e.to_string(),
+            })?;
+        // Members WeChat adds to base_info are not part of an editable body.
+        let b = body.card.base_info_mut();
+        for k in ["status", "sku", "id", "source"] {
+            b.extra.remove(k);
+        }
+        Ok(CardDetails {
+            body,
+            status,
+            quantity,
+        })
+    }
+
+    /// `card/batchget`.
+    pub async fn batch_get(
+        &self,
+        offset: u32,
+        count: u32,
+        status_list: Option<&[&str]>,
+    ) -> Result<CardIdList, ApiError> {
+        let mut req = json!({"offset": offset, "count": count});
+        if let Some(list) = status_list {
+            req["status_list"] = json!(list);
+        }
+        self.call(Method::Post, "/card/batchget", &req, CallKind::Read)
+            .await
+    }
+
+    /// `card/update` with a body made by [`crate::card::update::update_body`]; returns
+    /// send_check (true: back in review).
+    pub async fn update_card(&self, body: &Value) -> Result<bool, ApiError> {
+        let v = self
+            .call_value(Method::Post, "/card/update", body, CallKind::Write)
+            .await?;
+        Ok(v.get("send_check")
+            .and_then(Value::as_bool)
+            .unwrap_or(false))
+    }
+}

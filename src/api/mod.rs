@@ -1,0 +1,12 @@
+//! The WeChat card API client (no egui). The same code talks to `https://api.weixin.qq.com`
+//! and to the built-in simulator; only the base URL and the token source differ.
+
+pub mod card;
+pub mod client;
+pub mod error;
+pub mod token;
+
+pub use card::{CardColor, CardDetails, CardIdList, Poi};
+pub use client::{ApiClient, CallKind, Method, WECHAT_API};
+pub use error::{ApiError, describe};
+pub use token::TokenSource;

@@ -1,0 +1,183 @@
+//! Access tokens: where they come from, cached in memory only, refreshed before expiry.
+
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use tokio::sync::Mutex;
+
+use super::error::{ApiError, redact};
+
+/// Where the access token comes from.
+#[derive(Clone)]
+pub enum TokenSource {
+    /// `cgi-bin/stable_token` with the AppSecret: the safe default, it hands every caller the
+    /// same still-valid token.
+    Stable {
+        /// AppID.
+        appid: String,
+        /// AppSecret (from the keyring; never written anywhere).
+        secret: String,
+    },
+    /// `cgi-bin/token`: issues a new token and invalidates the merchant server's one; only when
+    /// the user picks it explicitly.
+    Classic {
+        /// AppID.
+        appid: String,
+        /// AppSecret.
+        secret: String,
+    },
+    /// The company's token service: GET `url` → JSON with `json_field` (default
+    /// `access_token`) or the plain token.
+    Service {
+        /// The service URL.
+        url: String,
+        /// The JSON member holding the token.
+        json_field: Option<String>,
+    },
+    /// A pasted token (e.g. an authorizer token).
+    Fixed(String),
+}
+
+impl std::fmt::Debug for TokenSource {
+    // Never print a secret or a token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Stable { appid, .. } => write!(f, "Stable({appid})"),
+            Self::Classic { appid, .. } => write!(f, "Classic({appid})"),
+            Self::Service { url, .. } => write!(f, "Service({})", redact(url)),
+            Self::Fixed(_) => f.write_str("Fixed(***)"),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    #[serde(default)]
+    access_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<i64>,
+    #[serde(default)]
+    errcode: Option<i64>,
+    #[serde(default)]
+    errmsg: Option<String>,
+}
+
+/// Refresh this long before WeChat's expiry, so a call never carries a token about to die.
+const MARGIN: Duration = Duration::from_secs(300);
+
+/// Caches the token; concurrent callers share one refresh.
+pub struct TokenManager {
+    source: TokenSource,
+    cached: Mutex<Option<(String, Instant)>>,
+}
+
+impl TokenManager {
+    /// A manager for a source.
+    pub fn new(source: TokenSource) -> Self {
+        Self {
+            source,
+            cached: Mutex::new(None),
+        }
+    }
+
+    /// The current token, fetching one when there is none or it is about to expire.
+    pub async fn token(&self, http: &reqwest::Client, base: &str) -> Result<String, ApiError> {
+        let mut cached = self.cached.lock().await;
+        if let Some((token, until)) = cached.as_ref()
+            && Instant::now() < *until
+        {
+            return Ok(token.clone());
+        }
+        let (token, expires_in) = self.fetch(http, base).await?;
+        let life =
+            Duration::from_secs(u64::try_from(expires_in).unwrap_or(7200)).saturating_sub(MARGIN);
+        *cached = Some((
+            token.clone(),
+            Instant::now() + life.max(Duration::from_secs(30)),
+        ));
+        Ok(token)
+    }
+
+    /// Forgets `token` if it is still the cached one (after 40001/40014/42001).
+    pub async fn invalidate(&self, token: &str) {
+        let mut cached = self.cached.lock().await;
+        if cached.as_ref().is_some_and(|(t, _)| t == token) {
+            *cached = None;
+        }
+    }
+
+    async fn fetch(&self, http: &reqwest::Client, base: &str) -> Result<(String, i64), ApiError> {
+        let err = |e: reqwest::Error| ApiError::Token(redact(&e.to_string()));
+        let answer: TokenAnswer = match &self.source {
+            TokenSource::Fixed(t) => return Ok((t.clone(), 7200)),
+            TokenSource::Stable { appid, secret } => {
+                let body = serde_json::json!({"grant_type": "client_credential", "appid": appid, "secret": secret, "force_refresh": false});
+                let resp = http
+                    .post(format!("{base}/cgi-bin/stable_token"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .map_err(err)?;
+                resp.json().await.map_err(err)?
+            }
+            TokenSource::Classic { appid, secret } => {
+                let resp = http
+                    .get(format!("{base}/cgi-bin/token"))
+                    .query(&[
+                        ("grant_type", "client_credential"),
+                        ("appid", appid),
+                        ("secret", secret),
+                    ])
+                    .send()
+                    .await
+                    .map_err(err)?;
+                resp.json().await.map_err(err)?
+            }
+            TokenSource::Service { url, json_field } => {
+                let text = http
+                    .get(url)
+                    .send()
+                    .await
+                    .map_err(err)?
+                    .text()
+                    .await
+                    .map_err(err)?;
+                let field = json_field.as_deref().unwrap_or("access_token");
+                return match serde_json::from_str::<serde_json::Value>(&text) {
+                    Ok(v) => v
+                        .get(field)
+                        .and_then(|t| t.as_str())
+                        .map(|t| {
+                            (
+                                t.to_owned(),
+                                v.get("expires_in")
+                                    .and_then(serde_json::Value::as_i64)
+                                    .unwrap_or(600),
+                            )
+                        })
+                        .ok_or_else(|| {
+                            ApiError::Token(format!("the token service's JSON has no \"{field}\""))
+                        }),
+                    // A plain-text answer is the token itself.
+                    Err(_)
+                        if !text.trim().is_empty()
+                            && !text.trim().contains(char::is_whitespace) =>
+                    {
+                        Ok((text.trim().to_owned(), 600))
+                    }
+                    Err(_) => Err(ApiError::Token(
+                        "the token service answered neither JSON nor a token".into(),
+                    )),
+                };
+            }
+        };
+        match (answer.access_token, answer.errcode) {
+            (Some(t), None | Some(0)) => Ok((t, answer.expires_in.unwrap_or(7200))),
+            (_, Some(code)) => Err(ApiError::WeChat {
+                errcode: code,
+                errmsg: answer.errmsg.unwrap_or_default(),
+            }),
+            (None, None) => Err(ApiError::Token("no access_token in the answer".into())),
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! What the IO runtime answers with, and the image slots the editor has.
+
+use crate::store::{Draft, DraftMeta};
+
+/// An error to show, already in both languages (the IO side knows the details).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UiError {
+    /// Chinese text.
+    pub zh: String,
+    /// English text.
+    pub en: String,
+}
+
+impl UiError {
+    /// The same text in both languages (technical messages such as paths).
+    pub fn plain(text: impl Into<String>) -> Self {
+        let text = text.into();
+        Self {
+            zh: text.clone(),
+            en: text,
+        }
+    }
+
+    /// The text in `lang`.
+    pub fn text(&self, lang: crate::i18n::Lang) -> &str {
+        match lang {
+            crate::i18n::Lang::Zh => &self.zh,
+            crate::i18n::Lang::En => &self.en,
+        }
+    }
+}
+
+/// Where an image goes in the card.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ImageSlot {
+    /// `base_info.logo_url`.
+    Logo,
+    /// `advanced_info.abstract.icon_url_list[0]`.
+    Cover,
+    /// `advanced_info.text_image_list[i].image_url`.
+    TextImage(usize),
+}
+
+/// A picture prepared for upload, with pixels for the local preview.
+#[derive(Clone, Debug)]
+pub struct PreparedImage {
+    /// The JPEG to upload.
+    pub jpeg: Vec<u8>,
+    /// Preview pixels (RGBA8).
+    pub rgba: Vec<u8>,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// A store from `cgi-bin/poi/getpoilist`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreInfo {
+    /// `poi_id`.
+    pub poi_id: String,
+    /// Business and branch name.
+    pub name: String,
+    /// Address.
+    pub address: String,
+}
+
+/// A card as listed in 我的卡券.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CardSummary {
+    /// The card id.
+    pub card_id: String,
+    /// `base_info.status`.
+    pub status: String,
+    /// The body as WeChat holds it (for the preview and editing).
+    pub body: crate::card::CreateBody,
+}
+
+/// Finished IO work.
+#[derive(Debug)]
+pub enum Event {
+    /// The draft list.
+    Drafts(Result<Vec<DraftMeta>, UiError>),
+    /// A draft was opened (or created, duplicated or imported and then opened).
+    DraftOpened(Result<Draft, UiError>),
+    /// A draft body was saved.
+    DraftSaved {
+        /// Which draft.
+        id: i64,
+        /// The outcome.
+        result: Result<(), UiError>,
+    },
+    /// Colour palette: `(name, "#rrggbb")`, or why it failed (the offline palette is used).
+    Colors(Result<Vec<(String, String)>, UiError>),
+    /// Store list.
+    Stores(Result<Vec<StoreInfo>, UiError>),
+    /// A file was chosen in the dialog for a slot.
+    ImagePicked(ImageSlot, std::path::PathBuf),
+    /// A picked or dropped file was converted.
+    ImagePrepared {
+        /// Where it goes.
+        slot: ImageSlot,
+        /// The prepared image or why not.
+        result: Result<PreparedImage, UiError>,
+    },
+    /// An image finished uploading.
+    ImageUploaded {
+        /// Where it goes.
+        slot: ImageSlot,
+        /// The CDN URL or why not.
+        result: Result<String, UiError>,
+    },
+    /// card/create answered.
+    CardCreated {
+        /// The draft it came from.
+        draft_id: Option<i64>,
+        /// The card id or why not.
+        result: Result<String, UiError>,
+    },
+    /// card/get answered (review status polling and opening a card).
+    CardFetched {
+        /// The card id.
+        card_id: String,
+        /// The card or why not.
+        result: Result<Box<CardSummary>, UiError>,
+    },
+    /// card/batchget + card/get answered.
+    CardsListed(Result<Vec<CardSummary>, UiError>),
+    /// card/update answered with send_check.
+    CardUpdated {
+        /// The card id.
+        card_id: String,
+        /// send_check or why not.
+        result: Result<bool, UiError>,
+    },
+    /// A JSON file was read for import.
+    Imported(Result<(String, String), UiError>),
+    /// A file was written.
+    Exported(Result<std::path::PathBuf, UiError>),
+    /// Nothing to report (a dialog was cancelled).
+    Nothing,
+}

@@ -1,0 +1,307 @@
+//! Runs panel commands: SQLite on the blocking pool, WeChat calls on the async runtime, file
+//! dialogs through rfd. Every command ends in exactly one [`Event`].
+
+use std::sync::{Arc, Mutex};
+
+use super::events::{CardSummary, Event, ImageSlot, PreparedImage, StoreInfo, UiError};
+use super::io::Io;
+use crate::api::{ApiClient, ApiError};
+use crate::card::CreateBody;
+use crate::i18n::Lang;
+use crate::store::{Store, StoreError};
+use crate::ui::design::Command;
+
+/// What the app talks to: the simulator or a real account. The client code is the same; only
+/// the base URL and the token source differ.
+pub struct Backend {
+    /// True when this is the built-in simulator.
+    pub sandbox: bool,
+    /// The API base URL.
+    pub api_base: String,
+    /// Account display name.
+    pub label: String,
+    /// The client.
+    pub client: ApiClient,
+    /// Keeps an in-process simulator alive for as long as the app runs.
+    pub sandbox_thread: Option<crate::sandbox::SandboxThread>,
+}
+
+impl Backend {
+    /// Starts the built-in simulator on its own thread and a client for it.
+    pub fn start_sandbox() -> anyhow::Result<Self> {
+        let thread =
+            crate::sandbox::spawn_blocking_thread(crate::sandbox::SandboxConfig::default())?;
+        let url = thread.url().to_owned();
+        let client = ApiClient::new(
+            &url,
+            crate::api::TokenSource::Stable {
+                appid: "sandbox".into(),
+                secret: "sandbox".into(),
+            },
+        )?;
+        Ok(Self {
+            sandbox: true,
+            api_base: url,
+            label: "sandbox".into(),
+            client,
+            sandbox_thread: Some(thread),
+        })
+    }
+
+    /// The simulator's base URL, in sandbox mode.
+    pub fn sandbox_url(&self) -> Option<&str> {
+        self.sandbox_thread.as_ref().map(|t| t.url())
+    }
+}
+
+fn store_error(e: &StoreError) -> UiError {
+    UiError {
+        zh: format!("本地数据库出错:{e}"),
+        en: format!("Local database error: {e}"),
+    }
+}
+
+/// The API error in both languages, with WeChat's explanation when the code is known.
+pub fn api_error(e: &ApiError) -> UiError {
+    UiError {
+        zh: e.text_zh(),
+        en: e.text_en(),
+    }
+}
+
+fn with_store<T>(
+    store: &Arc<Mutex<Store>>,
+    f: impl FnOnce(&Store) -> Result<T, StoreError>,
+) -> Result<T, UiError> {
+    let guard = store
+        .lock()
+        .map_err(|_| UiError::plain("database lock poisoned"))?;
+    f(&guard).map_err(|e| store_error(&e))
+}
+
+/// Runs one command.
+pub fn run(
+    cmd: Command,
+    io: &Io,
+    backend: &Arc<Backend>,
+    store: Option<&Arc<Mutex<Store>>>,
+    lang: Lang,
+) {
+    let _ = lang;
+    match cmd {
+        Command::ListDrafts
+        | Command::NewDraft(..)
+        | Command::OpenDraft(_)
+        | Command::SaveDraft(..)
+        | Command::RenameDraft(..)
+        | Command::DuplicateDraft(..)
+        | Command::DeleteDraft(_)
+        | Command::LinkDraft(..) => {
+            let Some(store) = store.cloned() else { return };
+            io.spawn_blocking(move || draft_command(cmd, &store));
+        }
+        Command::ImportJson => io.spawn(async {
+            let Some(file) = rfd::AsyncFileDialog::new()
+                .add_filter("JSON", &["json"])
+                .pick_file()
+                .await
+            else {
+                return Event::Nothing;
+            };
+            let name = file.file_name();
+            let bytes = file.read().await;
+            Event::Imported(
+                String::from_utf8(bytes)
+                    .map(|text| (name, text))
+                    .map_err(|_| UiError {
+                        zh: "文件不是 UTF-8 文本".into(),
+                        en: "The file is not UTF-8 text".into(),
+                    }),
+            )
+        }),
+        Command::ExportJson(name, text) => io.spawn(async move {
+            let Some(file) = rfd::AsyncFileDialog::new()
+                .set_file_name(format!("{name}.json"))
+                .save_file()
+                .await
+            else {
+                return Event::Nothing;
+            };
+            let path = file.path().to_owned();
+            Event::Exported(
+                tokio::fs::write(&path, text)
+                    .await
+                    .map(|()| path)
+                    .map_err(|e| UiError::plain(e.to_string())),
+            )
+        }),
+        Command::PickImage(slot) => io.spawn(async move {
+            let picked = rfd::AsyncFileDialog::new()
+                .add_filter(
+                    "Images",
+                    &["jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff"],
+                )
+                .pick_file()
+                .await;
+            picked.map_or(Event::Nothing, |f| {
+                Event::ImagePicked(slot, f.path().to_owned())
+            })
+        }),
+        Command::PrepareImage(slot, path) => io.spawn_blocking(move || prepare_image(slot, &path)),
+        Command::Upload(slot, jpeg) => {
+            let client = backend.client.clone();
+            io.spawn(async move {
+                let result = client
+                    .upload_image(jpeg, "image.jpg")
+                    .await
+                    .map_err(|e| api_error(&e));
+                Event::ImageUploaded { slot, result }
+            });
+        }
+        Command::Create(draft_id, body) => {
+            let client = backend.client.clone();
+            io.spawn(async move {
+                let result = client.create_card(&body).await.map_err(|e| api_error(&e));
+                Event::CardCreated { draft_id, result }
+            });
+        }
+        Command::FetchCard(card_id) => {
+            let client = backend.client.clone();
+            io.spawn(async move {
+                let result = fetch_card(&client, &card_id).await.map(Box::new);
+                Event::CardFetched { card_id, result }
+            });
+        }
+        Command::ListCards => {
+            let client = backend.client.clone();
+            io.spawn(async move { Event::CardsListed(list_cards(&client).await) });
+        }
+        Command::Update(card_id, patch) => {
+            let client = backend.client.clone();
+            io.spawn(async move {
+                let result = client.update_card(&patch).await.map_err(|e| api_error(&e));
+                Event::CardUpdated { card_id, result }
+            });
+        }
+        Command::LoadLookups => {
+            let client = backend.client.clone();
+            io.spawn(async move {
+                let colors = client
+                    .get_colors()
+                    .await
+                    .map(|list| list.into_iter().map(|c| (c.name, c.value)).collect())
+                    .map_err(|e| api_error(&e));
+                Event::Colors(colors)
+            });
+            let client = backend.client.clone();
+            io.spawn(async move {
+                let stores = client
+                    .get_poi_list(0, 50)
+                    .await
+                    .map(|list| {
+                        list.into_iter()
+                            .map(|p| StoreInfo {
+                                poi_id: p.poi_id,
+                                name: [p.business_name, p.branch_name]
+                                    .into_iter()
+                                    .filter(|s| !s.is_empty())
+                                    .collect::<Vec<_>>()
+                                    .join(" "),
+                                address: p.address,
+                            })
+                            .collect()
+                    })
+                    .map_err(|e| api_error(&e));
+                Event::Stores(stores)
+            });
+        }
+    }
+}
+
+fn draft_command(cmd: Command, store: &Arc<Mutex<Store>>) -> Event {
+    match cmd {
+        Command::ListDrafts => Event::Drafts(with_store(store, Store::list_drafts)),
+        Command::NewDraft(name, text) => {
+            let body = if text.is_empty() {
+                crate::card::import::to_pretty_json(&CreateBody::new_friend_coupon(
+                    crate::card::CardType::Cash,
+                ))
+            } else {
+                text
+            };
+            Event::DraftOpened(with_store(store, |s| {
+                let id = s.create_draft(&name, &body)?;
+                s.load_draft(id)
+            }))
+        }
+        Command::OpenDraft(id) => Event::DraftOpened(with_store(store, |s| s.load_draft(id))),
+        Command::SaveDraft(id, body) => Event::DraftSaved {
+            id,
+            result: with_store(store, |s| s.save_draft_body(id, &body)),
+        },
+        Command::RenameDraft(id, name) => Event::Drafts(with_store(store, |s| {
+            s.rename_draft(id, &name)?;
+            s.list_drafts()
+        })),
+        Command::DuplicateDraft(id, name) => Event::DraftOpened(with_store(store, |s| {
+            let new = s.duplicate_draft(id, &name)?;
+            s.load_draft(new)
+        })),
+        Command::DeleteDraft(id) => Event::Drafts(with_store(store, |s| {
+            s.delete_draft(id)?;
+            s.list_drafts()
+        })),
+        Command::LinkDraft(id, card_id) => Event::Drafts(with_store(store, |s| {
+            s.set_draft_card_id(id, &card_id)?;
+            s.list_drafts()
+        })),
+        _ => Event::Nothing,
+    }
+}
+
+fn prepare_image(slot: ImageSlot, path: &std::path::Path) -> Event {
+    use crate::imaging::{Slot, prepare_file};
+    let kind = match slot {
+        ImageSlot::Logo => Slot::Logo,
+        ImageSlot::Cover => Slot::Cover,
+        ImageSlot::TextImage(_) => Slot::TextImage,
+    };
+    let result = prepare_file(path, kind)
+        .map_err(|e| UiError {
+            zh: e.message_zh(),
+            en: e.message_en(),
+        })
+        .and_then(|p| {
+            let rgba = image::load_from_memory(&p.jpeg)
+                .map_err(|e| UiError::plain(e.to_string()))?
+                .to_rgba8();
+            Ok(PreparedImage {
+                width: rgba.width(),
+                height: rgba.height(),
+                rgba: rgba.into_raw(),
+                jpeg: p.jpeg,
+            })
+        });
+    Event::ImagePrepared { slot, result }
+}
+
+async fn fetch_card(client: &ApiClient, card_id: &str) -> Result<CardSummary, UiError> {
+    let details = client.get_card(card_id).await.map_err(|e| api_error(&e))?;
+    Ok(CardSummary {
+        card_id: card_id.to_owned(),
+        status: details.status.clone(),
+        body: details.body,
+    })
+}
+
+async fn list_cards(client: &ApiClient) -> Result<Vec<CardSummary>, UiError> {
+    let ids = client
+        .batch_get(0, 50, None)
+        .await
+        .map_err(|e| api_error(&e))?;
+    let mut out = Vec::new();
+    for id in ids.card_id_list {
+        out.push(fetch_card(client, &id).await?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,95 @@
+//! The bridge between the UI thread and the tokio runtime.
+//!
+//! Panels never do IO. The app turns their commands into futures spawned here; each future
+//! ends in an [`Event`] that is sent back through a channel, and the sender asks egui for a
+//! repaint so the answer shows in the next frame.
+
+use std::future::Future;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use tokio::runtime::{Handle, Runtime};
+
+use super::events::Event;
+
+/// The IO runtime and the inbox of finished work.
+pub struct Io {
+    /// Owns the runtime when the app made its own (dropped last, after the inbox).
+    runtime: Option<Runtime>,
+    handle: Handle,
+    tx: Sender<Event>,
+    rx: Receiver<Event>,
+    ctx: egui::Context,
+}
+
+impl Io {
+    /// Makes a multi-threaded runtime with two workers (the target machines have two cores).
+    pub fn new(ctx: egui::Context) -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("coupon-studio-io")
+            .enable_all()
+            .build()?;
+        let handle = runtime.handle().clone();
+        let (tx, rx) = channel();
+        Ok(Self {
+            runtime: Some(runtime),
+            handle,
+            tx,
+            rx,
+            ctx,
+        })
+    }
+
+    /// The runtime handle, for starting long-lived services (the simulator).
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Runs `fut` on the runtime; its event arrives in [`Self::drain`] and triggers a repaint.
+    pub fn spawn<F>(&self, fut: F)
+    where
+        F: Future<Output = Event> + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        let ctx = self.ctx.clone();
+        self.handle.spawn(async move {
+            let event = fut.await;
+            // The receiver only goes away when the app closes; nothing is waiting then.
+            let _ = tx.send(event);
+            ctx.request_repaint();
+        });
+    }
+
+    /// Runs blocking work (SQLite, image encoding) on the runtime's blocking pool.
+    pub fn spawn_blocking<F>(&self, work: F)
+    where
+        F: FnOnce() -> Event + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        let ctx = self.ctx.clone();
+        self.handle.spawn_blocking(move || {
+            let _ = tx.send(work());
+            ctx.request_repaint();
+        });
+    }
+
+    /// Every event that has arrived since the last call.
+    pub fn drain(&self) -> Vec<Event> {
+        self.rx.try_iter().collect()
+    }
+
+    /// Blocks on a future from the UI thread. Only for start-up and shutdown, where there is
+    /// no frame to keep alive.
+    pub fn block_on<F: Future>(&self, fut: F) -> F::Output {
+        self.handle.block_on(fut)
+    }
+}
+
+impl Drop for Io {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            // Pending requests are abandoned; the journal (not the runtime) is what survives.
+            rt.shutdown_timeout(std::time::Duration::from_millis(500));
+        }
+    }
+}

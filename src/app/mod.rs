@@ -1,0 +1,268 @@
+//! The eframe application: shell (top bar, navigation), persisted settings, and the wiring
+//! from panel commands to IO.
+
+pub mod events;
+mod exec;
+pub mod io;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Lang, T};
+use crate::store::Store;
+use crate::ui::design::{Command, DesignPanel};
+use crate::ui::settings::{ConnectionInfo, ThemeChoice};
+
+pub use exec::Backend;
+
+/// The panels of the left navigation (only built ones are listed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Nav {
+    /// 设计.
+    #[default]
+    Design,
+    /// 设置.
+    Settings,
+}
+
+/// What is persisted between runs (eframe storage); runtime state lives beside it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Persisted {
+    /// UI language.
+    pub lang: Lang,
+    /// Theme.
+    pub theme: ThemeChoice,
+    /// The last panel.
+    pub nav: Nav,
+    /// The last open draft.
+    pub draft_id: Option<i64>,
+}
+
+/// How the app starts.
+pub struct StartOptions {
+    /// Where the SQLite database and logs live.
+    pub data_dir: PathBuf,
+    /// The API to talk to (sandbox or account).
+    pub backend: Backend,
+    /// Persisted settings from a previous run (tests pass their own).
+    pub persisted: Option<Persisted>,
+}
+
+/// The application.
+pub struct CouponStudioApp {
+    /// Persisted settings.
+    pub persisted: Persisted,
+    /// The Design panel.
+    pub design: DesignPanel,
+    io: io::Io,
+    backend: Arc<Backend>,
+    store: Option<Arc<Mutex<Store>>>,
+    data_dir: PathBuf,
+    /// A fatal start-up problem to show (e.g. the database could not be opened).
+    pub startup_error: Option<events::UiError>,
+    applied_theme: Option<ThemeChoice>,
+}
+
+/// Key of the persisted settings in eframe's storage.
+const STORAGE_KEY: &str = "coupon-studio";
+
+impl CouponStudioApp {
+    /// Builds the app inside eframe's creation context.
+    pub fn new(cc: &eframe::CreationContext<'_>, options: StartOptions) -> std::io::Result<Self> {
+        crate::ui::fonts::install_fonts(&cc.egui_ctx);
+        let persisted = options
+            .persisted
+            .or_else(|| cc.storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)))
+            .unwrap_or_default();
+        let io = io::Io::new(cc.egui_ctx.clone())?;
+        let db_path = options.data_dir.join("coupon-studio.sqlite");
+        let (store, startup_error) = match Store::open(&db_path) {
+            Ok(s) => (Some(Arc::new(Mutex::new(s))), None),
+            Err(e) => (
+                None,
+                Some(events::UiError {
+                    zh: format!("无法打开本地数据库 {}:{e}", db_path.display()),
+                    en: format!("Cannot open the local database {}: {e}", db_path.display()),
+                }),
+            ),
+        };
+        let mut app = Self {
+            persisted,
+            design: DesignPanel::default(),
+            io,
+            backend: Arc::new(options.backend),
+            store,
+            data_dir: options.data_dir,
+            startup_error,
+            applied_theme: None,
+        };
+        app.start();
+        Ok(app)
+    }
+
+    /// Initial loads: drafts (opening the last one, or a new one), colours, stores, cards.
+    fn start(&mut self) {
+        let lang = self.persisted.lang;
+        let first = match self.persisted.draft_id {
+            Some(id) => Command::OpenDraft(id),
+            None => Command::NewDraft(T::Untitled.get(lang).to_owned(), String::new()),
+        };
+        for cmd in [
+            Command::ListDrafts,
+            first,
+            Command::LoadLookups,
+            Command::ListCards,
+        ] {
+            self.run(cmd);
+        }
+    }
+
+    /// Runs a panel command on the IO runtime.
+    pub fn run(&mut self, cmd: Command) {
+        exec::run(
+            cmd,
+            &self.io,
+            &self.backend,
+            self.store.as_ref(),
+            self.persisted.lang,
+        );
+    }
+
+    /// Whether the app talks to the simulator.
+    pub fn is_sandbox(&self) -> bool {
+        self.backend.sandbox
+    }
+
+    /// Handles IO answers and due timers; called at the start of every frame.
+    fn pump(&mut self, ctx: &egui::Context) {
+        for event in self.io.drain() {
+            if let events::Event::DraftOpened(Ok(d)) = &event {
+                self.persisted.draft_id = Some(d.meta.id);
+            }
+            for cmd in self.design.on_event(ctx, event) {
+                self.run(cmd);
+            }
+        }
+        let now = Instant::now();
+        for cmd in self.design.due(now) {
+            self.run(cmd);
+        }
+        if let Some(wait) = self.design.next_wakeup(now) {
+            ctx.request_repaint_after(wait);
+        }
+        if self.applied_theme != Some(self.persisted.theme) {
+            ctx.set_theme(self.persisted.theme.preference());
+            self.applied_theme = Some(self.persisted.theme);
+        }
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.persisted.lang;
+        ui.horizontal(|ui| {
+            ui.strong(T::AppName.get(lang));
+            ui.separator();
+            if self.is_sandbox() {
+                let badge = egui::RichText::new(format!(" {} ", T::SandboxBadge.get(lang)))
+                    .color(egui::Color32::WHITE)
+                    .background_color(egui::Color32::from_rgb(0xc2, 0x7c, 0x0e));
+                ui.label(badge).on_hover_text(T::SandboxHint.get(lang));
+            } else {
+                ui.label(format!("{}: {}", T::Account.get(lang), self.backend.label));
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                crate::ui::settings::lang_theme_ui(
+                    ui,
+                    &mut self.persisted.lang,
+                    &mut self.persisted.theme,
+                );
+            });
+        });
+    }
+
+    fn nav_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.persisted.lang;
+        for (nav, key) in [(Nav::Design, T::NavDesign), (Nav::Settings, T::NavSettings)] {
+            if ui
+                .selectable_label(self.persisted.nav == nav, key.get(lang))
+                .clicked()
+            {
+                self.persisted.nav = nav;
+            }
+        }
+    }
+
+    /// Saves what is unsaved (called on exit).
+    pub fn flush(&mut self) {
+        if let Some(Command::SaveDraft(id, body)) = self.design.save_command()
+            && let Some(store) = &self.store
+            && let Ok(s) = store.lock()
+        {
+            // Shutdown has no frame to report an error in; the next start shows the draft.
+            let _ = s.save_draft_body(id, &body);
+        }
+    }
+}
+
+impl eframe::App for CouponStudioApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.pump(&ctx);
+        let lang = self.persisted.lang;
+        let title = if self.is_sandbox() {
+            format!(
+                "{} — {} / Sandbox",
+                T::AppName.get(lang),
+                T::SandboxBadge.zh()
+            )
+        } else {
+            T::AppName.get(lang).to_owned()
+        };
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
+        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
+        egui::Panel::left("nav")
+            .exact_size(96.0)
+            .resizable(false)
+            .show(ui, |ui| self.nav_ui(ui));
+        if let Some(e) = &self.startup_error {
+            egui::Panel::bottom("startup_error").show(ui, |ui| {
+                ui.colored_label(egui::Color32::from_rgb(0xd9, 0x36, 0x36), e.text(lang));
+            });
+        }
+        match self.persisted.nav {
+            Nav::Design => {
+                let cmds = self.design.ui(ui, lang);
+                for cmd in cmds {
+                    self.run(cmd);
+                }
+            }
+            Nav::Settings => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    let dir = self.data_dir.display().to_string();
+                    let info = ConnectionInfo {
+                        sandbox: self.is_sandbox(),
+                        api_base: &self.backend.api_base,
+                        data_dir: &dir,
+                    };
+                    crate::ui::settings::settings_ui(
+                        ui,
+                        &mut self.persisted.lang,
+                        &mut self.persisted.theme,
+                        &info,
+                    );
+                });
+            }
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, STORAGE_KEY, &self.persisted);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.flush();
+    }
+}

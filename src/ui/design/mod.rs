@@ -1,0 +1,565 @@
+//! 设计 Design: drafts and my cards on the left, the editor in the middle, the live preview,
+//! findings and the create flow on the right.
+//!
+//! The panel owns the open document and its undo history; it does no IO. It returns
+//! [`Command`]s that the app runs on the IO runtime, and receives [`Event`]s back.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use egui::{Color32, RichText, Ui};
+
+mod card_view;
+mod lists;
+mod side;
+
+use super::editor::{
+    self, EditorAction, EditorBuffers, EditorEnv, FieldCtx, ImageState, UploadStatus,
+};
+use crate::app::events::{CardSummary, Event, ImageSlot, StoreInfo, UiError};
+use crate::card::import::to_pretty_json;
+use crate::card::report::Report;
+use crate::card::rules::{Context, Mode, Severity};
+use crate::card::{CardType, CreateBody};
+use crate::i18n::{Lang, T};
+use crate::store::DraftMeta;
+
+/// Autosave runs this long after the last edit (the issue allows 2 s).
+pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(800);
+/// Review status is polled this often after create.
+pub const POLL_EVERY: Duration = Duration::from_secs(2);
+/// Edits closer together than this are one undo step (typing a word is one step).
+const UNDO_COALESCE: Duration = Duration::from_millis(1000);
+
+/// What the panel asks the app to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Reload the draft list.
+    ListDrafts,
+    /// Create an empty draft and open it.
+    NewDraft(String, String),
+    /// Open a draft.
+    OpenDraft(i64),
+    /// Save a draft body (JSON text).
+    SaveDraft(i64, String),
+    /// Rename a draft.
+    RenameDraft(i64, String),
+    /// Duplicate a draft under a name.
+    DuplicateDraft(i64, String),
+    /// Delete a draft.
+    DeleteDraft(i64),
+    /// Pick a JSON file and import it as a new draft.
+    ImportJson,
+    /// Save a body to a JSON file chosen by the user.
+    ExportJson(String, String),
+    /// Pick an image file for a slot.
+    PickImage(ImageSlot),
+    /// Prepare (and then upload) an image file for a slot.
+    PrepareImage(ImageSlot, std::path::PathBuf),
+    /// Upload a prepared JPEG.
+    Upload(ImageSlot, Vec<u8>),
+    /// card/create.
+    Create(Option<i64>, Box<CreateBody>),
+    /// card/get (status polling and opening).
+    FetchCard(String),
+    /// card/batchget + card/get.
+    ListCards,
+    /// card/update with the smallest body.
+    Update(String, serde_json::Value),
+    /// getcolors and getpoilist.
+    LoadLookups,
+    /// Remember the card id of a draft.
+    LinkDraft(i64, String),
+}
+
+/// The document being edited.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    /// The draft row, when it is a draft.
+    pub draft_id: Option<i64>,
+    /// Display name.
+    pub name: String,
+    /// The body.
+    pub body: CreateBody,
+    /// The card as WeChat holds it, when editing a created card (for the update diff).
+    pub remote: Option<(String, CreateBody)>,
+}
+
+/// The create (or update) flow.
+#[derive(Debug, Default)]
+pub struct CreateFlow {
+    /// The JSON window is open.
+    pub show_json: bool,
+    /// A create or update is in flight (the button is disabled: never sent twice).
+    pub in_flight: bool,
+    /// The card id once created.
+    pub card_id: Option<String>,
+    /// The last review status seen.
+    pub status: Option<String>,
+    /// The last error.
+    pub error: Option<UiError>,
+    /// When to poll card/get next.
+    pub next_poll: Option<Instant>,
+    /// A success message (e.g. 已重新提交审核).
+    pub note: Option<String>,
+}
+
+/// State of the Design panel (runtime only; drafts live in SQLite).
+#[derive(Default)]
+pub struct DesignPanel {
+    /// The open document.
+    pub doc: Option<Doc>,
+    /// The draft list.
+    pub drafts: Vec<DraftMeta>,
+    /// My cards (from WeChat).
+    pub cards: Vec<CardSummary>,
+    /// Typed text of number fields.
+    pub bufs: EditorBuffers,
+    /// Local image previews and uploads.
+    pub images: HashMap<ImageSlot, ImageState>,
+    /// Colour swatches.
+    pub colors: Vec<(String, Color32)>,
+    /// True when getcolors failed and the offline palette is shown.
+    pub colors_offline: bool,
+    /// Stores.
+    pub stores: Vec<StoreInfo>,
+    /// Undo and redo stacks.
+    undo: Vec<CreateBody>,
+    redo: Vec<CreateBody>,
+    last_edit: Option<Instant>,
+    /// Unsaved since.
+    pub dirty_since: Option<Instant>,
+    /// A save is in flight.
+    pub saving: bool,
+    /// Create/update flow.
+    pub flow: CreateFlow,
+    /// Draft being renamed: (id, text).
+    rename: Option<(i64, String)>,
+    /// The last error of a list or file operation.
+    pub error: Option<UiError>,
+    /// Current time for the date rules (tests pin it).
+    pub now_override: Option<i64>,
+    /// A card of 我的卡券 being fetched to open in the editor.
+    pub opening_card: Option<String>,
+}
+
+impl DesignPanel {
+    /// The current time for the rules engine.
+    pub fn now(&self) -> i64 {
+        self.now_override
+            .unwrap_or_else(|| chrono::Utc::now().timestamp())
+    }
+
+    /// The report (synthesis + findings) of the open body, in draft mode.
+    pub fn report(&self) -> Option<Report> {
+        let doc = self.doc.as_ref()?;
+        Some(Report::of(
+            &doc.body,
+            &Context {
+                now: self.now(),
+                mode: Mode::Draft,
+            },
+        ))
+    }
+
+    /// Opens a body, resetting history, buffers and images.
+    pub fn open(&mut self, doc: Doc) {
+        self.doc = Some(doc);
+        self.undo.clear();
+        self.redo.clear();
+        self.bufs = EditorBuffers::default();
+        self.images.clear();
+        self.flow = CreateFlow::default();
+        self.dirty_since = None;
+        if let Some(d) = &self.doc
+            && let Some((id, _)) = &d.remote
+        {
+            self.flow.card_id = Some(id.clone());
+        }
+    }
+
+    /// Commands due now: the autosave and the status poll. Called once per frame.
+    pub fn due(&mut self, now: Instant) -> Vec<Command> {
+        let mut out = Vec::new();
+        if let (Some(since), false) = (self.dirty_since, self.saving)
+            && now.duration_since(since) >= AUTOSAVE_AFTER
+        {
+            out.extend(self.save_command());
+        }
+        if let (Some(at), Some(id)) = (self.flow.next_poll, self.flow.card_id.clone())
+            && now >= at
+        {
+            self.flow.next_poll = None;
+            out.push(Command::FetchCard(id));
+        }
+        out
+    }
+
+    /// The save command for the open draft, if it has unsaved edits.
+    pub fn save_command(&mut self) -> Option<Command> {
+        let doc = self.doc.as_ref()?;
+        let id = doc.draft_id?;
+        self.dirty_since?;
+        self.saving = true;
+        self.dirty_since = None;
+        Some(Command::SaveDraft(id, to_pretty_json(&doc.body)))
+    }
+
+    /// How long until [`Self::due`] has something, for `request_repaint_after`.
+    pub fn next_wakeup(&self, now: Instant) -> Option<Duration> {
+        let save = self
+            .dirty_since
+            .map(|s| (s + AUTOSAVE_AFTER).saturating_duration_since(now));
+        let poll = self
+            .flow
+            .next_poll
+            .map(|p| p.saturating_duration_since(now));
+        match (save, poll) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Handles an IO answer. Returns follow-up commands.
+    pub fn on_event(&mut self, ctx: &egui::Context, event: Event) -> Vec<Command> {
+        let mut out = Vec::new();
+        match event {
+            Event::Drafts(Ok(list)) => self.drafts = list,
+            Event::Drafts(Err(e)) | Event::Exported(Err(e)) | Event::Imported(Err(e)) => {
+                self.error = Some(e)
+            }
+            Event::DraftOpened(Ok(d)) => {
+                let body = crate::card::import::parse_create_body(&d.body)
+                    .unwrap_or_else(|_| CreateBody::new_friend_coupon(CardType::Cash));
+                let card_id = d.meta.card_id.clone();
+                self.open(Doc {
+                    draft_id: Some(d.meta.id),
+                    name: d.meta.name,
+                    body,
+                    remote: None,
+                });
+                self.flow.card_id = card_id;
+                out.push(Command::ListDrafts);
+            }
+            Event::DraftOpened(Err(e)) => self.error = Some(e),
+            Event::DraftSaved { result, .. } => {
+                self.saving = false;
+                match result {
+                    Ok(()) => out.push(Command::ListDrafts),
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            Event::Colors(result) => {
+                let list = match result {
+                    Ok(list) if !list.is_empty() => {
+                        self.colors_offline = false;
+                        list
+                    }
+                    _ => {
+                        self.colors_offline = true;
+                        crate::card::rules::COLOR_PALETTE
+                            .iter()
+                            .map(|(n, h)| ((*n).to_owned(), (*h).to_owned()))
+                            .collect()
+                    }
+                };
+                self.colors = list
+                    .into_iter()
+                    .filter_map(|(n, h)| Some((n, Color32::from_hex(&h).ok()?)))
+                    .collect();
+            }
+            Event::Stores(Ok(list)) => self.stores = list,
+            Event::Stores(Err(e)) => self.error = Some(e),
+            Event::ImagePicked(slot, path) => {
+                self.images.insert(
+                    slot,
+                    ImageState {
+                        texture: None,
+                        status: UploadStatus::Preparing,
+                    },
+                );
+                out.push(Command::PrepareImage(slot, path));
+            }
+            Event::ImagePrepared { slot, result } => match result {
+                Ok(img) => {
+                    let image = egui::ColorImage::from_rgba_unmultiplied(
+                        [img.width as usize, img.height as usize],
+                        &img.rgba,
+                    );
+                    let texture =
+                        ctx.load_texture(format!("{slot:?}"), image, egui::TextureOptions::LINEAR);
+                    self.images.insert(
+                        slot,
+                        ImageState {
+                            texture: Some(texture),
+                            status: UploadStatus::Uploading,
+                        },
+                    );
+                    out.push(Command::Upload(slot, img.jpeg));
+                }
+                Err(e) => {
+                    self.images
+                        .entry(slot)
+                        .or_insert(ImageState {
+                            texture: None,
+                            status: UploadStatus::Preparing,
+                        })
+                        .status = UploadStatus::Failed(e);
+                }
+            },
+            Event::ImageUploaded { slot, result } => {
+                let state = self.images.entry(slot).or_insert(ImageState {
+                    texture: None,
+                    status: UploadStatus::Uploading,
+                });
+                match result {
+                    Ok(url) => {
+                        state.status = UploadStatus::Uploaded;
+                        self.set_image_url(slot, url);
+                    }
+                    Err(e) => state.status = UploadStatus::Failed(e),
+                }
+            }
+            Event::CardCreated { draft_id, result } => {
+                self.flow.in_flight = false;
+                match result {
+                    Ok(card_id) => {
+                        self.flow.card_id = Some(card_id.clone());
+                        self.flow.status = Some("CARD_STATUS_NOT_VERIFY".to_owned());
+                        self.flow.next_poll = Some(Instant::now() + POLL_EVERY);
+                        self.flow.error = None;
+                        if let Some(id) = draft_id {
+                            out.push(Command::LinkDraft(id, card_id));
+                        }
+                        out.push(Command::ListCards);
+                    }
+                    Err(e) => self.flow.error = Some(e),
+                }
+            }
+            Event::CardFetched { card_id, result } => match result {
+                Ok(summary) => {
+                    if self.opening_card.as_deref() == Some(card_id.as_str()) {
+                        self.opening_card = None;
+                        self.open(Doc {
+                            draft_id: None,
+                            name: card_id.clone(),
+                            body: summary.body.clone(),
+                            remote: Some((card_id.clone(), summary.body.clone())),
+                        });
+                    }
+                    let polling = self.flow.card_id.as_deref() == Some(card_id.as_str());
+                    if polling {
+                        let in_review = summary.status == "CARD_STATUS_NOT_VERIFY";
+                        self.flow.status = Some(summary.status.clone());
+                        self.flow.next_poll = in_review.then(|| Instant::now() + POLL_EVERY);
+                    }
+                    if let Some(c) = self.cards.iter_mut().find(|c| c.card_id == card_id) {
+                        *c = *summary;
+                    }
+                }
+                Err(e) => {
+                    self.flow.error = Some(e);
+                    self.flow.next_poll = Some(Instant::now() + POLL_EVERY * 3);
+                }
+            },
+            Event::CardsListed(Ok(cards)) => self.cards = cards,
+            Event::CardsListed(Err(e)) => self.error = Some(e),
+            Event::CardUpdated { card_id, result } => {
+                self.flow.in_flight = false;
+                match result {
+                    Ok(send_check) => {
+                        self.flow.error = None;
+                        self.flow.note = Some(if send_check {
+                            "resubmitted".into()
+                        } else {
+                            "saved".into()
+                        });
+                        if let Some(doc) = &mut self.doc {
+                            doc.remote = Some((card_id.clone(), doc.body.clone()));
+                        }
+                        if send_check {
+                            self.flow.card_id = Some(card_id.clone());
+                            self.flow.next_poll = Some(Instant::now() + POLL_EVERY);
+                        }
+                        out.push(Command::FetchCard(card_id));
+                    }
+                    Err(e) => self.flow.error = Some(e),
+                }
+            }
+            Event::Imported(Ok((name, text))) => {
+                out.push(Command::NewDraft(name, text));
+            }
+            Event::Exported(Ok(_)) | Event::Nothing => {}
+        }
+        out
+    }
+
+    fn set_image_url(&mut self, slot: ImageSlot, url: String) {
+        let Some(doc) = &mut self.doc else { return };
+        self.undo.push(doc.body.clone());
+        let card = &mut doc.body.card;
+        match slot {
+            ImageSlot::Logo => card.base_info_mut().logo_url = Some(url),
+            ImageSlot::Cover => {
+                card.advanced_info_mut()
+                    .abstract_info
+                    .get_or_insert_with(Default::default)
+                    .icon_url_list = Some(vec![url]);
+            }
+            ImageSlot::TextImage(i) => {
+                let list = card
+                    .advanced_info_mut()
+                    .text_image_list
+                    .get_or_insert_with(Vec::new);
+                if let Some(item) = list.get_mut(i) {
+                    item.image_url = Some(url);
+                }
+            }
+        }
+        self.dirty_since = Some(Instant::now());
+    }
+
+    fn undo_redo(&mut self, ui: &Ui) {
+        let (undo, redo) = ui.input_mut(|i| {
+            let redo = i.consume_key(
+                egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                egui::Key::Z,
+            ) || i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y);
+            let undo = i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z);
+            (undo, redo)
+        });
+        if undo {
+            self.step_history(true);
+        } else if redo {
+            self.step_history(false);
+        }
+    }
+
+    /// Undo (`back`) or redo one step.
+    pub fn step_history(&mut self, back: bool) {
+        let Some(doc) = &mut self.doc else { return };
+        let (from, to) = if back {
+            (&mut self.undo, &mut self.redo)
+        } else {
+            (&mut self.redo, &mut self.undo)
+        };
+        if let Some(body) = from.pop() {
+            to.push(std::mem::replace(&mut doc.body, body));
+            self.bufs = EditorBuffers::default();
+            self.dirty_since = Some(Instant::now());
+            self.last_edit = None;
+        }
+    }
+
+    /// Draws the panel.
+    pub fn ui(&mut self, ui: &mut Ui, lang: Lang) -> Vec<Command> {
+        let mut out = Vec::new();
+        self.undo_redo(ui);
+        egui::Panel::left("design_lists")
+            .default_size(210.0)
+            .show(ui, |ui| {
+                lists::lists_ui(ui, self, lang, &mut out);
+            });
+        let report = self.report();
+        egui::Panel::right("design_preview")
+            .default_size(400.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("preview_scroll")
+                    .show(ui, |ui| {
+                        if let Some(report) = &report {
+                            side::preview_column_ui(ui, self, report, lang, &mut out);
+                        }
+                    });
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            let Some(report) = report else {
+                ui.label(T::NewDraft.get(lang));
+                return;
+            };
+            self.toolbar_ui(ui, lang);
+            ui.separator();
+            egui::ScrollArea::vertical()
+                .id_salt("editor_scroll")
+                .show(ui, |ui| {
+                    let Some(doc) = &mut self.doc else { return };
+                    let before = doc.body.clone();
+                    let fc = FieldCtx {
+                        lang,
+                        findings: &report.findings,
+                        prefix: format!("card.{}", doc.body.card.body_key()),
+                    };
+                    let env = EditorEnv {
+                        colors: &self.colors,
+                        stores: &self.stores,
+                        images: &self.images,
+                        created: doc.remote.is_some(),
+                    };
+                    let (changed, actions) =
+                        editor::editor_ui(ui, &mut doc.body, &mut self.bufs, &env, &fc);
+                    if changed && doc.body != before {
+                        let now = Instant::now();
+                        if self
+                            .last_edit
+                            .is_none_or(|t| now.duration_since(t) > UNDO_COALESCE)
+                        {
+                            self.undo.push(before);
+                            self.redo.clear();
+                        }
+                        self.last_edit = Some(now);
+                        self.dirty_since.get_or_insert(now);
+                    }
+                    for a in actions {
+                        out.push(match a {
+                            EditorAction::PickImage(slot) => Command::PickImage(slot),
+                            EditorAction::DroppedImage(slot, path) => {
+                                self.images.insert(
+                                    slot,
+                                    ImageState {
+                                        texture: None,
+                                        status: UploadStatus::Preparing,
+                                    },
+                                );
+                                Command::PrepareImage(slot, path)
+                            }
+                        });
+                    }
+                });
+        });
+        out
+    }
+
+    fn toolbar_ui(&mut self, ui: &mut Ui, lang: Lang) {
+        ui.horizontal(|ui| {
+            if let Some(doc) = &self.doc {
+                ui.heading(doc.name.as_str());
+            }
+            if ui
+                .add_enabled(!self.undo.is_empty(), egui::Button::new(T::Undo.get(lang)))
+                .clicked()
+            {
+                self.step_history(true);
+            }
+            if ui
+                .add_enabled(!self.redo.is_empty(), egui::Button::new(T::Redo.get(lang)))
+                .clicked()
+            {
+                self.step_history(false);
+            }
+            let state = if self.saving || self.dirty_since.is_some() {
+                T::Saving
+            } else {
+                T::Saved
+            };
+            ui.weak(state.get(lang));
+        });
+        if let Some(e) = &self.error {
+            ui.label(RichText::new(e.text(lang)).color(editor::severity_color(Severity::Error)));
+        }
+    }
+
+    /// Rename UI state helpers for the lists column.
+    fn rename_state(&mut self) -> &mut Option<(i64, String)> {
+        &mut self.rename
+    }
+}

@@ -1,0 +1,186 @@
+//! The right column of the Design panel: live preview, findings, create and update.
+
+use egui::{RichText, Ui};
+
+use super::{Command, DesignPanel};
+use crate::card::report::Report;
+use crate::card::rules::{Context, Mode, Severity};
+use crate::card::update::update_body;
+use crate::i18n::{Lang, T};
+use crate::ui::editor::severity_color;
+
+/// 审核中 / 已通过 / 未通过 … for a card status.
+pub fn status_label(status: &str, lang: Lang) -> String {
+    let key = match status {
+        "CARD_STATUS_NOT_VERIFY" => T::StatusNotVerify,
+        "CARD_STATUS_VERIFY_OK" => T::StatusVerifyOk,
+        "CARD_STATUS_VERIFY_FAIL" => T::StatusVerifyFail,
+        "CARD_STATUS_DELETE" => T::StatusDelete,
+        "CARD_STATUS_DISPATCH" => T::StatusDispatch,
+        other => return other.to_owned(),
+    };
+    key.get(lang).to_owned()
+}
+
+/// Draws the preview column.
+pub fn preview_column_ui(
+    ui: &mut Ui,
+    panel: &mut DesignPanel,
+    report: &Report,
+    lang: Lang,
+    out: &mut Vec<Command>,
+) {
+    let Some(doc) = panel.doc.clone() else { return };
+    super::card_view::preview_ui(ui, panel, &doc.body, report, lang);
+    ui.separator();
+
+    // Findings at create strictness: image URLs must be CDN URLs by now.
+    let strict = Report::of(
+        &doc.body,
+        &Context {
+            now: panel.now(),
+            mode: Mode::Create,
+        },
+    );
+    let errors: Vec<_> = strict.errors().collect();
+    let warnings: Vec<_> = strict.warnings().collect();
+    ui.label(format!(
+        "{} {} · {} {}",
+        T::Errors.get(lang),
+        errors.len(),
+        T::Warnings.get(lang),
+        warnings.len()
+    ));
+    for f in errors.iter().chain(warnings.iter()).take(12) {
+        ui.label(
+            RichText::new(format!("{}  {}", f.field, f.message(lang.is_en())))
+                .small()
+                .color(severity_color(f.severity)),
+        );
+    }
+
+    ui.separator();
+    let flow = &mut panel.flow;
+    match &doc.remote {
+        None => {
+            let can_create = errors.is_empty() && !flow.in_flight && flow.card_id.is_none();
+            ui.horizontal(|ui| {
+                let button = ui.add_enabled(
+                    can_create,
+                    egui::Button::new(RichText::new(T::CreateCard.get(lang)).strong()),
+                );
+                if button.clicked() {
+                    flow.show_json = true;
+                }
+                if !errors.is_empty() {
+                    ui.label(
+                        RichText::new(T::CreateBlocked.get(lang))
+                            .small()
+                            .color(severity_color(Severity::Error)),
+                    );
+                }
+            });
+        }
+        Some((card_id, original)) => {
+            let patch = update_body(card_id, original, &doc.body);
+            let enabled = patch.is_some() && !flow.in_flight && errors.is_empty();
+            if ui
+                .add_enabled(enabled, egui::Button::new(T::Update.get(lang)))
+                .clicked()
+            {
+                if let Some(p) = patch {
+                    flow.in_flight = true;
+                    out.push(Command::Update(card_id.clone(), p));
+                }
+            } else if patch.is_none() {
+                ui.weak(T::NoChanges.get(lang));
+            }
+            if flow.note.as_deref() == Some("resubmitted") {
+                ui.label(RichText::new(T::Resubmitted.get(lang)).strong());
+            }
+        }
+    }
+    if flow.in_flight {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(T::Creating.get(lang));
+        });
+    }
+    if let Some(id) = &flow.card_id {
+        ui.horizontal(|ui| {
+            ui.label(format!("{}:", T::CardId.get(lang)));
+            ui.monospace(id.as_str());
+            if ui.small_button(T::Copy.get(lang)).clicked() {
+                ui.ctx().copy_text(id.clone());
+            }
+        });
+        if let Some(status) = &flow.status {
+            let polling = flow.next_poll.is_some();
+            ui.horizontal(|ui| {
+                if polling {
+                    ui.spinner();
+                }
+                ui.label(RichText::new(status_label(status, lang)).strong());
+            });
+        }
+    }
+    if let Some(e) = &flow.error {
+        ui.label(RichText::new(e.text(lang)).color(severity_color(Severity::Error)));
+    }
+    json_window(ui, panel, &doc, lang, out);
+}
+
+/// The exact request body, copyable, with the final 发送 button.
+fn json_window(
+    ui: &mut Ui,
+    panel: &mut DesignPanel,
+    doc: &super::Doc,
+    lang: Lang,
+    out: &mut Vec<Command>,
+) {
+    if !panel.flow.show_json {
+        return;
+    }
+    let mut open = true;
+    let json = crate::card::import::to_pretty_json(&doc.body);
+    let mut send = false;
+    egui::Window::new(T::RequestBody.get(lang))
+        .open(&mut open)
+        .default_size([520.0, 480.0])
+        .show(ui.ctx(), |ui| {
+            ui.horizontal(|ui| {
+                if ui.button(T::Copy.get(lang)).clicked() {
+                    ui.ctx().copy_text(json.clone());
+                }
+                ui.weak("POST /card/create");
+            });
+            egui::ScrollArea::vertical()
+                .max_height(360.0)
+                .show(ui, |ui| {
+                    ui.add(
+                        egui::TextEdit::multiline(&mut json.as_str())
+                            .code_editor()
+                            .desired_width(f32::INFINITY),
+                    );
+                });
+            let enabled = !panel.flow.in_flight && panel.flow.card_id.is_none();
+            if ui
+                .add_enabled(
+                    enabled,
+                    egui::Button::new(RichText::new(T::Send.get(lang)).strong()),
+                )
+                .clicked()
+            {
+                send = true;
+            }
+        });
+    if send {
+        panel.flow.in_flight = true;
+        panel.flow.show_json = false;
+        panel.flow.error = None;
+        out.push(Command::Create(doc.draft_id, Box::new(doc.body.clone())));
+    }
+    if !open {
+        panel.flow.show_json = false;
+    }
+}

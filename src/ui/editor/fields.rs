@@ -1,0 +1,245 @@
+//! Form widgets that show a field's limit with a live counter and its findings inline.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::card::Int;
+use crate::card::pricing::format_hundredths;
+use crate::card::rules::{Finding, Severity, char_count};
+use crate::i18n::{Lang, T};
+
+/// What every field widget needs: the language, the findings and the JSON path prefix of the
+/// card body (`card.cash` or `card.gift`).
+pub struct FieldCtx<'a> {
+    /// UI language.
+    pub lang: Lang,
+    /// Findings of the current body.
+    pub findings: &'a [Finding],
+    /// `card.cash` or `card.gift`.
+    pub prefix: String,
+}
+
+impl FieldCtx<'_> {
+    /// The full JSON path of a path relative to the body.
+    pub fn path(&self, rel: &str) -> String {
+        if rel.starts_with("card.") {
+            rel.to_owned()
+        } else {
+            format!("{}.{rel}", self.prefix)
+        }
+    }
+
+    /// The text of a key.
+    pub fn t(&self, key: T) -> &'static str {
+        key.get(self.lang)
+    }
+}
+
+/// Error red and warning amber that read on light and dark backgrounds.
+pub fn severity_color(sev: Severity) -> Color32 {
+    match sev {
+        Severity::Error => Color32::from_rgb(0xd9, 0x36, 0x36),
+        Severity::Warning => Color32::from_rgb(0xc2, 0x7c, 0x0e),
+    }
+}
+
+/// Shows the findings of exactly `path` (and of its list items when `with_children`).
+pub fn findings_ui(ui: &mut Ui, fc: &FieldCtx<'_>, path: &str, with_children: bool) {
+    for f in fc.findings.iter().filter(|f| {
+        f.field == path
+            || (with_children
+                && (f.field.starts_with(&format!("{path}."))
+                    || f.field.starts_with(&format!("{path}["))))
+    }) {
+        let mark = match f.severity {
+            Severity::Error => "✖",
+            Severity::Warning => "⚠",
+        };
+        ui.label(
+            RichText::new(format!("{mark} {}", f.message(fc.lang.is_en())))
+                .color(severity_color(f.severity))
+                .small(),
+        );
+    }
+}
+
+/// A labelled text field; empty text means "absent" (`None`). Shows "7/12" when `limit` is
+/// set, in red when over. Typing past the limit is allowed (nothing typed is thrown away);
+/// the error says by how much. Returns whether the value changed.
+pub fn text_field(
+    ui: &mut Ui,
+    fc: &FieldCtx<'_>,
+    label: T,
+    rel: &str,
+    value: &mut Option<String>,
+    limit: Option<usize>,
+    multiline: bool,
+) -> bool {
+    let path = fc.path(rel);
+    let mut text = value.clone().unwrap_or_default();
+    let mut changed = false;
+    let label_id = ui
+        .horizontal(|ui| {
+            let label_resp = ui.label(fc.t(label));
+            if let Some(limit) = limit {
+                let n = char_count(&text);
+                let color = if n > limit {
+                    severity_color(Severity::Error)
+                } else {
+                    ui.visuals().weak_text_color()
+                };
+                ui.label(RichText::new(format!("{n}/{limit}")).color(color).small());
+            }
+            if !multiline {
+                let edit = egui::TextEdit::singleline(&mut text)
+                    .id_salt(&path)
+                    .desired_width(f32::INFINITY);
+                changed = ui.add(edit).labelled_by(label_resp.id).changed();
+            }
+            label_resp.id
+        })
+        .inner;
+    if multiline {
+        // Under the label row, so that long text gets the whole width.
+        let edit = egui::TextEdit::multiline(&mut text)
+            .id_salt(&path)
+            .desired_rows(3)
+            .desired_width(f32::INFINITY);
+        changed = ui.add(edit).labelled_by(label_id).changed();
+    }
+    if changed {
+        *value = if text.is_empty() { None } else { Some(text) };
+    }
+    findings_ui(ui, fc, &path, false);
+    changed
+}
+
+/// A money field in 元 that stores 分 (`Int`), as WeChat wants. The typed text lives in
+/// `buf` so that "50." or a typo is not lost while the model keeps its last valid value;
+/// the parse error shows next to the field. Returns whether the model changed.
+pub fn money_field(
+    ui: &mut Ui,
+    fc: &FieldCtx<'_>,
+    label: T,
+    rel: &str,
+    value: &mut Option<Int>,
+    buf: &mut Option<String>,
+) -> bool {
+    let path = fc.path(rel);
+    let current = value.as_ref().and_then(Int::get).map(format_hundredths);
+    let text = buf.get_or_insert_with(|| current.clone().unwrap_or_default());
+    let mut changed = false;
+    let mut parse_error = false;
+    ui.horizontal(|ui| {
+        let label_resp = ui.label(fc.t(label));
+        let resp = ui.add(
+            egui::TextEdit::singleline(text)
+                .id_salt(&path)
+                .desired_width(120.0),
+        );
+        let resp = resp.labelled_by(label_resp.id);
+        ui.label("元");
+        if resp.changed() {
+            match parse_yuan(text) {
+                Some(fen) => {
+                    *value = fen.map(Int::Num);
+                    changed = true;
+                }
+                None => parse_error = true,
+            }
+        } else if parse_yuan(text).is_none() {
+            parse_error = true;
+        }
+    });
+    if parse_error {
+        let msg = match fc.lang {
+            Lang::Zh => format!("{}:请输入金额,例如 50 或 50.5(最多两位小数)", fc.t(label)),
+            Lang::En => format!(
+                "{}: enter an amount such as 50 or 50.5 (two decimals at most)",
+                fc.t(label)
+            ),
+        };
+        ui.label(
+            RichText::new(msg)
+                .color(severity_color(Severity::Error))
+                .small(),
+        );
+    }
+    findings_ui(ui, fc, &path, false);
+    changed
+}
+
+/// Parses 元 text to 分: "" → Some(None), "50.5" → Some(Some(5050)), junk → None.
+pub fn parse_yuan(text: &str) -> Option<Option<i64>> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Some(None);
+    }
+    crate::card::pricing::Coins::parse(t).map(|c| Some(c.0))
+}
+
+/// A whole-number field; the typed text is kept in `buf` like [`money_field`].
+pub fn int_field(
+    ui: &mut Ui,
+    fc: &FieldCtx<'_>,
+    label: T,
+    rel: &str,
+    value: &mut Option<Int>,
+    buf: &mut Option<String>,
+    width: f32,
+) -> bool {
+    let path = fc.path(rel);
+    let text = buf.get_or_insert_with(|| value.as_ref().map(Int::display).unwrap_or_default());
+    let mut changed = false;
+    let mut bad = false;
+    ui.horizontal(|ui| {
+        let label_resp = ui.label(fc.t(label));
+        let resp = ui
+            .add(
+                egui::TextEdit::singleline(text)
+                    .id_salt(&path)
+                    .desired_width(width),
+            )
+            .labelled_by(label_resp.id);
+        let parsed = if text.trim().is_empty() {
+            Some(None)
+        } else {
+            text.trim().parse::<i64>().ok().map(Some)
+        };
+        match parsed {
+            Some(v) if resp.changed() => {
+                *value = v.map(Int::Num);
+                changed = true;
+            }
+            Some(_) => {}
+            None => bad = true,
+        }
+    });
+    if bad {
+        let msg = match fc.lang {
+            Lang::Zh => format!("{}:请输入整数", fc.t(label)),
+            Lang::En => format!("{}: enter a whole number", fc.t(label)),
+        };
+        ui.label(
+            RichText::new(msg)
+                .color(severity_color(Severity::Error))
+                .small(),
+        );
+    }
+    findings_ui(ui, fc, &path, false);
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yuan_text_to_fen() {
+        assert_eq!(parse_yuan(""), Some(None));
+        assert_eq!(parse_yuan("50"), Some(Some(5000)));
+        assert_eq!(parse_yuan(" 50.5 "), Some(Some(5050)));
+        assert_eq!(parse_yuan("0.01"), Some(Some(1)));
+        assert_eq!(parse_yuan("5o"), None);
+        assert_eq!(parse_yuan("1.234"), None);
+    }
+}

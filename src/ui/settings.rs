@@ -1,0 +1,103 @@
+//! 设置 Settings: language, theme, and what the app is connected to.
+
+use egui::Ui;
+
+use crate::i18n::{Lang, T};
+
+/// Light, dark or the system's theme.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ThemeChoice {
+    /// Follow the system.
+    #[default]
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+impl ThemeChoice {
+    /// The egui preference.
+    pub fn preference(self) -> egui::ThemePreference {
+        match self {
+            Self::System => egui::ThemePreference::System,
+            Self::Light => egui::ThemePreference::Light,
+            Self::Dark => egui::ThemePreference::Dark,
+        }
+    }
+}
+
+/// Language and theme pickers, used in the top bar and the Settings panel.
+pub fn lang_theme_ui(ui: &mut Ui, lang: &mut Lang, theme: &mut ThemeChoice) {
+    egui::ComboBox::from_id_salt("lang")
+        .selected_text(match lang {
+            Lang::Zh => "中文",
+            Lang::En => "English",
+        })
+        .show_ui(ui, |ui| {
+            ui.selectable_value(lang, Lang::Zh, "中文");
+            ui.selectable_value(lang, Lang::En, "English");
+        });
+    let l = *lang;
+    egui::ComboBox::from_id_salt("theme")
+        .selected_text(theme_label(*theme, l))
+        .show_ui(ui, |ui| {
+            for t in [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark] {
+                ui.selectable_value(theme, t, theme_label(t, l));
+            }
+        });
+}
+
+fn theme_label(t: ThemeChoice, lang: Lang) -> &'static str {
+    match t {
+        ThemeChoice::System => T::ThemeSystem.get(lang),
+        ThemeChoice::Light => T::ThemeLight.get(lang),
+        ThemeChoice::Dark => T::ThemeDark.get(lang),
+    }
+}
+
+/// What the Settings panel shows about the connection.
+pub struct ConnectionInfo<'a> {
+    /// True in sandbox mode.
+    pub sandbox: bool,
+    /// The API base URL.
+    pub api_base: &'a str,
+    /// The data folder.
+    pub data_dir: &'a str,
+}
+
+/// Draws the Settings panel.
+pub fn settings_ui(
+    ui: &mut Ui,
+    lang: &mut Lang,
+    theme: &mut ThemeChoice,
+    info: &ConnectionInfo<'_>,
+) {
+    let l = *lang;
+    ui.heading(T::NavSettings.get(l));
+    egui::Grid::new("settings")
+        .num_columns(2)
+        .spacing([16.0, 8.0])
+        .show(ui, |ui| {
+            ui.label(T::Language.get(l));
+            ui.horizontal(|ui| lang_theme_ui(ui, lang, theme));
+            ui.end_row();
+            ui.label(T::Account.get(l));
+            ui.label(if info.sandbox {
+                T::SandboxBadge.get(l)
+            } else {
+                info.api_base
+            });
+            ui.end_row();
+            ui.label(T::ApiBase.get(l));
+            ui.monospace(info.api_base);
+            ui.end_row();
+            ui.label(T::DataDir.get(l));
+            ui.monospace(info.data_dir);
+            ui.end_row();
+        });
+    if info.sandbox {
+        ui.add_space(8.0);
+        ui.label(T::SandboxHint.get(l));
+    }
+}
