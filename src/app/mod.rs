@@ -65,6 +65,8 @@ pub struct CouponStudioApp {
     /// A fatal start-up problem to show (e.g. the database could not be opened).
     pub startup_error: Option<events::UiError>,
     applied_theme: Option<ThemeChoice>,
+    /// A draft is being opened (so start-up does not open two).
+    opening: bool,
 }
 
 /// Key of the persisted settings in eframe's storage.
@@ -99,6 +101,7 @@ impl CouponStudioApp {
             data_dir: options.data_dir,
             startup_error,
             applied_theme: None,
+            opening: false,
         };
         app.start();
         Ok(app)
@@ -106,19 +109,33 @@ impl CouponStudioApp {
 
     /// Initial loads: drafts (opening the last one, or a new one), colours, stores, cards.
     fn start(&mut self) {
-        let lang = self.persisted.lang;
-        let first = match self.persisted.draft_id {
-            Some(id) => Command::OpenDraft(id),
-            None => Command::NewDraft(T::Untitled.get(lang).to_owned(), String::new()),
-        };
+        if let Some(id) = self.persisted.draft_id {
+            self.opening = true;
+            self.run(Command::OpenDraft(id));
+        }
         for cmd in [
             Command::ListDrafts,
-            first,
             Command::LoadLookups,
             Command::ListCards,
         ] {
             self.run(cmd);
         }
+    }
+
+    /// With no draft open once the list is known: open the newest, or start a new one.
+    fn open_something(&mut self) {
+        if self.design.doc.is_some() || self.opening {
+            return;
+        }
+        self.opening = true;
+        let cmd = match self.design.drafts.first() {
+            Some(d) => Command::OpenDraft(d.id),
+            None => Command::NewDraft(
+                T::Untitled.get(self.persisted.lang).to_owned(),
+                String::new(),
+            ),
+        };
+        self.run(cmd);
     }
 
     /// Runs a panel command on the IO runtime.
@@ -140,11 +157,21 @@ impl CouponStudioApp {
     /// Handles IO answers and due timers; called at the start of every frame.
     fn pump(&mut self, ctx: &egui::Context) {
         for event in self.io.drain() {
-            if let events::Event::DraftOpened(Ok(d)) = &event {
-                self.persisted.draft_id = Some(d.meta.id);
+            match &event {
+                events::Event::DraftOpened(Ok(d)) => {
+                    self.persisted.draft_id = Some(d.meta.id);
+                    self.opening = false;
+                }
+                // The remembered draft is gone (deleted): fall back to the newest.
+                events::Event::DraftOpened(Err(_)) => self.opening = false,
+                _ => {}
             }
+            let drafts_listed = matches!(event, events::Event::Drafts(Ok(_)));
             for cmd in self.design.on_event(ctx, event) {
                 self.run(cmd);
+            }
+            if drafts_listed {
+                self.open_something();
             }
         }
         let now = Instant::now();

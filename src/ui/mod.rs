@@ -3,4 +3,5 @@
 pub mod design;
 pub mod editor;
 pub mod fonts;
+pub mod preview;
 pub mod settings;

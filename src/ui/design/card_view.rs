@@ -3,11 +3,13 @@
 use egui::Ui;
 
 use super::DesignPanel;
+use crate::app::events::ImageSlot;
 use crate::card::CreateBody;
 use crate::card::report::Report;
 use crate::i18n::Lang;
+use crate::ui::preview::{PreviewImages, card_preview_ui};
 
-/// Draws the live preview of `body` from the report's synthesis.
+/// Draws the live preview of `body`, with local image previews where uploads are pending.
 pub fn preview_ui(
     ui: &mut Ui,
     panel: &DesignPanel,
@@ -15,13 +17,16 @@ pub fn preview_ui(
     report: &Report,
     lang: Lang,
 ) {
-    let _ = (panel, body, lang);
-    if let Some(s) = &report.synthesis {
-        ui.heading(s.title.as_str());
-        ui.label(s.abstract_line.as_str());
-        for t in &s.time_limit_text {
-            ui.label(t.as_str());
-        }
-        ui.label(format!("{} 券点/张", s.price_per_unit));
-    }
+    let tex = |slot| panel.images.get(&slot).and_then(|s| s.texture.as_ref());
+    let n = body
+        .card
+        .advanced_info()
+        .and_then(|a| a.text_image_list.as_ref())
+        .map_or(0, Vec::len);
+    let images = PreviewImages {
+        logo: tex(ImageSlot::Logo),
+        cover: tex(ImageSlot::Cover),
+        text_images: (0..n).map(|i| tex(ImageSlot::TextImage(i))).collect(),
+    };
+    card_preview_ui(ui, body, report, &images, panel.now(), lang);
 }

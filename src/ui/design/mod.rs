@@ -224,7 +224,15 @@ impl DesignPanel {
     pub fn on_event(&mut self, ctx: &egui::Context, event: Event) -> Vec<Command> {
         let mut out = Vec::new();
         match event {
-            Event::Drafts(Ok(list)) => self.drafts = list,
+            Event::Drafts(Ok(list)) => {
+                // The open draft was deleted: close it (the app then opens another).
+                if let Some(id) = self.doc.as_ref().and_then(|d| d.draft_id) {
+                    if !list.iter().any(|d| d.id == id) {
+                        self.doc = None;
+                    }
+                }
+                self.drafts = list;
+            }
             Event::Drafts(Err(e)) | Event::Exported(Err(e)) | Event::Imported(Err(e)) => {
                 self.error = Some(e)
             }
