@@ -388,7 +388,7 @@ fn service_icon(s: &BusinessService) -> &'static str {
     }
 }
 
-fn service_label<'a>(s: &'a BusinessService, lang: Lang) -> &'a str {
+fn service_label(s: &BusinessService, lang: Lang) -> &str {
     match (s, lang) {
         (BusinessService::Deliver, Lang::En) => "Delivery",
         (BusinessService::FreePark, Lang::En) => "Parking",

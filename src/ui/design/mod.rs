@@ -226,10 +226,10 @@ impl DesignPanel {
         match event {
             Event::Drafts(Ok(list)) => {
                 // The open draft was deleted: close it (the app then opens another).
-                if let Some(id) = self.doc.as_ref().and_then(|d| d.draft_id) {
-                    if !list.iter().any(|d| d.id == id) {
-                        self.doc = None;
-                    }
+                if let Some(id) = self.doc.as_ref().and_then(|d| d.draft_id)
+                    && !list.iter().any(|d| d.id == id)
+                {
+                    self.doc = None;
                 }
                 self.drafts = list;
             }
