@@ -223,9 +223,7 @@ fn draft_command(cmd: Command, store: &Arc<Mutex<Store>>) -> Event {
         Command::ListDrafts => Event::Drafts(with_store(store, Store::list_drafts)),
         Command::NewDraft(name, text) => {
             let body = if text.is_empty() {
-                crate::card::import::to_pretty_json(&CreateBody::new_friend_coupon(
-                    crate::card::CardType::Cash,
-                ))
+                crate::card::import::to_pretty_json(&new_body())
             } else {
                 text
             };
@@ -257,6 +255,18 @@ fn draft_command(cmd: Command, store: &Arc<Mutex<Store>>) -> Event {
         })),
         _ => Event::Nothing,
     }
+}
+
+/// A new cash coupon valid from today for 30 days (Beijing dates).
+fn new_body() -> CreateBody {
+    use crate::card::{Int, beijing};
+    let mut body = CreateBody::new_friend_coupon(crate::card::CardType::Cash);
+    if let Some(today) = beijing::date_of(chrono::Utc::now().timestamp()) {
+        let d = body.card.date_info_mut();
+        d.begin_timestamp = beijing::start_of(today).map(Int::Num);
+        d.end_timestamp = beijing::end_of(today + chrono::Duration::days(29)).map(Int::Num);
+    }
+    body
 }
 
 fn prepare_image(slot: ImageSlot, path: &std::path::Path) -> Event {

@@ -285,15 +285,6 @@ pub fn validity_ui(
             changed = true;
         }
     });
-    // The pickers show a default before the user picks; make it real so the preview agrees.
-    if di.begin_timestamp.is_none() {
-        di.begin_timestamp = beijing::start_of(today).map(Int::Num);
-        changed = true;
-    }
-    if di.end_timestamp.is_none() {
-        di.end_timestamp = beijing::end_of(today + chrono::Duration::days(29)).map(Int::Num);
-        changed = true;
-    }
     let (b, e) = (
         di.begin_timestamp.as_ref().and_then(Int::get),
         di.end_timestamp.as_ref().and_then(Int::get),

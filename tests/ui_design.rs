@@ -1,0 +1,292 @@
+//! The Design panel, headless (egui_kittest), on the in-process simulator.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test fails loudly on purpose.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use coupon_studio::app::{Backend, CouponStudioApp, Persisted, StartOptions};
+use coupon_studio::card::Int;
+use coupon_studio::card::import::{parse_create_body, to_pretty_json};
+use coupon_studio::i18n::Lang;
+use coupon_studio::store::Store;
+use egui::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cs-ui-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The app on a fresh simulator, Chinese UI pinned (never the system locale).
+fn app(
+    data_dir: &Path,
+    persisted: Option<Persisted>,
+) -> (Harness<'static, CouponStudioApp>, String) {
+    let backend = Backend::start_sandbox().unwrap();
+    let url = backend.sandbox_url().unwrap().to_owned();
+    let persisted = Some(persisted.unwrap_or(Persisted {
+        lang: Lang::Zh,
+        ..Persisted::default()
+    }));
+    let dir = data_dir.to_owned();
+    let harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .build_eframe(move |cc| {
+            CouponStudioApp::new(
+                cc,
+                StartOptions {
+                    data_dir: dir,
+                    backend,
+                    persisted,
+                },
+            )
+            .unwrap()
+        });
+    (harness, url)
+}
+
+/// Steps frames until `done` holds (IO answers arrive on other threads).
+fn wait_for(
+    h: &mut Harness<'static, CouponStudioApp>,
+    what: &str,
+    done: impl Fn(&Harness<'static, CouponStudioApp>) -> bool,
+) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        h.step();
+        if done(h) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn type_into(h: &mut Harness<'static, CouponStudioApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.step();
+    h.step();
+}
+
+fn has_label(h: &Harness<'static, CouponStudioApp>, text: &str) -> bool {
+    h.query_by_label(text).is_some()
+}
+
+#[test]
+fn category_and_least_cost_show_in_the_preview_with_the_price() {
+    let dir = temp_dir("title");
+    let (mut h, _) = app(&dir, None);
+    wait_for(&mut h, "the editor", |h| {
+        h.query_by_role_and_label(Role::TextInput, "减免金额(元)")
+            .is_some()
+    });
+    type_into(&mut h, "减免金额(元)", "50");
+    wait_for(&mut h, "the no-threshold title", |h| {
+        has_label(h, "50元代金券")
+    });
+    assert!(has_label(&h, "0.2 券点/张"));
+    type_into(&mut h, "指定可用品类", "羽绒服");
+    wait_for(&mut h, "the category title", |h| {
+        has_label(h, "羽绒服减50元")
+    });
+    assert!(has_label(&h, "0.4 券点/张"));
+    type_into(&mut h, "满额门槛(元)", "500");
+    wait_for(&mut h, "the least-cost title", |h| {
+        has_label(h, "羽绒服满500减50")
+    });
+    assert!(has_label(&h, "消费满500元可用,适用于羽绒服"));
+    assert!(has_label(&h, "0.6 券点/张"));
+    // The model holds 分, as WeChat wants.
+    let body = &h.state().design.doc.as_ref().unwrap().body;
+    assert_eq!(
+        body.card.cash.as_ref().unwrap().reduce_cost,
+        Some(Int::Num(5000))
+    );
+    assert_eq!(
+        body.card.use_condition().unwrap().least_cost,
+        Some(Int::Num(50000))
+    );
+}
+
+#[test]
+fn too_long_brand_name_shows_its_error_next_to_the_field() {
+    let dir = temp_dir("brand");
+    let (mut h, _) = app(&dir, None);
+    wait_for(&mut h, "the editor", |h| {
+        h.query_by_role_and_label(Role::TextInput, "商户名称")
+            .is_some()
+    });
+    type_into(&mut h, "商户名称", "一二三四五六七八九十一二三");
+    wait_for(&mut h, "the counter", |h| has_label(h, "13/12"));
+    // The inline message (the summary on the right prefixes the JSON path instead).
+    let inline = "✖ 商户名称(brand_name)最多 12 个字,当前 13 个";
+    wait_for(&mut h, "the inline error", |h| has_label(h, inline));
+    let field = h.get_by_role_and_label(Role::TextInput, "商户名称").rect();
+    let error = h.get_by_label(inline).rect();
+    assert!(
+        error.top() >= field.bottom() - 1.0 && error.top() - field.bottom() < 40.0,
+        "{field:?} {error:?}"
+    );
+    // Nothing typed is lost: the text stays as typed.
+    let body = &h.state().design.doc.as_ref().unwrap().body;
+    assert_eq!(
+        body.card.base_info().unwrap().brand_name.as_deref(),
+        Some("一二三四五六七八九十一二三")
+    );
+}
+
+#[test]
+fn create_shows_card_id_and_review_status_until_approved() {
+    let dir = temp_dir("create");
+    // A complete draft: the down-jacket fixture starting tomorrow.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/down-jacket.json"
+    ))
+    .unwrap();
+    let mut body = parse_create_body(&text).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let d = body.card.date_info_mut();
+    d.begin_timestamp = Some(Int::Num(now + 86_400));
+    d.end_timestamp = Some(Int::Num(now + 20 * 86_400));
+    let id = Store::open(&dir.join("coupon-studio.sqlite"))
+        .unwrap()
+        .create_draft("羽绒服", &to_pretty_json(&body))
+        .unwrap();
+    let (mut h, sandbox_url) = app(
+        &dir,
+        Some(Persisted {
+            draft_id: Some(id),
+            ..Persisted::default()
+        }),
+    );
+    wait_for(&mut h, "the draft", |h| has_label(h, "羽绒服满500减50"));
+    wait_for(&mut h, "the create button", |h| {
+        h.query_by_role_and_label(Role::Button, "创建卡券")
+            .is_some_and(|b| !b.accesskit_node().is_disabled())
+    });
+    h.get_by_role_and_label(Role::Button, "创建卡券")
+        .click_accesskit();
+    wait_for(&mut h, "the JSON window", |h| {
+        h.query_by_role_and_label(Role::Button, "发送").is_some()
+    });
+    // The exact body is shown before sending.
+    let shown = h
+        .get_all_by_role(Role::MultilineTextInput)
+        .filter_map(|n| n.value())
+        .any(|v| v.contains("\"brand_name\": \"北风羽绒\"") && v.contains("\"least_cost\": 50000"));
+    assert!(shown, "the request JSON is not shown");
+    h.get_by_role_and_label(Role::Button, "发送")
+        .click_accesskit();
+    wait_for(&mut h, "the card id", |h| {
+        h.state().design.flow.card_id.is_some()
+    });
+    let card_id = h.state().design.flow.card_id.clone().unwrap();
+    wait_for(&mut h, "审核中", |h| has_label(h, "审核中"));
+    assert!(has_label(&h, card_id.as_str()));
+    // WeChat's reviewers approve it.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{sandbox_url}/sandbox/card/review"))
+            .json(&serde_json::json!({"card_id": card_id, "approve": true}))
+            .send()
+            .await
+            .unwrap();
+    });
+    wait_for(&mut h, "已通过", |h| has_label(h, "已通过"));
+    // Sent once, and the draft remembers its card.
+    let calls: serde_json::Value = rt.block_on(async {
+        reqwest::get(format!("{sandbox_url}/sandbox/calls"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(calls["counts"]["/card/create"], 1);
+    let store = Store::open(&dir.join("coupon-studio.sqlite")).unwrap();
+    assert_eq!(
+        store.load_draft(id).unwrap().meta.card_id.as_deref(),
+        Some(card_id.as_str())
+    );
+}
+
+#[test]
+fn a_draft_survives_the_app_being_dropped_and_rebuilt() {
+    let dir = temp_dir("draft");
+    {
+        let (mut h, _) = app(&dir, None);
+        wait_for(&mut h, "the editor", |h| {
+            h.query_by_role_and_label(Role::TextInput, "商户名称")
+                .is_some()
+        });
+        type_into(&mut h, "商户名称", "测试品牌");
+        type_into(&mut h, "使用提醒", "请出示二维码");
+        wait_for(&mut h, "the autosave", |h| {
+            h.state().design.dirty_since.is_none() && !h.state().design.saving
+        });
+    }
+    let (mut h, _) = app(&dir, None);
+    wait_for(&mut h, "the reopened draft", |h| {
+        h.state().design.doc.is_some()
+    });
+    let body = &h.state().design.doc.as_ref().unwrap().body;
+    assert_eq!(
+        body.card.base_info().unwrap().brand_name.as_deref(),
+        Some("测试品牌")
+    );
+    assert_eq!(
+        body.card.base_info().unwrap().notice.as_deref(),
+        Some("请出示二维码")
+    );
+    wait_for(&mut h, "the field", |h| {
+        h.query_by_role_and_label(Role::TextInput, "商户名称")
+            .and_then(|n| n.value())
+            .as_deref()
+            == Some("测试品牌")
+    });
+}
+
+#[test]
+fn undo_and_redo_with_the_keyboard() {
+    let dir = temp_dir("undo");
+    let (mut h, _) = app(&dir, None);
+    wait_for(&mut h, "the editor", |h| {
+        h.query_by_role_and_label(Role::TextInput, "商户名称")
+            .is_some()
+    });
+    type_into(&mut h, "商户名称", "甲");
+    let brand = |h: &Harness<'static, CouponStudioApp>| {
+        h.state()
+            .design
+            .doc
+            .as_ref()
+            .unwrap()
+            .body
+            .card
+            .base_info()
+            .unwrap()
+            .brand_name
+            .clone()
+    };
+    assert_eq!(brand(&h).as_deref(), Some("甲"));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.step();
+    h.step();
+    assert_eq!(brand(&h), None);
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    h.step();
+    h.step();
+    assert_eq!(brand(&h).as_deref(), Some("甲"));
+}
