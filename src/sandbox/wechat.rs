@@ -22,22 +22,7 @@ const GRACE: i64 = 300;
 const UPLOAD_LIMIT: usize = 1024 * 1024;
 
 /// The 14 colours of the reference notes.
-pub const COLORS: [(&str, &str); 14] = [
-    ("Color010", "#63b359"),
-    ("Color020", "#2c9f67"),
-    ("Color030", "#509fc9"),
-    ("Color040", "#5885cf"),
-    ("Color050", "#9062c0"),
-    ("Color060", "#d09a45"),
-    ("Color070", "#e4b138"),
-    ("Color080", "#ee903c"),
-    ("Color081", "#f08500"),
-    ("Color082", "#a9d92d"),
-    ("Color090", "#dd6549"),
-    ("Color100", "#cc463d"),
-    ("Color101", "#cf3e36"),
-    ("Color102", "#5E6671"),
-];
+pub const COLORS: [(&str, &str); 14] = crate::card::rules::COLOR_PALETTE;
 
 pub(crate) type Q = Query<HashMap<String, String>>;
 pub(crate) type S = AxState<Arc<Shared>>;

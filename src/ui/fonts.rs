@@ -1,23 +1,28 @@
-//! Fonts: egui's defaults plus the embedded Noto Sans CJK SC subset, so Chinese renders.
+//! Fonts: egui ships no CJK glyphs, so the app adds a Noto Sans SC subset (GB2312) as a
+//! fallback after egui's own fonts.
 
-use std::sync::Arc;
+use egui::{FontData, FontFamily, FontInsert, FontPriority, InsertFontFamily};
 
-/// The subset made by `scripts/make-font-subset.sh` (SIL OFL 1.1, see assets/fonts/OFL.txt).
-const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-subset.otf");
+/// The name the CJK font is registered under.
+pub const CJK_FONT_NAME: &str = "NotoSansSC-subset";
 
-/// Adds the CJK font as a fallback after egui's own fonts, for both families.
+/// Noto Sans SC, subset to GB2312 (see `assets/fonts/OFL.txt` for its licence).
+static CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-subset.otf");
+
+/// Adds the CJK font as the last fallback of the proportional and monospace families.
+///
+/// Cheap to call again: egui skips a font whose name it already has.
 pub fn install_fonts(ctx: &egui::Context) {
-    let mut fonts = egui::FontDefinitions::default();
-    fonts.font_data.insert(
-        "noto-sans-sc".to_owned(),
-        Arc::new(egui::FontData::from_static(CJK_FONT)),
-    );
-    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        fonts
-            .families
-            .entry(family)
-            .or_default()
-            .push("noto-sans-sc".to_owned());
-    }
-    ctx.set_fonts(fonts);
+    let fallback = |family| InsertFontFamily {
+        family,
+        priority: FontPriority::Lowest,
+    };
+    ctx.add_font(FontInsert::new(
+        CJK_FONT_NAME,
+        FontData::from_static(CJK_FONT),
+        vec![
+            fallback(FontFamily::Proportional),
+            fallback(FontFamily::Monospace),
+        ],
+    ));
 }

@@ -7,7 +7,7 @@ use crate::app::events::ImageSlot;
 use crate::card::CreateBody;
 use crate::card::report::Report;
 use crate::i18n::Lang;
-use crate::ui::preview::{PreviewImages, card_preview_ui};
+use crate::ui::preview::{PreviewContext, PreviewImages, card_preview_ui};
 
 /// Draws the live preview of `body`, with local image previews where uploads are pending.
 pub fn preview_ui(
@@ -17,6 +17,9 @@ pub fn preview_ui(
     report: &Report,
     lang: Lang,
 ) {
+    let Some(synth) = &report.synthesis else {
+        return;
+    };
     let tex = |slot| panel.images.get(&slot).and_then(|s| s.texture.as_ref());
     let n = body
         .card
@@ -28,5 +31,14 @@ pub fn preview_ui(
         cover: tex(ImageSlot::Cover),
         text_images: (0..n).map(|i| tex(ImageSlot::TextImage(i))).collect(),
     };
-    card_preview_ui(ui, body, report, &images, panel.now(), lang);
+    card_preview_ui(
+        ui,
+        &body.card,
+        synth,
+        &images,
+        &PreviewContext {
+            now: panel.now(),
+            lang,
+        },
+    );
 }
