@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Installs the system packages the build and the tests need (Debian 12). Idempotent; skips what
-# is already present so a developer machine is not touched twice.
+# Installs the system packages the build, the app and the tests need (Debian 12). Idempotent:
+# only missing packages are installed, so a developer machine is not touched twice.
 set -euo pipefail
 
-need_apt=()
-command -v cc >/dev/null || need_apt+=(build-essential)
-command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+# Build: a C compiler (SQLite is bundled and compiled), pkg-config.
+# Run: OpenGL (Mesa, software rendering works too) and X11/Wayland client libraries.
+wanted=(build-essential pkg-config libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxrandr2 libxi6)
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
 
-if ((${#need_apt[@]})); then
+if ((${#missing[@]})); then
   if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
   export DEBIAN_FRONTEND=noninteractive
   "${SUDO[@]}" apt-get update -q
-  "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${need_apt[@]}"
+  "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 if ! command -v cargo >/dev/null; then
