@@ -26,6 +26,9 @@ pub struct SandboxArgs {
     /// Seconds a new card stays in review.
     #[arg(long, default_value_t = 3)]
     review_delay_secs: u64,
+    /// Start the simulated clock at this time (unix seconds) instead of now.
+    #[arg(long)]
+    start_time: Option<i64>,
     /// Allow listening on a non-loopback address.
     #[arg(long)]
     allow_remote: bool,
@@ -45,6 +48,7 @@ pub fn run(args: SandboxArgs) -> ExitCode {
         credentials: args.appid.zip(args.secret),
         state_file: args.state,
         review_delay: Duration::from_secs(args.review_delay_secs),
+        start_time: args.start_time,
     };
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

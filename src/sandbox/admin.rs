@@ -1,140 +1,302 @@
-//! The admin API under `/sandbox/…` (not WeChat's): what reviewers, users and time would do.
-
-use std::sync::Arc;
+//! The admin API under `/sandbox/…` (not WeChat's, no token, JSON in and out): what time,
+//! reviewers, payers and users would do, fault injection, and inspection. Success is
+//! `{"ok":true,…}`; a refused request is HTTP 400 `{"ok":false,"error":"…"}`.
 
 use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State as AxState};
-use axum::http::{StatusCode, header};
+use axum::extract::State as AxState;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::Shared;
-use super::state::{Review, State};
-use super::wechat::S;
+use super::auth::S;
+use super::codes::CodeStatus;
+use super::users::Scan;
+use super::{Shared, State, activity, body, clock, faults};
 
-/// The admin router.
-pub fn router() -> Router<Arc<Shared>> {
-    Router::new()
-        .route("/sandbox/health", get(health))
-        .route("/sandbox/clock", get(health))
-        .route("/sandbox/clock/advance", post(advance))
-        .route("/sandbox/card/review", post(review))
-        .route("/sandbox/calls", get(calls))
-        .route("/sandbox/calls/reset", post(reset_calls))
-        .route("/sandbox/state", get(dump))
-        .route("/sandbox/reset", post(reset))
-        .route("/sandbox/pois", post(set_pois))
-        .route("/sandbox/media/{hash}", get(media))
-}
-
-fn bad(msg: &str) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({"ok": false, "error": msg})),
-    )
-        .into_response()
-}
-
-fn body_json(body: &Bytes) -> Value {
-    serde_json::from_slice(body).unwrap_or(Value::Null)
-}
-
-async fn health(AxState(shared): S) -> Json<Value> {
-    Json(json!({"ok": true, "now": shared.lock().now()}))
-}
-
-async fn advance(AxState(shared): S, body: Bytes) -> Response {
-    let Some(secs) = body_json(&body)
-        .get("seconds")
-        .and_then(Value::as_i64)
-        .filter(|s| *s >= 0)
-    else {
-        return bad("seconds must be a non-negative integer");
-    };
-    let mut st = shared.lock();
-    st.clock_offset = st.clock_offset.saturating_add(secs);
-    shared.persist(&st);
-    Json(json!({"ok": true, "now": st.now()})).into_response()
-}
-
-async fn review(AxState(shared): S, body: Bytes) -> Response {
-    let v = body_json(&body);
-    let (Some(id), Some(approve)) = (
-        v.get("card_id").and_then(Value::as_str),
-        v.get("approve").and_then(Value::as_bool),
-    ) else {
-        return bad("card_id and approve are required");
-    };
-    let mut st = shared.lock();
-    let Some(card) = st.cards.get_mut(id) else {
-        return bad("unknown card_id");
-    };
-    card.review = if approve {
-        Review::Approved
-    } else {
-        Review::Rejected
-    };
-    shared.persist(&st);
-    Json(json!({"ok": true})).into_response()
-}
-
-async fn calls(AxState(shared): S) -> Json<Value> {
-    Json(json!({"counts": shared.lock().calls}))
-}
-
-async fn reset_calls(AxState(shared): S) -> Json<Value> {
-    shared.lock().calls.clear();
-    Json(json!({"ok": true}))
-}
-
-async fn dump(AxState(shared): S) -> Json<Value> {
-    let st = shared.lock();
-    let delay = shared.review_delay();
-    let cards: Vec<Value> = st
-        .cards
-        .iter()
-        .map(|(id, c)| json!({"card_id": id, "status": st.status_of(c, delay), "quantity": c.quantity, "total_quantity": c.total_quantity}))
-        .collect();
-    Json(
-        json!({"now": st.now(), "cards": cards, "tokens": st.tokens.len(), "media": st.media.len()}),
-    )
-}
-
-async fn reset(AxState(shared): S) -> Json<Value> {
-    let mut st = shared.lock();
-    *st = State::default();
-    shared.persist(&st);
-    Json(json!({"ok": true}))
-}
-
-async fn set_pois(AxState(shared): S, body: Bytes) -> Response {
-    let Some(list) = body_json(&body)
-        .get("business_list")
-        .and_then(Value::as_array)
-        .cloned()
-    else {
-        return bad("business_list must be an array");
-    };
-    let mut st = shared.lock();
-    st.pois = list;
-    shared.persist(&st);
-    Json(json!({"ok": true})).into_response()
-}
-
-async fn media(AxState(shared): S, Path(hash): Path<String>) -> Response {
-    let st = shared.lock();
-    match st.media.get(&hash) {
-        Some(bytes) => {
-            let mime = if bytes.starts_with(b"\x89PNG") {
-                "image/png"
-            } else {
-                "image/jpeg"
-            };
-            ([(header::CONTENT_TYPE, mime)], bytes.clone()).into_response()
+/// Runs an admin action on the locked state; persists on success when `mutates`.
+fn admin(
+    shared: &Shared,
+    mutates: bool,
+    f: impl FnOnce(&mut State, &Shared) -> Result<Value, String>,
+) -> Response {
+    let mut st = match shared.lock() {
+        Ok(st) => st,
+        Err(e) => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({"ok": false, "error": e.errmsg})),
+            )
+                .into_response();
         }
-        None => (StatusCode::NOT_FOUND, "no such image").into_response(),
+    };
+    match f(&mut st, shared) {
+        Ok(v) => {
+            if mutates {
+                shared.persist(&st);
+            }
+            let mut out = serde_json::Map::new();
+            out.insert("ok".into(), json!(true));
+            if let Value::Object(m) = v {
+                out.extend(m);
+            }
+            Json(Value::Object(out)).into_response()
+        }
+        Err(error) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"ok": false, "error": error})),
+        )
+            .into_response(),
     }
+}
+
+fn input(bytes: &Bytes) -> Result<Value, String> {
+    body::parse(bytes).map_err(|e| e.errmsg)
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    body::string(v, key).filter(|s| !s.is_empty())
+}
+
+/// `GET /sandbox/health` and `GET /sandbox/clock`.
+pub async fn health(AxState(shared): S) -> Response {
+    admin(&shared, false, |st, _| Ok(json!({"now": st.now()})))
+}
+
+/// `POST /sandbox/clock/advance {"seconds":N}`.
+pub async fn advance(AxState(shared): S, bytes: Bytes) -> Response {
+    admin(&shared, true, |st, _| {
+        let v = input(&bytes)?;
+        let secs = body::int(&v, "seconds")
+            .ok()
+            .flatten()
+            .filter(|s| *s >= 0)
+            .ok_or("seconds must be a non-negative integer")?;
+        st.clock_offset = clock::advance(st.clock_offset, secs);
+        Ok(json!({"now": st.now()}))
+    })
+}
+
+/// `POST /sandbox/card/review {"card_id","approve":bool}`.
+pub async fn review(AxState(shared): S, bytes: Bytes) -> Response {
+    admin(&shared, true, |st, _| {
+        let v = input(&bytes)?;
+        let id = text(&v, "card_id").ok_or("card_id is required")?;
+        let approve = v
+            .get("approve")
+            .and_then(Value::as_bool)
+            .ok_or("approve must be true or false")?;
+        let card = st.cards.get_mut(&id).ok_or("unknown card_id")?;
+        card.review = if approve {
+            super::Review::Approved
+        } else {
+            super::Review::Rejected
+        };
+        Ok(json!({"card_id": id}))
+    })
+}
+
+/// `POST /sandbox/recharge/pay {"order_id","fail"?,"openid"?}`.
+pub async fn pay(AxState(shared): S, bytes: Bytes) -> Response {
+    admin(&shared, true, |st, _| {
+        let v = input(&bytes)?;
+        let id = text(&v, "order_id").ok_or("order_id is required")?;
+        let fail = body::boolean(&v, "fail", false);
+        let payer = text(&v, "openid").unwrap_or_else(|| st.new_openid());
+        let now = st.now();
+        let w = &mut st.wallet;
+        let order = w
+            .orders
+            .iter_mut()
+            .find(|o| o.order_id == id && o.order_type == "ORDER_TYPE_WXPAY")
+            .ok_or("no such recharge order")?;
+        if order.status != "ORDER_STATUS_WAITING" {
+            return Err(format!("the order is {}, not waiting", order.status));
+        }
+        order.openid = payer;
+        if fail {
+            order.status = "ORDER_STATUS_ROLLBACK".into();
+        } else {
+            order.status = "ORDER_STATUS_FINANCE_SUCC".into();
+            order.pay_finish_time = now;
+            let amount = order.pay_coin;
+            w.paid += amount;
+        }
+        Ok(json!({"order_id": id}))
+    })
+}
+
+/// `POST /sandbox/user/scan {"ticket"|"url"|"card_id","openid"?,"username"?,"outer_id"?}`.
+pub async fn scan(AxState(shared): S, bytes: Bytes) -> Response {
+    admin(&shared, true, |st, shared| {
+        let v = input(&bytes)?;
+        let scan = Scan {
+            placement: text(&v, "ticket").or_else(|| text(&v, "url")),
+            card_id: text(&v, "card_id"),
+            openid: text(&v, "openid"),
+            username: text(&v, "username"),
+            outer_id: body::int(&v, "outer_id")
+                .map_err(|e| e.errmsg)?
+                .unwrap_or(0),
+            time: None,
+            source: "scan",
+        };
+        st.scan(&scan, shared.review_delay())
+    })
+}
+
+/// `POST /sandbox/user/share {"code","friend_openid"?|"friends"?:[…]}`.
+pub async fn share(AxState(shared): S, bytes: Bytes) -> Response {
+    admin(&shared, true, |st, _| {
+        let v = input(&bytes)?;
+        let code = text(&v, "code").ok_or("code is required")?;
+        let mut friends: Vec<String> = v
+            .get("friends")
+            .and_then(Value::as_array)
+            .map(|l| {
+                l.iter()
+                    .filter_map(|f| f.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(f) = text(&v, "friend_openid") {
+            friends.push(f);
+        }
+        if friends.is_empty() {
+            friends.push(st.new_openid());
+        }
+        st.share(&code, &friends, None, "share")
+    })
+}
+
+/// `POST /sandbox/code/status {"code","status"}`.
+pub async fn code_status(AxState(shared): S, bytes: Bytes) -> Response {
+    admin(&shared, true, |st, _| {
+        let v = input(&bytes)?;
+        let code = text(&v, "code").ok_or("code is required")?;
+        let name = text(&v, "status").unwrap_or_default();
+        let status = CodeStatus::parse(&name).ok_or_else(|| {
+            format!("status must be NORMAL, CONSUMED, EXPIRE, GIFTING, GIFT_TIMEOUT, DELETE or UNAVAILABLE, not {name:?}")
+        })?;
+        st.force_status(&code, status)
+    })
+}
+
+/// `POST /sandbox/code/encrypt {"code"}`.
+pub async fn encrypt(AxState(shared): S, bytes: Bytes) -> Response {
+    admin(&shared, false, |st, _| {
+        let v = input(&bytes)?;
+        let code = text(&v, "code").ok_or("code is required")?;
+        Ok(json!({"encrypt_code": st.encrypt_code(&code)}))
+    })
+}
+
+/// `POST /sandbox/faults {"faults":[…],"path"?}`: appends to the queue.
+pub async fn add_faults(AxState(shared): S, bytes: Bytes) -> Response {
+    admin(&shared, false, |st, _| {
+        let v = input(&bytes)?;
+        let new = faults::parse(&v)?;
+        st.faults.extend(new);
+        Ok(json!({"queued": st.faults}))
+    })
+}
+
+/// `GET /sandbox/faults`: the queue.
+pub async fn list_faults(AxState(shared): S) -> Response {
+    admin(&shared, false, |st, _| Ok(json!({"queued": st.faults})))
+}
+
+/// `POST /sandbox/faults/clear`.
+pub async fn clear_faults(AxState(shared): S) -> Response {
+    admin(&shared, false, |st, _| {
+        st.faults.clear();
+        Ok(json!({}))
+    })
+}
+
+/// `GET /sandbox/calls`: WeChat calls received per path.
+pub async fn calls(AxState(shared): S) -> Response {
+    admin(&shared, false, |st, _| Ok(json!({"counts": st.calls})))
+}
+
+/// `POST /sandbox/calls/reset`.
+pub async fn reset_calls(AxState(shared): S) -> Response {
+    admin(&shared, true, |st, _| {
+        st.calls.clear();
+        Ok(json!({}))
+    })
+}
+
+/// `GET /sandbox/state`: a dump for debugging.
+pub async fn dump(AxState(shared): S) -> Response {
+    admin(&shared, false, |st, shared| {
+        let delay = shared.review_delay();
+        let cards: Vec<Value> = st
+            .cards
+            .iter()
+            .map(|(id, c)| json!({"card_id": id, "status": st.status_of(c, delay), "quantity": c.quantity, "total_quantity": c.total_quantity, "card": c.card}))
+            .collect();
+        let codes: Vec<Value> = st
+            .codes
+            .values()
+            .map(|c| {
+                let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("status".into(), json!(st.code_status(c).name()));
+                }
+                v
+            })
+            .collect();
+        Ok(json!({
+            "now": st.now(),
+            "cards": cards,
+            "wallet": {"activated": st.wallet.activated, "free_coin": super::pay::coins_json(crate::card::pricing::Coins(st.wallet.free)), "pay_coin": super::pay::coins_json(crate::card::pricing::Coins(st.wallet.paid)), "orders": st.wallet.orders},
+            "codes": codes,
+            "placements": st.placements.values().collect::<Vec<_>>(),
+            "whitelist": st.whitelist,
+            "events": st.events,
+            "tokens": st.tokens.len(),
+            "media": st.media.len(),
+            "pois": st.pois.len(),
+        }))
+    })
+}
+
+/// `POST /sandbox/reset`: a fresh account; the clock and issued tokens stay.
+pub async fn reset(AxState(shared): S) -> Response {
+    admin(&shared, true, |st, _| {
+        let fresh = State {
+            clock_offset: st.clock_offset,
+            tokens: std::mem::take(&mut st.tokens),
+            stable_token: st.stable_token.take(),
+            ..State::default()
+        };
+        *st = fresh;
+        Ok(json!({}))
+    })
+}
+
+/// `POST /sandbox/pois {"business_list":[…]}`.
+pub async fn set_pois(AxState(shared): S, bytes: Bytes) -> Response {
+    admin(&shared, true, |st, _| {
+        let v = input(&bytes)?;
+        let list = v
+            .get("business_list")
+            .and_then(Value::as_array)
+            .cloned()
+            .ok_or("business_list must be an array")?;
+        st.pois = list;
+        Ok(json!({"total_count": st.pois.len()}))
+    })
+}
+
+/// `POST /sandbox/activity/simulate {"seed","days"?,"card_id"?}`.
+pub async fn simulate(AxState(shared): S, bytes: Bytes) -> Response {
+    admin(&shared, true, |st, shared| {
+        let v = input(&bytes)?;
+        let seed = v.get("seed").and_then(Value::as_u64).unwrap_or(0);
+        let days = body::int(&v, "days").map_err(|e| e.errmsg)?.unwrap_or(7);
+        let only = text(&v, "card_id");
+        activity::simulate(st, seed, days, only.as_deref(), shared.review_delay())
+    })
 }

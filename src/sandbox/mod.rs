@@ -2,23 +2,39 @@
 //! account is configured, by the tests, and by anyone rehearsing a campaign. No egui.
 //!
 //! WeChat's paths answer as WeChat does (HTTP 200 with `errcode`); the admin API under
-//! `/sandbox/…` drives what a real user or WeChat's reviewers would do.
+//! `/sandbox/…` drives what users, reviewers, payments and time would do, and injects faults.
+//! docs/sandbox.md describes both; `errors.rs` holds the errcode table.
 
+mod activity;
 mod admin;
+mod auth;
+pub mod body;
 mod cards;
+pub mod clock;
+mod codes;
+mod datacube;
+pub mod errors;
+mod events;
+mod faults;
+mod media;
+mod pay;
+mod placement;
+mod redeem;
+mod routes;
 mod state;
-mod wechat;
+mod update;
+mod users;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use axum::Json;
-use serde_json::{Value, json};
+use axum::response::Response;
 use thiserror::Error;
 use tokio::sync::oneshot;
 
+use errors::{WxError, WxResult};
 pub use state::{Review, SimCard, State};
 
 /// How to run the simulator.
@@ -30,8 +46,11 @@ pub struct SandboxConfig {
     pub credentials: Option<(String, String)>,
     /// Load the state from and save it to this file.
     pub state_file: Option<PathBuf>,
-    /// How long review takes (simulated time).
+    /// How long review takes (simulated time; real time passing counts too).
     pub review_delay: Duration,
+    /// Where the simulated clock starts (unix seconds); `None` = the real time. Given with a
+    /// state file, it replaces the saved clock.
+    pub start_time: Option<i64>,
 }
 
 impl Default for SandboxConfig {
@@ -41,6 +60,7 @@ impl Default for SandboxConfig {
             credentials: None,
             state_file: None,
             review_delay: Duration::from_secs(3),
+            start_time: None,
         }
     }
 }
@@ -64,7 +84,7 @@ pub enum SandboxError {
         /// Details.
         message: String,
     },
-    /// A runtime could not be made.
+    /// A runtime or thread could not be made.
     #[error("cannot start a runtime: {0}")]
     Runtime(std::io::Error),
 }
@@ -76,46 +96,64 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Locks the state; a poisoned lock (a panic elsewhere) still yields the data.
-    fn lock(&self) -> MutexGuard<'_, State> {
+    /// Locks the state; a poisoned lock becomes an error answer (-1), never a panic.
+    pub(crate) fn lock(&self) -> Result<MutexGuard<'_, State>, WxError> {
         self.state
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .map_err(|_| WxError::system("state lock poisoned"))
     }
 
-    fn review_delay(&self) -> i64 {
+    /// The review delay in seconds.
+    pub(crate) fn review_delay(&self) -> i64 {
         i64::try_from(self.config.review_delay.as_secs()).unwrap_or(3)
     }
 
-    /// Writes the state file (temp file + rename, so a crash never leaves half a file).
-    fn persist(&self, state: &State) {
+    /// The configured credentials.
+    pub(crate) fn credentials(&self) -> Option<&(String, String)> {
+        self.config.credentials.as_ref()
+    }
+
+    /// Writes the state file: a temp file in the same folder, then a rename, so a crash never
+    /// leaves half a file. Failures are logged; the answer to the caller stands.
+    pub(crate) fn persist(&self, state: &State) {
         let Some(path) = &self.config.state_file else {
             return;
         };
-        let Ok(text) = serde_json::to_vec_pretty(state) else {
-            return;
+        let text = match serde_json::to_vec_pretty(state) {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::warn!("cannot encode the simulator state: {e}");
+                return;
+            }
         };
-        let tmp = path.with_extension("tmp");
-        if std::fs::write(&tmp, text).is_ok()
-            && let Err(e) = std::fs::rename(&tmp, path)
-        {
-            tracing::warn!("cannot save the simulator state: {e}");
+        let mut tmp = path.clone().into_os_string();
+        tmp.push(format!(".{}.tmp", std::process::id()));
+        let tmp = PathBuf::from(tmp);
+        let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+        if let Err(e) = written {
+            tracing::warn!("cannot save the simulator state to {}: {e}", path.display());
         }
     }
-}
 
-/// A WeChat-shaped error answer.
-pub(crate) fn wx_error(errcode: i64, errmsg: impl Into<String>) -> Json<Value> {
-    Json(json!({"errcode": errcode, "errmsg": errmsg.into()}))
-}
-
-/// A WeChat-shaped success answer with extra members.
-pub(crate) fn wx_ok(mut extra: Value) -> Json<Value> {
-    if let Some(obj) = extra.as_object_mut() {
-        obj.insert("errcode".into(), json!(0));
-        obj.insert("errmsg".into(), json!("ok"));
+    /// Runs a WeChat call: lock, check the token, run `f`, persist when `mutates` and `f`
+    /// succeeded, and answer WeChat-style.
+    pub(crate) fn call(
+        &self,
+        query: &auth::Query,
+        mutates: bool,
+        f: impl FnOnce(&mut State, &Shared) -> WxResult,
+    ) -> Response {
+        let run = || -> WxResult {
+            let mut st = self.lock()?;
+            auth::authorize(&st, query)?;
+            let out = f(&mut st, self)?;
+            if mutates {
+                self.persist(&st);
+            }
+            Ok(errors::ok(out))
+        };
+        errors::respond(run())
     }
-    Json(extra)
 }
 
 /// A running simulator.
@@ -155,21 +193,27 @@ impl Drop for SandboxHandle {
     }
 }
 
-/// Starts the simulator on the current tokio runtime.
-pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
-    let state = match &config.state_file {
+fn load_state(config: &SandboxConfig) -> Result<State, SandboxError> {
+    let mut state = match &config.state_file {
         Some(path) if path.exists() => {
-            let text = std::fs::read_to_string(path).map_err(|e| SandboxError::State {
+            let err = |message: String| SandboxError::State {
                 path: path.clone(),
-                message: e.to_string(),
-            })?;
-            serde_json::from_str(&text).map_err(|e| SandboxError::State {
-                path: path.clone(),
-                message: e.to_string(),
-            })?
+                message,
+            };
+            let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+            serde_json::from_str(&text).map_err(|e| err(e.to_string()))?
         }
         _ => State::default(),
     };
+    if let Some(start) = config.start_time {
+        state.clock_offset = clock::offset_for_start(start);
+    }
+    Ok(state)
+}
+
+/// Starts the simulator on the current tokio runtime.
+pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
+    let state = load_state(&config)?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| SandboxError::Bind {
@@ -184,7 +228,7 @@ pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         state: Mutex::new(state),
         config,
     });
-    let app = wechat::router().merge(admin::router()).with_state(shared);
+    let app = routes::router(shared);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -201,9 +245,11 @@ pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
     })
 }
 
-/// A simulator on its own runtime thread, for callers without a runtime (UI tests).
+/// A simulator on its own runtime thread, for callers without a runtime (UI tests). Stops
+/// when dropped.
 pub struct SandboxThread {
     url: String,
+    addr: SocketAddr,
     stop: Option<std::sync::mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -212,6 +258,11 @@ impl SandboxThread {
     /// The base URL.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
     }
 }
 
@@ -246,7 +297,7 @@ pub fn spawn_blocking_thread(config: SandboxConfig) -> Result<SandboxThread, San
             rt.block_on(async move {
                 match spawn(config).await {
                     Ok(handle) => {
-                        let _ = ready_tx.send(Ok(handle.url()));
+                        let _ = ready_tx.send(Ok(handle.addr()));
                         // Park until dropped; a blocking wait is fine on this dedicated thread.
                         let _ = tokio::task::spawn_blocking(move || stop_rx.recv()).await;
                         handle.shutdown().await;
@@ -258,11 +309,12 @@ pub fn spawn_blocking_thread(config: SandboxConfig) -> Result<SandboxThread, San
             });
         })
         .map_err(SandboxError::Runtime)?;
-    let url = ready_rx
+    let addr = ready_rx
         .recv()
         .map_err(|_| SandboxError::Runtime(std::io::Error::other("simulator thread ended")))??;
     Ok(SandboxThread {
-        url,
+        url: format!("http://{addr}"),
+        addr,
         stop: Some(stop_tx),
         thread: Some(thread),
     })

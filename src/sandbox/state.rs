@@ -1,9 +1,19 @@
-//! The simulator's state: clock, tokens, cards, media, stores and call counts.
+//! The simulator's state: everything WeChat would remember for one account, serialized whole
+//! for `--state`.
 
 use std::collections::BTreeMap;
 
+use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+
+use super::clock;
+use super::codes::UserCode;
+use super::events::Event;
+use super::faults::Fault;
+use super::pay::Wallet;
+use super::placement::{Placement, Ticket, Whitelist};
+use crate::card::Card;
 
 /// Review outcome forced through the admin API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +43,69 @@ pub struct SimCard {
     pub seq: u64,
 }
 
+impl SimCard {
+    /// The card as the domain model (a default card if the stored JSON no longer fits).
+    pub fn model(&self) -> Card {
+        serde_json::from_value(self.card.clone()).unwrap_or_default()
+    }
+
+    /// `cash` or `gift`.
+    pub fn body_key(&self) -> &'static str {
+        if self.card.get("gift").is_some() {
+            "gift"
+        } else {
+            "cash"
+        }
+    }
+
+    /// A member of `base_info`.
+    pub fn base(&self, key: &str) -> Option<&Value> {
+        self.card.get(self.body_key())?.get("base_info")?.get(key)
+    }
+
+    /// A member of `advanced_info`.
+    pub fn advanced(&self, key: &str) -> Option<&Value> {
+        self.card
+            .get(self.body_key())?
+            .get("advanced_info")?
+            .get(key)
+    }
+
+    /// `(begin_timestamp, end_timestamp)` of the validity (0 and `i64::MAX` when missing).
+    pub fn validity(&self) -> (i64, i64) {
+        let d = self.base("date_info");
+        let get = |k: &str| d.and_then(|d| d.get(k)).and_then(super::body::int_value);
+        (
+            get("begin_timestamp").unwrap_or(0),
+            get("end_timestamp").unwrap_or(i64::MAX),
+        )
+    }
+
+    /// `consume_share_self_num` (0 when missing).
+    pub fn gift_back(&self) -> i64 {
+        self.advanced("consume_share_self_num")
+            .and_then(super::body::int_value)
+            .unwrap_or(0)
+    }
+
+    /// `get_limit`, the codes one user may receive (`None` = no limit).
+    pub fn get_limit(&self) -> Option<i64> {
+        self.base("get_limit")
+            .and_then(super::body::int_value)
+            .filter(|n| *n > 0)
+    }
+}
+
+/// Card review statuses.
+pub mod status {
+    /// In review.
+    pub const NOT_VERIFY: &str = "CARD_STATUS_NOT_VERIFY";
+    /// Rejected.
+    pub const VERIFY_FAIL: &str = "CARD_STATUS_VERIFY_FAIL";
+    /// Approved.
+    pub const VERIFY_OK: &str = "CARD_STATUS_VERIFY_OK";
+}
+
 /// Everything the simulator remembers (serialized for `--state`).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(default)]
@@ -43,6 +116,8 @@ pub struct State {
     pub tokens: BTreeMap<String, i64>,
     /// The token handed out by stable_token.
     pub stable_token: Option<String>,
+    /// getticket tickets by type (`jsapi`, `wx_card`).
+    pub tickets: BTreeMap<String, Ticket>,
     /// Cards by id.
     pub cards: BTreeMap<String, SimCard>,
     /// Uploaded images by sha1 (not persisted: the URLs stay valid, the bytes are a cache).
@@ -54,19 +129,43 @@ pub struct State {
     pub calls: BTreeMap<String, u64>,
     /// A counter for ids.
     pub seq: u64,
+    /// The coin wallet and its ledger.
+    pub wallet: Wallet,
+    /// QR placements by ticket.
+    pub placements: BTreeMap<String, Placement>,
+    /// The test whitelist.
+    pub whitelist: Whitelist,
+    /// Codes received by users, by code.
+    pub codes: BTreeMap<String, UserCode>,
+    /// What users did (datacube counts these).
+    pub events: Vec<Event>,
+    /// Faults waiting for the next WeChat calls (not persisted).
+    #[serde(skip)]
+    pub faults: Vec<Fault>,
+    /// Key of the encrypt_code encoding (hex).
+    pub code_key: String,
 }
 
 impl Default for State {
     fn default() -> Self {
+        let key: [u8; 16] = rand::rng().random();
         Self {
             clock_offset: 0,
             tokens: BTreeMap::new(),
             stable_token: None,
+            tickets: BTreeMap::new(),
             cards: BTreeMap::new(),
             media: BTreeMap::new(),
             pois: demo_pois(),
             calls: BTreeMap::new(),
             seq: 0,
+            wallet: Wallet::default(),
+            placements: BTreeMap::new(),
+            whitelist: Whitelist::default(),
+            codes: BTreeMap::new(),
+            events: Vec::new(),
+            faults: Vec::new(),
+            code_key: super::media::hex(&key),
         }
     }
 }
@@ -88,35 +187,61 @@ pub fn demo_pois() -> Vec<Value> {
     .collect()
 }
 
+/// The id alphabet of card ids and tokens (URL-safe base64).
+const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+
 impl State {
-    /// The simulated time.
+    /// The simulated time (unix seconds).
     pub fn now(&self) -> i64 {
-        chrono::Utc::now()
-            .timestamp()
-            .saturating_add(self.clock_offset)
+        clock::real_now().saturating_add(self.clock_offset)
     }
 
-    /// A new random-looking id of `len` characters, prefixed.
+    /// A new random id of `len` characters starting with `prefix`.
     pub fn new_id(&mut self, prefix: &str, len: usize) -> String {
-        use rand::Rng;
         self.seq += 1;
-        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
         let mut rng = rand::rng();
-        let tail: String = (0..len.saturating_sub(prefix.len()))
+        let tail: String = (0..len.saturating_sub(prefix.chars().count()))
             .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
             .collect();
         format!("{prefix}{tail}")
     }
 
+    /// A new openid (28 characters, like WeChat's).
+    pub fn new_openid(&mut self) -> String {
+        self.new_id("oSbx", 28)
+    }
+
+    /// A new unused 12-digit code.
+    pub fn new_code(&mut self) -> String {
+        let mut rng = rand::rng();
+        loop {
+            let c = format!(
+                "{:012}",
+                rng.random_range(100_000_000_000_u64..1_000_000_000_000)
+            );
+            if !self.codes.contains_key(&c) {
+                return c;
+            }
+        }
+    }
+
     /// The review status of a card at the simulated time.
     pub fn status_of(&self, card: &SimCard, review_delay: i64) -> &'static str {
         match card.review {
-            Review::Approved => "CARD_STATUS_VERIFY_OK",
-            Review::Rejected => "CARD_STATUS_VERIFY_FAIL",
+            Review::Approved => status::VERIFY_OK,
+            Review::Rejected => status::VERIFY_FAIL,
             Review::Auto if self.now() >= card.submitted_at.saturating_add(review_delay) => {
-                "CARD_STATUS_VERIFY_OK"
+                status::VERIFY_OK
             }
-            Review::Auto => "CARD_STATUS_NOT_VERIFY",
+            Review::Auto => status::NOT_VERIFY,
         }
+    }
+
+    /// The store ids of getpoilist, as strings.
+    pub fn poi_ids(&self) -> Vec<String> {
+        self.pois
+            .iter()
+            .filter_map(|p| super::body::string(p.get("base_info")?, "poi_id"))
+            .collect()
     }
 }

@@ -1,0 +1,119 @@
+//! Deterministic simulated activity (`/sandbox/activity/simulate`): over the past N simulated
+//! days, users of a fixed pool scan the QRs of approved cards with stock (outer_id 0–3),
+//! share with friends, use their codes and receive gift-back codes. The same seed on the same
+//! state gives the same counts.
+//!
+//! Per card and day: 1–5 scans at random times; each received code is shared with 1–3 friends
+//! with probability 1/2 and used within the hour with probability 2/5 (only inside the card's
+//! validity and before now). Refused scans (stock, get_limit, receive window) are counted as
+//! `refused`.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+
+use super::State;
+use super::codes::CodeStatus;
+use super::events::Kind;
+use super::state::status;
+use super::users::Scan;
+
+/// The number of simulated users.
+pub const USERS: u32 = 40;
+/// The scene values the simulated QRs use.
+pub const OUTER_IDS: [i64; 4] = [0, 1, 2, 3];
+
+fn user(n: u32) -> String {
+    format!("oSbxSim{n:021}")
+}
+
+/// Runs the simulation; `Err` for an unknown or unapproved `card_id` or `days` not 1–62.
+pub fn simulate(
+    st: &mut State,
+    seed: u64,
+    days: i64,
+    only: Option<&str>,
+    review_delay: i64,
+) -> Result<Value, String> {
+    if !(1..=62).contains(&days) {
+        return Err("days must be 1–62".into());
+    }
+    let mut cards: Vec<String> = st
+        .cards
+        .iter()
+        .filter(|(id, c)| {
+            only.is_none_or(|o| o == id.as_str())
+                && st.status_of(c, review_delay) == status::VERIFY_OK
+        })
+        .map(|(id, _)| id.clone())
+        .collect();
+    cards.sort();
+    if let Some(o) = only
+        && cards.is_empty()
+    {
+        return Err(format!("{o} is unknown or not approved"));
+    }
+    let mut rng = StdRng::seed_from_u64(seed);
+    let now = st.now();
+    let first_event = st.events.len();
+    let (mut scans, mut refused, mut gift_backs) = (0_u64, 0_u64, 0_u64);
+    for day in (1..=days).rev() {
+        let day_start = now - day * 86_400;
+        for card_id in &cards {
+            for _ in 0..rng.random_range(1..=5) {
+                let time = (day_start + rng.random_range(0..86_400)).min(now);
+                let scan = Scan {
+                    card_id: Some(card_id.clone()),
+                    openid: Some(user(rng.random_range(0..USERS))),
+                    outer_id: OUTER_IDS[rng.random_range(0..OUTER_IDS.len())],
+                    time: Some(time),
+                    source: "simulate",
+                    ..Scan::default()
+                };
+                scans += 1;
+                let Ok(got) = st.scan(&scan, review_delay) else {
+                    refused += 1;
+                    continue;
+                };
+                let code = got["code"].as_str().unwrap_or_default().to_owned();
+                let holder = got["openid"].as_str().unwrap_or_default().to_owned();
+                if rng.random_bool(0.5) {
+                    let friends: Vec<String> = (0..rng.random_range(1..=3))
+                        .map(|_| user(rng.random_range(0..USERS)))
+                        .filter(|f| *f != holder)
+                        .collect();
+                    let _ = st.share(&code, &friends, Some(time), "simulate");
+                }
+                if rng.random_bool(0.4) {
+                    let at = time + rng.random_range(60..3600);
+                    let (begin, end) = st.cards.get(card_id).map_or((0, 0), |c| c.validity());
+                    let usable = st
+                        .codes
+                        .get(&code)
+                        .is_some_and(|c| c.status == CodeStatus::Normal);
+                    if usable && at <= now && (begin..=end).contains(&at) {
+                        gift_backs += u64::from(st.consume_code(&code, &holder, at).is_some());
+                    }
+                }
+            }
+        }
+    }
+    let mut by_kind = serde_json::Map::new();
+    for k in Kind::ALL {
+        let n = st
+            .events
+            .get(first_event..)
+            .unwrap_or_default()
+            .iter()
+            .filter(|e| e.kind == k)
+            .count();
+        by_kind.insert(k.column().into(), json!(n));
+    }
+    Ok(json!({
+        "cards": cards,
+        "scans": scans,
+        "refused": refused,
+        "gift_back": gift_backs,
+        "events": by_kind,
+    }))
+}

@@ -1,0 +1,276 @@
+//! Codes users hold: their status, marks, how a user receives one, and the reversible keyed
+//! encoding behind `encrypt_code` (the redemption calls are in `redeem.rs`).
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sha1::{Digest, Sha1};
+
+use super::State;
+use super::errors::{WxError, code};
+use super::events::Kind;
+
+/// How long a mark lasts without an unmark (the guide: 5 minutes).
+pub const MARK_LIFE: i64 = 300;
+
+/// `user_card_status` of a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CodeStatus {
+    /// Usable.
+    Normal,
+    /// Used.
+    Consumed,
+    /// Validity over.
+    Expire,
+    /// Being given to a friend.
+    Gifting,
+    /// The gift was not accepted in time.
+    GiftTimeout,
+    /// Deleted by the user.
+    Delete,
+    /// Made unavailable.
+    Unavailable,
+}
+
+impl CodeStatus {
+    /// WeChat's name (`NORMAL`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Normal => "NORMAL",
+            Self::Consumed => "CONSUMED",
+            Self::Expire => "EXPIRE",
+            Self::Gifting => "GIFTING",
+            Self::GiftTimeout => "GIFT_TIMEOUT",
+            Self::Delete => "DELETE",
+            Self::Unavailable => "UNAVAILABLE",
+        }
+    }
+
+    /// Parses WeChat's name.
+    pub fn parse(s: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+    }
+
+    /// The error consume and mark answer for a code in this status (`None` for NORMAL):
+    /// 40099 consumed, 40078 deleted or being given, 40079 expired, 40127 unavailable.
+    pub fn consume_error(self) -> Option<WxError> {
+        match self {
+            Self::Normal => None,
+            Self::Consumed => Some(WxError::new(code::CONSUMED, "code has been consumed")),
+            Self::Delete | Self::Gifting | Self::GiftTimeout => Some(WxError::new(
+                code::DELETED_OR_GIFTING,
+                format!("code has been deleted or is being given ({})", self.name()),
+            )),
+            Self::Expire => Some(WxError::new(
+                code::INVALID_TIME,
+                "invalid time: code expired",
+            )),
+            Self::Unavailable => Some(WxError::new(
+                code::USER_CARD_STATUS,
+                "invalid user-card status: code is unavailable",
+            )),
+        }
+    }
+}
+
+/// A mark (占用) of a code by a user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mark {
+    /// Who marked it.
+    pub openid: String,
+    /// When the mark lapses (simulated).
+    pub expires: i64,
+}
+
+/// A code a user received.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserCode {
+    /// The 12-digit code.
+    pub code: String,
+    /// Its card.
+    pub card_id: String,
+    /// Who received it.
+    pub openid: String,
+    /// The stored status (EXPIRE is also derived from the card's validity).
+    pub status: CodeStatus,
+    /// When it was received.
+    pub received_at: i64,
+    /// The QR scene value it came through.
+    pub outer_id: i64,
+    /// `scan` or `gift_back`.
+    pub source: String,
+    /// The current mark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<Mark>,
+    /// When it was consumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumed_at: Option<i64>,
+    /// Who consumed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumed_by: Option<String>,
+}
+
+impl State {
+    /// The status of a code now: a NORMAL code past its card's end is EXPIRE.
+    pub fn code_status(&self, c: &UserCode) -> CodeStatus {
+        if c.status == CodeStatus::Normal
+            && let Some(card) = self.cards.get(&c.card_id)
+            && self.now() > card.validity().1
+        {
+            return CodeStatus::Expire;
+        }
+        c.status
+    }
+
+    /// The openid of an unexpired mark.
+    pub fn mark_of(&self, c: &UserCode) -> Option<String> {
+        c.mark
+            .as_ref()
+            .filter(|m| m.expires > self.now())
+            .map(|m| m.openid.clone())
+    }
+
+    /// How many codes of `card_id` the user has used (code/get's `use_count`).
+    pub fn use_count(&self, card_id: &str, openid: &str) -> usize {
+        self.codes
+            .values()
+            .filter(|c| {
+                c.card_id == card_id
+                    && c.status == CodeStatus::Consumed
+                    && c.consumed_by.as_deref().unwrap_or(&c.openid) == openid
+            })
+            .count()
+    }
+
+    /// A user receives a new code of a card at `time`: stock − 1, a receive event. `Err` is a
+    /// plain reason (the callers are the admin API and consume's gift-back).
+    pub fn receive_code(
+        &mut self,
+        card_id: &str,
+        openid: &str,
+        outer_id: i64,
+        source: &str,
+        time: i64,
+    ) -> Result<String, String> {
+        let card = self
+            .cards
+            .get(card_id)
+            .ok_or_else(|| format!("unknown card_id {card_id}"))?;
+        if card.quantity <= 0 {
+            return Err("out of stock".into());
+        }
+        let code = self.new_code();
+        if let Some(card) = self.cards.get_mut(card_id) {
+            card.quantity -= 1;
+        }
+        self.codes.insert(
+            code.clone(),
+            UserCode {
+                code: code.clone(),
+                card_id: card_id.to_owned(),
+                openid: openid.to_owned(),
+                status: CodeStatus::Normal,
+                received_at: time,
+                outer_id,
+                source: source.to_owned(),
+                mark: None,
+                consumed_at: None,
+                consumed_by: None,
+            },
+        );
+        self.record(
+            time,
+            Kind::Receive,
+            card_id,
+            openid,
+            Some(&code),
+            outer_id,
+            source,
+        );
+        Ok(code)
+    }
+
+    /// Consumes a code at `time` for `consumer`: CONSUMED, a verify event, and when the card
+    /// gives itself back after use (`consume_share_self_num` ≥ 1) a new code for the consumer,
+    /// stock permitting. The checks are the caller's. Returns the gift-back code.
+    pub fn consume_code(&mut self, code: &str, consumer: &str, time: i64) -> Option<String> {
+        let c = self.codes.get_mut(code)?;
+        c.status = CodeStatus::Consumed;
+        c.consumed_at = Some(time);
+        c.consumed_by = Some(consumer.to_owned());
+        c.mark = None;
+        let (card_id, outer_id) = (c.card_id.clone(), c.outer_id);
+        self.record(
+            time,
+            Kind::Verify,
+            &card_id,
+            consumer,
+            Some(code),
+            outer_id,
+            "consume",
+        );
+        let gift_back = self.cards.get(&card_id).is_some_and(|k| k.gift_back() >= 1);
+        if gift_back {
+            // Out of stock: no gift (WeChat shows nothing either).
+            self.receive_code(&card_id, consumer, outer_id, "gift_back", time)
+                .ok()
+        } else {
+            None
+        }
+    }
+
+    /// The `encrypt_code` of a code (deterministic for one state's key).
+    pub fn encrypt_code(&self, code: &str) -> String {
+        let digest = super::media::hex(&Sha1::digest(format!("{}{code}", self.code_key)));
+        let tag = digest.get(..8).unwrap_or_default();
+        let plain = format!("SBX:{code}:{tag}");
+        let bytes = xor(plain.as_bytes(), &self.code_key);
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    }
+
+    /// The code inside an `encrypt_code`; 40075 for anything this state did not produce.
+    pub fn decrypt_code(&self, encrypted: &str) -> Result<String, WxError> {
+        let bad = || WxError::new(code::ENCRYPT_CODE, "invalid encrypt code");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encrypted.trim())
+            .map_err(|_| bad())?;
+        let plain = String::from_utf8(xor(&bytes, &self.code_key)).map_err(|_| bad())?;
+        let rest = plain.strip_prefix("SBX:").ok_or_else(bad)?;
+        let (code, _) = rest.split_once(':').ok_or_else(bad)?;
+        if self.encrypt_code(code) == encrypted.trim() {
+            Ok(code.to_owned())
+        } else {
+            Err(bad())
+        }
+    }
+}
+
+/// XOR with a SHA-1 keystream of the key (encoding and decoding are the same operation).
+fn xor(data: &[u8], key: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    for (block, chunk) in data.chunks(20).enumerate() {
+        let pad = Sha1::digest(format!("{key}:{block}"));
+        out.extend(chunk.iter().zip(pad.iter()).map(|(a, b)| a ^ b));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encrypt_round_trip_and_garbage() {
+        let st = State::default();
+        let enc = st.encrypt_code("751234212312");
+        assert_eq!(st.decrypt_code(&enc).unwrap(), "751234212312");
+        assert_eq!(st.decrypt_code("garbage!").unwrap_err().errcode, 40075);
+        let other = State::default();
+        assert_eq!(other.decrypt_code(&enc).unwrap_err().errcode, 40075);
+        assert_eq!(
+            CodeStatus::parse("GIFT_TIMEOUT"),
+            Some(CodeStatus::GiftTimeout)
+        );
+        assert_eq!(CodeStatus::parse("nope"), None);
+    }
+}

@@ -1,0 +1,179 @@
+//! Statistics: `datacube/getcardbizuininfo` (the account per day) and
+//! `datacube/getcardcardinfo` (per card per day), counted from recorded events.
+//!
+//! - `begin_date`/`end_date` must be exactly `YYYY-MM-DD` (61500); end ≥ begin and at most 62
+//!   days with both ends counted (61501). `cond_source` must be 0 or 1 (40097); the simulator
+//!   only has API-created cards and answers the same data for both.
+//! - One row per Beijing day (UTC+8) that has events; `*_cnt` counts events, `*_user` distinct
+//!   openids. Expiry events are those recorded (a code forced to EXPIRE) plus one per NORMAL
+//!   code whose card's validity ended, on the day it ended.
+//! - getcardcardinfo: `card_id` optional (all cards, one row per card and day, when absent);
+//!   `card_type` 1 for CASH (代金券) and 2 for GIFT (兑换券, formerly 礼品券), by the guide's
+//!   enum.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::body::Bytes;
+use axum::extract::{Query as AxQuery, State as AxState};
+use axum::response::Response;
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+
+use super::State;
+use super::auth::{Q, S};
+use super::body;
+use super::codes::CodeStatus;
+use super::errors::{WxError, code};
+use super::events::{Event, Kind};
+use crate::card::beijing;
+
+/// The longest range, both ends counted.
+pub const MAX_DAYS: i64 = 62;
+
+/// Parses a strict `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    if !shape {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+fn date_member(v: &Value, key: &str) -> Result<NaiveDate, WxError> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .and_then(parse_date)
+        .ok_or_else(|| WxError::new(code::DATE_FORMAT, "date format error"))
+}
+
+/// The checked `(begin, end)` dates of a datacube body.
+pub fn range(v: &Value) -> Result<(NaiveDate, NaiveDate), WxError> {
+    let begin = date_member(v, "begin_date")?;
+    let end = date_member(v, "end_date")?;
+    let days = (end - begin).num_days() + 1;
+    if !(1..=MAX_DAYS).contains(&days) {
+        return Err(WxError::new(code::DATE_RANGE, "date range error"));
+    }
+    match body::int(v, "cond_source") {
+        Ok(None | Some(0 | 1)) => Ok((begin, end)),
+        _ => Err(WxError::args("cond_source (0 or 1)")),
+    }
+}
+
+/// Recorded events plus the derived expiries.
+fn all_events(st: &State) -> Vec<Event> {
+    let mut out = st.events.clone();
+    for c in st.codes.values() {
+        if c.status == CodeStatus::Normal && st.code_status(c) == CodeStatus::Expire {
+            let end = st.cards.get(&c.card_id).map_or(0, |k| k.validity().1);
+            out.push(Event {
+                time: end,
+                kind: Kind::Expire,
+                card_id: c.card_id.clone(),
+                openid: c.openid.clone(),
+                code: Some(c.code.clone()),
+                outer_id: c.outer_id,
+                source: "expiry".into(),
+            });
+        }
+    }
+    out
+}
+
+/// Counts per (day, card) — `card` is `None` for the account totals.
+type Buckets = BTreeMap<(NaiveDate, Option<String>), BTreeMap<Kind, (u64, BTreeSet<String>)>>;
+
+fn aggregate(
+    st: &State,
+    (begin, end): (NaiveDate, NaiveDate),
+    per_card: bool,
+    only: Option<&str>,
+) -> Buckets {
+    let mut buckets: Buckets = BTreeMap::new();
+    for e in all_events(st) {
+        let Some(day) = beijing::date_of(e.time) else {
+            continue;
+        };
+        if day < begin || day > end || only.is_some_and(|c| c != e.card_id) {
+            continue;
+        }
+        let key = (day, per_card.then(|| e.card_id.clone()));
+        let cell = buckets.entry(key).or_default().entry(e.kind).or_default();
+        cell.0 += 1;
+        cell.1.insert(e.openid);
+    }
+    buckets
+}
+
+fn rows(st: &State, buckets: Buckets) -> Vec<Value> {
+    buckets
+        .into_iter()
+        .map(|((day, card), counts)| {
+            let mut row = Map::new();
+            row.insert("ref_date".into(), json!(day.format("%Y-%m-%d").to_string()));
+            if let Some(card_id) = card {
+                let kind = st
+                    .cards
+                    .get(&card_id)
+                    .map_or(1, |c| if c.body_key() == "gift" { 2 } else { 1 });
+                row.insert("card_id".into(), json!(card_id));
+                row.insert("card_type".into(), json!(kind));
+            }
+            for k in Kind::ALL {
+                let (cnt, users) = counts.get(&k).map_or((0, 0), |(n, u)| (*n, u.len()));
+                row.insert(format!("{}_cnt", k.column()), json!(cnt));
+                row.insert(format!("{}_user", k.column()), json!(users));
+            }
+            Value::Object(row)
+        })
+        .collect()
+}
+
+/// `POST datacube/getcardbizuininfo {begin_date, end_date, cond_source}`.
+pub async fn biz(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
+    shared.call(&q, false, |st, _| {
+        let v = body::parse(&bytes)?;
+        let r = range(&v)?;
+        Ok(json!({"list": rows(st, aggregate(st, r, false, None))}))
+    })
+}
+
+/// `POST datacube/getcardcardinfo {begin_date, end_date, cond_source, card_id}`.
+pub async fn card(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
+    shared.call(&q, false, |st, _| {
+        let v = body::parse(&bytes)?;
+        let r = range(&v)?;
+        let only = body::string(&v, "card_id").filter(|s| !s.is_empty());
+        Ok(json!({"list": rows(st, aggregate(st, r, true, only.as_deref()))}))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_dates_and_range() {
+        assert!(parse_date("2015-06-15").is_some());
+        for bad in [
+            "2015-6-15",
+            "2015/06/15",
+            "20150615",
+            "2015-06-31",
+            " 2015-06-15",
+        ] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+        let ok = json!({"begin_date": "2015-06-01", "end_date": "2015-08-01", "cond_source": 0});
+        assert!(range(&ok).is_ok(), "62 days");
+        let long = json!({"begin_date": "2015-06-01", "end_date": "2015-08-02"});
+        assert_eq!(range(&long).unwrap_err().errcode, 61501);
+        let back = json!({"begin_date": "2015-06-02", "end_date": "2015-06-01"});
+        assert_eq!(range(&back).unwrap_err().errcode, 61501);
+    }
+}

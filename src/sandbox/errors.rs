@@ -1,0 +1,288 @@
+//! WeChat-shaped errors, and the one table of every errcode the simulator answers.
+//!
+//! Most codes are WeChat's own (the guide or the reference notes name them). Where the guide
+//! names none, the simulator chose a code, marked "simulator" below, so a client can tell the
+//! cases apart. Every answer is HTTP 200 with `{"errcode":N,"errmsg":"…"}`, as WeChat does.
+//!
+//! | errcode | source | when | 中文 |
+//! | --- | --- | --- | --- |
+//! | -1 | WeChat | internal failure (a poisoned lock, a value that cannot be encoded) | 系统繁忙 |
+//! | 40001 | WeChat | access_token unknown (or cut by a newer cgi-bin/token call) | access_token 无效 |
+//! | 40002 | WeChat | grant_type is not client_credential | grant_type 无效 |
+//! | 40003 | guide | online consume without a mark by that openid; mark without openid | 未 mark 或缺少 openid |
+//! | 40005 | WeChat | upload is not a JPG or PNG | 文件类型无效 |
+//! | 40009 | WeChat | upload over 1 MB | 图片大小无效 |
+//! | 40013 | WeChat | wrong appid | AppID 无效 |
+//! | 40053 | guide | card_id unknown or missing | card_id 有误 |
+//! | 40056 | guide | code unknown, not received, or of another card | 无效 code |
+//! | 40075 | guide | encrypt_code cannot be decrypted | 错误的 encrypt 码 |
+//! | 40078 | guide | code deleted, being given or the gift timed out | code 已删除或转赠中 |
+//! | 40079 | guide | date errors at create/update; consume outside the validity; code expired | 有效期错误 / 卡券过期 |
+//! | 40097 | WeChat | a required member is missing or of the wrong type | 参数错误 |
+//! | 40099 | guide | code already consumed | code 已核销 |
+//! | 40125 | WeChat | wrong secret | AppSecret 无效 |
+//! | 40127 | guide | code/get with check_consume: deleted, unavailable or given | code 已删除、失效或转赠 |
+//! | 40141 | guide | image URL not from the upload API | 图片 url 错误 |
+//! | 40146 | guide | code marked by another openid | code 已被其他用户 mark |
+//! | 40180 | simulator | a location id is not one of the account's stores (getpoilist) | 门店 ID 不存在 |
+//! | 40416 | guide | unmark with another openid, or nothing to unmark | 解除 mark 的 openid 不一致 |
+//! | 41001 | WeChat | access_token missing | 缺少 access_token |
+//! | 41005 | WeChat | upload without a `buffer`/`media` part | 缺少媒体文件 |
+//! | 41025 | guide | location_id_list missing or empty | 缺少门店 |
+//! | 41310 | simulator | confirm/getorder: order_id unknown | 订单不存在 |
+//! | 41311 | simulator | confirm: the quote is older than 60 s | 批价订单已过期 |
+//! | 41312 | simulator | confirm: the quote was already used | 批价订单已使用 |
+//! | 41313 | simulator | confirm: card_id or quantity differ from the quote | 与批价不一致 |
+//! | 41314 | simulator | confirm: free + paid coins below the price | 券点不足 |
+//! | 41315 | simulator | quantity not 1–100000, or coin_count not 1–1000000 | 数量无效 |
+//! | 41320 | simulator | qrcode/create: action_name is not QR_CARD | action_name 无效 |
+//! | 41321 | simulator | qrcode/create: expire_seconds not 60–1800 | 有效时间无效 |
+//! | 41322 | simulator | qrcode/create: is_unique_code on a card not approved or without stock | 未审核通过或无库存 |
+//! | 41330 | simulator | testwhitelist/set: no entry, or more than 10 | 白名单数量无效 |
+//! | 42001 | WeChat | access_token expired | access_token 已过期 |
+//! | 47001 | guide | body not JSON, wrong structure, a field card/update cannot change | JSON 结构错误 |
+//! | 61500 | guide | datacube date not `YYYY-MM-DD` | 日期格式错误 |
+//! | 61501 | guide | datacube end before begin, or more than 62 days (both ends counted) | 日期范围错误 |
+
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use thiserror::Error;
+
+/// Errcodes by name (see the module table).
+pub mod code {
+    /// System busy / internal failure.
+    pub const SYSTEM: i64 = -1;
+    /// Unknown access_token.
+    pub const TOKEN_INVALID: i64 = 40001;
+    /// grant_type is not client_credential.
+    pub const GRANT_TYPE: i64 = 40002;
+    /// Online consume without a mark; mark without openid.
+    pub const NOT_MARKED: i64 = 40003;
+    /// Upload is not an image.
+    pub const FILE_TYPE: i64 = 40005;
+    /// Upload too large.
+    pub const IMAGE_SIZE: i64 = 40009;
+    /// Wrong appid.
+    pub const APPID: i64 = 40013;
+    /// Unknown card_id.
+    pub const CARD_ID: i64 = 40053;
+    /// Unknown code ("invalid serial code").
+    pub const SERIAL_CODE: i64 = 40056;
+    /// Undecryptable encrypt_code.
+    pub const ENCRYPT_CODE: i64 = 40075;
+    /// Code deleted or being given.
+    pub const DELETED_OR_GIFTING: i64 = 40078;
+    /// Date error; consume outside the validity.
+    pub const INVALID_TIME: i64 = 40079;
+    /// Missing or mistyped member.
+    pub const INVALID_ARGS: i64 = 40097;
+    /// Code already consumed.
+    pub const CONSUMED: i64 = 40099;
+    /// Wrong secret.
+    pub const SECRET: i64 = 40125;
+    /// code/get: the code is not usable.
+    pub const USER_CARD_STATUS: i64 = 40127;
+    /// Marked by another openid.
+    pub const MARKED_BY_OTHER: i64 = 40146;
+    /// Unknown store id (simulator).
+    pub const LOCATION_UNKNOWN: i64 = 40180;
+    /// Unmark by another openid.
+    pub const UNMARK_OPENID: i64 = 40416;
+    /// access_token missing.
+    pub const TOKEN_MISSING: i64 = 41001;
+    /// Upload part missing.
+    pub const MEDIA_MISSING: i64 = 41005;
+    /// No stores.
+    pub const LOCATION_MISSING: i64 = 41025;
+    /// Unknown order (simulator).
+    pub const ORDER_UNKNOWN: i64 = 41310;
+    /// Quote expired (simulator).
+    pub const ORDER_EXPIRED: i64 = 41311;
+    /// Quote used (simulator).
+    pub const ORDER_USED: i64 = 41312;
+    /// Quote mismatch (simulator).
+    pub const ORDER_MISMATCH: i64 = 41313;
+    /// Not enough coins (simulator).
+    pub const COIN_NOT_ENOUGH: i64 = 41314;
+    /// Bad quantity or coin_count (simulator).
+    pub const BAD_AMOUNT: i64 = 41315;
+    /// Bad action_name (simulator).
+    pub const QR_ACTION: i64 = 41320;
+    /// Bad expire_seconds (simulator).
+    pub const QR_EXPIRE: i64 = 41321;
+    /// Unique QR needs an approved card with stock (simulator).
+    pub const QR_UNIQUE: i64 = 41322;
+    /// Whitelist size (simulator).
+    pub const WHITELIST_SIZE: i64 = 41330;
+    /// access_token expired.
+    pub const TOKEN_EXPIRED: i64 = 42001;
+    /// JSON structure error.
+    pub const JSON_STRUCTURE: i64 = 47001;
+    /// Datacube date format.
+    pub const DATE_FORMAT: i64 = 61500;
+    /// Datacube date range.
+    pub const DATE_RANGE: i64 = 61501;
+}
+
+/// The codes the simulator chose itself (the guide names none), with Chinese and English
+/// messages: `(errcode, 中文, English)`. docs/sandbox.md prints the same table.
+pub const SIMULATOR_CODES: &[(i64, &str, &str)] = &[
+    (
+        code::LOCATION_UNKNOWN,
+        "门店 ID 不是本账号的门店",
+        "a location id is not one of the account's stores",
+    ),
+    (code::ORDER_UNKNOWN, "订单不存在", "order_id unknown"),
+    (
+        code::ORDER_EXPIRED,
+        "批价订单已过期(60 秒),请重新批价",
+        "the price quote is older than 60 s; get a new one",
+    ),
+    (
+        code::ORDER_USED,
+        "批价订单已使用",
+        "the price quote was already used",
+    ),
+    (
+        code::ORDER_MISMATCH,
+        "card_id 或 quantity 与批价不一致",
+        "card_id or quantity differ from the price quote",
+    ),
+    (code::COIN_NOT_ENOUGH, "券点不足", "not enough coins"),
+    (
+        code::BAD_AMOUNT,
+        "数量无效:库存 1–100000,充值券点 1–1000000",
+        "invalid amount: quantity 1–100000, coin_count 1–1000000",
+    ),
+    (
+        code::QR_ACTION,
+        "action_name 须为 QR_CARD",
+        "action_name must be QR_CARD",
+    ),
+    (
+        code::QR_EXPIRE,
+        "expire_seconds 须为 60–1800",
+        "expire_seconds must be 60–1800",
+    ),
+    (
+        code::QR_UNIQUE,
+        "is_unique_code 须卡券审核通过且有库存",
+        "is_unique_code needs an approved card with stock",
+    ),
+    (
+        code::WHITELIST_SIZE,
+        "白名单须有 1–10 个 openid 或 username",
+        "the whitelist needs 1–10 openids or usernames",
+    ),
+];
+
+/// The message of a simulator-chosen code, in English (`None` for WeChat's own codes).
+pub fn simulator_message(errcode: i64) -> Option<&'static str> {
+    SIMULATOR_CODES
+        .iter()
+        .find(|(c, _, _)| *c == errcode)
+        .map(|(_, _, en)| *en)
+}
+
+/// A WeChat error answer: `{"errcode","errmsg"}` with HTTP 200.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+#[error("{errcode}: {errmsg}")]
+pub struct WxError {
+    /// The errcode.
+    pub errcode: i64,
+    /// The errmsg.
+    pub errmsg: String,
+}
+
+impl WxError {
+    /// An error with this code and message.
+    pub fn new(errcode: i64, errmsg: impl Into<String>) -> Self {
+        Self {
+            errcode,
+            errmsg: errmsg.into(),
+        }
+    }
+
+    /// A simulator-chosen code with its table message, plus details.
+    pub fn sim(errcode: i64, detail: impl std::fmt::Display) -> Self {
+        let base = simulator_message(errcode).unwrap_or("error");
+        let detail = detail.to_string();
+        if detail.is_empty() {
+            Self::new(errcode, base)
+        } else {
+            Self::new(errcode, format!("{base}: {detail}"))
+        }
+    }
+
+    /// -1, for failures inside the simulator.
+    pub fn system(detail: impl std::fmt::Display) -> Self {
+        Self::new(code::SYSTEM, format!("system error: {detail}"))
+    }
+
+    /// 40097 invalid args, naming the member.
+    pub fn args(member: &str) -> Self {
+        Self::new(code::INVALID_ARGS, format!("invalid args: {member}"))
+    }
+
+    /// 40053 for an unknown card_id.
+    pub fn card_id(id: &str) -> Self {
+        Self::new(code::CARD_ID, format!("invalid card_id: {id}"))
+    }
+
+    /// 40056, WeChat's wording.
+    pub fn serial_code() -> Self {
+        Self::new(code::SERIAL_CODE, "invalid serial code")
+    }
+
+    /// The answer body.
+    pub fn to_json(&self) -> Value {
+        json!({"errcode": self.errcode, "errmsg": self.errmsg})
+    }
+}
+
+impl IntoResponse for WxError {
+    fn into_response(self) -> Response {
+        Json(self.to_json()).into_response()
+    }
+}
+
+/// What WeChat handlers return: the members of a success answer, or an error.
+pub type WxResult = Result<Value, WxError>;
+
+/// A success answer: `extra`'s members plus `errcode: 0, errmsg: "ok"`.
+pub fn ok(extra: Value) -> Value {
+    let mut out = serde_json::Map::new();
+    out.insert("errcode".into(), json!(0));
+    out.insert("errmsg".into(), json!("ok"));
+    if let Value::Object(members) = extra {
+        out.extend(members);
+    }
+    Value::Object(out)
+}
+
+/// Turns a handler result into the HTTP answer (always 200, as WeChat).
+pub fn respond(result: WxResult) -> Response {
+    match result {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simulator_codes_are_distinct_and_documented() {
+        let mut seen: Vec<i64> = SIMULATOR_CODES.iter().map(|(c, _, _)| *c).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), SIMULATOR_CODES.len());
+        assert_eq!(
+            WxError::sim(code::ORDER_USED, "").errmsg,
+            "the price quote was already used"
+        );
+        assert_eq!(ok(json!({"a": 1}))["errcode"], 0);
+    }
+}

@@ -1,0 +1,371 @@
+//! The coin wallet (`card/pay/*`): activate, getcoinsinfo, getpayprice (a quote valid 60 s and
+//! usable once), confirm (coins → stock, atomically), recharge (a WeChat Pay QR), getorder and
+//! getorderlist. Amounts are kept in hundredths ([`Coins`]).
+//!
+//! - activate: the first call rewards 200 free coins (an ORDER_TYPE_SYS_ADD order); later
+//!   calls answer `reward: 0`.
+//! - confirm refusals: 41310 unknown order, 41312 used, 41311 expired, 41313 card_id/quantity
+//!   differ, 41314 not enough coins (see `errors.rs`). Free coins are spent first.
+//! - recharge: an ORDER_TYPE_WXPAY order waits (ORDER_STATUS_WAITING) until the admin call
+//!   `/sandbox/recharge/pay` pays it (ORDER_STATUS_FINANCE_SUCC) or fails it
+//!   (ORDER_STATUS_ROLLBACK).
+
+use axum::body::Bytes;
+use axum::extract::{Query as AxQuery, State as AxState};
+use axum::response::Response;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::auth::{Q, S};
+use super::body;
+use super::cards::known_card;
+use super::errors::{WxError, code};
+use crate::card::pricing::{Coins, price_per_unit};
+
+/// A quote lives this long (the guide: 60 s).
+pub const QUOTE_LIFE: i64 = 60;
+/// The reward for opening the account, in coins.
+pub const REWARD: i64 = 200;
+/// Stock per confirm: 1–100000.
+pub const MAX_QUANTITY: i64 = 100_000;
+/// Coins per recharge: 1–1000000.
+pub const MAX_RECHARGE: i64 = 1_000_000;
+/// The merchant's openid shown on orders it made itself.
+pub const MERCHANT_OPENID: &str = "oSbxMerchant0000000000000000";
+
+/// A price quote (getpayprice).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// The card.
+    pub card_id: String,
+    /// Units.
+    pub quantity: i64,
+    /// Total price (hundredths).
+    pub price: i64,
+    /// Simulated expiry.
+    pub expires: i64,
+    /// Used by a confirm.
+    pub used: bool,
+}
+
+/// An order of the coin ledger (getorder / getorderlist).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    /// order_id.
+    pub order_id: String,
+    /// ORDER_TYPE_*.
+    pub order_type: String,
+    /// ORDER_STATUS_*.
+    pub status: String,
+    /// Creation time.
+    pub create_time: i64,
+    /// Payment time (0 while unpaid).
+    pub pay_finish_time: i64,
+    /// Description.
+    pub desc: String,
+    /// Free coins moved (hundredths).
+    pub free_coin: i64,
+    /// Paid coins moved (hundredths).
+    pub pay_coin: i64,
+    /// Who paid.
+    pub openid: String,
+    /// The card, for stock orders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_id: Option<String>,
+}
+
+impl Order {
+    /// As getorder shows it (coin counts as strings, like the guide).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "order_id": self.order_id,
+            "status": self.status,
+            "create_time": self.create_time,
+            "pay_finish_time": self.pay_finish_time,
+            "desc": self.desc,
+            "free_coin_count": Coins(self.free_coin).to_string(),
+            "pay_coin_count": Coins(self.pay_coin).to_string(),
+            "refund_free_coin_count": "0",
+            "refund_pay_coin_count": "0",
+            "openid": self.openid,
+            "order_type": self.order_type,
+        })
+    }
+}
+
+/// The wallet part of the state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Wallet {
+    /// Account opened.
+    pub activated: bool,
+    /// Free coins (hundredths).
+    pub free: i64,
+    /// Paid coins (hundredths).
+    pub paid: i64,
+    /// Quotes by order_id.
+    pub quotes: std::collections::BTreeMap<String, Quote>,
+    /// The ledger, oldest first.
+    pub orders: Vec<Order>,
+}
+
+/// Coins as a JSON number with at most two decimals (200, 199.4).
+pub fn coins_json(c: Coins) -> Value {
+    if c.0 % 100 == 0 {
+        json!(c.0 / 100)
+    } else {
+        json!(c.as_f64())
+    }
+}
+
+/// `GET card/pay/activate`.
+pub async fn activate(AxState(shared): S, AxQuery(q): Q) -> Response {
+    shared.call(&q, true, |st, _| {
+        if st.wallet.activated {
+            return Ok(json!({"reward": 0}));
+        }
+        let now = st.now();
+        let order_id = st.new_id("SYS", 27);
+        let reward = Coins::whole(REWARD).0;
+        let w = &mut st.wallet;
+        w.activated = true;
+        w.free += reward;
+        w.orders.push(Order {
+            order_id,
+            order_type: "ORDER_TYPE_SYS_ADD".into(),
+            status: "ORDER_STATUS_FINANCE_SUCC".into(),
+            create_time: now,
+            pay_finish_time: now,
+            desc: "开通券点账户奖励".into(),
+            free_coin: reward,
+            pay_coin: 0,
+            openid: MERCHANT_OPENID.into(),
+            card_id: None,
+        });
+        Ok(json!({"reward": REWARD}))
+    })
+}
+
+/// `GET card/pay/getcoinsinfo`.
+pub async fn coins_info(AxState(shared): S, AxQuery(q): Q) -> Response {
+    shared.call(&q, false, |st, _| {
+        let w = &st.wallet;
+        Ok(json!({
+            "free_coin": coins_json(Coins(w.free)),
+            "pay_coin": coins_json(Coins(w.paid)),
+            "total_coin": coins_json(Coins(w.free + w.paid)),
+        }))
+    })
+}
+
+fn quantity(v: &Value) -> Result<i64, WxError> {
+    body::int(v, "quantity")
+        .ok()
+        .flatten()
+        .filter(|n| (1..=MAX_QUANTITY).contains(n))
+        .ok_or_else(|| WxError::sim(code::BAD_AMOUNT, "quantity"))
+}
+
+/// `POST card/pay/getpayprice {card_id, quantity}`.
+pub async fn pay_price(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
+    shared.call(&q, true, |st, _| {
+        let v = body::parse(&bytes)?;
+        let (card_id, card) = known_card(st, &v)?;
+        let quantity = quantity(&v)?;
+        let price = price_per_unit(&card.model())
+            .times(quantity)
+            .ok_or_else(|| WxError::sim(code::BAD_AMOUNT, "quantity"))?
+            .0;
+        let free = price.min(st.wallet.free);
+        let order_id = st.new_id("P", 160);
+        let expires = st.now() + QUOTE_LIFE;
+        let quote = Quote {
+            card_id,
+            quantity,
+            price,
+            expires,
+            used: false,
+        };
+        st.wallet.quotes.insert(order_id.clone(), quote);
+        Ok(json!({
+            "order_id": order_id,
+            "price": Coins(price).to_string(),
+            "free_coin": Coins(free).to_string(),
+            "pay_coin": Coins(price - free).to_string(),
+        }))
+    })
+}
+
+/// `POST card/pay/confirm {card_id, order_id, quantity}`. The state lock is held from the
+/// checks to the spending, so concurrent confirms of one quote cannot both pass.
+pub async fn confirm(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
+    shared.call(&q, true, |st, _| {
+        let v = body::parse(&bytes)?;
+        let order_id = body::string(&v, "order_id").unwrap_or_default();
+        let card_id = body::string(&v, "card_id").unwrap_or_default();
+        let quantity = body::int(&v, "quantity").ok().flatten();
+        let now = st.now();
+        let quote = st
+            .wallet
+            .quotes
+            .get(&order_id)
+            .cloned()
+            .ok_or_else(|| WxError::sim(code::ORDER_UNKNOWN, &order_id))?;
+        if quote.used {
+            return Err(WxError::sim(code::ORDER_USED, ""));
+        }
+        if now > quote.expires {
+            return Err(WxError::sim(code::ORDER_EXPIRED, ""));
+        }
+        if quote.card_id != card_id || quantity != Some(quote.quantity) {
+            return Err(WxError::sim(
+                code::ORDER_MISMATCH,
+                format!("quoted {} × {}", quote.card_id, quote.quantity),
+            ));
+        }
+        if !st.cards.contains_key(&card_id) {
+            return Err(WxError::card_id(&card_id));
+        }
+        let w = &mut st.wallet;
+        if w.free + w.paid < quote.price {
+            return Err(WxError::sim(
+                code::COIN_NOT_ENOUGH,
+                format!(
+                    "price {}, balance {}",
+                    Coins(quote.price),
+                    Coins(w.free + w.paid)
+                ),
+            ));
+        }
+        let free = quote.price.min(w.free);
+        let paid = quote.price - free;
+        w.free -= free;
+        w.paid -= paid;
+        if let Some(q) = w.quotes.get_mut(&order_id) {
+            q.used = true;
+        }
+        w.orders.push(Order {
+            order_id,
+            order_type: "ORDER_TYPE_REDUCE".into(),
+            status: "ORDER_STATUS_QUANTITY_SUCC".into(),
+            create_time: now,
+            pay_finish_time: now,
+            desc: format!("兑换库存 {} 张", quote.quantity),
+            free_coin: free,
+            pay_coin: paid,
+            openid: MERCHANT_OPENID.into(),
+            card_id: Some(card_id.clone()),
+        });
+        if let Some(c) = st.cards.get_mut(&card_id) {
+            c.quantity += quote.quantity;
+            c.total_quantity += quote.quantity;
+        }
+        Ok(json!({}))
+    })
+}
+
+/// `POST card/pay/recharge {coin_count}`.
+pub async fn recharge(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
+    shared.call(&q, true, |st, _| {
+        let v = body::parse(&bytes)?;
+        let count = body::int(&v, "coin_count")
+            .ok()
+            .flatten()
+            .filter(|n| (1..=MAX_RECHARGE).contains(n))
+            .ok_or_else(|| WxError::sim(code::BAD_AMOUNT, "coin_count"))?;
+        let now = st.now();
+        st.seq += 1;
+        let order_id = format!("1000{now}{:011}", st.seq);
+        let pr = st.new_id("", 24);
+        let url = format!("weixin://wxpay/bizpayurl?pr={pr}");
+        let png = qr_png(&url)?;
+        st.wallet.orders.push(Order {
+            order_id: order_id.clone(),
+            order_type: "ORDER_TYPE_WXPAY".into(),
+            status: "ORDER_STATUS_WAITING".into(),
+            create_time: now,
+            pay_finish_time: 0,
+            desc: "微信支付充值".into(),
+            free_coin: 0,
+            pay_coin: Coins::whole(count).0,
+            openid: String::new(),
+            card_id: None,
+        });
+        Ok(json!({
+            "order_id": order_id,
+            "qrcode_url": url,
+            "qrcode_buffer": base64::engine::general_purpose::STANDARD.encode(png),
+        }))
+    })
+}
+
+/// A PNG of a QR code of `text`.
+pub fn qr_png(text: &str) -> Result<Vec<u8>, WxError> {
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(WxError::system)?;
+    let img = code
+        .render::<image::Luma<u8>>()
+        .min_dimensions(240, 240)
+        .build();
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .map_err(WxError::system)?;
+    Ok(out)
+}
+
+/// `POST card/pay/getorder {order_id}` (a number or a string).
+pub async fn get_order(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
+    shared.call(&q, false, |st, _| {
+        let v = body::parse(&bytes)?;
+        let id = body::string(&v, "order_id").unwrap_or_default();
+        match st.wallet.orders.iter().find(|o| o.order_id == id) {
+            Some(o) => Ok(json!({"order_info": o.to_json()})),
+            None => Err(WxError::sim(code::ORDER_UNKNOWN, id)),
+        }
+    })
+}
+
+/// `POST card/pay/getorderlist`: offset/count, order_type, nor_filter.status (excluded),
+/// sort_info (SORT_BY_TIME; SORT_DESC default, SORT_ASC), begin_time/end_time (default the
+/// last week).
+pub async fn order_list(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
+    shared.call(&q, false, |st, _| {
+        let v = body::parse(&bytes)?;
+        let now = st.now();
+        let begin = body::int(&v, "begin_time")?.unwrap_or(now - 7 * 86_400);
+        let end = body::int(&v, "end_time")?.unwrap_or(now);
+        let offset = usize::try_from(body::int(&v, "offset")?.unwrap_or(0)).unwrap_or(0);
+        let count = usize::try_from(body::int(&v, "count")?.unwrap_or(50)).unwrap_or(50);
+        let order_type = body::string(&v, "order_type").filter(|s| !s.is_empty());
+        let excluded = v
+            .get("nor_filter")
+            .and_then(|f| body::string(f, "status"))
+            .filter(|s| !s.is_empty());
+        let asc = v
+            .get("sort_info")
+            .and_then(|s| body::string(s, "sort_type"))
+            .as_deref()
+            == Some("SORT_ASC");
+        let mut list: Vec<&Order> = st
+            .wallet
+            .orders
+            .iter()
+            .filter(|o| (begin..=end).contains(&o.create_time))
+            .filter(|o| order_type.as_ref().is_none_or(|t| &o.order_type == t))
+            .filter(|o| excluded.as_ref().is_none_or(|s| &o.status != s))
+            .collect();
+        // A stable sort keeps the ledger order for equal times.
+        list.sort_by_key(|o| o.create_time);
+        if !asc {
+            list.reverse();
+        }
+        let total = list.len();
+        let page: Vec<Value> = list
+            .into_iter()
+            .skip(offset)
+            .take(count)
+            .map(Order::to_json)
+            .collect();
+        Ok(json!({"total_num": total, "order_list": page}))
+    })
+}

@@ -1,0 +1,208 @@
+//! Placement: `card/qrcode/create`, `card/testwhitelist/set` and `cgi-bin/ticket/getticket`.
+//!
+//! - qrcode/create: `action_name` must be QR_CARD (41320); `expire_seconds` absent means a
+//!   permanent QR (the answer then has no `expire_seconds`), else 60–1800 (41321); the card must
+//!   exist (40053); `is_unique_code` true needs an approved card with stock (41322), and such a
+//!   QR can be scanned once. `outer_id` (default 0) and `openid` are kept with the ticket.
+//! - testwhitelist/set: at least one entry, at most 10 in total (41330); replaces the list.
+//! - getticket: `type` jsapi or wx_card (40097 otherwise); the same ticket while it is valid
+//!   (7200 s of simulated time).
+
+use axum::body::Bytes;
+use axum::extract::{Query as AxQuery, State as AxState};
+use axum::response::Response;
+use base64::Engine;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::State;
+use super::auth::{Q, S};
+use super::body;
+use super::cards::known_card;
+use super::errors::{WxError, code};
+use super::state::status;
+
+/// Ticket lifetime.
+pub const TICKET_LIFE: i64 = 7200;
+/// The whitelist size limit.
+pub const WHITELIST_MAX: usize = 10;
+
+/// A placement QR.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placement {
+    /// The ticket.
+    pub ticket: String,
+    /// `http://weixin.qq.com/q/…`.
+    pub url: String,
+    /// The card.
+    pub card_id: String,
+    /// The scene value.
+    pub outer_id: i64,
+    /// Only this user may receive (empty = anyone).
+    #[serde(default)]
+    pub openid: String,
+    /// One scan only.
+    pub unique: bool,
+    /// Expiry (`None` = permanent).
+    pub expires: Option<i64>,
+    /// Creation time.
+    pub created: i64,
+    /// Times scanned.
+    #[serde(default)]
+    pub scans: u64,
+}
+
+/// A getticket ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    /// The ticket.
+    pub ticket: String,
+    /// Expiry.
+    pub expires: i64,
+}
+
+/// The test whitelist.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Whitelist {
+    /// openids.
+    pub openid: Vec<String>,
+    /// WeChat user names.
+    pub username: Vec<String>,
+}
+
+impl Whitelist {
+    /// Whether a user is on the list.
+    pub fn contains(&self, openid: &str, username: Option<&str>) -> bool {
+        self.openid.iter().any(|o| o == openid)
+            || username.is_some_and(|u| self.username.iter().any(|w| w == u))
+    }
+}
+
+impl State {
+    /// The placement of a ticket or of a QR url.
+    pub fn placement(&self, ticket_or_url: &str) -> Option<&Placement> {
+        self.placements
+            .get(ticket_or_url)
+            .or_else(|| self.placements.values().find(|p| p.url == ticket_or_url))
+    }
+}
+
+/// `POST card/qrcode/create`.
+pub async fn qrcode(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
+    shared.call(&q, true, |st, shared| {
+        let v = body::parse(&bytes)?;
+        let action = body::string(&v, "action_name").unwrap_or_default();
+        if action != "QR_CARD" {
+            return Err(WxError::sim(code::QR_ACTION, action));
+        }
+        let expire = body::int(&v, "expire_seconds")
+            .map_err(|_| WxError::sim(code::QR_EXPIRE, "not an integer"))?;
+        if let Some(e) = expire
+            && !(60..=1800).contains(&e)
+        {
+            return Err(WxError::sim(code::QR_EXPIRE, e));
+        }
+        let info = v
+            .get("action_info")
+            .and_then(|a| a.get("card"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let (card_id, card) = known_card(st, &info)?;
+        let unique = body::boolean(&info, "is_unique_code", false);
+        if unique
+            && (st.status_of(card, shared.review_delay()) != status::VERIFY_OK
+                || card.quantity <= 0)
+        {
+            return Err(WxError::sim(code::QR_UNIQUE, &card_id));
+        }
+        let outer_id = body::int(&info, "outer_id")?.unwrap_or(0);
+        let openid = body::string(&info, "openid").unwrap_or_default();
+        let now = st.now();
+        let raw: [u8; 48] = rand::rng().random();
+        let ticket = format!(
+            "gQH{}",
+            base64::engine::general_purpose::STANDARD.encode(raw)
+        );
+        let url = format!("http://weixin.qq.com/q/{}", st.new_id("", 22));
+        let encoded: String = url::form_urlencoded::byte_serialize(ticket.as_bytes()).collect();
+        st.placements.insert(
+            ticket.clone(),
+            Placement {
+                ticket: ticket.clone(),
+                url: url.clone(),
+                card_id,
+                outer_id,
+                openid,
+                unique,
+                expires: expire.map(|e| now + e),
+                created: now,
+                scans: 0,
+            },
+        );
+        let mut out = json!({
+            "ticket": ticket,
+            "url": url,
+            "show_qrcode_url": format!("https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket={encoded}"),
+        });
+        if let (Some(e), Some(o)) = (expire, out.as_object_mut()) {
+            o.insert("expire_seconds".into(), json!(e));
+        }
+        Ok(out)
+    })
+}
+
+fn names(v: &Value, key: &str) -> Result<Vec<String>, WxError> {
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| {
+                i.as_str()
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .ok_or_else(|| WxError::args(key))
+            })
+            .collect(),
+        Some(_) => Err(WxError::args(key)),
+    }
+}
+
+/// `POST card/testwhitelist/set {openid: […], username: […]}`.
+pub async fn whitelist(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
+    shared.call(&q, true, |st, _| {
+        let v = body::parse(&bytes)?;
+        let openid = names(&v, "openid")?;
+        let username = names(&v, "username")?;
+        let total = openid.len() + username.len();
+        if total == 0 || total > WHITELIST_MAX {
+            return Err(WxError::sim(code::WHITELIST_SIZE, total));
+        }
+        st.whitelist = Whitelist { openid, username };
+        Ok(json!({}))
+    })
+}
+
+/// `GET cgi-bin/ticket/getticket?type=jsapi|wx_card`.
+pub async fn ticket(AxState(shared): S, AxQuery(q): Q) -> Response {
+    let kind = q.get("type").cloned().unwrap_or_default();
+    shared.call(&q, true, move |st, _| {
+        if kind != "jsapi" && kind != "wx_card" {
+            return Err(WxError::args("type (jsapi or wx_card)"));
+        }
+        let now = st.now();
+        let current = st.tickets.get(&kind).filter(|t| t.expires > now).cloned();
+        let t = match current {
+            Some(t) => t,
+            None => {
+                let t = Ticket {
+                    ticket: st.new_id("bxLdikRXVbTPdHSM05e5u5sUoXNKd8", 86),
+                    expires: now + TICKET_LIFE,
+                };
+                st.tickets.insert(kind, t.clone());
+                t
+            }
+        };
+        Ok(json!({"ticket": t.ticket, "expires_in": t.expires - now}))
+    })
+}

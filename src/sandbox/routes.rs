@@ -1,0 +1,75 @@
+//! The router: WeChat's paths (behind the counting and fault middleware) and the admin API.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+
+use super::{Shared, admin, auth, cards, datacube, faults, media, pay, placement, redeem, update};
+
+/// WeChat's paths, exactly as on api.weixin.qq.com. GET where the guide says GET (token,
+/// activate, getcoinsinfo, getticket); the two balance calls also take POST, as SDKs send.
+fn wechat() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/cgi-bin/token", get(auth::classic_token))
+        .route("/cgi-bin/stable_token", post(auth::stable_token))
+        .route("/cgi-bin/media/uploadimg", post(media::upload))
+        .route("/card/getcolors", get(media::colors).post(media::colors))
+        .route("/cgi-bin/poi/getpoilist", post(media::pois))
+        .route("/card/create", post(cards::create))
+        .route("/card/get", post(cards::get_card))
+        .route("/card/batchget", post(cards::batch_get))
+        .route("/card/update", post(update::update))
+        .route("/card/pay/activate", get(pay::activate).post(pay::activate))
+        .route(
+            "/card/pay/getcoinsinfo",
+            get(pay::coins_info).post(pay::coins_info),
+        )
+        .route("/card/pay/getpayprice", post(pay::pay_price))
+        .route("/card/pay/confirm", post(pay::confirm))
+        .route("/card/pay/recharge", post(pay::recharge))
+        .route("/card/pay/getorder", post(pay::get_order))
+        .route("/card/pay/getorderlist", post(pay::order_list))
+        .route("/card/qrcode/create", post(placement::qrcode))
+        .route("/card/testwhitelist/set", post(placement::whitelist))
+        .route("/cgi-bin/ticket/getticket", get(placement::ticket))
+        .route("/card/code/get", post(redeem::get))
+        .route("/card/code/decrypt", post(redeem::decrypt))
+        .route("/card/code/mark", post(redeem::mark))
+        .route("/card/code/consume", post(redeem::consume))
+        .route("/datacube/getcardbizuininfo", post(datacube::biz))
+        .route("/datacube/getcardcardinfo", post(datacube::card))
+}
+
+/// The admin API (docs/sandbox.md).
+fn sandbox() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/sandbox/health", get(admin::health))
+        .route("/sandbox/clock", get(admin::health))
+        .route("/sandbox/clock/advance", post(admin::advance))
+        .route("/sandbox/card/review", post(admin::review))
+        .route("/sandbox/recharge/pay", post(admin::pay))
+        .route("/sandbox/user/scan", post(admin::scan))
+        .route("/sandbox/user/share", post(admin::share))
+        .route("/sandbox/code/status", post(admin::code_status))
+        .route("/sandbox/code/encrypt", post(admin::encrypt))
+        .route(
+            "/sandbox/faults",
+            get(admin::list_faults).post(admin::add_faults),
+        )
+        .route("/sandbox/faults/clear", post(admin::clear_faults))
+        .route("/sandbox/calls", get(admin::calls))
+        .route("/sandbox/calls/reset", post(admin::reset_calls))
+        .route("/sandbox/state", get(admin::dump))
+        .route("/sandbox/reset", post(admin::reset))
+        .route("/sandbox/pois", post(admin::set_pois))
+        .route("/sandbox/activity/simulate", post(admin::simulate))
+        .route("/sandbox/media/{hash}", get(media::serve))
+}
+
+/// The whole application.
+pub fn router(shared: Arc<Shared>) -> Router {
+    let wechat = wechat().route_layer(from_fn_with_state(shared.clone(), faults::layer));
+    wechat.merge(sandbox()).with_state(shared)
+}
