@@ -53,6 +53,14 @@ impl Sim {
         sim
     }
 
+    /// Takes a fresh token (after a clock advance past its expiry).
+    pub async fn refresh(&mut self) {
+        let t = self
+            .raw_get("/cgi-bin/token?grant_type=client_credential&appid=wxsandbox&secret=secret")
+            .await;
+        self.token = t["access_token"].as_str().unwrap().to_owned();
+    }
+
     /// `base + path` with the access token.
     pub fn url(&self, path: &str) -> String {
         let sep = if path.contains('?') { '&' } else { '?' };
