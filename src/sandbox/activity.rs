@@ -3,9 +3,9 @@
 //! share with friends, use their codes and receive gift-back codes. The same seed on the same
 //! state gives the same counts.
 //!
-//! Per card and day: 1–5 scans at random times; each received code is shared with 1–3 friends
-//! with probability 1/2 and used within the hour with probability 2/5 (only inside the card's
-//! validity and before now). Refused scans (stock, get_limit, receive window) are counted as
+//! Per card and day: 2–8 scans at random times; each received code is shared with 1–3 friends
+//! with probability 1/2, and used with probability 1/2 at a random time within the next three
+//! days (inside the card's validity and before now; otherwise not at all). Refused scans (stock, get_limit, receive window) are counted as
 //! `refused`.
 
 use rand::rngs::StdRng;
@@ -27,7 +27,7 @@ fn user(n: u32) -> String {
     format!("oSbxSim{n:021}")
 }
 
-/// Runs the simulation; `Err` for an unknown or unapproved `card_id` or `days` not 1–62.
+/// Runs the simulation on every approved card with stock (or on `only`); `Err` for an unknown or unapproved `card_id` or `days` not 1–62.
 pub fn simulate(
     st: &mut State,
     seed: u64,
@@ -42,7 +42,7 @@ pub fn simulate(
         .cards
         .iter()
         .filter(|(id, c)| {
-            only.is_none_or(|o| o == id.as_str())
+            only.map_or(c.quantity > 0, |o| o == id.as_str())
                 && st.status_of(c, review_delay) == status::VERIFY_OK
         })
         .map(|(id, _)| id.clone())
@@ -60,7 +60,7 @@ pub fn simulate(
     for day in (1..=days).rev() {
         let day_start = now - day * 86_400;
         for card_id in &cards {
-            for _ in 0..rng.random_range(1..=5) {
+            for _ in 0..rng.random_range(2..=8) {
                 let time = (day_start + rng.random_range(0..86_400)).min(now);
                 let scan = Scan {
                     card_id: Some(card_id.clone()),
@@ -84,14 +84,17 @@ pub fn simulate(
                         .collect();
                     let _ = st.share(&code, &friends, Some(time), "simulate");
                 }
-                if rng.random_bool(0.4) {
-                    let at = time + rng.random_range(60..3600);
+                if rng.random_bool(0.5) {
+                    // Used some time in the next three days, inside the validity, before now.
                     let (begin, end) = st.cards.get(card_id).map_or((0, 0), |c| c.validity());
+                    let lo = (time + 60).max(begin);
+                    let hi = (time + 3 * 86_400).min(end).min(now);
                     let usable = st
                         .codes
                         .get(&code)
                         .is_some_and(|c| c.status == CodeStatus::Normal);
-                    if usable && at <= now && (begin..=end).contains(&at) {
+                    if usable && lo <= hi {
+                        let at = rng.random_range(lo..=hi);
                         gift_backs += u64::from(st.consume_code(&code, &holder, at).is_some());
                     }
                 }
