@@ -6,7 +6,7 @@
 //!
 //! | kind | the request | the client sees |
 //! | --- | --- | --- |
-//! | `latency` `ms` | processed after the delay | the normal answer, late |
+//! | `latency` `ms` | processed after the delay (even if the client gave up) | the normal answer, late |
 //! | `http500` | not processed | HTTP 500 |
 //! | `drop_before` | not processed | the connection dropped, no answer |
 //! | `drop_after` | processed | the connection dropped: the uncertain case |
@@ -111,8 +111,16 @@ pub async fn layer(AxState(shared): AxState<Arc<Shared>>, req: Request, next: Ne
     tracing::info!("simulated fault {:?} on {path}", fault.kind);
     match fault.kind {
         FaultKind::Latency { ms } => {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
-            next.run(req).await
+            // On its own task, so the call is processed even when the client gave up waiting,
+            // as a real server would.
+            let late = tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                next.run(req).await
+            });
+            match late.await {
+                Ok(answer) => answer,
+                Err(e) => WxError::system(e).into_response(),
+            }
         }
         FaultKind::Http500 => {
             (StatusCode::INTERNAL_SERVER_ERROR, "simulated fault").into_response()
