@@ -26,16 +26,26 @@ pub fn parse(bytes: &[u8]) -> Result<Value, WxError> {
     })
 }
 
-/// Removes `// …` up to the end of the line outside strings.
+/// Removes `// …` outside strings, up to the end of the line or the next `"` (see below).
 pub fn strip_line_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
     let mut chars = text.chars().peekable();
     while let Some(ch) = chars.next() {
         if in_comment {
-            if ch == '\n' {
-                in_comment = false;
-                out.push(ch);
+            match ch {
+                '\n' => {
+                    in_comment = false;
+                    out.push(ch);
+                }
+                // The guide's web page lost the line break after its datacube comment
+                // (`//…dateformaterror"end_date": …`): a quote ends the comment.
+                '"' => {
+                    in_comment = false;
+                    in_string = true;
+                    out.push(ch);
+                }
+                _ => {}
             }
             continue;
         }
@@ -116,6 +126,8 @@ mod tests {
         let v = parse(b"{\xc2\xa0\"a\": \"x//y\", // note\n \"b\": \"2\"}").unwrap();
         assert_eq!(v["a"], "x//y");
         assert_eq!(int(&v, "b").unwrap(), Some(2));
+        let v = parse("{\"a\": 1,\n //注释\"b\": 2\n}".as_bytes()).unwrap();
+        assert_eq!(v["b"], 2);
         assert_eq!(parse(b"").unwrap(), json!({}));
         assert_eq!(parse(b"{").unwrap_err().errcode, 47001);
         assert_eq!(int(&json!({"q": true}), "q").unwrap_err().errcode, 40097);
