@@ -5,6 +5,8 @@
 //! `/sandbox/…` drives what users, reviewers, payments and time would do, and injects faults.
 //! docs/sandbox.md describes both; `errors.rs` holds the errcode table.
 
+#![warn(missing_docs)]
+
 mod activity;
 mod admin;
 mod auth;

@@ -187,6 +187,8 @@ pub async fn pay_price(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Respo
             expires,
             used: false,
         };
+        // Quotes dead for a day are forgotten (a confirm then answers 41310, not 41311).
+        st.wallet.quotes.retain(|_, q| q.expires > expires - 86_400);
         st.wallet.quotes.insert(order_id.clone(), quote);
         Ok(json!({
             "order_id": order_id,
