@@ -207,6 +207,8 @@ async fn upload_accepts_both_part_names_and_refuses_the_rest() {
         upload(&sim, "media", b"GIF89a not a jpeg".to_vec()).await["errcode"],
         40005
     );
+    let not_multipart = sim.post_text("/cgi-bin/media/uploadimg", "{}").await;
+    assert_eq!(not_multipart["errcode"], 41005);
     let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
     jpeg.extend_from_slice(b"rest");
     assert_eq!(upload(&sim, "media", jpeg).await["errcode"], 0);

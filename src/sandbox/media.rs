@@ -2,6 +2,7 @@
 //! (`cgi-bin/poi/getpoilist`), and serving uploaded images back (`/sandbox/media/{sha1}`).
 
 use axum::body::Bytes;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query as AxQuery, State as AxState};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -29,12 +30,20 @@ pub fn is_jpeg_or_png(bytes: &[u8]) -> bool {
 }
 
 /// `POST cgi-bin/media/uploadimg`, multipart with a `buffer` (guide) or `media` (SDKs) part.
-pub async fn upload(AxState(shared): S, AxQuery(q): Q, mut multipart: Multipart) -> Response {
+pub async fn upload(
+    AxState(shared): S,
+    AxQuery(q): Q,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
     // The token is checked before the body is read, as WeChat does.
     let checked = shared.lock().and_then(|st| authorize(&st, &q));
     if let Err(e) = checked {
         return e.into_response();
     }
+    // Not a multipart body at all: no media part.
+    let Ok(mut multipart) = multipart else {
+        return WxError::new(code::MEDIA_MISSING, "media data missing").into_response();
+    };
     let mut data: Option<Vec<u8>> = None;
     let mut too_big = false;
     loop {
