@@ -68,9 +68,10 @@ async fn code_get_normal_and_every_abnormal_status() {
     assert_eq!(other_card["errcode"], 40056);
     assert_eq!(other_card["errmsg"], "invalid serial code");
 
+    // With check_consume, any status but NORMAL is 40127 (the guide's example).
     for (status, checked) in [
-        ("CONSUMED", 40099),
-        ("EXPIRE", 40079),
+        ("CONSUMED", 40127),
+        ("EXPIRE", 40127),
         ("GIFTING", 40127),
         ("GIFT_TIMEOUT", 40127),
         ("DELETE", 40127),
@@ -112,7 +113,7 @@ async fn consume_refuses_each_status_and_time() {
         ("CONSUMED", 40099),
         ("DELETE", 40078),
         ("GIFTING", 40078),
-        ("GIFT_TIMEOUT", 40078),
+        ("GIFT_TIMEOUT", 40127),
         ("UNAVAILABLE", 40127),
         ("EXPIRE", 40079),
     ] {
@@ -257,7 +258,7 @@ async fn marks_conflicts_unmark_expiry_and_online_consume() {
     assert_eq!(v["errcode"], 0, "{v}");
     assert_eq!(v["openid"], "oA");
     // Only NORMAL codes can be marked.
-    assert_eq!(mark(&sim, &code, &id, "oA", true).await["errcode"], 40099);
+    assert_eq!(mark(&sim, &code, &id, "oA", true).await["errcode"], 40127);
     assert_eq!(
         mark(&sim, "999999999999", &id, "oA", true).await["errcode"],
         40056

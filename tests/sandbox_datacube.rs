@@ -106,8 +106,9 @@ async fn counts_equal_the_events_users_produced() {
         json!({"code": c1, "friends": ["oF1", "oF2"]}),
     )
     .await;
-    sim.post("/card/code/consume", json!({"code": c1})).await; // + gift-back receive for oU1
-    let day1 = [5, 4, 4, 2, 1, 1, 2, 1, 0, 0];
+    sim.post("/card/code/consume", json!({"code": c1})).await; // + gift-back view and receive
+    // Views: 3 scans, 2 friends, the gift-back; one share is one given.
+    let day1 = [6, 4, 4, 2, 1, 1, 1, 1, 0, 0];
     // Day 2.
     sim.advance(86_400).await;
     sim.refresh().await;

@@ -34,7 +34,7 @@ async fn qrcode_create_bounds_and_shape() {
     assert!(show.starts_with("https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket="));
     let encoded: String = url::form_urlencoded::byte_serialize(ticket.as_bytes()).collect();
     assert!(show.ends_with(&encoded));
-    for (secs, code) in [(59, 41321), (60, 0), (1800, 0), (1801, 41321)] {
+    for (secs, code) in [(59, 40053), (60, 0), (1800, 0), (1801, 40053)] {
         body["expire_seconds"] = json!(secs);
         let v = sim.post("/card/qrcode/create", body.clone()).await;
         assert_eq!(v["errcode"], code, "{secs}: {v}");
@@ -46,7 +46,7 @@ async fn qrcode_create_bounds_and_shape() {
     wrong["action_name"] = json!("QR_SCENE");
     assert_eq!(
         sim.post("/card/qrcode/create", wrong).await["errcode"],
-        41320
+        40053
     );
     assert_eq!(
         sim.post("/card/qrcode/create", qr("pNope", json!({})))
@@ -66,13 +66,13 @@ async fn unique_codes_need_an_approved_card_with_stock_and_scan_once() {
     // In review.
     assert_eq!(
         sim.post("/card/qrcode/create", unique.clone()).await["errcode"],
-        41322
+        40053
     );
     sim.approve(&id).await;
     // Approved, no stock.
     assert_eq!(
         sim.post("/card/qrcode/create", unique.clone()).await["errcode"],
-        41322
+        40053
     );
     sim.stock(&id, 3).await;
     let v = sim.post("/card/qrcode/create", unique).await;
@@ -166,15 +166,15 @@ async fn whitelist_limits_and_unapproved_cards_only_for_listed_users() {
     assert_eq!(
         sim.post("/card/testwhitelist/set", json!({"openid": eleven}))
             .await["errcode"],
-        41330
+        45021
     );
     assert_eq!(
         sim.post("/card/testwhitelist/set", json!({"openid": ["o1", "o2", "o3", "o4", "o5", "o6"], "username": ["u1", "u2", "u3", "u4", "u5"]})).await["errcode"],
-        41330
+        45021
     );
     assert_eq!(
         sim.post("/card/testwhitelist/set", json!({})).await["errcode"],
-        41330
+        40053
     );
     assert_eq!(
         sim.post(

@@ -137,7 +137,7 @@ async fn getticket_is_stable_while_valid() {
     assert_ne!(js["ticket"], a["ticket"]);
     assert_eq!(
         sim.get("/cgi-bin/ticket/getticket?type=other").await["errcode"],
-        40097
+        40053
     );
     sim.advance(7200).await;
     // The access token expired with it; get a fresh one.
@@ -233,4 +233,22 @@ async fn stores_page_and_admin_replaces_them() {
     .await;
     let after = sim.post("/cgi-bin/poi/getpoilist", json!({})).await;
     assert_eq!(after["total_count"], 1);
+}
+
+#[tokio::test]
+async fn the_token_service_stand_in_hands_out_the_stable_token() {
+    let sim = Sim::start().await;
+    let v = sim.admin_get("/sandbox/token-service").await;
+    assert_eq!(v["access_token"], sim.token.as_str());
+    assert!(v["expires_in"].as_i64().unwrap() > 7000);
+    let plain = sim
+        .http
+        .get(format!("{}/sandbox/token-service?format=plain", sim.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(plain, sim.token);
 }

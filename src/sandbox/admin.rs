@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State as AxState;
+use axum::extract::{Query as AxQuery, State as AxState};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -145,7 +145,8 @@ pub async fn scan(AxState(shared): S, bytes: Bytes) -> Response {
     })
 }
 
-/// `POST /sandbox/user/share {"code","friend_openid"?|"friends"?:[…]}`.
+/// `POST /sandbox/user/share {"code","friend_openid"?,"friends"?: N | […]}`: the friends
+/// named (`friend_openid`, an array of openids) or N generated ones (default 1).
 pub async fn share(AxState(shared): S, bytes: Bytes) -> Response {
     admin(&shared, true, |st, _| {
         let v = input(&bytes)?;
@@ -163,10 +164,33 @@ pub async fn share(AxState(shared): S, bytes: Bytes) -> Response {
             friends.push(f);
         }
         if friends.is_empty() {
-            friends.push(st.new_openid());
+            let n = v
+                .get("friends")
+                .and_then(Value::as_u64)
+                .unwrap_or(1)
+                .min(1000);
+            for _ in 0..n {
+                friends.push(st.new_openid());
+            }
         }
         st.share(&code, &friends, None, "share")
     })
+}
+
+/// `GET /sandbox/token-service[?format=plain]`: a stand-in for a company's central token
+/// service, handing out the stable token as `{"access_token","expires_in"}` or bare text.
+pub async fn token_service(AxState(shared): S, AxQuery(q): super::auth::Q) -> Response {
+    let mut st = match shared.lock() {
+        Ok(st) => st,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.errmsg).into_response(),
+    };
+    let (token, expires_in) = super::auth::current_stable(&mut st);
+    shared.persist(&st);
+    if q.get("format").map(String::as_str) == Some("plain") {
+        token.into_response()
+    } else {
+        Json(json!({"access_token": token, "expires_in": expires_in})).into_response()
+    }
 }
 
 /// `POST /sandbox/code/status {"code","status"}`.

@@ -102,6 +102,22 @@ pub async fn classic_token(AxState(shared): S, AxQuery(q): Q) -> Response {
     respond(run())
 }
 
+/// The stable token and its remaining seconds, issuing one when none is valid.
+pub fn current_stable(st: &mut State) -> (String, i64) {
+    let now = st.now();
+    let current = st.stable_token.clone().and_then(|t| {
+        let exp = st.tokens.get(&t).copied()?;
+        (exp > now).then_some((t, exp))
+    });
+    let (token, exp) = current.unwrap_or_else(|| {
+        let t = issue(st);
+        st.stable_token = Some(t.clone());
+        let exp = st.tokens.get(&t).copied().unwrap_or(now);
+        (t, exp)
+    });
+    (token, exp - now)
+}
+
 /// `POST cgi-bin/stable_token {grant_type, appid, secret, force_refresh}`.
 pub async fn stable_token(AxState(shared): S, bytes: Bytes) -> Response {
     let run = || -> WxResult {
@@ -113,22 +129,12 @@ pub async fn stable_token(AxState(shared): S, bytes: Bytes) -> Response {
         check_credentials(&shared, s("appid").as_deref(), s("secret").as_deref())?;
         let force = body::boolean(&v, "force_refresh", false);
         let mut st = shared.lock()?;
-        let now = st.now();
-        let current = st.stable_token.clone().and_then(|t| {
-            let exp = st.tokens.get(&t).copied()?;
-            (exp > now).then_some((t, exp))
-        });
-        let (token, exp) = match current {
-            Some(pair) if !force => pair,
-            _ => {
-                let t = issue(&mut st);
-                st.stable_token = Some(t.clone());
-                let exp = st.tokens.get(&t).copied().unwrap_or(now);
-                (t, exp)
-            }
-        };
+        if force {
+            st.stable_token = None;
+        }
+        let (token, expires_in) = current_stable(&mut st);
         shared.persist(&st);
-        Ok(ok(json!({"access_token": token, "expires_in": exp - now})))
+        Ok(ok(json!({"access_token": token, "expires_in": expires_in})))
     };
     respond(run())
 }

@@ -51,13 +51,14 @@ impl CodeStatus {
         serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
     }
 
-    /// The error consume and mark answer for a code in this status (`None` for NORMAL):
-    /// 40099 consumed, 40078 deleted or being given, 40079 expired, 40127 unavailable.
+    /// The error consume answers for a code in this status (`None` for NORMAL): 40099
+    /// consumed, 40078 deleted or being given, 40079 expired, 40127 unavailable or gift
+    /// timed out.
     pub fn consume_error(self) -> Option<WxError> {
         match self {
             Self::Normal => None,
             Self::Consumed => Some(WxError::new(code::CONSUMED, "code has been consumed")),
-            Self::Delete | Self::Gifting | Self::GiftTimeout => Some(WxError::new(
+            Self::Delete | Self::Gifting => Some(WxError::new(
                 code::DELETED_OR_GIFTING,
                 format!("code has been deleted or is being given ({})", self.name()),
             )),
@@ -65,10 +66,26 @@ impl CodeStatus {
                 code::INVALID_TIME,
                 "invalid time: code expired",
             )),
-            Self::Unavailable => Some(WxError::new(
-                code::USER_CARD_STATUS,
-                "invalid user-card status: code is unavailable",
-            )),
+            Self::Unavailable | Self::GiftTimeout => Some(self.status_error()),
+        }
+    }
+
+    /// 40127, what code/get (check_consume) and mark answer for a code that is not NORMAL.
+    pub fn status_error(self) -> WxError {
+        WxError::new(
+            code::USER_CARD_STATUS,
+            format!(
+                "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable ({})",
+                self.name()
+            ),
+        )
+    }
+
+    /// `Err(40127)` unless NORMAL.
+    pub fn require_normal(self) -> Result<(), WxError> {
+        match self {
+            Self::Normal => Ok(()),
+            _ => Err(self.status_error()),
         }
     }
 }
@@ -191,8 +208,8 @@ impl State {
     }
 
     /// Consumes a code at `time` for `consumer`: CONSUMED, a verify event, and when the card
-    /// gives itself back after use (`consume_share_self_num` ≥ 1) a new code for the consumer,
-    /// stock permitting. The checks are the caller's. Returns the gift-back code.
+    /// gives itself back after use (`consume_share_self_num` ≥ 1) a view and a new code for the
+    /// consumer, stock permitting. The checks are the caller's. Returns the gift-back code.
     pub fn consume_code(&mut self, code: &str, consumer: &str, time: i64) -> Option<String> {
         let c = self.codes.get_mut(code)?;
         c.status = CodeStatus::Consumed;
@@ -211,7 +228,18 @@ impl State {
         );
         let gift_back = self.cards.get(&card_id).is_some_and(|k| k.gift_back() >= 1);
         if gift_back {
-            // Out of stock: no gift (WeChat shows nothing either).
+            // The user sees the gift page, then receives (out of stock: nothing, as on WeChat).
+            if self.cards.get(&card_id).is_some_and(|k| k.quantity > 0) {
+                self.record(
+                    time,
+                    Kind::View,
+                    &card_id,
+                    consumer,
+                    None,
+                    outer_id,
+                    "gift_back",
+                );
+            }
             self.receive_code(&card_id, consumer, outer_id, "gift_back", time)
                 .ok()
         } else {

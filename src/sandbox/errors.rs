@@ -13,15 +13,15 @@
 //! | 40005 | WeChat | upload is not a JPG or PNG | 文件类型无效 |
 //! | 40009 | WeChat | upload over 1 MB | 图片大小无效 |
 //! | 40013 | WeChat | wrong appid | AppID 无效 |
-//! | 40053 | guide | card_id unknown or missing | card_id 有误 |
+//! | 40053 | guide | card_id unknown or missing; qrcode/create: action_name not QR_CARD, expire_seconds not 60–1800, is_unique_code on a card not approved or without stock; empty whitelist; getticket type not jsapi/wx_card | JSON 结构错误 / card_id 或参数有误 |
 //! | 40056 | guide | code unknown, not received, or of another card | 无效 code |
 //! | 40075 | guide | encrypt_code cannot be decrypted | 错误的 encrypt 码 |
-//! | 40078 | guide | code deleted, being given or the gift timed out | code 已删除或转赠中 |
-//! | 40079 | guide | date errors at create/update; consume outside the validity; code expired | 有效期错误 / 卡券过期 |
+//! | 40078 | guide | consume: code deleted or being given | code 已删除或转赠中 |
+//! | 40079 | guide | date errors at create/update; consume outside the validity or of an expired code | 有效期错误 / 卡券过期 |
 //! | 40097 | WeChat | a required member is missing or of the wrong type | 参数错误 |
-//! | 40099 | guide | code already consumed | code 已核销 |
+//! | 40099 | guide | consume: code already consumed | code 已核销 |
 //! | 40125 | WeChat | wrong secret | AppSecret 无效 |
-//! | 40127 | guide | code/get with check_consume: deleted, unavailable or given | code 已删除、失效或转赠 |
+//! | 40127 | guide | code/get with check_consume on a code that is not NORMAL; mark of a code that is not NORMAL; consume of an UNAVAILABLE or GIFT_TIMEOUT code | code 已删除、失效或转赠 |
 //! | 40141 | guide | image URL not from the upload API | 图片 url 错误 |
 //! | 40146 | guide | code marked by another openid | code 已被其他用户 mark |
 //! | 40180 | simulator | a location id is not one of the account's stores (getpoilist) | 门店 ID 不存在 |
@@ -35,11 +35,8 @@
 //! | 41313 | simulator | confirm: card_id or quantity differ from the quote | 与批价不一致 |
 //! | 41314 | simulator | confirm: free + paid coins below the price | 券点不足 |
 //! | 41315 | simulator | quantity not 1–100000, or coin_count not 1–1000000 | 数量无效 |
-//! | 41320 | simulator | qrcode/create: action_name is not QR_CARD | action_name 无效 |
-//! | 41321 | simulator | qrcode/create: expire_seconds not 60–1800 | 有效时间无效 |
-//! | 41322 | simulator | qrcode/create: is_unique_code on a card not approved or without stock | 未审核通过或无库存 |
-//! | 41330 | simulator | testwhitelist/set: no entry, or more than 10 | 白名单数量无效 |
 //! | 42001 | WeChat | access_token expired | access_token 已过期 |
+//! | 45021 | guide | testwhitelist/set: more than 10 entries (the guide's "list longer than 10") | 列表长度高于 10 个 |
 //! | 47001 | guide | body not JSON, wrong structure, a field card/update cannot change | JSON 结构错误 |
 //! | 61500 | guide | datacube date not `YYYY-MM-DD` | 日期格式错误 |
 //! | 61501 | guide | datacube end before begin, or more than 62 days (both ends counted) | 日期范围错误 |
@@ -107,14 +104,8 @@ pub mod code {
     pub const COIN_NOT_ENOUGH: i64 = 41314;
     /// Bad quantity or coin_count (simulator).
     pub const BAD_AMOUNT: i64 = 41315;
-    /// Bad action_name (simulator).
-    pub const QR_ACTION: i64 = 41320;
-    /// Bad expire_seconds (simulator).
-    pub const QR_EXPIRE: i64 = 41321;
-    /// Unique QR needs an approved card with stock (simulator).
-    pub const QR_UNIQUE: i64 = 41322;
-    /// Whitelist size (simulator).
-    pub const WHITELIST_SIZE: i64 = 41330;
+    /// A list longer than 10 (the whitelist).
+    pub const LIST_TOO_LONG: i64 = 45021;
     /// access_token expired.
     pub const TOKEN_EXPIRED: i64 = 42001;
     /// JSON structure error.
@@ -154,26 +145,6 @@ pub const SIMULATOR_CODES: &[(i64, &str, &str)] = &[
         code::BAD_AMOUNT,
         "数量无效:库存 1–100000,充值券点 1–1000000",
         "invalid amount: quantity 1–100000, coin_count 1–1000000",
-    ),
-    (
-        code::QR_ACTION,
-        "action_name 须为 QR_CARD",
-        "action_name must be QR_CARD",
-    ),
-    (
-        code::QR_EXPIRE,
-        "expire_seconds 须为 60–1800",
-        "expire_seconds must be 60–1800",
-    ),
-    (
-        code::QR_UNIQUE,
-        "is_unique_code 须卡券审核通过且有库存",
-        "is_unique_code needs an approved card with stock",
-    ),
-    (
-        code::WHITELIST_SIZE,
-        "白名单须有 1–10 个 openid 或 username",
-        "the whitelist needs 1–10 openids or usernames",
     ),
 ];
 
@@ -223,6 +194,11 @@ impl WxError {
     /// 40097 invalid args, naming the member.
     pub fn args(member: &str) -> Self {
         Self::new(code::INVALID_ARGS, format!("invalid args: {member}"))
+    }
+
+    /// 40053 for a wrong member (the guide: "card_id 或者参数名有误").
+    pub fn structure(detail: impl std::fmt::Display) -> Self {
+        Self::new(code::CARD_ID, format!("invalid args: {detail}"))
     }
 
     /// 40053 for an unknown card_id.

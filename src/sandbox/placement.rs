@@ -1,11 +1,13 @@
 //! Placement: `card/qrcode/create`, `card/testwhitelist/set` and `cgi-bin/ticket/getticket`.
 //!
-//! - qrcode/create: `action_name` must be QR_CARD (41320); `expire_seconds` absent means a
-//!   permanent QR (the answer then has no `expire_seconds`), else 60–1800 (41321); the card must
-//!   exist (40053); `is_unique_code` true needs an approved card with stock (41322), and such a
-//!   QR can be scanned once. `outer_id` (default 0) and `openid` are kept with the ticket.
-//! - testwhitelist/set: at least one entry, at most 10 in total (41330); replaces the list.
-//! - getticket: `type` jsapi or wx_card (40097 otherwise); the same ticket while it is valid
+//! - qrcode/create: `action_name` must be QR_CARD; `expire_seconds` absent means a permanent
+//!   QR (the answer then has no `expire_seconds`), else 60–1800; the card must exist;
+//!   `is_unique_code` true needs an approved card with stock, and such a QR can be scanned
+//!   once. Each refusal is 40053 with its own errmsg. `outer_id` (default 0) and `openid` are
+//!   kept with the ticket.
+//! - testwhitelist/set: at least one entry (40053), at most 10 in total (45021, the guide's
+//!   code for a list longer than 10); replaces the list.
+//! - getticket: `type` jsapi or wx_card (40053 otherwise); the same ticket while it is valid
 //!   (7200 s of simulated time).
 
 use axum::body::Bytes;
@@ -94,14 +96,14 @@ pub async fn qrcode(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
         let v = body::parse(&bytes)?;
         let action = body::string(&v, "action_name").unwrap_or_default();
         if action != "QR_CARD" {
-            return Err(WxError::sim(code::QR_ACTION, action));
+            return Err(WxError::structure(format!(
+                "action_name must be QR_CARD, not {action:?}"
+            )));
         }
-        let expire = body::int(&v, "expire_seconds")
-            .map_err(|_| WxError::sim(code::QR_EXPIRE, "not an integer"))?;
-        if let Some(e) = expire
-            && !(60..=1800).contains(&e)
-        {
-            return Err(WxError::sim(code::QR_EXPIRE, e));
+        let bad_expire = || WxError::structure("expire_seconds must be 60-1800");
+        let expire = body::int(&v, "expire_seconds").map_err(|_| bad_expire())?;
+        if expire.is_some_and(|e| !(60..=1800).contains(&e)) {
+            return Err(bad_expire());
         }
         let info = v
             .get("action_info")
@@ -114,7 +116,9 @@ pub async fn qrcode(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
             && (st.status_of(card, shared.review_delay()) != status::VERIFY_OK
                 || card.quantity <= 0)
         {
-            return Err(WxError::sim(code::QR_UNIQUE, &card_id));
+            return Err(WxError::structure(format!(
+                "is_unique_code needs an approved card with stock ({card_id})"
+            )));
         }
         let outer_id = body::int(&info, "outer_id")?.unwrap_or(0);
         let openid = body::string(&info, "openid").unwrap_or_default();
@@ -175,8 +179,14 @@ pub async fn whitelist(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Respo
         let openid = names(&v, "openid")?;
         let username = names(&v, "username")?;
         let total = openid.len() + username.len();
-        if total == 0 || total > WHITELIST_MAX {
-            return Err(WxError::sim(code::WHITELIST_SIZE, total));
+        if total == 0 {
+            return Err(WxError::structure("openid or username required"));
+        }
+        if total > WHITELIST_MAX {
+            return Err(WxError::new(
+                code::LIST_TOO_LONG,
+                format!("at most {WHITELIST_MAX} whitelist entries, not {total}"),
+            ));
         }
         st.whitelist = Whitelist { openid, username };
         Ok(json!({}))
@@ -188,7 +198,7 @@ pub async fn ticket(AxState(shared): S, AxQuery(q): Q) -> Response {
     let kind = q.get("type").cloned().unwrap_or_default();
     shared.call(&q, true, move |st, _| {
         if kind != "jsapi" && kind != "wx_card" {
-            return Err(WxError::args("type (jsapi or wx_card)"));
+            return Err(WxError::structure("type must be jsapi or wx_card"));
         }
         let now = st.now();
         let current = st.tickets.get(&kind).filter(|t| t.expires > now).cloned();

@@ -1,14 +1,13 @@
 //! Redemption: `card/code/get`, `card/code/decrypt`, `card/code/mark`, `card/code/consume`.
 //!
 //! - code/get: unknown code (or of another card) → 40056 "invalid serial code". With
-//!   `check_consume` true (the default) a code that is not NORMAL answers 40099 (consumed),
-//!   40079 (expired) or 40127 (deleted, gifting, gift timeout, unavailable); with false it
-//!   answers errcode 0, `can_consume: false` and the status.
-//! - mark: NORMAL codes only (else the consume errors); the same openid again is fine; another
+//!   `check_consume` true (the default) a code that is not NORMAL answers 40127 (the guide's
+//!   example); with false it answers errcode 0, `can_consume: false` and the status.
+//! - mark: NORMAL codes only (else 40127); the same openid again is fine; another
 //!   openid while marked → 40146; unmark needs the marking openid → 40416; marks lapse after
 //!   300 s.
-//! - consume: 40056 unknown, 40099 consumed, 40078 deleted/gifting, 40127 unavailable, 40079
-//!   expired or outside the validity; online (with openid) needs that openid's mark → 40003.
+//! - consume: 40056 unknown, 40099 consumed, 40078 deleted/gifting, 40127 unavailable or gift
+//!   timed out, 40079 expired or outside the validity; online (with openid) needs that openid's mark → 40003.
 //!   A card with `consume_share_self_num` 1 gives the consumer a new code at once (stock
 //!   permitting; source `gift_back`).
 
@@ -39,10 +38,8 @@ pub async fn get(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
         let v = body::parse(&bytes)?;
         let c = find(st, &v)?;
         let status = st.code_status(&c);
-        if body::boolean(&v, "check_consume", true)
-            && let Some(err) = status_error_for_get(status)
-        {
-            return Err(err);
+        if body::boolean(&v, "check_consume", true) {
+            status.require_normal()?;
         }
         let (begin, end) = st
             .cards
@@ -59,20 +56,6 @@ pub async fn get(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
             "use_count": st.use_count(&c.card_id, &c.openid),
         }))
     })
-}
-
-fn status_error_for_get(status: CodeStatus) -> Option<WxError> {
-    match status {
-        CodeStatus::Normal => None,
-        CodeStatus::Consumed | CodeStatus::Expire => status.consume_error(),
-        _ => Some(WxError::new(
-            code::USER_CARD_STATUS,
-            format!(
-                "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable ({})",
-                status.name()
-            ),
-        )),
-    }
 }
 
 /// `POST card/code/decrypt {encrypt_code}`.
@@ -103,9 +86,7 @@ pub async fn mark(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
                 "invalid openid: openid missing",
             ));
         };
-        if let Some(err) = st.code_status(&c).consume_error() {
-            return Err(err);
-        }
+        st.code_status(&c).require_normal()?;
         let current = st.mark_of(&c);
         let now = st.now();
         let new_mark = if body::boolean(&v, "is_mark", true) {

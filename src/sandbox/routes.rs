@@ -66,6 +66,7 @@ fn sandbox() -> Router<Arc<Shared>> {
         .route("/sandbox/pois", post(admin::set_pois))
         .route("/sandbox/activity/simulate", post(admin::simulate))
         .route("/sandbox/media/{hash}", get(media::serve))
+        .route("/sandbox/token-service", get(admin::token_service))
 }
 
 /// The whole application.

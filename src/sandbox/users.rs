@@ -113,8 +113,8 @@ impl State {
         }))
     }
 
-    /// The holder shares a code with friends: each friend's view, and a given event by the
-    /// holder per friend. The code must be NORMAL.
+    /// The holder shares a code with friends: each friend's view, and one given event by the
+    /// holder (one share, however many friends see it). The code must be NORMAL.
     pub fn share(
         &mut self,
         code: &str,
@@ -141,16 +141,16 @@ impl State {
                 c.outer_id,
                 source,
             );
-            self.record(
-                time,
-                Kind::Given,
-                &c.card_id,
-                &c.openid,
-                Some(code),
-                c.outer_id,
-                source,
-            );
         }
+        self.record(
+            time,
+            Kind::Given,
+            &c.card_id,
+            &c.openid,
+            Some(code),
+            c.outer_id,
+            source,
+        );
         Ok(json!({"code": code, "card_id": c.card_id, "openid": c.openid, "friends": friends}))
     }
 
