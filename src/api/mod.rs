@@ -4,9 +4,11 @@
 pub mod card;
 pub mod client;
 pub mod error;
+pub mod pay;
 pub mod token;
 
 pub use card::{CardColor, CardDetails, CardIdList, Poi};
 pub use client::{ApiClient, CallKind, Method, WECHAT_API};
 pub use error::{ApiError, describe};
+pub use pay::{CoinsInfo, OrderInfo, OrderList, OrderListQuery, PayPrice, Recharge};
 pub use token::TokenSource;

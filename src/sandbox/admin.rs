@@ -28,6 +28,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/sandbox/reset", post(reset))
         .route("/sandbox/pois", post(set_pois))
         .route("/sandbox/media/{hash}", get(media))
+        .route("/sandbox/recharge/pay", post(super::pay::admin_pay))
 }
 
 fn bad(msg: &str) -> Response {

@@ -6,6 +6,7 @@
 
 mod admin;
 mod cards;
+pub mod pay;
 mod state;
 mod wechat;
 

@@ -54,6 +54,8 @@ pub struct State {
     pub calls: BTreeMap<String, u64>,
     /// A counter for ids.
     pub seq: u64,
+    /// The coin wallet.
+    pub wallet: super::pay::Wallet,
 }
 
 impl Default for State {
@@ -67,6 +69,7 @@ impl Default for State {
             pois: demo_pois(),
             calls: BTreeMap::new(),
             seq: 0,
+            wallet: super::pay::Wallet::default(),
         }
     }
 }

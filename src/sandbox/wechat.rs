@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use sha1::{Digest, Sha1};
 
-use super::{Shared, State, cards, wx_error, wx_ok};
+use super::{Shared, State, cards, pay, wx_error, wx_ok};
 
 /// Token lifetime, as WeChat's.
 const TOKEN_LIFE: i64 = 7200;
@@ -39,6 +39,16 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/card/get", post(cards::get_card))
         .route("/card/batchget", post(cards::batch_get))
         .route("/card/update", post(cards::update))
+        .route("/card/pay/activate", get(pay::activate).post(pay::activate))
+        .route(
+            "/card/pay/getcoinsinfo",
+            get(pay::coins_info).post(pay::coins_info),
+        )
+        .route("/card/pay/getpayprice", post(pay::pay_price))
+        .route("/card/pay/confirm", post(pay::confirm))
+        .route("/card/pay/recharge", post(pay::recharge))
+        .route("/card/pay/getorder", post(pay::get_order))
+        .route("/card/pay/getorderlist", post(pay::order_list))
 }
 
 /// Counts the call and checks its access token. `Err` is the WeChat error answer.
