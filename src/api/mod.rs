@@ -3,12 +3,14 @@
 
 pub mod card;
 pub mod client;
+pub mod code;
 pub mod error;
 pub mod pay;
 pub mod token;
 
 pub use card::{CardColor, CardDetails, CardIdList, Poi};
 pub use client::{ApiClient, CallKind, Method, WECHAT_API};
+pub use code::{CodeInfo, DayStats, QrCode, QrRequest, Ticket, TicketType};
 pub use error::{ApiError, describe};
 pub use pay::{CoinsInfo, OrderInfo, OrderList, OrderListQuery, PayPrice, Recharge};
 pub use token::TokenSource;

@@ -29,6 +29,10 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/sandbox/pois", post(set_pois))
         .route("/sandbox/media/{hash}", get(media))
         .route("/sandbox/recharge/pay", post(super::pay::admin_pay))
+        .route("/sandbox/user/scan", post(super::codes::admin_scan))
+        .route("/sandbox/user/share", post(super::codes::admin_share))
+        .route("/sandbox/code/status", post(super::codes::admin_status))
+        .route("/sandbox/code/encrypt", post(super::codes::admin_encrypt))
 }
 
 fn bad(msg: &str) -> Response {

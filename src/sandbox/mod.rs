@@ -6,6 +6,8 @@
 
 mod admin;
 mod cards;
+pub mod codes;
+mod datacube;
 pub mod pay;
 mod state;
 mod wechat;

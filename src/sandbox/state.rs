@@ -56,6 +56,8 @@ pub struct State {
     pub seq: u64,
     /// The coin wallet.
     pub wallet: super::pay::Wallet,
+    /// QR codes, whitelist, tickets, codes and user events.
+    pub codes: super::codes::Codes,
 }
 
 impl Default for State {
@@ -70,6 +72,7 @@ impl Default for State {
             calls: BTreeMap::new(),
             seq: 0,
             wallet: super::pay::Wallet::default(),
+            codes: super::codes::Codes::default(),
         }
     }
 }

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use sha1::{Digest, Sha1};
 
-use super::{Shared, State, cards, pay, wx_error, wx_ok};
+use super::{Shared, State, cards, codes, datacube, pay, wx_error, wx_ok};
 
 /// Token lifetime, as WeChat's.
 const TOKEN_LIFE: i64 = 7200;
@@ -49,6 +49,15 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/card/pay/recharge", post(pay::recharge))
         .route("/card/pay/getorder", post(pay::get_order))
         .route("/card/pay/getorderlist", post(pay::order_list))
+        .route("/card/qrcode/create", post(codes::qrcode_create))
+        .route("/card/testwhitelist/set", post(codes::whitelist))
+        .route("/cgi-bin/ticket/getticket", get(codes::ticket))
+        .route("/card/code/get", post(codes::code_get))
+        .route("/card/code/decrypt", post(codes::decrypt))
+        .route("/card/code/mark", post(codes::mark))
+        .route("/card/code/consume", post(codes::consume))
+        .route("/datacube/getcardbizuininfo", post(datacube::biz))
+        .route("/datacube/getcardcardinfo", post(datacube::card))
 }
 
 /// Counts the call and checks its access token. `Err` is the WeChat error answer.
