@@ -33,6 +33,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/sandbox/user/share", post(super::codes::admin_share))
         .route("/sandbox/code/status", post(super::codes::admin_status))
         .route("/sandbox/code/encrypt", post(super::codes::admin_encrypt))
+        .route("/sandbox/faults", post(super::faults::admin_faults))
 }
 
 fn bad(msg: &str) -> Response {

@@ -8,6 +8,7 @@ mod admin;
 mod cards;
 pub mod codes;
 mod datacube;
+mod faults;
 pub mod pay;
 mod state;
 mod wechat;
@@ -187,7 +188,13 @@ pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         state: Mutex::new(state),
         config,
     });
-    let app = wechat::router().merge(admin::router()).with_state(shared);
+    let app = wechat::router()
+        .merge(admin::router())
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            faults::inject,
+        ))
+        .with_state(shared);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async {

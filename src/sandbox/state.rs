@@ -58,6 +58,9 @@ pub struct State {
     pub wallet: super::pay::Wallet,
     /// QR codes, whitelist, tickets, codes and user events.
     pub codes: super::codes::Codes,
+    /// Queued faults (not persisted).
+    #[serde(skip)]
+    pub faults: Vec<super::faults::Fault>,
 }
 
 impl Default for State {
@@ -73,6 +76,7 @@ impl Default for State {
             seq: 0,
             wallet: super::pay::Wallet::default(),
             codes: super::codes::Codes::default(),
+            faults: Vec::new(),
         }
     }
 }
