@@ -474,3 +474,42 @@ fn cli_prints_listening_first() {
         .unwrap();
     assert_eq!(refused.status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn a_token_service_url_works_as_json_or_plain_text() {
+    let (h, stable) = sandbox().await;
+    for (url, field) in [
+        (format!("{}/sandbox/token-service", h.url()), None),
+        (
+            format!("{}/sandbox/token-service?format=plain", h.url()),
+            None,
+        ),
+        (
+            format!("{}/sandbox/token-service", h.url()),
+            Some("access_token".to_owned()),
+        ),
+    ] {
+        let c = ApiClient::new(
+            &h.url(),
+            TokenSource::Service {
+                url,
+                json_field: field,
+            },
+        )
+        .unwrap();
+        assert_eq!(c.get_colors().await.unwrap().len(), 14);
+        assert_eq!(
+            c.access_token().await.unwrap(),
+            stable.access_token().await.unwrap()
+        );
+    }
+    let wrong = ApiClient::new(
+        &h.url(),
+        TokenSource::Service {
+            url: format!("{}/sandbox/token-service", h.url()),
+            json_field: Some("token".into()),
+        },
+    )
+    .unwrap();
+    assert!(matches!(wrong.get_colors().await, Err(ApiError::Token(_))));
+}

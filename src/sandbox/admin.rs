@@ -34,6 +34,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/sandbox/code/status", post(super::codes::admin_status))
         .route("/sandbox/code/encrypt", post(super::codes::admin_encrypt))
         .route("/sandbox/faults", post(super::faults::admin_faults))
+        .route("/sandbox/token-service", get(super::wechat::token_service))
 }
 
 fn bad(msg: &str) -> Response {

@@ -170,6 +170,28 @@ async fn stable_token(AxState(shared): S, body: Bytes) -> Json<Value> {
     wx_ok(json!({"access_token": token, "expires_in": exp - now}))
 }
 
+/// Admin: a stand-in for a company's central token service (GET → `{"access_token":…}`, or
+/// the bare token with `?format=plain`), handing out the stable token.
+pub(crate) async fn token_service(AxState(shared): S, Query(q): Q) -> Response {
+    let mut st = shared.lock();
+    let now = st.now();
+    let current = st
+        .stable_token
+        .clone()
+        .filter(|t| st.tokens.get(t).is_some_and(|exp| *exp > now));
+    let token = current.unwrap_or_else(|| {
+        let t = issue(&mut st);
+        st.stable_token = Some(t.clone());
+        t
+    });
+    shared.persist(&st);
+    if q.get("format").map(String::as_str) == Some("plain") {
+        token.into_response()
+    } else {
+        Json(json!({"access_token": token, "expires_in": 600})).into_response()
+    }
+}
+
 async fn upload(AxState(shared): S, Query(q): Q, mut multipart: Multipart) -> Response {
     {
         let mut st = shared.lock();
