@@ -6,6 +6,7 @@ pub mod client;
 pub mod code;
 pub mod error;
 pub mod pay;
+pub mod signature;
 pub mod token;
 
 pub use card::{CardColor, CardDetails, CardIdList, Poi};
