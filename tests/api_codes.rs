@@ -2,49 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test fails loudly on purpose.
 
-use coupon_studio::api::{ApiClient, QrRequest, TicketType, TokenSource};
+use coupon_studio::api::{ApiClient, QrRequest, TicketType};
 use coupon_studio::card::Int;
 use coupon_studio::card::import::parse_create_body;
-use coupon_studio::sandbox::{SandboxConfig, SandboxHandle, spawn};
 use serde_json::{Value, json};
 
-async fn setup() -> (SandboxHandle, ApiClient) {
-    let handle = spawn(SandboxConfig::default()).await.unwrap();
-    let client = ApiClient::new(
-        &handle.url(),
-        TokenSource::Stable {
-            appid: "wx".into(),
-            secret: "s".into(),
-        },
-    )
-    .unwrap();
-    (handle, client)
-}
-
-async fn admin(c: &ApiClient, path: &str, body: Value) -> Value {
-    c.http()
-        .post(format!("{}{path}", c.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn now(c: &ApiClient) -> i64 {
-    let v: Value = c
-        .http()
-        .get(format!("{}/sandbox/clock", c.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["now"].as_i64().unwrap()
-}
+mod support;
+use support::*;
 
 /// An approved card with `stock` units, valid from now for `days` days.
 async fn stocked_card(c: &ApiClient, stock: u32, days: i64) -> String {
@@ -54,7 +18,7 @@ async fn stocked_card(c: &ApiClient, stock: u32, days: i64) -> String {
     ))
     .unwrap();
     let mut body = parse_create_body(&text).unwrap();
-    let t = now(c).await;
+    let t = sim_now(c).await;
     let d = body.card.date_info_mut();
     d.begin_timestamp = Some(Int::Num(t - 60));
     d.end_timestamp = Some(Int::Num(t + days * 86_400));
@@ -340,7 +304,7 @@ async fn consume_gives_back_a_coupon_and_statistics_count_it_all() {
     c.consume_code(got["code"].as_str().unwrap()).await.unwrap();
     // Stock: 10 − 2 scans − 1 gift-back.
     assert_eq!(c.get_card(&id).await.unwrap().quantity, Some(7));
-    let today = coupon_studio::card::beijing::date_of(now(&c).await)
+    let today = coupon_studio::card::beijing::date_of(sim_now(&c).await)
         .unwrap()
         .format("%Y-%m-%d")
         .to_string();

@@ -12,6 +12,9 @@ use coupon_studio::card::import::parse_create_body;
 use coupon_studio::sandbox::{SandboxConfig, SandboxHandle, spawn};
 use serde_json::{Value, json};
 
+mod support;
+use support::*;
+
 async fn setup() -> (SandboxHandle, ApiClient) {
     let handle = spawn(SandboxConfig::default()).await.unwrap();
     let client = ApiClient::with_timeouts(
@@ -26,31 +29,6 @@ async fn setup() -> (SandboxHandle, ApiClient) {
     .unwrap();
     client.access_token().await.unwrap();
     (handle, client)
-}
-
-async fn admin(c: &ApiClient, path: &str, body: Value) -> Value {
-    c.http()
-        .post(format!("{}{path}", c.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn calls(c: &ApiClient, path: &str) -> u64 {
-    let v: Value = c
-        .http()
-        .get(format!("{}/sandbox/calls", c.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["counts"][path].as_u64().unwrap_or(0)
 }
 
 async fn fault(c: &ApiClient, path: &str, faults: Value) {

@@ -3,51 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test fails loudly on purpose.
 
-use coupon_studio::api::{ApiClient, ApiError, OrderListQuery, TokenSource};
+use coupon_studio::api::{ApiClient, ApiError, OrderListQuery};
 use coupon_studio::card::Int;
 use coupon_studio::card::import::parse_create_body;
 use coupon_studio::card::pricing::Coins;
-use coupon_studio::sandbox::{SandboxConfig, SandboxHandle, spawn};
 use serde_json::{Value, json};
 
-async fn setup() -> (SandboxHandle, ApiClient) {
-    let handle = spawn(SandboxConfig::default()).await.unwrap();
-    let client = ApiClient::new(
-        &handle.url(),
-        TokenSource::Stable {
-            appid: "wx".into(),
-            secret: "s".into(),
-        },
-    )
-    .unwrap();
-    (handle, client)
-}
-
-async fn admin(client: &ApiClient, path: &str, body: Value) -> Value {
-    client
-        .http()
-        .post(format!("{}{path}", client.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn calls(client: &ApiClient, path: &str) -> u64 {
-    let v: Value = client
-        .http()
-        .get(format!("{}/sandbox/calls", client.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["counts"][path].as_u64().unwrap_or(0)
-}
+mod support;
+use support::*;
 
 /// A card with the given use_condition (price tier), valid from tomorrow.
 async fn card(client: &ApiClient, use_condition: Value) -> String {
