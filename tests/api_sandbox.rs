@@ -3,86 +3,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test fails loudly on purpose.
 
 use coupon_studio::api::{ApiClient, ApiError, TokenSource};
-use coupon_studio::card::import::parse_create_body;
-use coupon_studio::card::{CreateBody, Int};
-use coupon_studio::sandbox::{SandboxConfig, SandboxHandle, spawn};
+use coupon_studio::card::Int;
+use coupon_studio::sandbox::{SandboxConfig, spawn};
 use serde_json::{Value, json};
 
-async fn sandbox() -> (SandboxHandle, ApiClient) {
-    let handle = spawn(SandboxConfig::default()).await.unwrap();
-    let client = ApiClient::new(
-        &handle.url(),
-        TokenSource::Stable {
-            appid: "wx1".into(),
-            secret: "s".into(),
-        },
-    )
-    .unwrap();
-    (handle, client)
-}
-
-async fn admin(client: &ApiClient, path: &str, body: Value) -> Value {
-    let url = format!("{}{path}", client.base_url());
-    client
-        .http()
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn calls(client: &ApiClient, path: &str) -> u64 {
-    let url = format!("{}/sandbox/calls", client.base_url());
-    let v: Value = client
-        .http()
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["counts"][path].as_u64().unwrap_or(0)
-}
-
-async fn sim_now(client: &ApiClient) -> i64 {
-    let url = format!("{}/sandbox/clock", client.base_url());
-    let v: Value = client
-        .http()
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["now"].as_i64().unwrap()
-}
-
-/// The down-jacket fixture, starting tomorrow (simulated time) so no date warning applies.
-async fn valid_body(client: &ApiClient) -> CreateBody {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/down-jacket.json"
-    ))
-    .unwrap();
-    let mut body = parse_create_body(&text).unwrap();
-    let now = sim_now(client).await;
-    let d = body.card.date_info_mut();
-    d.begin_timestamp = Some(Int::Num(now + 86_400));
-    d.end_timestamp = Some(Int::Num(now + 30 * 86_400));
-    body
-}
+mod support;
+use support::*;
 
 #[tokio::test]
 async fn create_then_review_by_delay_and_admin() {
-    let (_h, client) = sandbox().await;
+    let (_h, client) = setup().await;
     let card_id = client
-        .create_card(&valid_body(&client).await)
+        .create_card(&fixture_body(&client, 86_400, 30 * 86_400).await)
         .await
         .unwrap();
     assert_eq!(card_id.len(), 28);
@@ -100,7 +32,7 @@ async fn create_then_review_by_delay_and_admin() {
     );
 
     let second = client
-        .create_card(&valid_body(&client).await)
+        .create_card(&fixture_body(&client, 86_400, 30 * 86_400).await)
         .await
         .unwrap();
     admin(
@@ -125,8 +57,8 @@ async fn create_then_review_by_delay_and_admin() {
 
 #[tokio::test]
 async fn create_errors_carry_the_guides_codes() {
-    let (_h, client) = sandbox().await;
-    let mut long = valid_body(&client).await;
+    let (_h, client) = setup().await;
+    let mut long = fixture_body(&client, 86_400, 30 * 86_400).await;
     long.card.base_info_mut().brand_name = Some("一二三四五六七八九十一二三".into());
     let err = client.create_card(&long).await.unwrap_err();
     assert!(
@@ -134,7 +66,7 @@ async fn create_errors_carry_the_guides_codes() {
         "{err:?}"
     );
 
-    let mut span = valid_body(&client).await;
+    let mut span = fixture_body(&client, 86_400, 30 * 86_400).await;
     let begin = span
         .card
         .base_info()
@@ -153,14 +85,14 @@ async fn create_errors_carry_the_guides_codes() {
         Some(40079)
     );
 
-    let mut no_store = valid_body(&client).await;
+    let mut no_store = fixture_body(&client, 86_400, 30 * 86_400).await;
     no_store.card.base_info_mut().location_id_list = Some(vec![]);
     assert_eq!(
         client.create_card(&no_store).await.unwrap_err().errcode(),
         Some(41025)
     );
 
-    let mut bad_image = valid_body(&client).await;
+    let mut bad_image = fixture_body(&client, 86_400, 30 * 86_400).await;
     bad_image.card.base_info_mut().logo_url = Some("https://example.com/logo.png".into());
     assert_eq!(
         client.create_card(&bad_image).await.unwrap_err().errcode(),
@@ -172,9 +104,9 @@ async fn create_errors_carry_the_guides_codes() {
 
 #[tokio::test]
 async fn update_sends_check_and_refuses_fixed_fields() {
-    let (_h, client) = sandbox().await;
+    let (_h, client) = setup().await;
     let card_id = client
-        .create_card(&valid_body(&client).await)
+        .create_card(&fixture_body(&client, 86_400, 30 * 86_400).await)
         .await
         .unwrap();
     admin(
@@ -219,7 +151,7 @@ async fn update_sends_check_and_refuses_fixed_fields() {
 
 #[tokio::test]
 async fn expired_token_is_refreshed_once_and_the_call_repeated() {
-    let (_h, client) = sandbox().await;
+    let (_h, client) = setup().await;
     let first = client.access_token().await.unwrap();
     assert_eq!(client.get_colors().await.unwrap().len(), 14);
     // WeChat's clock passes the token's 7200 s; the client's cache does not know yet.
@@ -237,7 +169,7 @@ async fn expired_token_is_refreshed_once_and_the_call_repeated() {
 
 #[tokio::test]
 async fn stable_token_is_shared_and_classic_token_cuts_the_old_one() {
-    let (_h, client) = sandbox().await;
+    let (_h, client) = setup().await;
     let other = ApiClient::new(
         client.base_url(),
         TokenSource::Stable {
@@ -326,7 +258,7 @@ async fn configured_credentials_are_enforced() {
 
 #[tokio::test]
 async fn upload_accepts_images_and_refuses_the_rest() {
-    let (_h, client) = sandbox().await;
+    let (_h, client) = setup().await;
     let mut png = Vec::new();
     image::RgbImage::new(4, 4)
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
@@ -393,7 +325,7 @@ async fn upload_accepts_images_and_refuses_the_rest() {
 
 #[tokio::test]
 async fn stores_and_colours() {
-    let (_h, client) = sandbox().await;
+    let (_h, client) = setup().await;
     let pois = client.get_poi_list(0, 50).await.unwrap();
     assert_eq!(pois.len(), 6);
     assert_eq!(pois[0].poi_id, "272981040");
@@ -424,7 +356,7 @@ async fn state_file_survives_a_restart() {
     )
     .unwrap();
     let card_id = client
-        .create_card(&valid_body(&client).await)
+        .create_card(&fixture_body(&client, 86_400, 30 * 86_400).await)
         .await
         .unwrap();
     handle.shutdown().await;
@@ -473,4 +405,43 @@ fn cli_prints_listening_first() {
         .output()
         .unwrap();
     assert_eq!(refused.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn a_token_service_url_works_as_json_or_plain_text() {
+    let (h, stable) = setup().await;
+    for (url, field) in [
+        (format!("{}/sandbox/token-service", h.url()), None),
+        (
+            format!("{}/sandbox/token-service?format=plain", h.url()),
+            None,
+        ),
+        (
+            format!("{}/sandbox/token-service", h.url()),
+            Some("access_token".to_owned()),
+        ),
+    ] {
+        let c = ApiClient::new(
+            &h.url(),
+            TokenSource::Service {
+                url,
+                json_field: field,
+            },
+        )
+        .unwrap();
+        assert_eq!(c.get_colors().await.unwrap().len(), 14);
+        assert_eq!(
+            c.access_token().await.unwrap(),
+            stable.access_token().await.unwrap()
+        );
+    }
+    let wrong = ApiClient::new(
+        &h.url(),
+        TokenSource::Service {
+            url: format!("{}/sandbox/token-service", h.url()),
+            json_field: Some("token".into()),
+        },
+    )
+    .unwrap();
+    assert!(matches!(wrong.get_colors().await, Err(ApiError::Token(_))));
 }

@@ -290,3 +290,135 @@ fn undo_and_redo_with_the_keyboard() {
     h.step();
     assert_eq!(brand(&h).as_deref(), Some("甲"));
 }
+
+/// A fixture card created on the app's simulator, approved, then listed and opened from
+/// 我的卡券.
+fn created_card(url: &str) -> String {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let c = coupon_studio::api::ApiClient::new(
+            url,
+            coupon_studio::api::TokenSource::Stable {
+                appid: "t".into(),
+                secret: "t".into(),
+            },
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/down-jacket.json"
+        ))
+        .unwrap();
+        let mut body = parse_create_body(&text).unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let d = body.card.date_info_mut();
+        d.begin_timestamp = Some(Int::Num(now + 86_400));
+        d.end_timestamp = Some(Int::Num(now + 20 * 86_400));
+        let id = c.create_card(&body).await.unwrap();
+        c.http()
+            .post(format!("{url}/sandbox/card/review"))
+            .json(&serde_json::json!({"card_id": id, "approve": true}))
+            .send()
+            .await
+            .unwrap();
+        id
+    })
+}
+
+#[test]
+fn my_cards_open_a_created_card_and_update_sends_only_changes() {
+    let dir = temp_dir("update");
+    let (mut h, url) = app(&dir, None);
+    wait_for(&mut h, "the editor", |h| h.state().design.doc.is_some());
+    let card_id = created_card(&url);
+    h.state_mut()
+        .run(coupon_studio::ui::design::Command::ListCards);
+    wait_for(&mut h, "my cards", |h| {
+        h.query_by_label_contains("已通过").is_some()
+    });
+    h.get_by_label_contains("已通过").click_accesskit();
+    wait_for(&mut h, "the opened card", |h| {
+        h.state()
+            .design
+            .doc
+            .as_ref()
+            .is_some_and(|d| d.remote.as_ref().is_some_and(|(id, _)| *id == card_id))
+    });
+    // Fixed fields are locked; nothing changed yet.
+    assert!(has_label(&h, "没有修改"));
+    h.get_by_role_and_label(Role::MultilineTextInput, "使用说明")
+        .focus();
+    h.step();
+    h.get_by_role_and_label(Role::MultilineTextInput, "使用说明")
+        .type_text("新增:");
+    h.step();
+    wait_for(&mut h, "the update button", |h| {
+        h.query_by_role_and_label(Role::Button, "提交修改")
+            .is_some_and(|b| !b.accesskit_node().is_disabled())
+    });
+    h.get_by_role_and_label(Role::Button, "提交修改")
+        .click_accesskit();
+    wait_for(&mut h, "已重新提交审核", |h| {
+        has_label(h, "已重新提交审核")
+    });
+    wait_for(&mut h, "审核中", |h| has_label(h, "审核中"));
+}
+
+#[test]
+fn a_picked_picture_is_prepared_previewed_and_uploaded_to_the_cdn() {
+    let dir = temp_dir("upload");
+    let (mut h, _) = app(&dir, None);
+    wait_for(&mut h, "the editor", |h| h.state().design.doc.is_some());
+    let path = dir.join("logo.png");
+    let img = image::RgbImage::from_fn(1200, 800, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    img.save(&path).unwrap();
+    let slot = coupon_studio::app::events::ImageSlot::Logo;
+    h.state_mut()
+        .run(coupon_studio::ui::design::Command::PrepareImage(slot, path));
+    wait_for(&mut h, "the upload", |h| {
+        h.state()
+            .design
+            .doc
+            .as_ref()
+            .and_then(|d| d.body.card.base_info()?.logo_url.clone())
+            .is_some()
+    });
+    let url = h
+        .state()
+        .design
+        .doc
+        .as_ref()
+        .unwrap()
+        .body
+        .card
+        .base_info()
+        .unwrap()
+        .logo_url
+        .clone()
+        .unwrap();
+    assert!(coupon_studio::card::rules::is_wechat_cdn_url(&url), "{url}");
+    assert!(
+        h.state()
+            .design
+            .images
+            .get(&slot)
+            .unwrap()
+            .texture
+            .is_some(),
+        "local preview shown"
+    );
+    assert!(has_label(&h, "✔ 已上传"));
+    // A file that is not a picture gets a plain message next to the slot.
+    let bad = dir.join("notes.txt");
+    std::fs::write(&bad, "hello").unwrap();
+    h.state_mut()
+        .run(coupon_studio::ui::design::Command::PrepareImage(
+            coupon_studio::app::events::ImageSlot::Cover,
+            bad,
+        ));
+    wait_for(&mut h, "the error", |h| {
+        h.query_by_label_contains("文件不是图片").is_some()
+    });
+}
