@@ -1,6 +1,7 @@
 //! Coupon Studio: design, price, stock and place WeChat friends' coupons (朋友的券).
 //!
-//! `card` is the domain (model, rules, synthesis, pricing) and has no egui and no IO.
+//! `card` is the domain (model, rules, synthesis, pricing) and `wallet` the money rules; both
+//! have no egui and no IO.
 
 pub mod api;
 pub mod app;
@@ -10,3 +11,4 @@ pub mod imaging;
 pub mod sandbox;
 pub mod store;
 pub mod ui;
+pub mod wallet;

@@ -26,7 +26,7 @@ fn app(
     data_dir: &Path,
     persisted: Option<Persisted>,
 ) -> (Harness<'static, CouponStudioApp>, String) {
-    let backend = Backend::start_sandbox().unwrap();
+    let backend = Backend::start_sandbox(None).unwrap();
     let url = backend.sandbox_url().unwrap().to_owned();
     let persisted = Some(persisted.unwrap_or(Persisted {
         lang: Lang::Zh,

@@ -15,8 +15,35 @@ use crate::i18n::{Lang, T};
 use crate::store::Store;
 use crate::ui::design::{Command, DesignPanel};
 use crate::ui::settings::{ConnectionInfo, ThemeChoice};
+use crate::ui::wallet::WalletPanel;
 
 pub use exec::Backend;
+
+/// A command of any panel, for the IO side.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AppCommand {
+    /// From the Design panel.
+    Design(Command),
+    /// From the Wallet panel.
+    Wallet(crate::ui::wallet::Command),
+}
+
+impl From<Command> for AppCommand {
+    fn from(c: Command) -> Self {
+        Self::Design(c)
+    }
+}
+
+impl From<crate::ui::wallet::Command> for AppCommand {
+    fn from(c: crate::ui::wallet::Command) -> Self {
+        Self::Wallet(c)
+    }
+}
+
+/// Local wall-clock time in Unix milliseconds (the wallet's countdowns run on it).
+pub fn local_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
 
 /// The panels of the left navigation (only built ones are listed).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +51,8 @@ pub enum Nav {
     /// 设计.
     #[default]
     Design,
+    /// 券点.
+    Wallet,
     /// 设置.
     Settings,
 }
@@ -58,6 +87,8 @@ pub struct CouponStudioApp {
     pub persisted: Persisted,
     /// The Design panel.
     pub design: DesignPanel,
+    /// The Wallet panel.
+    pub wallet: WalletPanel,
     io: io::Io,
     backend: Arc<Backend>,
     store: Option<Arc<Mutex<Store>>>,
@@ -95,6 +126,7 @@ impl CouponStudioApp {
         let mut app = Self {
             persisted,
             design: DesignPanel::default(),
+            wallet: WalletPanel::default(),
             io,
             backend: Arc::new(options.backend),
             store,
@@ -120,6 +152,9 @@ impl CouponStudioApp {
         ] {
             self.run(cmd);
         }
+        // Money calls left open by a crash or a lost connection are reconciled at start,
+        // whichever panel is shown.
+        self.run(crate::ui::wallet::Command::LoadJournal);
     }
 
     /// With no draft open once the list is known: open the newest, or start a new one.
@@ -139,14 +174,8 @@ impl CouponStudioApp {
     }
 
     /// Runs a panel command on the IO runtime.
-    pub fn run(&mut self, cmd: Command) {
-        exec::run(
-            cmd,
-            &self.io,
-            &self.backend,
-            self.store.as_ref(),
-            self.persisted.lang,
-        );
+    pub fn run(&mut self, cmd: impl Into<AppCommand>) {
+        exec::run(cmd.into(), &self.io, &self.backend, self.store.as_ref());
     }
 
     /// Whether the app talks to the simulator.
@@ -156,7 +185,17 @@ impl CouponStudioApp {
 
     /// Handles IO answers and due timers; called at the start of every frame.
     fn pump(&mut self, ctx: &egui::Context) {
+        let local = local_ms();
         for event in self.io.drain() {
+            let event = match event {
+                events::Event::Wallet(e) => {
+                    for cmd in self.wallet.on_event(ctx, e, local) {
+                        self.run(cmd);
+                    }
+                    continue;
+                }
+                other => other,
+            };
             match &event {
                 events::Event::DraftOpened(Ok(d)) => {
                     self.persisted.draft_id = Some(d.meta.id);
@@ -179,6 +218,13 @@ impl CouponStudioApp {
             self.run(cmd);
         }
         if let Some(wait) = self.design.next_wakeup(now) {
+            ctx.request_repaint_after(wait);
+        }
+        let sandbox = self.is_sandbox();
+        for cmd in self.wallet.due(local, sandbox) {
+            self.run(cmd);
+        }
+        if let Some(wait) = self.wallet.next_wakeup(local) {
             ctx.request_repaint_after(wait);
         }
         if self.applied_theme != Some(self.persisted.theme) {
@@ -212,12 +258,27 @@ impl CouponStudioApp {
 
     fn nav_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.persisted.lang;
-        for (nav, key) in [(Nav::Design, T::NavDesign), (Nav::Settings, T::NavSettings)] {
+        for (nav, key) in [
+            (Nav::Design, T::NavDesign),
+            (Nav::Wallet, T::NavWallet),
+            (Nav::Settings, T::NavSettings),
+        ] {
+            let mut text = key.get(lang).to_owned();
+            // Open money outcomes show on the Wallet entry wherever the user is.
+            if nav == Nav::Wallet && self.wallet.blocked() {
+                text.push_str(" ⚠");
+            }
             if ui
-                .selectable_label(self.persisted.nav == nav, key.get(lang))
+                .selectable_label(self.persisted.nav == nav, text)
                 .clicked()
+                && self.persisted.nav != nav
             {
                 self.persisted.nav = nav;
+                if nav == Nav::Wallet {
+                    for cmd in self.wallet.on_open(local_ms()) {
+                        self.run(cmd);
+                    }
+                }
             }
         }
     }
@@ -262,6 +323,15 @@ impl eframe::App for CouponStudioApp {
         match self.persisted.nav {
             Nav::Design => {
                 let cmds = self.design.ui(ui, lang);
+                for cmd in cmds {
+                    self.run(cmd);
+                }
+            }
+            Nav::Wallet => {
+                let sandbox = self.is_sandbox();
+                let cmds = egui::CentralPanel::default()
+                    .show(ui, |ui| self.wallet.ui(ui, lang, sandbox, local_ms()))
+                    .inner;
                 for cmd in cmds {
                     self.run(cmd);
                 }

@@ -16,14 +16,14 @@ pub fn data_dir() -> std::path::PathBuf {
 
 /// Opens the window; with no account configured the app runs on the built-in simulator.
 pub fn run() -> ExitCode {
-    let backend = match Backend::start_sandbox() {
+    let data_dir = data_dir();
+    let backend = match Backend::start_sandbox(Some(data_dir.join("sandbox-state.json"))) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("cannot start the simulator: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let data_dir = data_dir();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("卡券工作室 Coupon Studio")

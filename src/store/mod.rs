@@ -1,9 +1,10 @@
-//! Local data in SQLite (rusqlite, bundled): drafts now; the journal and channels later.
+//! Local data in SQLite (rusqlite, bundled): drafts and the money journal.
 //!
 //! Calls are synchronous and short; the app runs them on the IO runtime's blocking pool, never
 //! on the UI thread.
 
 mod drafts;
+mod journal;
 
 use std::path::{Path, PathBuf};
 
@@ -11,9 +12,10 @@ use rusqlite::Connection;
 use thiserror::Error;
 
 pub use drafts::{Draft, DraftMeta};
+pub use journal::{Entry, EntryKind, EntryState, NewEntry};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Errors of the local database.
 #[derive(Debug, Error)]
@@ -38,6 +40,15 @@ pub enum StoreError {
     /// A row that should exist does not.
     #[error("no draft with id {0}")]
     NotFound(i64),
+    /// A journal row that should exist does not.
+    #[error("no journal entry with id {0}")]
+    NoEntry(i64),
+    /// The database lock or its worker thread failed.
+    #[error("the local database is unavailable ({0})")]
+    Poisoned(String),
+    /// A confirm of this order is already in the journal: it must not be sent again.
+    #[error("order {0} has already been confirmed once; it is never sent twice")]
+    AlreadySent(String),
 }
 
 /// The local database.
@@ -83,6 +94,9 @@ impl Store {
                 );
                 PRAGMA user_version = 1;",
             )?;
+        }
+        if version < 2 {
+            conn.execute_batch(journal::SCHEMA_V2)?;
         }
         Ok(Self { conn })
     }

@@ -397,7 +397,7 @@ impl DesignPanel {
             Event::Imported(Ok((name, text))) => {
                 out.push(Command::NewDraft(name, text));
             }
-            Event::Exported(Ok(_)) | Event::Nothing => {}
+            Event::Exported(Ok(_)) | Event::Nothing | Event::Wallet(_) => {}
         }
         out
     }

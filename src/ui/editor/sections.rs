@@ -272,7 +272,7 @@ pub fn validity_ui(
         .and_then(beijing::date_of);
     ui.horizontal(|ui| {
         ui.label(format!("{} ({})", fc.t(T::BeginDate), fc.t(T::BeijingTime)));
-        if let Some(d) = date_picker(ui, "begin_date", begin.unwrap_or(today)) {
+        if let Some(d) = crate::ui::date_picker(ui, "begin_date", begin.unwrap_or(today)) {
             di.begin_timestamp = beijing::start_of(d).map(Int::Num);
             changed = true;
         }
@@ -280,7 +280,7 @@ pub fn validity_ui(
     ui.horizontal(|ui| {
         ui.label(format!("{} ({})", fc.t(T::EndDate), fc.t(T::BeijingTime)));
         let default_end = begin.unwrap_or(today) + chrono::Duration::days(29);
-        if let Some(d) = date_picker(ui, "end_date", end.unwrap_or(default_end)) {
+        if let Some(d) = crate::ui::date_picker(ui, "end_date", end.unwrap_or(default_end)) {
             di.end_timestamp = beijing::end_of(d).map(Int::Num);
             changed = true;
         }
@@ -320,31 +320,6 @@ pub fn validity_ui(
         80.0,
     );
     changed
-}
-
-/// Shows a date picker; returns the new date when the user picked one.
-fn date_picker(ui: &mut Ui, id: &str, current: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
-    use chrono::Datelike;
-    let mut date = jiff::civil::Date::new(
-        i16::try_from(current.year()).unwrap_or(2026),
-        i8::try_from(current.month()).unwrap_or(1),
-        i8::try_from(current.day()).unwrap_or(1),
-    )
-    .ok()?;
-    let before = date;
-    ui.add(
-        egui_extras::DatePickerButton::new(&mut date)
-            .id_salt(id)
-            .format("%Y-%m-%d"),
-    );
-    if date == before {
-        return None;
-    }
-    chrono::NaiveDate::from_ymd_opt(
-        i32::from(date.year()),
-        u32::try_from(date.month()).ok()?,
-        u32::try_from(date.day()).ok()?,
-    )
 }
 
 fn stores_ui(

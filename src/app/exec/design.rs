@@ -1,93 +1,17 @@
-//! Runs panel commands: SQLite on the blocking pool, WeChat calls on the async runtime, file
-//! dialogs through rfd. Every command ends in exactly one [`Event`].
+//! The Design panel's commands: drafts in SQLite, images, card create/get/update.
 
 use std::sync::{Arc, Mutex};
 
-use super::events::{CardSummary, Event, ImageSlot, PreparedImage, StoreInfo, UiError};
-use super::io::Io;
-use crate::api::{ApiClient, ApiError};
+use super::super::events::{CardSummary, Event, ImageSlot, PreparedImage, StoreInfo, UiError};
+use super::super::io::Io;
+use super::{Backend, api_error, with_store};
+use crate::api::ApiClient;
 use crate::card::CreateBody;
-use crate::i18n::Lang;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 use crate::ui::design::Command;
 
-/// What the app talks to: the simulator or a real account. The client code is the same; only
-/// the base URL and the token source differ.
-pub struct Backend {
-    /// True when this is the built-in simulator.
-    pub sandbox: bool,
-    /// The API base URL.
-    pub api_base: String,
-    /// Account display name.
-    pub label: String,
-    /// The client.
-    pub client: ApiClient,
-    /// Keeps an in-process simulator alive for as long as the app runs.
-    pub sandbox_thread: Option<crate::sandbox::SandboxThread>,
-}
-
-impl Backend {
-    /// Starts the built-in simulator on its own thread and a client for it.
-    pub fn start_sandbox() -> anyhow::Result<Self> {
-        let thread =
-            crate::sandbox::spawn_blocking_thread(crate::sandbox::SandboxConfig::default())?;
-        let url = thread.url().to_owned();
-        let client = ApiClient::new(
-            &url,
-            crate::api::TokenSource::Stable {
-                appid: "sandbox".into(),
-                secret: "sandbox".into(),
-            },
-        )?;
-        Ok(Self {
-            sandbox: true,
-            api_base: url,
-            label: "sandbox".into(),
-            client,
-            sandbox_thread: Some(thread),
-        })
-    }
-
-    /// The simulator's base URL, in sandbox mode.
-    pub fn sandbox_url(&self) -> Option<&str> {
-        self.sandbox_thread.as_ref().map(|t| t.url())
-    }
-}
-
-fn store_error(e: &StoreError) -> UiError {
-    UiError {
-        zh: format!("本地数据库出错:{e}"),
-        en: format!("Local database error: {e}"),
-    }
-}
-
-/// The API error in both languages, with WeChat's explanation when the code is known.
-pub fn api_error(e: &ApiError) -> UiError {
-    UiError {
-        zh: e.text_zh(),
-        en: e.text_en(),
-    }
-}
-
-fn with_store<T>(
-    store: &Arc<Mutex<Store>>,
-    f: impl FnOnce(&Store) -> Result<T, StoreError>,
-) -> Result<T, UiError> {
-    let guard = store
-        .lock()
-        .map_err(|_| UiError::plain("database lock poisoned"))?;
-    f(&guard).map_err(|e| store_error(&e))
-}
-
-/// Runs one command.
-pub fn run(
-    cmd: Command,
-    io: &Io,
-    backend: &Arc<Backend>,
-    store: Option<&Arc<Mutex<Store>>>,
-    lang: Lang,
-) {
-    let _ = lang;
+/// Runs one Design command.
+pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mutex<Store>>>) {
     match cmd {
         Command::ListDrafts
         | Command::NewDraft(..)
@@ -295,16 +219,17 @@ fn prepare_image(slot: ImageSlot, path: &std::path::Path) -> Event {
     Event::ImagePrepared { slot, result }
 }
 
-async fn fetch_card(client: &ApiClient, card_id: &str) -> Result<CardSummary, UiError> {
+pub(super) async fn fetch_card(client: &ApiClient, card_id: &str) -> Result<CardSummary, UiError> {
     let details = client.get_card(card_id).await.map_err(|e| api_error(&e))?;
     Ok(CardSummary {
         card_id: card_id.to_owned(),
         status: details.status.clone(),
+        quantity: details.quantity,
         body: details.body,
     })
 }
 
-async fn list_cards(client: &ApiClient) -> Result<Vec<CardSummary>, UiError> {
+pub(super) async fn list_cards(client: &ApiClient) -> Result<Vec<CardSummary>, UiError> {
     let ids = client
         .batch_get(0, 50, None)
         .await

@@ -1,0 +1,104 @@
+//! Runs panel commands: SQLite on the blocking pool, WeChat calls on the async runtime, file
+//! dialogs through rfd. Every command ends in exactly one [`Event`].
+
+mod design;
+mod wallet;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use super::AppCommand;
+use super::events::UiError;
+use super::io::Io;
+use crate::api::{ApiClient, ApiError};
+use crate::store::{Store, StoreError};
+
+/// What the app talks to: the simulator or a real account. The client code is the same; only
+/// the base URL and the token source differ.
+pub struct Backend {
+    /// True when this is the built-in simulator.
+    pub sandbox: bool,
+    /// The API base URL.
+    pub api_base: String,
+    /// Account display name.
+    pub label: String,
+    /// The client.
+    pub client: ApiClient,
+    /// Keeps an in-process simulator alive for as long as the app runs.
+    pub sandbox_thread: Option<crate::sandbox::SandboxThread>,
+}
+
+impl Backend {
+    /// Starts the built-in simulator on its own thread and a client for it. With a state file
+    /// the simulated account (cards, coins, orders) survives a restart, so the journal can be
+    /// reconciled against it.
+    pub fn start_sandbox(state_file: Option<PathBuf>) -> anyhow::Result<Self> {
+        let thread = crate::sandbox::spawn_blocking_thread(crate::sandbox::SandboxConfig {
+            state_file,
+            ..crate::sandbox::SandboxConfig::default()
+        })?;
+        let url = thread.url().to_owned();
+        let client = ApiClient::new(
+            &url,
+            crate::api::TokenSource::Stable {
+                appid: "sandbox".into(),
+                secret: "sandbox".into(),
+            },
+        )?;
+        Ok(Self {
+            sandbox: true,
+            api_base: url,
+            label: "sandbox".into(),
+            client,
+            sandbox_thread: Some(thread),
+        })
+    }
+
+    /// The account the money journal files entries under: the simulator's entries never
+    /// reconcile against a real account, nor one account's against another's.
+    pub fn account_key(&self) -> String {
+        if self.sandbox {
+            "sandbox".into()
+        } else {
+            format!("{}@{}", self.label, self.api_base)
+        }
+    }
+
+    /// The simulator's base URL, in sandbox mode.
+    pub fn sandbox_url(&self) -> Option<&str> {
+        self.sandbox_thread.as_ref().map(|t| t.url())
+    }
+}
+
+pub(super) fn store_error(e: &StoreError) -> UiError {
+    UiError {
+        zh: format!("本地数据库出错:{e}"),
+        en: format!("Local database error: {e}"),
+    }
+}
+
+/// The API error in both languages, with WeChat's explanation when the code is known.
+pub fn api_error(e: &ApiError) -> UiError {
+    UiError {
+        zh: e.text_zh(),
+        en: e.text_en(),
+    }
+}
+
+pub(super) fn with_store<T>(
+    store: &Arc<Mutex<Store>>,
+    f: impl FnOnce(&Store) -> Result<T, StoreError>,
+) -> Result<T, UiError> {
+    let guard = store
+        .lock()
+        .map_err(|_| UiError::plain("database lock poisoned"))?;
+    f(&guard).map_err(|e| store_error(&e))
+}
+
+/// Runs one command of any panel.
+pub fn run(cmd: AppCommand, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mutex<Store>>>) {
+    match cmd {
+        AppCommand::Design(c) => design::run(c, io, backend, store),
+        AppCommand::Wallet(c) => wallet::run(c, io, backend, store),
+    }
+}
