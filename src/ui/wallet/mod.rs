@@ -208,6 +208,11 @@ pub struct WalletPanel {
     pub stock_after: Option<i64>,
     /// Every order id a confirm was emitted for in this run.
     sent: HashSet<String>,
+    /// Journal rows this run has closed (or asked to close): a journal listing read before
+    /// the close landed must not reopen them.
+    closed: HashSet<i64>,
+    /// The live confirm was settled by reconciliation (shown under the result).
+    pub reconciled: bool,
     /// Unclear confirms being reconciled (buying waits for them).
     pub checks: Vec<Check>,
     /// Typed recharge amount.
@@ -250,6 +255,8 @@ impl Default for WalletPanel {
             stock_before: None,
             stock_after: None,
             sent: HashSet::new(),
+            closed: HashSet::new(),
+            reconciled: false,
             checks: Vec::new(),
             recharge_text: "100".into(),
             recharge_sending: false,
@@ -279,6 +286,22 @@ fn parse_count(text: &str, field: T, max: u32, lang: Lang) -> Result<u32, String
             text.trim()
         )),
     }
+}
+
+/// A button with an id of its own: egui's automatic ids count the widgets drawn before them
+/// (a spinner turning into three labels shifts them), and a click queued by assistive
+/// technology or a test for one frame must land on the same button in the next.
+fn action(
+    ui: &mut Ui,
+    key: &str,
+    enabled: bool,
+    text: impl Into<egui::WidgetText>,
+) -> egui::Response {
+    let id = egui::Id::unique(("wallet-action", key));
+    ui.scope_builder(egui::UiBuilder::new().scope_id(id), |ui| {
+        ui.add_enabled(enabled, egui::Button::new(text))
+    })
+    .inner
 }
 
 fn card_title(c: &CardSummary) -> String {
@@ -451,6 +474,7 @@ impl WalletPanel {
                     Ok(price) => {
                         self.quote = Some(LiveQuote::new(&card_id, quantity, price, sent_at_ms));
                         self.confirm = ConfirmState::Idle;
+                        self.reconciled = false;
                         self.error = None;
                         self.stock_after = None;
                     }
@@ -557,6 +581,12 @@ impl WalletPanel {
             .as_ref()
             .filter(|q| q.order_id == order_id)
             .map(|q| q.card_id.clone());
+        // The IO side recorded the outcome; an uncertain one is tracked by its check.
+        if let Some(id) = journal_id
+            && !matches!(outcome, ConfirmOutcome::Uncertain(_))
+        {
+            self.closed.insert(id);
+        }
         match outcome {
             ConfirmOutcome::Done => {
                 self.confirm = ConfirmState::Done(order_id);
@@ -643,6 +673,7 @@ impl WalletPanel {
         };
         self.checks.remove(pos);
         if let Some(id) = check.journal_id {
+            self.closed.insert(id);
             out.push(Command::Resolve {
                 journal_id: id,
                 state,
@@ -651,6 +682,7 @@ impl WalletPanel {
         }
         if live {
             self.error = None;
+            self.reconciled = true;
             if state == EntryState::Done {
                 self.confirm = ConfirmState::Done(order_id.to_owned());
                 self.stock_after = stock;
@@ -701,6 +733,9 @@ impl WalletPanel {
         };
         let in_flight_quote = self.quoting;
         for e in open {
+            if self.closed.contains(&e.id) {
+                continue;
+            }
             match (e.kind, e.state, e.order_id.as_deref()) {
                 (EntryKind::Confirm, _, Some(order)) => {
                     if sending.as_deref() == Some(order)
@@ -730,6 +765,7 @@ impl WalletPanel {
                     });
                 }
                 (EntryKind::Recharge, _, None) if !self.recharge_sending => {
+                    self.closed.insert(e.id);
                     out.push(Command::Resolve {
                         journal_id: e.id,
                         state: EntryState::Failed,
@@ -741,6 +777,7 @@ impl WalletPanel {
                     });
                 }
                 (EntryKind::Quote, _, _) if !in_flight_quote => {
+                    self.closed.insert(e.id);
                     out.push(Command::Resolve {
                         journal_id: e.id,
                         state: EntryState::Failed,
@@ -829,11 +866,10 @@ impl WalletPanel {
                 }
             }
             ui.separator();
-            if ui.button(T::Refresh.get(lang)).clicked() {
+            if action(ui, "refresh_balance", true, T::Refresh.get(lang)).clicked() {
                 out.push(Command::Refresh);
             }
-            if ui
-                .add_enabled(!self.activating, egui::Button::new(T::Activate.get(lang)))
+            if action(ui, "activate", !self.activating, T::Activate.get(lang))
                 .on_hover_text(T::ActivateHint.get(lang))
                 .clicked()
             {
@@ -923,7 +959,7 @@ impl WalletPanel {
                 self.stock_after = None;
                 self.error = None;
             }
-            if ui.small_button(T::Refresh.get(lang)).clicked() {
+            if action(ui, "refresh_cards", true, T::Refresh.get(lang)).clicked() {
                 out.push(Command::ListCards);
             }
         });
@@ -959,9 +995,7 @@ impl WalletPanel {
         } else {
             T::GetQuote
         };
-        if ui
-            .add_enabled(can_quote, egui::Button::new(quote_label.get(lang)))
-            .clicked()
+        if action(ui, "quote", can_quote, quote_label.get(lang)).clicked()
             && let (Ok(q), Some(card)) = (&quantity, &self.card_id)
         {
             self.quoting = true;
@@ -986,6 +1020,9 @@ impl WalletPanel {
             if *code == Some(NOT_ENOUGH_COINS) {
                 ui.label(T::InsufficientHint.get(lang));
             }
+        }
+        if self.reconciled && matches!(self.confirm, ConfirmState::Done(_)) {
+            ui.colored_label(OK_COLOR, T::ReconciledApplied.get(lang));
         }
         match &self.confirm {
             ConfirmState::Done(_) => {
@@ -1080,14 +1117,8 @@ impl WalletPanel {
                 ),
             );
             let n = recharge_for(missing);
-            if ui
-                .button(format!(
-                    "{} {n} {}",
-                    T::GoRecharge.get(lang),
-                    T::Coins.get(lang)
-                ))
-                .clicked()
-            {
+            let text = format!("{} {n} {}", T::GoRecharge.get(lang), T::Coins.get(lang));
+            if action(ui, "go_recharge", true, text).clicked() {
                 self.recharge_text = n.to_string();
             }
         }
@@ -1098,9 +1129,11 @@ impl WalletPanel {
             && missing.is_none()
             && self.confirm == ConfirmState::Idle
             && !self.blocked();
-        let resp = ui.add_enabled(
+        let resp = action(
+            ui,
+            "confirm",
             can_confirm,
-            egui::Button::new(RichText::new(T::ConfirmExchange.get(lang)).strong()),
+            RichText::new(T::ConfirmExchange.get(lang)).strong(),
         );
         // `sent` is set in the same frame as the click, so a second click (or a double
         // click) finds the button disabled and the order in the set.
@@ -1140,12 +1173,13 @@ impl WalletPanel {
             .recharge
             .as_ref()
             .is_some_and(|v| !v.stopped && matches!(v.state(), RechargeState::Waiting));
-        if ui
-            .add_enabled(
-                coins.is_ok() && !self.recharge_sending && !waiting,
-                egui::Button::new(T::MakeRechargeQr.get(lang)),
-            )
-            .clicked()
+        if action(
+            ui,
+            "make_recharge",
+            coins.is_ok() && !self.recharge_sending && !waiting,
+            T::MakeRechargeQr.get(lang),
+        )
+        .clicked()
             && let Ok(n) = coins
         {
             self.recharge_sending = true;
@@ -1207,24 +1241,24 @@ impl WalletPanel {
             ui.horizontal(|ui| {
                 if v.stopped {
                     ui.label(T::PollingStopped.get(lang));
-                    if ui.button(T::ResumePolling.get(lang)).clicked() {
+                    if action(ui, "resume_polling", true, T::ResumePolling.get(lang)).clicked() {
                         v.stopped = false;
                         v.started_ms = local_ms;
                         v.next_poll_ms = local_ms;
                     }
-                } else if ui.button(T::StopPolling.get(lang)).clicked() {
+                } else if action(ui, "stop_polling", true, T::StopPolling.get(lang)).clicked() {
                     v.stopped = true;
                 }
             });
             if sandbox && matches!(v.state(), RechargeState::Waiting) {
                 ui.horizontal(|ui| {
-                    if ui.button(T::SimulatePay.get(lang)).clicked() {
+                    if action(ui, "simulate_pay", true, T::SimulatePay.get(lang)).clicked() {
                         out.push(Command::SandboxPay {
                             order_id: v.order_id.clone(),
                             fail: false,
                         });
                     }
-                    if ui.small_button(T::SimulatePayFail.get(lang)).clicked() {
+                    if action(ui, "simulate_fail", true, T::SimulatePayFail.get(lang)).clicked() {
                         out.push(Command::SandboxPay {
                             order_id: v.order_id.clone(),
                             fail: true,
