@@ -226,7 +226,6 @@ strings! {
     CoinIsYuan => "1 券点 = ¥1", "1 coin = ¥1";
     MakeRechargeQr => "生成充值二维码", "Make recharge QR";
     ScanToPay => "请用微信扫一扫支付", "scan with WeChat to pay";
-    RechargeWaiting => "等待扫码支付", "waiting for payment";
     RechargePaidWaiting => "已支付,等待券点到账", "paid; waiting for the coins";
     RechargeCredited => "券点已到账", "coins credited";
     RechargeFailed => "充值失败,未扣款", "recharge failed; nothing charged";

@@ -298,10 +298,23 @@ fn action(
     text: impl Into<egui::WidgetText>,
 ) -> egui::Response {
     let id = egui::Id::unique(("wallet-action", key));
-    ui.scope_builder(egui::UiBuilder::new().scope_id(id), |ui| {
+    // Natural width even inside justified columns.
+    let layout = ui.layout().with_cross_justify(false);
+    ui.scope_builder(egui::UiBuilder::new().scope_id(id).layout(layout), |ui| {
         ui.add_enabled(enabled, egui::Button::new(text))
     })
     .inner
+}
+
+/// A long order id shortened for display (the full id is in the tooltip and the CSV).
+pub fn short_id(id: &str) -> String {
+    let n = id.chars().count();
+    if n <= 24 {
+        return id.to_owned();
+    }
+    let head: String = id.chars().take(12).collect();
+    let tail: String = id.chars().skip(n - 8).collect();
+    format!("{head}…{tail}")
 }
 
 fn card_title(c: &CardSummary) -> String {
@@ -910,7 +923,7 @@ impl WalletPanel {
             .show(ui, |ui| {
                 ui.colored_label(WARN_COLOR, T::ReconcilingBanner.get(lang));
                 for c in &self.checks {
-                    let mut line = format!("{} {}", T::OrderId.get(lang), c.order_id);
+                    let mut line = format!("{} {}", T::OrderId.get(lang), short_id(&c.order_id));
                     if c.tries > 0 && !c.in_flight {
                         line.push_str(&format!(" · {}", T::WaitingForQuoteEnd.get(lang)));
                     }
@@ -1064,12 +1077,13 @@ impl WalletPanel {
                 RichText::new(format!(
                     "{} {} · ×{}",
                     T::OrderId.get(lang),
-                    q.order_id,
+                    short_id(&q.order_id),
                     q.quantity
                 ))
                 .small()
                 .weak(),
-            );
+            )
+            .on_hover_text(&q.order_id);
             if expired {
                 ui.colored_label(ERROR_COLOR, T::QuoteExpired.get(lang));
             } else {
@@ -1212,7 +1226,7 @@ impl WalletPanel {
             RechargeState::Credited => (OK_COLOR, T::RechargeCredited),
             RechargeState::Failed => (ERROR_COLOR, T::RechargeFailed),
             RechargeState::Paid => (WARN_COLOR, T::RechargePaidWaiting),
-            RechargeState::Waiting => (WARN_COLOR, T::RechargeWaiting),
+            RechargeState::Waiting => (WARN_COLOR, T::ScanToPay),
         };
         ui.horizontal(|ui| {
             if v.polling {

@@ -220,7 +220,7 @@ impl OrdersView {
             .column(Column::auto().at_least(70.0))
             .column(Column::auto().at_least(70.0))
             .column(Column::remainder().at_least(120.0))
-            .column(Column::auto())
+            .column(Column::auto().at_least(200.0))
             .header(height, |mut h| {
                 for key in [
                     T::Created,
@@ -262,9 +262,48 @@ impl OrdersView {
                         ui.label(&o.desc);
                     });
                     row.col(|ui| {
-                        ui.label(RichText::new(&o.order_id).monospace().small());
+                        ui.label(RichText::new(super::short_id(&o.order_id)).monospace())
+                            .on_hover_text(&o.order_id);
                     });
                 });
             });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_query_has_the_filters_page_and_beijing_day_bounds() {
+        let mut v = OrdersView::default();
+        v.init_range(NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
+        v.order_type = Some("ORDER_TYPE_WXPAY".into());
+        v.exclude_status = Some("ORDER_STATUS_ROLLBACK".into());
+        v.ascending = true;
+        v.page = 2;
+        let q = v.query();
+        assert_eq!((q.offset, q.count), (40, PAGE_SIZE));
+        assert_eq!(q.order_type.as_deref(), Some("ORDER_TYPE_WXPAY"));
+        assert_eq!(q.exclude_status.as_deref(), Some("ORDER_STATUS_ROLLBACK"));
+        assert!(q.ascending);
+        // 2026-11-21 00:00 and 2026-11-27 23:59:59 Beijing (UTC+8).
+        assert_eq!(q.begin_time, Some(1_795_190_400));
+        assert_eq!(q.end_time, Some(1_795_795_199));
+        // A second init keeps the user's range.
+        v.init_range(NaiveDate::from_ymd_opt(2030, 1, 1).unwrap());
+        assert_eq!(v.begin, NaiveDate::from_ymd_opt(2026, 11, 21));
+    }
+
+    #[test]
+    fn pages_round_up() {
+        let mut v = OrdersView::default();
+        assert_eq!(v.pages(), 1);
+        v.list = Some(OrderList {
+            total_num: 41,
+            order_list: Vec::new(),
+        });
+        assert_eq!(v.pages(), 3);
     }
 }
