@@ -259,6 +259,29 @@ strings! {
     EntryFailed => "未生效", "Not applied";
     EntryWaiting => "等待中", "Waiting";
     EntryOpen => "待核对", "To reconcile";
+    NavPlacement => "投放", "Placement";
+    PlacementQr => "投放二维码", "Placement QR code";
+    QrPermanent => "永久有效", "Permanent";
+    QrTemporary => "临时", "Temporary";
+    QrLifetime => "有效时长(秒)", "Lifetime (s)";
+    QrUniqueCode => "一码一用(is_unique_code)", "One code per scan (is_unique_code)";
+    QrUniqueCodeHint => "每张二维码只能被领取一次,适合一人一码的发放", "Each QR can be received once: for one-person-one-code handouts";
+    OuterId => "渠道号 outer_id", "Channel outer_id";
+    OnlyOpenid => "指定领取人 openid(可空)", "Only this openid (optional)";
+    CreateQr => "生成二维码", "Create QR code";
+    ScanNotLongPress => "朋友的券只能用微信「扫一扫」领取,长按识别二维码无法领取。", "Friends' coupons are received only with WeChat Scan; long-pressing the QR does not work.";
+    ValidFor => "有效", "Valid for";
+    CopyUrl => "复制链接", "Copy URL";
+    SavePng => "保存 PNG…", "Save PNG…";
+    TestWhitelist => "测试白名单", "Test whitelist";
+    WhitelistHint => "审核通过前,只有白名单中的用户能领取。每次设置会覆盖原名单,合计最多 10 个。", "Before approval only whitelisted users can receive the card. Each set replaces the list; at most 10 in total.";
+    WhitelistOpenids => "openid(每行一个)", "openids (one a line)";
+    WhitelistUsernames => "微信号", "WeChat ids";
+    SetWhitelist => "设置白名单", "Set whitelist";
+    WhitelistDone => "已设置", "Set";
+    H5CardExt => "H5 领取(wx.addCard)", "H5 receive (wx.addCard)";
+    H5Hint => "用 wx_card api_ticket(缓存 7200 秒)签名 cardExt,可复制到网页的 JS-SDK 调用中。", "Signs the cardExt with the wx_card api_ticket (cached 7200 s) for the page's JS-SDK call.";
+    SignCardExt => "生成签名", "Sign cardExt";
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod app;
 pub mod card;
 pub mod i18n;
 pub mod imaging;
+pub mod placement;
 pub mod sandbox;
 pub mod store;
 pub mod ui;

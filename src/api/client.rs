@@ -40,6 +40,9 @@ struct Inner {
     http: reqwest::Client,
     base: String,
     tokens: TokenManager,
+    /// The wx_card api_ticket and when it stops being used (WeChat gives 7200 s and limits
+    /// how often it may be fetched, so it is cached like the token).
+    card_ticket: tokio::sync::Mutex<Option<(String, std::time::Instant)>>,
 }
 
 /// A WeChat API client. Cheap to clone.
@@ -81,8 +84,25 @@ impl ApiClient {
                 http,
                 base,
                 tokens: TokenManager::new(tokens),
+                card_ticket: tokio::sync::Mutex::new(None),
             }),
         })
+    }
+
+    /// The wx_card api_ticket for cardExt signatures, cached for its `expires_in` (7200 s)
+    /// less five minutes; the lock makes concurrent callers share one fetch.
+    pub async fn card_api_ticket(&self) -> Result<String, ApiError> {
+        let mut slot = self.inner.card_ticket.lock().await;
+        if let Some((ticket, until)) = slot.as_ref()
+            && std::time::Instant::now() < *until
+        {
+            return Ok(ticket.clone());
+        }
+        let fresh = self.get_ticket(super::code::TicketType::WxCard).await?;
+        let life = u64::try_from(fresh.expires_in.clamp(0, 7200)).unwrap_or(0);
+        let until = std::time::Instant::now() + Duration::from_secs(life.saturating_sub(300));
+        *slot = Some((fresh.ticket.clone(), until));
+        Ok(fresh.ticket)
     }
 
     /// The base URL.

@@ -168,9 +168,42 @@ pub enum WalletEvent {
     Exported(Result<std::path::PathBuf, UiError>),
 }
 
+/// A signed cardExt for H5 placement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardExtMade {
+    /// The card.
+    pub card_id: String,
+    /// The api_ticket, shortened for display (it is a credential).
+    pub ticket_hint: String,
+    /// The signed values.
+    pub ext: crate::api::signature::CardExt,
+}
+
+/// Answers for the Placement panel.
+#[derive(Debug)]
+pub enum PlacementEvent {
+    /// The cards to place.
+    Cards(Result<Vec<CardSummary>, UiError>),
+    /// card/qrcode/create answered.
+    QrCreated {
+        /// What was asked.
+        request: crate::api::code::QrRequest,
+        /// The QR or why not.
+        result: Result<crate::api::code::QrCode, UiError>,
+    },
+    /// card/testwhitelist/set answered: openids and usernames set.
+    WhitelistSet(Result<(usize, usize), UiError>),
+    /// A cardExt was signed.
+    CardExt(Result<CardExtMade, UiError>),
+    /// A file was written.
+    Saved(Result<std::path::PathBuf, UiError>),
+}
+
 /// Finished IO work.
 #[derive(Debug)]
 pub enum Event {
+    /// For the Placement panel.
+    Placement(PlacementEvent),
     /// For the Wallet panel.
     Wallet(WalletEvent),
     /// The draft list.

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::{Lang, T};
 use crate::store::Store;
 use crate::ui::design::{Command, DesignPanel};
+use crate::ui::placement::PlacementPanel;
 use crate::ui::settings::{ConnectionInfo, ThemeChoice};
 use crate::ui::wallet::WalletPanel;
 
@@ -26,6 +27,14 @@ pub enum AppCommand {
     Design(Command),
     /// From the Wallet panel.
     Wallet(crate::ui::wallet::Command),
+    /// From the Placement panel.
+    Placement(crate::ui::placement::Command),
+}
+
+impl From<crate::ui::placement::Command> for AppCommand {
+    fn from(c: crate::ui::placement::Command) -> Self {
+        Self::Placement(c)
+    }
 }
 
 impl From<Command> for AppCommand {
@@ -53,6 +62,8 @@ pub enum Nav {
     Design,
     /// 券点.
     Wallet,
+    /// 投放.
+    Placement,
     /// 设置.
     Settings,
 }
@@ -69,6 +80,10 @@ pub struct Persisted {
     pub nav: Nav,
     /// The last open draft.
     pub draft_id: Option<i64>,
+    /// Test whitelist openids as typed (WeChat has no call that reads the list back).
+    pub whitelist_openids: String,
+    /// Test whitelist WeChat ids as typed.
+    pub whitelist_usernames: String,
 }
 
 /// How the app starts.
@@ -89,6 +104,8 @@ pub struct CouponStudioApp {
     pub design: DesignPanel,
     /// The Wallet panel.
     pub wallet: WalletPanel,
+    /// The Placement panel.
+    pub placement: PlacementPanel,
     io: io::Io,
     backend: Arc<Backend>,
     store: Option<Arc<Mutex<Store>>>,
@@ -123,10 +140,18 @@ impl CouponStudioApp {
                 }),
             ),
         };
+        let mut placement = PlacementPanel::default();
+        placement
+            .whitelist_openids
+            .clone_from(&persisted.whitelist_openids);
+        placement
+            .whitelist_usernames
+            .clone_from(&persisted.whitelist_usernames);
         let mut app = Self {
             persisted,
             design: DesignPanel::default(),
             wallet: WalletPanel::default(),
+            placement,
             io,
             backend: Arc::new(options.backend),
             store,
@@ -192,6 +217,10 @@ impl CouponStudioApp {
                     for cmd in self.wallet.on_event(ctx, e, local) {
                         self.run(cmd);
                     }
+                    continue;
+                }
+                events::Event::Placement(e) => {
+                    self.placement.on_event(ctx, e);
                     continue;
                 }
                 other => other,
@@ -261,6 +290,7 @@ impl CouponStudioApp {
         for (nav, key) in [
             (Nav::Design, T::NavDesign),
             (Nav::Wallet, T::NavWallet),
+            (Nav::Placement, T::NavPlacement),
             (Nav::Settings, T::NavSettings),
         ] {
             let mut text = key.get(lang).to_owned();
@@ -276,6 +306,11 @@ impl CouponStudioApp {
                 self.persisted.nav = nav;
                 if nav == Nav::Wallet {
                     for cmd in self.wallet.on_open(local_ms()) {
+                        self.run(cmd);
+                    }
+                }
+                if nav == Nav::Placement {
+                    for cmd in self.placement.on_open() {
                         self.run(cmd);
                     }
                 }
@@ -336,6 +371,14 @@ impl eframe::App for CouponStudioApp {
                     self.run(cmd);
                 }
             }
+            Nav::Placement => {
+                let cmds = egui::CentralPanel::default()
+                    .show(ui, |ui| self.placement.ui(ui, lang))
+                    .inner;
+                for cmd in cmds {
+                    self.run(cmd);
+                }
+            }
             Nav::Settings => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     let dir = self.data_dir.display().to_string();
@@ -356,6 +399,12 @@ impl eframe::App for CouponStudioApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.persisted
+            .whitelist_openids
+            .clone_from(&self.placement.whitelist_openids);
+        self.persisted
+            .whitelist_usernames
+            .clone_from(&self.placement.whitelist_usernames);
         eframe::set_value(storage, STORAGE_KEY, &self.persisted);
     }
 

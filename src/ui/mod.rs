@@ -4,6 +4,7 @@
 pub mod design;
 pub mod editor;
 pub mod fonts;
+pub mod placement;
 pub mod preview;
 pub mod qr;
 pub mod settings;

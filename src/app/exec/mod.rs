@@ -2,6 +2,7 @@
 //! dialogs through rfd. Every command ends in exactly one [`Event`].
 
 mod design;
+mod placement;
 mod wallet;
 
 use std::path::PathBuf;
@@ -100,5 +101,6 @@ pub fn run(cmd: AppCommand, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<
     match cmd {
         AppCommand::Design(c) => design::run(c, io, backend, store),
         AppCommand::Wallet(c) => wallet::run(c, io, backend, store),
+        AppCommand::Placement(c) => placement::run(c, io, backend),
     }
 }

@@ -1,0 +1,269 @@
+//! The Placement panel, headless (egui_kittest), on the in-process simulator: warnings, a
+//! channel QR, the test whitelist and the signed cardExt.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test fails loudly on purpose.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use coupon_studio::api::signature::card_ext_signature;
+use coupon_studio::api::{ApiClient, TokenSource};
+use coupon_studio::app::{Backend, CouponStudioApp, Nav, Persisted, StartOptions};
+use coupon_studio::i18n::Lang;
+use egui::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use serde_json::{Value, json};
+
+type H = Harness<'static, CouponStudioApp>;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cs-place-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn client(url: &str) -> ApiClient {
+    ApiClient::new(
+        url,
+        TokenSource::Stable {
+            appid: "t".into(),
+            secret: "t".into(),
+        },
+    )
+    .unwrap()
+}
+
+fn app(data_dir: &Path, backend: Backend) -> H {
+    let dir = data_dir.to_owned();
+    let persisted = Some(Persisted {
+        lang: Lang::Zh,
+        nav: Nav::Placement,
+        ..Persisted::default()
+    });
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 1200.0))
+        .build_eframe(move |cc| {
+            CouponStudioApp::new(
+                cc,
+                StartOptions {
+                    data_dir: dir,
+                    backend,
+                    persisted,
+                },
+            )
+            .unwrap()
+        })
+}
+
+fn wait_for(h: &mut H, what: &str, done: impl Fn(&H) -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        h.step();
+        if done(h) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn has(h: &H, text: &str) -> bool {
+    h.query_by_label_contains(text).is_some()
+}
+
+fn enabled(h: &H, label: &str) -> bool {
+    h.query_by_role_and_label(Role::Button, label)
+        .is_some_and(|b| !b.accesskit_node().is_disabled())
+}
+
+fn click(h: &mut H, label: &str) {
+    h.get_by_role_and_label(Role::Button, label)
+        .click_accesskit();
+    h.step();
+}
+
+fn type_into(h: &mut H, role: Role, label: &str, text: &str) {
+    h.get_by_role_and_label(role, label).focus();
+    h.step();
+    h.get_by_role_and_label(role, label).type_text(text);
+    h.step();
+    h.step();
+}
+
+/// A down-jacket card starting `begin` seconds from the simulated now, approved or not.
+fn card(rt: &tokio::runtime::Runtime, c: &ApiClient, begin: i64, approve: bool) -> String {
+    rt.block_on(async {
+        let body = support::fixture_body(c, begin, begin + 20 * 86_400).await;
+        let id = c.create_card(&body).await.unwrap();
+        if approve {
+            support::admin(
+                c,
+                "/sandbox/card/review",
+                json!({"card_id": id, "approve": true}),
+            )
+            .await;
+        }
+        id
+    })
+}
+
+#[test]
+fn an_unapproved_far_future_card_without_stock_gets_all_three_warnings() {
+    let dir = temp_dir("warn");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let c = client(backend.sandbox_url().unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    card(&rt, &c, 10 * 86_400, false);
+    let mut h = app(&dir, backend);
+    wait_for(&mut h, "the card", |h| {
+        !h.state().placement.cards.is_empty()
+    });
+    wait_for(&mut h, "the warnings", |h| has(h, "尚未审核通过"));
+    assert!(has(&h, "库存为 0"));
+    assert!(has(&h, "超过 5 天"));
+    // Warnings do not block: the QR can still be made.
+    assert!(enabled(&h, "生成二维码"));
+}
+
+#[test]
+fn a_channel_qr_is_created_once_drawn_locally_and_decodes_to_its_url() {
+    let dir = temp_dir("qr");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let c = client(backend.sandbox_url().unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let id = card(&rt, &c, 86_400, true);
+    let mut h = app(&dir, backend);
+    wait_for(&mut h, "the card", |h| {
+        h.state().placement.card_id.as_deref() == Some(id.as_str())
+    });
+    assert!(!has(&h, "尚未审核通过"));
+    type_into(&mut h, Role::TextInput, "渠道号 outer_id", "7");
+    // A temporary QR with a lifetime outside 60–1800 names the field and the limit.
+    h.get_by_label("临时").click_accesskit();
+    h.step();
+    type_into(&mut h, Role::TextInput, "有效时长(秒)", "0");
+    wait_for(&mut h, "the lifetime error", |h| {
+        has(h, "有效时长(秒):须为 60–1800 的整数")
+    });
+    assert!(!enabled(&h, "生成二维码"));
+    h.get_by_label("永久有效").click_accesskit();
+    h.step();
+    wait_for(&mut h, "the create button", |h| enabled(h, "生成二维码"));
+    click(&mut h, "生成二维码");
+    wait_for(&mut h, "the QR", |h| {
+        h.state()
+            .placement
+            .qr
+            .as_ref()
+            .is_some_and(|q| q.texture.is_some())
+    });
+    let (url, outer) = {
+        let q = h.state().placement.qr.as_ref().unwrap();
+        (q.qr.url.clone(), q.request.outer_id)
+    };
+    assert_eq!(outer, Some(7));
+    assert!(has(&h, &url));
+    assert!(has(&h, "长按识别二维码无法领取"));
+    let calls = rt.block_on(support::calls(&c, "/card/qrcode/create"));
+    assert_eq!(calls, 1);
+    // The picture the panel shows decodes back to the URL.
+    let img = coupon_studio::ui::qr::qr_image(&url).unwrap();
+    let [w, hgt] = img.size;
+    let scale = 4;
+    let gray = image::GrayImage::from_fn((w * scale) as u32, (hgt * scale) as u32, |x, y| {
+        let p = img.pixels[(y as usize / scale) * w + x as usize / scale];
+        image::Luma([p.r()])
+    });
+    let mut prepared = rqrr::PreparedImage::prepare(gray);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1);
+    let (_, content) = grids[0].decode().unwrap();
+    assert_eq!(content, url);
+    // The simulator knows the placement with its channel.
+    let state: Value = rt.block_on(async {
+        c.http()
+            .get(format!("{}/sandbox/state", c.base_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert!(state.to_string().contains(&url));
+}
+
+#[test]
+fn the_whitelist_is_limited_to_ten_and_set_on_wechat() {
+    let dir = temp_dir("white");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let c = client(backend.sandbox_url().unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut h = app(&dir, backend);
+    let eleven: String = (0..11).map(|i| format!("oTest{i}\n")).collect();
+    type_into(
+        &mut h,
+        Role::MultilineTextInput,
+        "openid(每行一个)",
+        &eleven,
+    );
+    wait_for(&mut h, "the limit error", |h| {
+        has(h, "最多 10 个(现有 11 个)")
+    });
+    assert!(!enabled(&h, "设置白名单"));
+    h.state_mut().placement.whitelist_openids = "oTest1\noTest2\n".into();
+    type_into(&mut h, Role::MultilineTextInput, "微信号", "wxid_tester");
+    wait_for(&mut h, "the set button", |h| enabled(h, "设置白名单"));
+    click(&mut h, "设置白名单");
+    wait_for(&mut h, "the answer", |h| has(h, "已设置 openid 2"));
+    assert_eq!(
+        rt.block_on(support::calls(&c, "/card/testwhitelist/set")),
+        1
+    );
+}
+
+#[test]
+fn the_card_ext_is_signed_with_the_cached_wx_card_ticket() {
+    let dir = temp_dir("ext");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let c = client(backend.sandbox_url().unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let id = card(&rt, &c, 86_400, true);
+    let mut h = app(&dir, backend);
+    wait_for(&mut h, "the card", |h| {
+        h.state().placement.card_id.as_deref() == Some(id.as_str())
+    });
+    for _ in 0..2 {
+        wait_for(&mut h, "the sign button", |h| enabled(h, "生成签名"));
+        click(&mut h, "生成签名");
+        wait_for(&mut h, "the signature", |h| {
+            matches!(&h.state().placement.ext, Some(Ok(_))) && enabled(h, "生成签名")
+        });
+    }
+    let made = match &h.state().placement.ext {
+        Some(Ok(m)) => m.clone(),
+        other => panic!("{other:?}"),
+    };
+    // The simulator hands out one wx_card ticket per token: sign the same values with it.
+    let ticket = rt
+        .block_on(c.get_ticket(coupon_studio::api::code::TicketType::WxCard))
+        .unwrap()
+        .ticket;
+    let ts: i64 = made.ext.timestamp.parse().unwrap();
+    assert_eq!(
+        made.ext.signature,
+        card_ext_signature(&ticket, ts, &id, "", "", &made.ext.nonce_str)
+    );
+    assert!(made.ticket_hint.ends_with('…'));
+    assert!(!has(&h, &ticket), "the full api_ticket is never shown");
+    assert!(has(&h, &made.ext.signature));
+    // Two signatures, one getticket from the app (the test's own call is the second).
+    assert_eq!(
+        rt.block_on(support::calls(&c, "/cgi-bin/ticket/getticket")),
+        2
+    );
+}
