@@ -174,11 +174,10 @@ fn a_channel_qr_is_created_once_drawn_locally_and_decodes_to_its_url() {
     let img = coupon_studio::ui::qr::qr_image(&url).unwrap();
     let [w, hgt] = img.size;
     let scale = 4;
-    let gray = image::GrayImage::from_fn((w * scale) as u32, (hgt * scale) as u32, |x, y| {
-        let p = img.pixels[(y as usize / scale) * w + x as usize / scale];
-        image::Luma([p.r()])
-    });
-    let mut prepared = rqrr::PreparedImage::prepare(gray);
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(w * scale, hgt * scale, |x, y| {
+            img.pixels[(y / scale) * w + x / scale].r()
+        });
     let grids = prepared.detect_grids();
     assert_eq!(grids.len(), 1);
     let (_, content) = grids[0].decode().unwrap();
