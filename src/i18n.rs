@@ -282,6 +282,34 @@ strings! {
     H5CardExt => "H5 领取(wx.addCard)", "H5 receive (wx.addCard)";
     H5Hint => "用 wx_card api_ticket(缓存 7200 秒)签名 cardExt,可复制到网页的 JS-SDK 调用中。", "Signs the cardExt with the wx_card api_ticket (cached 7200 s) for the page's JS-SDK call.";
     SignCardExt => "生成签名", "Sign cardExt";
+    NavRedeem => "核销", "Redeem";
+    RedeemTitle => "核销台", "Redemption desk";
+    CodeInput => "券码 / encrypt_code / 链接", "Code / encrypt_code / URL";
+    CheckConsume => "校验核销状态(check_consume)", "Check consumability (check_consume)";
+    CheckConsumeHint => "勾选时,状态异常的券码直接返回 40127;不勾选时返回状态详情", "When ticked, an abnormal code answers 40127; unticked, its status is shown";
+    WillDecrypt => "将先调用 code/decrypt 解码", "will be decrypted with code/decrypt first";
+    LookUp => "查询", "Look up";
+    CodeLabel => "券码", "Code";
+    CodeStatus => "状态", "Status";
+    Owner => "领取人 openid", "Owner openid";
+    MarkHolder => "占用人(mark)", "Marked by";
+    UseCount => "使用次数", "Use count";
+    CanConsume => "可核销", "Can be used";
+    ConsumeOffline => "线下核销(仅券码)", "Offline (code only)";
+    ConsumeOnline => "线上核销(先 mark)", "Online (mark first)";
+    OnlineHint => "线上核销前须用用户 openid 占用(mark)券码,5 分钟内有效;被他人占用时返回 40146,未占用直接核销返回 40003。", "Online use needs a mark with the user's openid first (valid 5 minutes); someone else's mark answers 40146, consuming without a mark answers 40003.";
+    UserOpenid => "用户 openid", "User openid";
+    Mark => "占用(mark)", "Mark";
+    Unmark => "解除占用", "Unmark";
+    MarkLeft => "占用剩余", "Mark left";
+    MarkFirst => "请先用该 openid 占用券码", "Mark the code with this openid first";
+    Consume => "核销此券", "Consume this code";
+    Yes => "是", "Yes";
+    No => "否", "No";
+    Consumed => "已核销", "Consumed";
+    GiftBackIssued => "已按 consume_share_self_num 向用户赠送 1 张本券", "A gift-back coupon was issued (consume_share_self_num)";
+    GiftBackNoStock => "本券设置了核销后赠券,但库存不足,未赠送", "The card gives a coupon after use, but there was no stock: none issued";
+    GiftBackNotSet => "本券未设置核销后赠券", "The card gives no coupon after use";
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::i18n::{Lang, T};
 use crate::store::Store;
 use crate::ui::design::{Command, DesignPanel};
 use crate::ui::placement::PlacementPanel;
+use crate::ui::redeem::RedeemPanel;
 use crate::ui::settings::{ConnectionInfo, ThemeChoice};
 use crate::ui::wallet::WalletPanel;
 
@@ -29,6 +30,14 @@ pub enum AppCommand {
     Wallet(crate::ui::wallet::Command),
     /// From the Placement panel.
     Placement(crate::ui::placement::Command),
+    /// From the Redeem panel.
+    Redeem(crate::ui::redeem::Command),
+}
+
+impl From<crate::ui::redeem::Command> for AppCommand {
+    fn from(c: crate::ui::redeem::Command) -> Self {
+        Self::Redeem(c)
+    }
 }
 
 impl From<crate::ui::placement::Command> for AppCommand {
@@ -64,6 +73,8 @@ pub enum Nav {
     Wallet,
     /// 投放.
     Placement,
+    /// 核销.
+    Redeem,
     /// 设置.
     Settings,
 }
@@ -106,6 +117,8 @@ pub struct CouponStudioApp {
     pub wallet: WalletPanel,
     /// The Placement panel.
     pub placement: PlacementPanel,
+    /// The Redeem panel.
+    pub redeem: RedeemPanel,
     io: io::Io,
     backend: Arc<Backend>,
     store: Option<Arc<Mutex<Store>>>,
@@ -152,6 +165,7 @@ impl CouponStudioApp {
             design: DesignPanel::default(),
             wallet: WalletPanel::default(),
             placement,
+            redeem: RedeemPanel::default(),
             io,
             backend: Arc::new(options.backend),
             store,
@@ -223,6 +237,12 @@ impl CouponStudioApp {
                     self.placement.on_event(ctx, e);
                     continue;
                 }
+                events::Event::Redeem(e) => {
+                    for cmd in self.redeem.on_event(e, local / 1000) {
+                        self.run(cmd);
+                    }
+                    continue;
+                }
                 other => other,
             };
             match &event {
@@ -254,6 +274,11 @@ impl CouponStudioApp {
             self.run(cmd);
         }
         if let Some(wait) = self.wallet.next_wakeup(local) {
+            ctx.request_repaint_after(wait);
+        }
+        if self.persisted.nav == Nav::Redeem
+            && let Some(wait) = self.redeem.next_wakeup(local / 1000)
+        {
             ctx.request_repaint_after(wait);
         }
         if self.applied_theme != Some(self.persisted.theme) {
@@ -291,6 +316,7 @@ impl CouponStudioApp {
             (Nav::Design, T::NavDesign),
             (Nav::Wallet, T::NavWallet),
             (Nav::Placement, T::NavPlacement),
+            (Nav::Redeem, T::NavRedeem),
             (Nav::Settings, T::NavSettings),
         ] {
             let mut text = key.get(lang).to_owned();
@@ -374,6 +400,14 @@ impl eframe::App for CouponStudioApp {
             Nav::Placement => {
                 let cmds = egui::CentralPanel::default()
                     .show(ui, |ui| self.placement.ui(ui, lang))
+                    .inner;
+                for cmd in cmds {
+                    self.run(cmd);
+                }
+            }
+            Nav::Redeem => {
+                let cmds = egui::CentralPanel::default()
+                    .show(ui, |ui| self.redeem.ui(ui, lang, local_ms() / 1000))
                     .inner;
                 for cmd in cmds {
                     self.run(cmd);

@@ -7,6 +7,7 @@ pub mod fonts;
 pub mod placement;
 pub mod preview;
 pub mod qr;
+pub mod redeem;
 pub mod settings;
 pub mod wallet;
 

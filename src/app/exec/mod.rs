@@ -3,6 +3,7 @@
 
 mod design;
 mod placement;
+mod redeem;
 mod wallet;
 
 use std::path::PathBuf;
@@ -102,5 +103,6 @@ pub fn run(cmd: AppCommand, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<
         AppCommand::Design(c) => design::run(c, io, backend, store),
         AppCommand::Wallet(c) => wallet::run(c, io, backend, store),
         AppCommand::Placement(c) => placement::run(c, io, backend),
+        AppCommand::Redeem(c) => redeem::run(c, io, backend),
     }
 }

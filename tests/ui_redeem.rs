@@ -1,0 +1,276 @@
+//! The Redeem panel, headless (egui_kittest), on the in-process simulator: every code status,
+//! offline consume with its gift-back, an encrypt_code URL, and online use with a mark (and a
+//! mark held by someone else).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test fails loudly on purpose.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use coupon_studio::api::{ApiClient, TokenSource};
+use coupon_studio::app::{Backend, CouponStudioApp, Nav, Persisted, StartOptions};
+use coupon_studio::i18n::Lang;
+use coupon_studio::redeem::{STATUSES, status_text};
+use egui::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use serde_json::json;
+
+type H = Harness<'static, CouponStudioApp>;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cs-redeem-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+struct Sim {
+    rt: tokio::runtime::Runtime,
+    c: ApiClient,
+    card: String,
+}
+
+impl Sim {
+    /// An approved down-jacket card (gift-back 1) with 10 units of stock, valid now.
+    fn new(url: &str) -> Self {
+        let c = ApiClient::new(
+            url,
+            TokenSource::Stable {
+                appid: "t".into(),
+                secret: "t".into(),
+            },
+        )
+        .unwrap();
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let card = rt.block_on(async {
+            let body = support::fixture_body(&c, -3_600, 20 * 86_400).await;
+            let id = c.create_card(&body).await.unwrap();
+            support::admin(&c, "/sandbox/card/review", json!({"card_id": id, "approve": true}))
+                .await;
+            c.pay_activate().await.unwrap();
+            let q = c.get_pay_price(&id, 10).await.unwrap();
+            c.confirm(&id, &q.order_id, 10).await.unwrap();
+            id
+        });
+        Self { rt, c, card }
+    }
+
+    /// A user scans the card and receives a code.
+    fn received_code(&self, openid: &str) -> String {
+        let v = self.rt.block_on(support::admin(
+            &self.c,
+            "/sandbox/user/scan",
+            json!({"card_id": self.card, "openid": openid}),
+        ));
+        v["code"].as_str().unwrap().to_owned()
+    }
+
+    fn stock(&self) -> i64 {
+        self.rt
+            .block_on(self.c.get_card(&self.card))
+            .unwrap()
+            .quantity
+            .unwrap()
+    }
+}
+
+fn app(data_dir: &Path, backend: Backend) -> H {
+    let dir = data_dir.to_owned();
+    let persisted = Some(Persisted {
+        lang: Lang::Zh,
+        nav: Nav::Redeem,
+        ..Persisted::default()
+    });
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .build_eframe(move |cc| {
+            CouponStudioApp::new(
+                cc,
+                StartOptions {
+                    data_dir: dir,
+                    backend,
+                    persisted,
+                },
+            )
+            .unwrap()
+        })
+}
+
+fn wait_for(h: &mut H, what: &str, done: impl Fn(&H) -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        h.step();
+        if done(h) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn has(h: &H, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+fn enabled(h: &H, label: &str) -> bool {
+    h.query_by_role_and_label(Role::Button, label)
+        .is_some_and(|b| !b.accesskit_node().is_disabled())
+}
+
+fn click(h: &mut H, label: &str) {
+    h.get_by_role_and_label(Role::Button, label)
+        .click_accesskit();
+    h.step();
+}
+
+fn set_input(h: &mut H, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.step();
+    h.step();
+}
+
+fn look_up(h: &mut H, input: &str) {
+    set_input(h, "券码 / encrypt_code / 链接", input);
+    wait_for(h, "the look-up button", |h| enabled(h, "查询"));
+    click(h, "查询");
+}
+
+#[test]
+fn every_code_status_reads_in_chinese() {
+    let dir = temp_dir("statuses");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let sim = Sim::new(backend.sandbox_url().unwrap());
+    let code = sim.received_code("oUserA");
+    let mut h = app(&dir, backend);
+    for status in STATUSES {
+        sim.rt.block_on(support::admin(
+            &sim.c,
+            "/sandbox/code/status",
+            json!({"code": code, "status": status}),
+        ));
+        look_up(&mut h, &code);
+        let (zh, _) = status_text(status, Lang::Zh);
+        let want = format!("{zh} ({status})");
+        wait_for(&mut h, &want, |h| has(h, &want));
+        // Only a NORMAL code can be used.
+        assert_eq!(
+            h.state().redeem.lookup.as_ref().unwrap().info.can_consume,
+            status == "NORMAL"
+        );
+    }
+    // An unknown code names the guide's error and its guidance.
+    look_up(&mut h, "999999999999");
+    wait_for(&mut h, "the 40056 error", |h| has(h, "40056"));
+    assert!(has(&h, "Code 尚未被领取"));
+}
+
+#[test]
+fn offline_consume_uses_the_code_once_and_issues_the_gift_back() {
+    let dir = temp_dir("offline");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let sim = Sim::new(backend.sandbox_url().unwrap());
+    let code = sim.received_code("oUserA");
+    let stock = sim.stock();
+    let mut h = app(&dir, backend);
+    look_up(&mut h, &code);
+    wait_for(&mut h, "the normal code", |h| has(h, "正常 (NORMAL)"));
+    click(&mut h, "核销此券");
+    wait_for(&mut h, "the consume", |h| has(h, "已核销 ") && has(h, "已核销 (CONSUMED)"));
+    assert!(has(&h, "赠送 1 张本券"));
+    assert_eq!(sim.stock(), stock - 1, "the gift-back code took one unit");
+    assert_eq!(
+        sim.rt.block_on(support::calls(&sim.c, "/card/code/consume")),
+        1
+    );
+    // The code is spent: a second consume is refused with the guide's words (40099).
+    wait_for(&mut h, "the consume button", |h| enabled(h, "核销此券"));
+    click(&mut h, "核销此券");
+    wait_for(&mut h, "40099", |h| has(h, "40099"));
+    assert!(has(&h, "Code 已经被核销"));
+}
+
+#[test]
+fn an_encrypt_code_url_is_decrypted_first() {
+    let dir = temp_dir("decrypt");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let sim = Sim::new(backend.sandbox_url().unwrap());
+    let code = sim.received_code("oUserA");
+    let enc = sim.rt.block_on(support::admin(
+        &sim.c,
+        "/sandbox/code/encrypt",
+        json!({"code": code}),
+    ))["encrypt_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let url = format!(
+        "https://shop.example/use?card_id={}&encrypt_code={}&openid=oUserA",
+        sim.card,
+        enc.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D")
+    );
+    let mut h = app(&dir, backend);
+    look_up(&mut h, &url);
+    wait_for(&mut h, "the decrypted code", |h| {
+        h.state()
+            .redeem
+            .lookup
+            .as_ref()
+            .is_some_and(|l| l.code == code && l.decrypted_from.is_some())
+    });
+    assert!(has(&h, "正常 (NORMAL)"));
+    assert_eq!(
+        sim.rt.block_on(support::calls(&sim.c, "/card/code/decrypt")),
+        1
+    );
+}
+
+#[test]
+fn online_use_needs_a_mark_and_someone_elses_mark_is_explained() {
+    let dir = temp_dir("online");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let sim = Sim::new(backend.sandbox_url().unwrap());
+    let code = sim.received_code("oUserA");
+    let mut h = app(&dir, backend);
+    look_up(&mut h, &code);
+    wait_for(&mut h, "the normal code", |h| has(h, "正常 (NORMAL)"));
+    h.get_by_label("线上核销(先 mark)").click_accesskit();
+    h.step();
+    h.step();
+    // Without a mark the consume button waits.
+    assert!(!enabled(&h, "核销此券"));
+    // Someone else (oFriend) holds the mark: marking as oUserA is refused with 40146.
+    sim.rt
+        .block_on(sim.c.mark_code(&code, &sim.card, "oFriend", true))
+        .unwrap();
+    click(&mut h, "占用(mark)");
+    wait_for(&mut h, "the 40146 error", |h| has(h, "微信返回 40146"));
+    assert!(has(&h, "该 code 已被其他用户 mark"));
+    sim.rt
+        .block_on(sim.c.mark_code(&code, &sim.card, "oFriend", false))
+        .unwrap();
+    wait_for(&mut h, "the mark button", |h| enabled(h, "占用(mark)"));
+    click(&mut h, "占用(mark)");
+    wait_for(&mut h, "the countdown", |h| has(h, "占用剩余 4:") || has(h, "占用剩余 5:"));
+    wait_for(&mut h, "the mark holder", |h| {
+        h.state()
+            .redeem
+            .lookup
+            .as_ref()
+            .is_some_and(|l| l.info.mark_openid == "oUserA")
+    });
+    wait_for(&mut h, "the consume button", |h| enabled(h, "核销此券"));
+    click(&mut h, "核销此券");
+    wait_for(&mut h, "the consume", |h| has(h, "已核销 (CONSUMED)"));
+    assert_eq!(
+        sim.rt.block_on(support::calls(&sim.c, "/card/code/consume")),
+        1
+    );
+}
