@@ -231,7 +231,7 @@ pub struct ConsumeDone {
 #[derive(Debug)]
 pub enum RedeemEvent {
     /// decrypt (if needed) + code/get + card/get.
-    Looked(Result<CodeLookup, UiError>),
+    Looked(Result<Box<CodeLookup>, UiError>),
     /// mark or unmark answered.
     Marked {
         /// Mark (true) or unmark.

@@ -117,7 +117,7 @@ impl RedeemPanel {
                         {
                             self.marked = None;
                         }
-                        self.lookup = Some(l);
+                        self.lookup = Some(*l);
                         self.error = None;
                     }
                     Err(e) => {

@@ -60,7 +60,7 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>) {
             check_consume,
         } => io.spawn(async move {
             redeem(RedeemEvent::Looked(
-                lookup(&client, input, check_consume).await,
+                lookup(&client, input, check_consume).await.map(Box::new),
             ))
         }),
         Command::Mark {
