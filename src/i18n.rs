@@ -310,6 +310,25 @@ strings! {
     GiftBackIssued => "已按 consume_share_self_num 向用户赠送 1 张本券", "A gift-back coupon was issued (consume_share_self_num)";
     GiftBackNoStock => "本券设置了核销后赠券,但库存不足,未赠送", "The card gives a coupon after use, but there was no stock: none issued";
     GiftBackNotSet => "本券未设置核销后赠券", "The card gives no coupon after use";
+    NavStats => "数据", "Stats";
+    SourcePlatform => "0 公众平台创建的卡券", "0 cards made on the web platform";
+    SourceApi => "1 API 创建的卡券", "1 cards made through the API";
+    ScopeAccount => "整个账号(getcardbizuininfo)", "Whole account (getcardbizuininfo)";
+    ScopeCard => "单张卡券(getcardcardinfo)", "One card (getcardcardinfo)";
+    LoadStats => "查询数据", "Load data";
+    Seed => "种子", "Seed";
+    SeedRule => "种子:须为非负整数", "Seed: must be a non-negative whole number";
+    SimulateWeek => "模拟一周活动", "Simulate a week of activity";
+    Counts => "次数", "Counts";
+    Users => "人数", "Users";
+    UsersDaily => "人数(按日合计)", "Users (summed per day)";
+    LineChart => "折线", "Lines";
+    BarChart => "柱状", "Bars";
+    Metric => "指标", "Metric";
+    Conversion => "领取→核销转化率", "Receive → use conversion";
+    Channels => "渠道效果(outer_id)", "Channels (outer_id)";
+    ChannelsNote => "微信的数据接口不按渠道拆分;渠道数据来自领券事件推送中的 OuterId,桌面工具无法接收推送。", "WeChat's statistics calls have no per-channel breakdown; channel data comes from the OuterId of card events pushed to a server, which a desktop tool cannot receive.";
+    ChannelsSandbox => "以下为模拟器事件日志中的渠道数据(仅沙箱模式)", "Below: channel data from the simulator's event log (sandbox only)";
 }
 
 #[cfg(test)]

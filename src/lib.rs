@@ -11,6 +11,7 @@ pub mod imaging;
 pub mod placement;
 pub mod redeem;
 pub mod sandbox;
+pub mod stats;
 pub mod store;
 pub mod ui;
 pub mod wallet;

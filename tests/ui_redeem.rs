@@ -48,8 +48,12 @@ impl Sim {
         let card = rt.block_on(async {
             let body = support::fixture_body(&c, -3_600, 20 * 86_400).await;
             let id = c.create_card(&body).await.unwrap();
-            support::admin(&c, "/sandbox/card/review", json!({"card_id": id, "approve": true}))
-                .await;
+            support::admin(
+                &c,
+                "/sandbox/card/review",
+                json!({"card_id": id, "approve": true}),
+            )
+            .await;
             c.pay_activate().await.unwrap();
             let q = c.get_pay_price(&id, 10).await.unwrap();
             c.confirm(&id, &q.order_id, 10).await.unwrap();
@@ -183,11 +187,14 @@ fn offline_consume_uses_the_code_once_and_issues_the_gift_back() {
     look_up(&mut h, &code);
     wait_for(&mut h, "the normal code", |h| has(h, "正常 (NORMAL)"));
     click(&mut h, "核销此券");
-    wait_for(&mut h, "the consume", |h| has(h, "已核销 ") && has(h, "已核销 (CONSUMED)"));
+    wait_for(&mut h, "the consume", |h| {
+        has(h, "已核销 ") && has(h, "已核销 (CONSUMED)")
+    });
     assert!(has(&h, "赠送 1 张本券"));
     assert_eq!(sim.stock(), stock - 1, "the gift-back code took one unit");
     assert_eq!(
-        sim.rt.block_on(support::calls(&sim.c, "/card/code/consume")),
+        sim.rt
+            .block_on(support::calls(&sim.c, "/card/code/consume")),
         1
     );
     // The code is spent: a second consume is refused with the guide's words (40099).
@@ -214,7 +221,9 @@ fn an_encrypt_code_url_is_decrypted_first() {
     let url = format!(
         "https://shop.example/use?card_id={}&encrypt_code={}&openid=oUserA",
         sim.card,
-        enc.replace('+', "%2B").replace('/', "%2F").replace('=', "%3D")
+        enc.replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D")
     );
     let mut h = app(&dir, backend);
     look_up(&mut h, &url);
@@ -227,7 +236,8 @@ fn an_encrypt_code_url_is_decrypted_first() {
     });
     assert!(has(&h, "正常 (NORMAL)"));
     assert_eq!(
-        sim.rt.block_on(support::calls(&sim.c, "/card/code/decrypt")),
+        sim.rt
+            .block_on(support::calls(&sim.c, "/card/code/decrypt")),
         1
     );
 }
@@ -258,7 +268,9 @@ fn online_use_needs_a_mark_and_someone_elses_mark_is_explained() {
         .unwrap();
     wait_for(&mut h, "the mark button", |h| enabled(h, "占用(mark)"));
     click(&mut h, "占用(mark)");
-    wait_for(&mut h, "the countdown", |h| has(h, "占用剩余 4:") || has(h, "占用剩余 5:"));
+    wait_for(&mut h, "the countdown", |h| {
+        has(h, "占用剩余 4:") || has(h, "占用剩余 5:")
+    });
     wait_for(&mut h, "the mark holder", |h| {
         h.state()
             .redeem
@@ -270,7 +282,8 @@ fn online_use_needs_a_mark_and_someone_elses_mark_is_explained() {
     click(&mut h, "核销此券");
     wait_for(&mut h, "the consume", |h| has(h, "已核销 (CONSUMED)"));
     assert_eq!(
-        sim.rt.block_on(support::calls(&sim.c, "/card/code/consume")),
+        sim.rt
+            .block_on(support::calls(&sim.c, "/card/code/consume")),
         1
     );
 }

@@ -245,9 +245,37 @@ pub enum RedeemEvent {
     Consumed(Result<ConsumeDone, UiError>),
 }
 
+/// Results of one placement channel (outer_id), from the simulator's event log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChannelRow {
+    /// The channel.
+    pub outer_id: i64,
+    /// Codes received through it.
+    pub receives: i64,
+    /// Of those, codes used.
+    pub uses: i64,
+}
+
+/// Answers for the Stats panel.
+#[derive(Debug)]
+pub enum StatsEvent {
+    /// The cards, for the card scope.
+    Cards(Result<Vec<CardSummary>, UiError>),
+    /// datacube rows.
+    Loaded(Result<Vec<crate::api::code::DayStats>, UiError>),
+    /// The simulator generated activity: events by kind.
+    Simulated(Result<serde_json::Value, UiError>),
+    /// Per-channel results (sandbox only).
+    Channels(Result<Vec<ChannelRow>, UiError>),
+    /// A CSV was written.
+    Exported(Result<std::path::PathBuf, UiError>),
+}
+
 /// Finished IO work.
 #[derive(Debug)]
 pub enum Event {
+    /// For the Stats panel.
+    Stats(StatsEvent),
     /// For the Redeem panel.
     Redeem(RedeemEvent),
     /// For the Placement panel.

@@ -17,6 +17,7 @@ use crate::ui::design::{Command, DesignPanel};
 use crate::ui::placement::PlacementPanel;
 use crate::ui::redeem::RedeemPanel;
 use crate::ui::settings::{ConnectionInfo, ThemeChoice};
+use crate::ui::stats::StatsPanel;
 use crate::ui::wallet::WalletPanel;
 
 pub use exec::Backend;
@@ -32,6 +33,14 @@ pub enum AppCommand {
     Placement(crate::ui::placement::Command),
     /// From the Redeem panel.
     Redeem(crate::ui::redeem::Command),
+    /// From the Stats panel.
+    Stats(crate::ui::stats::Command),
+}
+
+impl From<crate::ui::stats::Command> for AppCommand {
+    fn from(c: crate::ui::stats::Command) -> Self {
+        Self::Stats(c)
+    }
 }
 
 impl From<crate::ui::redeem::Command> for AppCommand {
@@ -75,6 +84,8 @@ pub enum Nav {
     Placement,
     /// 核销.
     Redeem,
+    /// 数据.
+    Stats,
     /// 设置.
     Settings,
 }
@@ -119,6 +130,8 @@ pub struct CouponStudioApp {
     pub placement: PlacementPanel,
     /// The Redeem panel.
     pub redeem: RedeemPanel,
+    /// The Stats panel.
+    pub stats: StatsPanel,
     io: io::Io,
     backend: Arc<Backend>,
     store: Option<Arc<Mutex<Store>>>,
@@ -166,6 +179,7 @@ impl CouponStudioApp {
             wallet: WalletPanel::default(),
             placement,
             redeem: RedeemPanel::default(),
+            stats: StatsPanel::default(),
             io,
             backend: Arc::new(options.backend),
             store,
@@ -235,6 +249,13 @@ impl CouponStudioApp {
                 }
                 events::Event::Placement(e) => {
                     self.placement.on_event(ctx, e);
+                    continue;
+                }
+                events::Event::Stats(e) => {
+                    let sandbox = self.is_sandbox();
+                    for cmd in self.stats.on_event(e, sandbox) {
+                        self.run(cmd);
+                    }
                     continue;
                 }
                 events::Event::Redeem(e) => {
@@ -317,6 +338,7 @@ impl CouponStudioApp {
             (Nav::Wallet, T::NavWallet),
             (Nav::Placement, T::NavPlacement),
             (Nav::Redeem, T::NavRedeem),
+            (Nav::Stats, T::NavStats),
             (Nav::Settings, T::NavSettings),
         ] {
             let mut text = key.get(lang).to_owned();
@@ -408,6 +430,16 @@ impl eframe::App for CouponStudioApp {
             Nav::Redeem => {
                 let cmds = egui::CentralPanel::default()
                     .show(ui, |ui| self.redeem.ui(ui, lang, local_ms() / 1000))
+                    .inner;
+                for cmd in cmds {
+                    self.run(cmd);
+                }
+            }
+            Nav::Stats => {
+                let sandbox = self.is_sandbox();
+                let today = crate::card::beijing::date_of(local_ms() / 1000).unwrap_or_default();
+                let cmds = egui::CentralPanel::default()
+                    .show(ui, |ui| self.stats.ui(ui, lang, sandbox, today))
                     .inner;
                 for cmd in cmds {
                     self.run(cmd);

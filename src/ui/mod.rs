@@ -9,6 +9,7 @@ pub mod preview;
 pub mod qr;
 pub mod redeem;
 pub mod settings;
+pub mod stats;
 pub mod wallet;
 
 /// The UI language (one type for the whole app).

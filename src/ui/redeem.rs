@@ -267,10 +267,10 @@ impl RedeemPanel {
                     ui.end_row();
                     ui.label(T::CanConsume.get(lang));
                     ui.label(if l.info.can_consume {
-                    T::Yes.get(lang)
-                } else {
-                    T::No.get(lang)
-                });
+                        T::Yes.get(lang)
+                    } else {
+                        T::No.get(lang)
+                    });
                     ui.end_row();
                 });
         });

@@ -4,6 +4,7 @@
 mod design;
 mod placement;
 mod redeem;
+mod stats;
 mod wallet;
 
 use std::path::PathBuf;
@@ -104,5 +105,6 @@ pub fn run(cmd: AppCommand, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<
         AppCommand::Wallet(c) => wallet::run(c, io, backend, store),
         AppCommand::Placement(c) => placement::run(c, io, backend),
         AppCommand::Redeem(c) => redeem::run(c, io, backend),
+        AppCommand::Stats(c) => stats::run(c, io, backend),
     }
 }

@@ -1,0 +1,141 @@
+//! The Stats panel's commands: datacube, the simulator's activity and event log, CSV export.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::super::events::{ChannelRow, Event, StatsEvent, UiError};
+use super::super::io::Io;
+use super::design::list_cards;
+use super::{Backend, api_error};
+use crate::ui::stats::Command;
+
+fn stats(e: StatsEvent) -> Event {
+    Event::Stats(e)
+}
+
+fn admin_client() -> Result<reqwest::Client, UiError> {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .map_err(|e| UiError::plain(e.to_string()))
+}
+
+/// Receives per outer_id between `from` and `to` (Unix s), and how many of those codes were
+/// used, from the simulator's event log (`GET /sandbox/state`).
+async fn channels(base: &str, from: i64, to: i64) -> Result<Vec<ChannelRow>, UiError> {
+    let state: Value = admin_client()?
+        .get(format!("{base}/sandbox/state"))
+        .send()
+        .await
+        .map_err(|e| UiError::plain(e.to_string()))?
+        .json()
+        .await
+        .map_err(|e| UiError::plain(e.to_string()))?;
+    let events = state
+        .get("events")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let field = |e: &Value, k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+    let mut channel_of_code: HashMap<String, i64> = HashMap::new();
+    let mut rows: BTreeMap<i64, ChannelRow> = BTreeMap::new();
+    for e in &events {
+        let time = e.get("time").and_then(Value::as_i64).unwrap_or(0);
+        if field(e, "kind") != "receive" || !(from..=to).contains(&time) {
+            continue;
+        }
+        let outer = e.get("outer_id").and_then(Value::as_i64).unwrap_or(0);
+        channel_of_code.insert(field(e, "code"), outer);
+        let row = rows.entry(outer).or_insert(ChannelRow {
+            outer_id: outer,
+            ..ChannelRow::default()
+        });
+        row.receives += 1;
+    }
+    for e in &events {
+        if field(e, "kind") != "verify" {
+            continue;
+        }
+        if let Some(outer) = channel_of_code.get(&field(e, "code"))
+            && let Some(row) = rows.get_mut(outer)
+        {
+            row.uses += 1;
+        }
+    }
+    Ok(rows.into_values().collect())
+}
+
+/// Runs one Stats command.
+pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>) {
+    let client = backend.client.clone();
+    let sandbox = backend.sandbox_url().map(str::to_owned);
+    match cmd {
+        Command::ListCards => {
+            io.spawn(async move { stats(StatsEvent::Cards(list_cards(&client).await)) });
+        }
+        Command::Load {
+            card_id,
+            begin,
+            end,
+            cond_source,
+        } => io.spawn(async move {
+            let (b, e) = (
+                begin.format("%Y-%m-%d").to_string(),
+                end.format("%Y-%m-%d").to_string(),
+            );
+            let result = match &card_id {
+                Some(id) => client.card_card_info(&b, &e, cond_source, id).await,
+                None => client.card_biz_uin_info(&b, &e, cond_source).await,
+            };
+            stats(StatsEvent::Loaded(result.map_err(|e| api_error(&e))))
+        }),
+        Command::Simulate { seed, days } => {
+            let Some(base) = sandbox else { return };
+            io.spawn(async move {
+                let result = async {
+                    let resp = admin_client()?
+                        .post(format!("{base}/sandbox/activity/simulate"))
+                        .json(&json!({"seed": seed, "days": days}))
+                        .send()
+                        .await
+                        .map_err(|e| UiError::plain(e.to_string()))?;
+                    let ok = resp.status().is_success();
+                    let v: Value = resp
+                        .json()
+                        .await
+                        .map_err(|e| UiError::plain(e.to_string()))?;
+                    if ok {
+                        Ok(v)
+                    } else {
+                        Err(UiError::plain(v.to_string()))
+                    }
+                }
+                .await;
+                stats(StatsEvent::Simulated(result))
+            });
+        }
+        Command::Channels { from, to } => {
+            let Some(base) = sandbox else { return };
+            io.spawn(async move { stats(StatsEvent::Channels(channels(&base, from, to).await)) });
+        }
+        Command::ExportCsv(bytes) => io.spawn(async move {
+            let Some(file) = rfd::AsyncFileDialog::new()
+                .add_filter("CSV", &["csv"])
+                .set_file_name("stats.csv")
+                .save_file()
+                .await
+            else {
+                return Event::Nothing;
+            };
+            let path = file.path().to_owned();
+            stats(StatsEvent::Exported(
+                tokio::fs::write(&path, bytes)
+                    .await
+                    .map(|()| path)
+                    .map_err(|e| UiError::plain(e.to_string())),
+            ))
+        }),
+    }
+}

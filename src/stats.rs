@@ -1,0 +1,254 @@
+//! Statistics, free of egui and of IO: the 62-day range rule, datacube rows turned into one
+//! series per metric (missing days as 0), totals, the receive → verify conversion and CSV.
+
+use chrono::NaiveDate;
+
+use crate::api::code::DayStats;
+use crate::i18n::Lang;
+use crate::placement::FieldError;
+
+/// The longest range datacube accepts, both ends counted (the guide: ≤ 62 days, else 61501).
+pub const MAX_DAYS: i64 = 62;
+
+/// A datacube metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Metric {
+    /// 浏览.
+    View,
+    /// 领取.
+    Receive,
+    /// 核销.
+    Verify,
+    /// 转赠.
+    Given,
+    /// 过期.
+    Expire,
+}
+
+impl Metric {
+    /// Every metric, in the guide's column order.
+    pub const ALL: [Metric; 5] = [
+        Metric::View,
+        Metric::Receive,
+        Metric::Verify,
+        Metric::Given,
+        Metric::Expire,
+    ];
+
+    /// The name in `lang`.
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Self::View, Lang::Zh) => "浏览",
+            (Self::Receive, Lang::Zh) => "领取",
+            (Self::Verify, Lang::Zh) => "核销",
+            (Self::Given, Lang::Zh) => "转赠",
+            (Self::Expire, Lang::Zh) => "过期",
+            (Self::View, Lang::En) => "Views",
+            (Self::Receive, Lang::En) => "Receives",
+            (Self::Verify, Lang::En) => "Uses",
+            (Self::Given, Lang::En) => "Gifts",
+            (Self::Expire, Lang::En) => "Expiries",
+        }
+    }
+
+    /// The count (`*_cnt`) or the users (`*_user`) of a row.
+    pub fn of(self, d: &DayStats, users: bool) -> i64 {
+        match (self, users) {
+            (Self::View, false) => d.view_cnt,
+            (Self::View, true) => d.view_user,
+            (Self::Receive, false) => d.receive_cnt,
+            (Self::Receive, true) => d.receive_user,
+            (Self::Verify, false) => d.verify_cnt,
+            (Self::Verify, true) => d.verify_user,
+            (Self::Given, false) => d.given_cnt,
+            (Self::Given, true) => d.given_user,
+            (Self::Expire, false) => d.expire_cnt,
+            (Self::Expire, true) => d.expire_user,
+        }
+    }
+}
+
+/// Checks a range before it is sent; the error names the field, the rule and the limit.
+pub fn check_range(begin: NaiveDate, end: NaiveDate) -> Result<i64, FieldError> {
+    if end < begin {
+        return Err(FieldError {
+            field_zh: "日期范围",
+            field_en: "Date range",
+            rule_zh: "结束日期不能早于开始日期".into(),
+            rule_en: "the end must not be before the start".into(),
+        });
+    }
+    let days = (end - begin).num_days() + 1;
+    if days > MAX_DAYS {
+        return Err(FieldError {
+            field_zh: "日期范围",
+            field_en: "Date range",
+            rule_zh: format!("最长 {MAX_DAYS} 天(含首尾),现为 {days} 天"),
+            rule_en: format!("at most {MAX_DAYS} days, both ends counted; now {days}"),
+        });
+    }
+    Ok(days)
+}
+
+/// Per day of the range, the rows of that day summed (a card scope may have one row per card).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// The days, first to last.
+    pub days: Vec<NaiveDate>,
+    /// Per day, every metric's (count, users), in [`Metric::ALL`] order.
+    pub values: Vec<[(i64, i64); 5]>,
+}
+
+impl Table {
+    /// Builds the table over `begin..=end` from datacube rows; rows outside it or with a bad
+    /// date are left out.
+    pub fn new(begin: NaiveDate, end: NaiveDate, rows: &[DayStats]) -> Self {
+        let mut days = Vec::new();
+        let mut d = begin;
+        while d <= end && days.len() < 400 {
+            days.push(d);
+            d += chrono::Duration::days(1);
+        }
+        let mut values = vec![[(0, 0); 5]; days.len()];
+        for r in rows {
+            let Ok(date) = NaiveDate::parse_from_str(&r.ref_date, "%Y-%m-%d") else {
+                continue;
+            };
+            let Some(i) = days.iter().position(|x| *x == date) else {
+                continue;
+            };
+            for (k, m) in Metric::ALL.iter().enumerate() {
+                values[i][k].0 += m.of(r, false);
+                values[i][k].1 += m.of(r, true);
+            }
+        }
+        Self { days, values }
+    }
+
+    /// The series of one metric as (day index, value).
+    pub fn series(&self, metric: Metric, users: bool) -> Vec<[f64; 2]> {
+        let k = Metric::ALL.iter().position(|m| *m == metric).unwrap_or(0);
+        self.values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| [i as f64, (if users { v[k].1 } else { v[k].0 }) as f64])
+            .collect()
+    }
+
+    /// Totals of a metric: (count, users summed day by day).
+    pub fn total(&self, metric: Metric) -> (i64, i64) {
+        let k = Metric::ALL.iter().position(|m| *m == metric).unwrap_or(0);
+        self.values
+            .iter()
+            .fold((0, 0), |(c, u), v| (c + v[k].0, u + v[k].1))
+    }
+
+    /// Uses per receive, when anything was received.
+    pub fn conversion(&self) -> Option<f64> {
+        let (received, _) = self.total(Metric::Receive);
+        let (used, _) = self.total(Metric::Verify);
+        (received > 0).then(|| used as f64 / received as f64)
+    }
+
+    /// The table as CSV (UTF-8 with a BOM), one row per day.
+    pub fn csv(&self, lang: Lang) -> Result<Vec<u8>, csv::Error> {
+        let mut out = Vec::from("\u{feff}".as_bytes());
+        {
+            let mut w = csv::Writer::from_writer(&mut out);
+            let mut header = vec![match lang {
+                Lang::Zh => "日期".to_owned(),
+                Lang::En => "Date".to_owned(),
+            }];
+            for m in Metric::ALL {
+                let (cnt, user) = match lang {
+                    Lang::Zh => ("次数", "人数"),
+                    Lang::En => ("count", "users"),
+                };
+                header.push(format!("{}{}", m.name(lang), cnt));
+                header.push(format!("{}{}", m.name(lang), user));
+            }
+            w.write_record(&header)?;
+            for (d, v) in self.days.iter().zip(&self.values) {
+                let mut row = vec![d.format("%Y-%m-%d").to_string()];
+                for (c, u) in v {
+                    row.push(c.to_string());
+                    row.push(u.to_string());
+                }
+                w.write_record(&row)?;
+            }
+            w.flush()?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn day(date: &str, view: i64, receive: i64, verify: i64) -> DayStats {
+        DayStats {
+            ref_date: date.into(),
+            view_cnt: view,
+            view_user: view,
+            receive_cnt: receive,
+            receive_user: receive,
+            verify_cnt: verify,
+            verify_user: verify,
+            ..DayStats::default()
+        }
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_range_is_at_most_62_days_both_ends_counted() {
+        assert_eq!(check_range(d("2026-01-01"), d("2026-03-03")).unwrap(), 62);
+        let e = check_range(d("2026-01-01"), d("2026-03-04")).unwrap_err();
+        assert!(e.text(Lang::Zh).contains("最长 62 天(含首尾),现为 63 天"));
+        assert!(check_range(d("2026-01-02"), d("2026-01-01")).is_err());
+    }
+
+    #[test]
+    fn missing_days_are_zero_and_rows_of_a_day_add_up() {
+        let rows = [
+            day("2026-01-02", 5, 3, 1),
+            day("2026-01-02", 1, 1, 1),
+            day("2026-01-09", 9, 9, 9),
+            day("garbage", 9, 9, 9),
+        ];
+        let t = Table::new(d("2026-01-01"), d("2026-01-03"), &rows);
+        assert_eq!(t.days.len(), 3);
+        assert_eq!(
+            t.series(Metric::View, false),
+            vec![[0.0, 0.0], [1.0, 6.0], [2.0, 0.0]]
+        );
+        assert_eq!(t.total(Metric::Receive), (4, 4));
+        assert_eq!(t.conversion(), Some(0.5));
+        assert_eq!(
+            Table::new(d("2026-01-01"), d("2026-01-01"), &[]).conversion(),
+            None
+        );
+    }
+
+    #[test]
+    fn csv_has_two_columns_per_metric() {
+        let t = Table::new(
+            d("2026-01-01"),
+            d("2026-01-01"),
+            &[day("2026-01-01", 2, 1, 0)],
+        );
+        let text = String::from_utf8(t.csv(Lang::Zh).unwrap()).unwrap();
+        let mut lines = text.trim_start_matches('\u{feff}').lines();
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("日期,浏览次数,浏览人数,领取次数")
+        );
+        assert_eq!(lines.next().unwrap(), "2026-01-01,2,2,1,1,0,0,0,0,0,0");
+    }
+}

@@ -1,0 +1,451 @@
+//! 数据 Stats: datacube for the account or one card over a Beijing date range (≤ 62 days,
+//! checked before sending), charts of views, receives, uses, gifts and expiries as counts or
+//! users, totals and the receive → use conversion, CSV export, per-channel results where the
+//! data allows, and in sandbox mode a deterministic 模拟一周活动.
+
+use chrono::NaiveDate;
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
+
+use crate::app::events::{CardSummary, ChannelRow, StatsEvent, UiError};
+use crate::i18n::{Lang, T};
+use crate::stats::{Metric, Table, check_range};
+use crate::ui::wallet::ERROR_COLOR;
+
+/// One colour per metric, in [`Metric::ALL`] order.
+const COLORS: [Color32; 5] = [
+    Color32::from_rgb(0x3b, 0x82, 0xf6),
+    Color32::from_rgb(0x1a, 0x9c, 0x4b),
+    Color32::from_rgb(0xe1, 0x6c, 0x1b),
+    Color32::from_rgb(0x9b, 0x59, 0xb6),
+    Color32::from_rgb(0x8a, 0x8a, 0x8a),
+];
+
+/// What the panel asks the app to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// The cards, for the card scope.
+    ListCards,
+    /// getcardbizuininfo (no card) or getcardcardinfo.
+    Load {
+        /// The card, or the whole account.
+        card_id: Option<String>,
+        /// First day.
+        begin: NaiveDate,
+        /// Last day.
+        end: NaiveDate,
+        /// 0: cards made on the web platform; 1: cards made through the API.
+        cond_source: u8,
+    },
+    /// The simulator's 模拟一周活动 (sandbox only).
+    Simulate {
+        /// Seed: the same seed on the same state gives the same activity.
+        seed: u64,
+        /// Days back.
+        days: i64,
+    },
+    /// Per-channel results from the simulator's log (sandbox only), Unix seconds.
+    Channels {
+        /// From.
+        from: i64,
+        /// To.
+        to: i64,
+    },
+    /// Save CSV bytes.
+    ExportCsv(Vec<u8>),
+}
+
+/// State of the Stats panel.
+pub struct StatsPanel {
+    /// First day (None until first shown).
+    pub begin: Option<NaiveDate>,
+    /// Last day.
+    pub end: Option<NaiveDate>,
+    /// cond_source.
+    pub cond_source: u8,
+    /// One card (Some) or the account.
+    pub card_id: Option<String>,
+    /// Card scope chosen.
+    pub card_scope: bool,
+    /// Cards for the scope.
+    pub cards: Vec<CardSummary>,
+    /// Show users instead of counts.
+    pub users: bool,
+    /// Bars instead of lines.
+    pub bars: bool,
+    /// The loaded table and the range it covers.
+    pub table: Option<Table>,
+    loading: bool,
+    /// The last error.
+    pub error: Option<UiError>,
+    /// The seed for 模拟一周活动.
+    pub seed_text: String,
+    simulating: bool,
+    /// The simulator's answer (events by kind).
+    pub simulated: Option<serde_json::Value>,
+    /// Per-channel rows (sandbox).
+    pub channels: Option<Vec<ChannelRow>>,
+    note: Option<String>,
+    loaded: bool,
+}
+
+impl Default for StatsPanel {
+    fn default() -> Self {
+        Self {
+            begin: None,
+            end: None,
+            cond_source: 1,
+            card_id: None,
+            card_scope: false,
+            cards: Vec::new(),
+            users: false,
+            bars: false,
+            table: None,
+            loading: false,
+            error: None,
+            seed_text: "42".into(),
+            simulating: false,
+            simulated: None,
+            channels: None,
+            note: None,
+            loaded: false,
+        }
+    }
+}
+
+/// A button with an id of its own (see `wallet::action`).
+fn action(
+    ui: &mut Ui,
+    key: &str,
+    enabled: bool,
+    text: impl Into<egui::WidgetText>,
+) -> egui::Response {
+    let id = egui::Id::unique(("stats-action", key));
+    let layout = ui.layout().with_cross_justify(false);
+    ui.scope_builder(egui::UiBuilder::new().scope_id(id), |ui| {
+        ui.with_layout(layout, |ui| {
+            ui.add_enabled(enabled, egui::Button::new(text))
+        })
+        .inner
+    })
+    .inner
+}
+
+impl StatsPanel {
+    /// The load command for the current form, or the error that keeps it from being sent.
+    pub fn load_command(&self) -> Result<Command, String> {
+        let (Some(begin), Some(end)) = (self.begin, self.end) else {
+            return Err(String::new());
+        };
+        check_range(begin, end).map_err(|e| e.text(Lang::Zh))?;
+        let card_id = if self.card_scope {
+            Some(self.card_id.clone().ok_or_else(String::new)?)
+        } else {
+            None
+        };
+        Ok(Command::Load {
+            card_id,
+            begin,
+            end,
+            cond_source: self.cond_source,
+        })
+    }
+
+    fn load(&mut self, sandbox: bool, out: &mut Vec<Command>) {
+        if let Ok(cmd) = self.load_command() {
+            self.loading = true;
+            out.push(cmd);
+            if sandbox && let (Some(b), Some(e)) = (self.begin, self.end) {
+                out.push(Command::Channels {
+                    from: crate::card::beijing::start_of(b).unwrap_or(0),
+                    to: crate::card::beijing::end_of(e).unwrap_or(i64::MAX),
+                });
+            }
+        }
+    }
+
+    /// Commands when the panel is first shown: last 7 days (Beijing) up to `today`.
+    pub fn on_open(&mut self, today: NaiveDate, sandbox: bool) -> Vec<Command> {
+        let mut out = vec![Command::ListCards];
+        if self.begin.is_none() {
+            self.begin = Some(today - chrono::Duration::days(6));
+            self.end = Some(today);
+        }
+        self.loaded = true;
+        self.load(sandbox, &mut out);
+        out
+    }
+
+    /// Handles an IO answer.
+    pub fn on_event(&mut self, event: StatsEvent, sandbox: bool) -> Vec<Command> {
+        let mut out = Vec::new();
+        match event {
+            StatsEvent::Cards(r) => match r {
+                Ok(cards) => {
+                    if self.card_id.is_none() {
+                        self.card_id = cards.first().map(|c| c.card_id.clone());
+                    }
+                    self.cards = cards;
+                }
+                Err(e) => self.error = Some(e),
+            },
+            StatsEvent::Loaded(r) => {
+                self.loading = false;
+                match (r, self.begin, self.end) {
+                    (Ok(rows), Some(b), Some(e)) => {
+                        self.table = Some(Table::new(b, e, &rows));
+                        self.error = None;
+                    }
+                    (Err(err), _, _) => self.error = Some(err),
+                    _ => {}
+                }
+            }
+            StatsEvent::Simulated(r) => {
+                self.simulating = false;
+                match r {
+                    Ok(v) => {
+                        self.simulated = Some(v);
+                        self.load(sandbox, &mut out);
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            StatsEvent::Channels(r) => match r {
+                Ok(rows) => self.channels = Some(rows),
+                Err(e) => self.error = Some(e),
+            },
+            StatsEvent::Exported(r) => match r {
+                Ok(p) => self.note = Some(p.display().to_string()),
+                Err(e) => self.error = Some(e),
+            },
+        }
+        out
+    }
+
+    /// Draws the panel.
+    pub fn ui(&mut self, ui: &mut Ui, lang: Lang, sandbox: bool, today: NaiveDate) -> Vec<Command> {
+        let mut out = Vec::new();
+        if !self.loaded {
+            out.extend(self.on_open(today, sandbox));
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("stats_scroll")
+            .show(ui, |ui| {
+                self.form_ui(ui, lang, sandbox, &mut out);
+                if let Some(e) = &self.error {
+                    ui.colored_label(ERROR_COLOR, e.text(lang));
+                }
+                self.chart_ui(ui, lang);
+                self.totals_ui(ui, lang, &mut out);
+                self.channels_ui(ui, lang, sandbox);
+            });
+        out
+    }
+
+    fn form_ui(&mut self, ui: &mut Ui, lang: Lang, sandbox: bool, out: &mut Vec<Command>) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(T::DateRange.get(lang));
+            for (i, date) in [&mut self.begin, &mut self.end].into_iter().enumerate() {
+                if let Some(d) = date
+                    && let Some(new) = crate::ui::date_picker(
+                        ui,
+                        if i == 0 { "stats_begin" } else { "stats_end" },
+                        *d,
+                    )
+                {
+                    *d = new;
+                }
+            }
+            ui.separator();
+            ui.label("cond_source");
+            egui::ComboBox::from_id_salt("cond_source")
+                .selected_text(if self.cond_source == 0 {
+                    T::SourcePlatform.get(lang)
+                } else {
+                    T::SourceApi.get(lang)
+                })
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.cond_source, 0, T::SourcePlatform.get(lang));
+                    ui.selectable_value(&mut self.cond_source, 1, T::SourceApi.get(lang));
+                });
+        });
+        if let (Some(b), Some(e)) = (self.begin, self.end)
+            && let Err(err) = check_range(b, e)
+        {
+            ui.colored_label(ERROR_COLOR, err.text(lang));
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.radio_value(&mut self.card_scope, false, T::ScopeAccount.get(lang));
+            ui.radio_value(&mut self.card_scope, true, T::ScopeCard.get(lang));
+            if self.card_scope {
+                let shown = self
+                    .card_id
+                    .as_ref()
+                    .and_then(|id| self.cards.iter().find(|c| &c.card_id == id))
+                    .map_or_else(
+                        || T::NoCards.get(lang).to_owned(),
+                        |c| crate::card::synth::title(&c.body.card),
+                    );
+                egui::ComboBox::from_id_salt("stats_card")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        for c in &self.cards {
+                            ui.selectable_value(
+                                &mut self.card_id,
+                                Some(c.card_id.clone()),
+                                format!(
+                                    "{} · {}",
+                                    crate::card::synth::title(&c.body.card),
+                                    c.card_id
+                                ),
+                            );
+                        }
+                    });
+            }
+            ui.separator();
+            let ok = self.load_command().is_ok();
+            if action(ui, "load", ok && !self.loading, T::LoadStats.get(lang)).clicked() {
+                self.load(sandbox, out);
+            }
+            if self.loading {
+                ui.spinner();
+            }
+            if sandbox {
+                ui.separator();
+                let l = ui.label(T::Seed.get(lang));
+                ui.add(egui::TextEdit::singleline(&mut self.seed_text).desired_width(60.0))
+                    .labelled_by(l.id);
+                let seed = self.seed_text.trim().parse::<u64>();
+                if action(
+                    ui,
+                    "simulate",
+                    seed.is_ok() && !self.simulating,
+                    T::SimulateWeek.get(lang),
+                )
+                .clicked()
+                    && let Ok(seed) = seed
+                {
+                    self.simulating = true;
+                    out.push(Command::Simulate { seed, days: 7 });
+                }
+                if self.simulating {
+                    ui.spinner();
+                }
+            }
+        });
+        if sandbox && self.seed_text.trim().parse::<u64>().is_err() {
+            ui.colored_label(ERROR_COLOR, T::SeedRule.get(lang));
+        }
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut self.users, false, T::Counts.get(lang));
+            ui.radio_value(&mut self.users, true, T::Users.get(lang));
+            ui.separator();
+            ui.radio_value(&mut self.bars, false, T::LineChart.get(lang));
+            ui.radio_value(&mut self.bars, true, T::BarChart.get(lang));
+        });
+    }
+
+    fn chart_ui(&self, ui: &mut Ui, lang: Lang) {
+        let Some(t) = &self.table else { return };
+        let days = t.days.clone();
+        let users = self.users;
+        let bars = self.bars;
+        Plot::new("stats_plot")
+            .height(300.0)
+            .legend(Legend::default())
+            .allow_scroll(false)
+            .x_axis_formatter(move |mark, _range| {
+                let i = mark.value.round();
+                if (mark.value - i).abs() > 1e-6 || i < 0.0 {
+                    return String::new();
+                }
+                days.get(i as usize)
+                    .map(|d| d.format("%m-%d").to_string())
+                    .unwrap_or_default()
+            })
+            .show(ui, |plot| {
+                for (k, m) in Metric::ALL.iter().enumerate() {
+                    let series = t.series(*m, users);
+                    if bars {
+                        let width = 0.8 / Metric::ALL.len() as f64;
+                        let chart = BarChart::new(
+                            m.name(lang),
+                            series
+                                .iter()
+                                .map(|p| {
+                                    Bar::new(p[0] - 0.4 + width * (k as f64 + 0.5), p[1])
+                                        .width(width)
+                                })
+                                .collect(),
+                        )
+                        .color(COLORS[k]);
+                        plot.bar_chart(chart);
+                    } else {
+                        plot.line(
+                            Line::new(m.name(lang), PlotPoints::from(series)).color(COLORS[k]),
+                        );
+                    }
+                }
+            });
+    }
+
+    fn totals_ui(&mut self, ui: &mut Ui, lang: Lang, out: &mut Vec<Command>) {
+        let Some(t) = &self.table else { return };
+        ui.add_space(6.0);
+        egui::Grid::new("totals").striped(true).show(ui, |ui| {
+            ui.strong(T::Metric.get(lang));
+            ui.strong(T::Counts.get(lang));
+            ui.strong(T::UsersDaily.get(lang));
+            ui.end_row();
+            for m in Metric::ALL {
+                let (c, u) = t.total(m);
+                ui.label(m.name(lang));
+                ui.label(c.to_string());
+                ui.label(u.to_string());
+                ui.end_row();
+            }
+        });
+        let rate = t
+            .conversion()
+            .map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0));
+        ui.label(RichText::new(format!("{} {rate}", T::Conversion.get(lang))).strong());
+        if action(ui, "export", true, T::ExportCsv.get(lang)).clicked() {
+            match t.csv(lang) {
+                Ok(bytes) => out.push(Command::ExportCsv(bytes)),
+                Err(e) => self.error = Some(UiError::plain(e.to_string())),
+            }
+        }
+        if let Some(n) = &self.note {
+            ui.label(format!("{} {n}", T::SavedTo.get(lang)));
+        }
+    }
+
+    fn channels_ui(&self, ui: &mut Ui, lang: Lang, sandbox: bool) {
+        ui.add_space(8.0);
+        ui.heading(T::Channels.get(lang));
+        ui.weak(T::ChannelsNote.get(lang));
+        if !sandbox {
+            return;
+        }
+        let Some(rows) = &self.channels else { return };
+        ui.weak(T::ChannelsSandbox.get(lang));
+        egui::Grid::new("channels").striped(true).show(ui, |ui| {
+            ui.strong("outer_id");
+            ui.strong(Metric::Receive.name(lang));
+            ui.strong(Metric::Verify.name(lang));
+            ui.strong(T::Conversion.get(lang));
+            ui.end_row();
+            for r in rows {
+                ui.label(r.outer_id.to_string());
+                ui.label(r.receives.to_string());
+                ui.label(r.uses.to_string());
+                ui.label(if r.receives > 0 {
+                    format!("{:.1}%", r.uses as f64 * 100.0 / r.receives as f64)
+                } else {
+                    "—".into()
+                });
+                ui.end_row();
+            }
+        });
+    }
+}
