@@ -7,6 +7,7 @@ pub mod app;
 pub mod card;
 pub mod i18n;
 pub mod imaging;
+pub mod poster;
 pub mod sandbox;
 pub mod store;
 pub mod ui;
