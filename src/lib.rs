@@ -9,6 +9,7 @@ pub mod card;
 pub mod i18n;
 pub mod imaging;
 pub mod placement;
+pub mod poster;
 pub mod redeem;
 pub mod sandbox;
 pub mod stats;

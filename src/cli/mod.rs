@@ -2,6 +2,7 @@
 
 mod check;
 mod gui;
+mod poster;
 mod sandbox;
 
 use std::process::ExitCode;
@@ -31,6 +32,9 @@ enum Command {
     Check(check::CheckArgs),
     /// Run the WeChat API simulator (prints `listening on http://ADDR` first).
     Sandbox(sandbox::SandboxArgs),
+    /// Make placement posters of a card: one QR code per channel (outer_id), a multi-page
+    /// PDF and 300-dpi PNGs, and channels.csv.
+    Poster(poster::PosterArgs),
 }
 
 /// Parses the command line and runs it.
@@ -39,6 +43,7 @@ pub fn run() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Sandbox(args)) => sandbox::run(args),
+        Some(Command::Poster(args)) => poster::run(args),
         None => gui::run(),
     }
 }

@@ -1,0 +1,555 @@
+//! Placement posters: the QR in the 300-dpi PNG decodes back to the url, the PDF holds the
+//! Chinese text as text with one page per channel, a 200-channel batch through the simulator,
+//! cancelling, channel-list errors, and the `poster` command end to end.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test fails loudly on purpose.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use coupon_studio::api::{ApiClient, QrRequest};
+use coupon_studio::card::Card;
+use coupon_studio::card::synth::synthesize;
+use coupon_studio::poster::batch::png_file_name;
+use coupon_studio::poster::{
+    BatchRequest, Channel, ChannelError, ChannelQr, OutputFormats, PdfBuilder, PosterContent,
+    PosterError, Progress, Raster, Stage, Template, layout, parse_channel_spec, parse_channels_csv,
+    rasterize, run_batch,
+};
+use coupon_studio::sandbox::SandboxHandle;
+use serde_json::{Value, json};
+
+mod support;
+use support::*;
+
+/// A fresh folder under the system temp dir.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cs-poster-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A simulator with an approved down-jacket card; returns the card as card/get answers it.
+async fn approved_card() -> (SandboxHandle, ApiClient, String, Card) {
+    let (h, c) = setup().await;
+    let body = fixture_body(&c, -60, 20 * 86_400).await;
+    let id = c.create_card(&body).await.unwrap();
+    admin(
+        &c,
+        "/sandbox/card/review",
+        json!({"card_id": id, "approve": true}),
+    )
+    .await;
+    let card = c.get_card(&id).await.unwrap().body.card;
+    (h, c, id, card)
+}
+
+/// Decodes the QR codes of a raster (at full resolution, or halved when `halve`).
+fn decode(r: &Raster, halve: bool) -> Vec<String> {
+    let f = if halve { 2 } else { 1 };
+    let (w, h) = ((r.width / f) as usize, (r.height / f) as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        if f == 1 {
+            r.luma(x as u32, y as u32)
+        } else {
+            let (x, y) = (x as u32 * 2, y as u32 * 2);
+            let s = u32::from(r.luma(x, y))
+                + u32::from(r.luma(x + 1, y))
+                + u32::from(r.luma(x, y + 1))
+                + u32::from(r.luma(x + 1, y + 1));
+            (s / 4) as u8
+        }
+    });
+    img.detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .collect()
+}
+
+/// The text of every page of a PDF, and the page count.
+fn pdf_text(bytes: &[u8]) -> (usize, String) {
+    let doc = lopdf::Document::load_mem(bytes).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).unwrap();
+    (pages.len(), text)
+}
+
+#[tokio::test]
+async fn png_qr_decodes_to_the_simulator_url_in_every_template() {
+    let (_h, c, id, card) = approved_card().await;
+    let q = c
+        .create_qrcode(&QrRequest {
+            card_id: id,
+            outer_id: Some(7),
+            ..QrRequest::default()
+        })
+        .await
+        .unwrap();
+    let s = synthesize(&card);
+    let content = PosterContent::from_card(&card, &s, &q.url).for_channel(&q.url, "朝阳店");
+    for t in Template::ALL {
+        let l = layout(&content, t).unwrap();
+        let start = Instant::now();
+        let r = rasterize(&l, 300).unwrap();
+        assert_eq!(r.width, (t.width_mm() / 25.4 * 300.0).round() as u32);
+        // The module size is a whole number of pixels: every module is one flat colour.
+        let qr = l.qr().unwrap();
+        let m = qr.module / 25.4 * 300.0;
+        assert!((m - m.round()).abs() < 1e-3, "{t}: {m} px per module");
+        let decoded = decode(&r, t == Template::A4);
+        assert_eq!(decoded, std::slice::from_ref(&q.url), "{t}");
+        eprintln!("{t}: rendered and decoded in {:?}", start.elapsed());
+    }
+}
+
+#[tokio::test]
+async fn pdf_holds_the_chinese_text_and_one_page_per_channel() {
+    let (_h, _c, _id, card) = approved_card().await;
+    let s = synthesize(&card);
+    let content = PosterContent::from_card(&card, &s, "http://weixin.qq.com/q/x");
+    let mut pdf = PdfBuilder::new("test").unwrap();
+    for (i, t) in Template::ALL.iter().enumerate() {
+        let c = content.for_channel(&format!("http://weixin.qq.com/q/{i}"), &format!("门店{i}"));
+        pdf.add_page(&layout(&c, *t).unwrap()).unwrap();
+    }
+    assert_eq!(pdf.pages(), 4);
+    let bytes = pdf.finish().unwrap();
+    let (pages, text) = pdf_text(&bytes);
+    assert_eq!(pages, 4);
+    for want in [
+        "羽绒服满500减50",
+        "北风羽绒",
+        "微信扫一扫 领取并分享给朋友",
+        "消费满500元可用,适用于羽绒服",
+        "门店3",
+    ] {
+        assert!(text.contains(want), "{want} not in {text}");
+    }
+    // The font is embedded as a subset, not the whole 1.6 MB file.
+    assert!(bytes.len() < 400_000, "{} bytes", bytes.len());
+}
+
+/// Runs a batch on a plain thread, getting QR codes from the simulator through `rt`.
+fn batch_through_simulator(
+    channels: &[Channel],
+    template: Template,
+    formats: OutputFormats,
+    dir: &Path,
+    cancel_after: Option<usize>,
+) -> (
+    Result<coupon_studio::poster::BatchReport, PosterError>,
+    ApiClient,
+    tokio::runtime::Runtime,
+    SandboxHandle,
+    Vec<Progress>,
+) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (h, c, id, card) = rt.block_on(approved_card());
+    let s = synthesize(&card);
+    let content = PosterContent::from_card(&card, &s, "");
+    let cancel = AtomicBool::new(false);
+    let seen = Mutex::new(Vec::new());
+    let req = BatchRequest {
+        content: &content,
+        template,
+        channels,
+        formats,
+        out_dir: dir,
+        dpi: 300,
+    };
+    let result = run_batch(
+        &req,
+        |ch: &Channel| {
+            let q = rt
+                .block_on(c.create_qrcode(&QrRequest {
+                    card_id: id.clone(),
+                    outer_id: Some(i64::from(ch.outer_id)),
+                    ..QrRequest::default()
+                }))
+                .map_err(|e| e.to_string())?;
+            Ok(ChannelQr {
+                url: q.url,
+                ticket: q.ticket,
+                expire_seconds: q.expire_seconds,
+            })
+        },
+        &|p: Progress| {
+            let mut s = seen.lock().unwrap();
+            s.push(p);
+            if cancel_after.is_some_and(|n| s.len() >= n) {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        },
+        &cancel,
+    );
+    (result, c, rt, h, seen.into_inner().unwrap())
+}
+
+#[test]
+fn batch_of_200_channels_through_the_simulator() {
+    let dir = temp_dir("batch200");
+    let channels: Vec<Channel> = parse_channel_spec("1-200")
+        .unwrap()
+        .into_iter()
+        .map(|outer_id| Channel {
+            outer_id,
+            label: format!("门店{outer_id}"),
+        })
+        .collect();
+    let start = Instant::now();
+    let formats = "pdf,png".parse().unwrap();
+    let (result, c, rt, _h, progress) =
+        batch_through_simulator(&channels, Template::A5, formats, &dir, None);
+    let report = result.unwrap();
+    eprintln!(
+        "200 posters in {:?}: QR {:?}, PNG {:?}, PDF {:?}",
+        start.elapsed(),
+        report.qr_time,
+        report.png_time,
+        report.pdf_time
+    );
+    assert_eq!(report.channels.len(), 200);
+    assert_eq!(rt.block_on(calls(&c, "/card/qrcode/create")), 200);
+    // Each placement kept its channel.
+    let state: Value = rt.block_on(async {
+        c.http()
+            .get(format!("{}/sandbox/state", c.base_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    let mut outer: Vec<i64> = state["placements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["outer_id"].as_i64().unwrap())
+        .collect();
+    outer.sort_unstable();
+    assert_eq!(outer, (1..=200).collect::<Vec<i64>>());
+
+    // 200 PNGs named by channel, 200 PDF pages, channels.csv with every url.
+    assert_eq!(report.pngs.len(), 200);
+    for (ch, path) in channels.iter().zip(&report.pngs) {
+        assert_eq!(
+            path.file_name().unwrap().to_str().unwrap(),
+            png_file_name(ch)
+        );
+        assert!(path.is_file());
+    }
+    assert!(dir.join("channel-007-门店7.png").is_file());
+    let pdf = std::fs::read(report.pdf.as_ref().unwrap()).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    assert_eq!(doc.get_pages().len(), 200);
+    assert!(doc.extract_text(&[200]).unwrap().contains("门店200"));
+    let csv = std::fs::read_to_string(dir.join("channels.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "outer_id,label,url,ticket,expire_seconds");
+    assert_eq!(lines.len(), 201);
+    let row137: Vec<&str> = lines[137].split(',').collect();
+    assert_eq!(row137[0], "137");
+    // The PNG of channel 137 holds channel 137's url.
+    let png = image::open(dir.join("channel-137-门店137.png"))
+        .unwrap()
+        .to_luma8();
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(
+        png.width() as usize,
+        png.height() as usize,
+        |x, y| png.get_pixel(x as u32, y as u32).0[0],
+    );
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1);
+    assert_eq!(grids[0].decode().unwrap().1, row137[2]);
+
+    // Progress: every QR, PNG and PDF page reported, each stage ending at 200.
+    for stage in [Stage::Qr, Stage::Png, Stage::Pdf] {
+        let n: Vec<&Progress> = progress.iter().filter(|p| p.stage == stage).collect();
+        assert_eq!(n.len(), 200, "{stage:?}");
+        assert!(n.iter().any(|p| p.done == 200 && p.total == 200));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn cancel_stops_the_batch() {
+    let dir = temp_dir("cancel");
+    let channels: Vec<Channel> = (1..=50)
+        .map(|outer_id| Channel {
+            outer_id,
+            label: String::new(),
+        })
+        .collect();
+    let (result, c, rt, _h, progress) = batch_through_simulator(
+        &channels,
+        Template::Receipt,
+        "png".parse().unwrap(),
+        &dir,
+        Some(5),
+    );
+    assert!(matches!(result, Err(PosterError::Cancelled)), "{result:?}");
+    assert_eq!(progress.len(), 5);
+    assert_eq!(rt.block_on(calls(&c, "/card/qrcode/create")), 5);
+    assert!(!dir.join("channel-001.png").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn qr_failures_name_the_channel() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (_h, _c, _id, card) = rt.block_on(approved_card());
+    let s = synthesize(&card);
+    let content = PosterContent::from_card(&card, &s, "");
+    let dir = temp_dir("qrfail");
+    let channels = [
+        Channel {
+            outer_id: 3,
+            label: String::new(),
+        },
+        Channel {
+            outer_id: 4,
+            label: String::new(),
+        },
+    ];
+    let req = BatchRequest {
+        content: &content,
+        template: Template::A5,
+        channels: &channels,
+        formats: "pdf".parse().unwrap(),
+        out_dir: &dir,
+        dpi: 300,
+    };
+    let e = run_batch(
+        &req,
+        |ch: &Channel| {
+            if ch.outer_id == 4 {
+                Err("WeChat errcode 40053".into())
+            } else {
+                Ok(ChannelQr {
+                    url: "http://weixin.qq.com/q/a".into(),
+                    ticket: String::new(),
+                    expire_seconds: None,
+                })
+            }
+        },
+        &|_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "channel 4: cannot get its QR code: WeChat errcode 40053"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn channel_lists_report_what_is_wrong() {
+    assert_eq!(
+        parse_channel_spec("1,3,5-9").unwrap(),
+        [1, 3, 5, 6, 7, 8, 9]
+    );
+    for (spec, message) in [
+        ("", "the channel list is empty"),
+        ("0-3", "channel 0 is outside 1–200"),
+        ("190-201", "channel 201 is outside 1–200"),
+        ("7-3", "the range 7-3 runs backwards"),
+        ("1-3,2", "channel 2 is listed twice"),
+        (
+            "1;2",
+            "\"1;2\" is not a channel number or range (write it like 1-200 or 1,3,5-9)",
+        ),
+    ] {
+        assert_eq!(parse_channel_spec(spec).unwrap_err().to_string(), message);
+    }
+    let ok = parse_channels_csv("outer_id,label\n1,朝阳店\n2,\"海淀, 中关村\"\n").unwrap();
+    assert_eq!(ok[1].label, "海淀, 中关村");
+    for (csv, message) in [
+        (
+            "1,a\n2,b\nthree,c\n",
+            "line 3, column 1 (outer_id): \"three\" is not a channel number",
+        ),
+        (
+            "1,a\n\n201,b\n",
+            "line 3, column 1 (outer_id): \"201\" is outside 1–200",
+        ),
+        (
+            "1,a\n1,b\n",
+            "line 2, column 1 (outer_id): channel 1 is listed twice",
+        ),
+        ("1,a,x\n", "line 1, column 3 (label): 3 columns, expected 2"),
+        ("outer_id,label\n", "the channel list is empty"),
+    ] {
+        assert_eq!(parse_channels_csv(csv).unwrap_err().to_string(), message);
+    }
+    assert_eq!(parse_channels_csv(""), Err(ChannelError::Empty));
+}
+
+/// Runs the binary without any account in the environment.
+fn cli() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_coupon-studio"));
+    cmd.env_remove("COUPON_STUDIO_APPID")
+        .env_remove("COUPON_STUDIO_SECRET");
+    cmd
+}
+
+#[test]
+fn cli_makes_posters_from_the_simulator() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (h, c, id, _card) = rt.block_on(approved_card());
+    let dir = temp_dir("cli");
+    let labels = dir.join("stores.csv");
+    std::fs::write(&labels, "outer_id,label\n2,朝阳店\n3,海淀店\n").unwrap();
+    let out = dir.join("out");
+    let o = cli()
+        .args([
+            "poster",
+            "--card-id",
+            &id,
+            "--channels",
+            "1-3",
+            "--template",
+            "tent",
+        ])
+        .args(["--format", "pdf,png", "--api-base", &h.url()])
+        .arg("--labels")
+        .arg(&labels)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout.contains("3 channels, 3 QR codes, 3 PNG, 1 PDF (3 pages)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("羽绒服满500减50"), "{stdout}");
+    for f in [
+        "channel-001.png",
+        "channel-002-朝阳店.png",
+        "channel-003-海淀店.png",
+        "posters-tent.pdf",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let csv = std::fs::read_to_string(out.join("channels.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 4);
+    assert!(
+        csv.lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("2,朝阳店,http://weixin.qq.com/q/")
+    );
+    let (pages, text) = pdf_text(&std::fs::read(out.join("posters-tent.pdf")).unwrap());
+    assert_eq!(pages, 3);
+    assert!(text.contains("海淀店"));
+    assert_eq!(rt.block_on(calls(&c, "/card/qrcode/create")), 3);
+
+    // Only the PDF; channels from the labels file.
+    let out2 = dir.join("out2");
+    let o = cli()
+        .args([
+            "poster",
+            "--card-id",
+            &id,
+            "--format",
+            "pdf",
+            "--api-base",
+            &h.url(),
+        ])
+        .arg("--labels")
+        .arg(&labels)
+        .arg("--out")
+        .arg(&out2)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out2.join("posters-a5.pdf").is_file());
+    assert!(!out2.join("channel-002-朝阳店.png").exists());
+
+    // An unknown card: card/get's error, exit 1.
+    let o = cli()
+        .args(["poster", "--card-id", "pNope", "--api-base", &h.url()])
+        .arg("--out")
+        .arg(dir.join("none"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("card/get pNope"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn cli_refuses_bad_arguments_and_a_missing_account() {
+    let run = |args: &[&str]| {
+        let o = cli().args(args).output().unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(&["poster", "--card-id", "p1", "--out", "/tmp/x"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("accounts are configured in the app"), "{err}");
+    let (code, err) = run(&[
+        "poster",
+        "--card-id",
+        "p1",
+        "--out",
+        "/tmp/x",
+        "--channels",
+        "5-1",
+        "--api-base",
+        "http://127.0.0.1:9",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("--channels: the range 5-1 runs backwards"),
+        "{err}"
+    );
+    let (code, err) = run(&[
+        "poster",
+        "--card-id",
+        "p1",
+        "--out",
+        "/tmp/x",
+        "--template",
+        "a3",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("unknown template \"a3\""), "{err}");
+    let (code, err) = run(&[
+        "poster",
+        "--card-id",
+        "p1",
+        "--out",
+        "/tmp/x",
+        "--format",
+        "svg",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("unknown format \"svg\""), "{err}");
+    let (code, err) = run(&[
+        "poster",
+        "--card-id",
+        "p1",
+        "--out",
+        "/tmp/x",
+        "--labels",
+        "/nonexistent.csv",
+        "--api-base",
+        "http://127.0.0.1:9",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("/nonexistent.csv"), "{err}");
+}
