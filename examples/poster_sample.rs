@@ -45,9 +45,12 @@ fn main() {
         let start = std::time::Instant::now();
         let bytes = render_png(&l, 300).unwrap();
         println!(
-            "{t}: {:.0} ms, {} KB",
+            "{t}: {:.0} ms, {} KB, QR {:.1} mm, page {}×{:.0} mm",
             start.elapsed().as_secs_f64() * 1e3,
-            bytes.len() / 1024
+            bytes.len() / 1024,
+            l.qr().map_or(0.0, |q| q.size()),
+            l.width,
+            l.height
         );
         std::fs::write(format!("{dir}/sample-{t}.png"), bytes).unwrap();
         pdf.add_page(&l).unwrap();

@@ -477,6 +477,30 @@ fn cli_makes_posters_from_the_simulator() {
     assert!(out2.join("posters-a5.pdf").is_file());
     assert!(!out2.join("channel-002-朝阳店.png").exists());
 
+    // Labels from the account's stores: channels 1–6 for the simulator's six demo stores.
+    let out3 = dir.join("out3");
+    let o = cli()
+        .args([
+            "poster",
+            "--card-id",
+            &id,
+            "--format",
+            "png",
+            "--template",
+            "receipt",
+        ])
+        .args(["--store-labels", "--api-base", &h.url()])
+        .arg("--out")
+        .arg(&out3)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("6 channels"));
+    assert!(out3.join("channel-001-北风羽绒_天河店.png").is_file());
+    assert!(out3.join("channel-006-微信咖啡_万象城店.png").is_file());
+    let csv = std::fs::read_to_string(out3.join("channels.csv")).unwrap();
+    assert!(csv.contains("\n2,北风羽绒 北京路店,http://"), "{csv}");
+
     // An unknown card: card/get's error, exit 1.
     let o = cli()
         .args(["poster", "--card-id", "pNope", "--api-base", &h.url()])
@@ -552,4 +576,52 @@ fn cli_refuses_bad_arguments_and_a_missing_account() {
     ]);
     assert_eq!(code, Some(2));
     assert!(err.contains("/nonexistent.csv"), "{err}");
+}
+
+mod never_panics {
+    use coupon_studio::card::import::parse_create_body;
+    use coupon_studio::card::synth::synthesize;
+    use coupon_studio::poster::{
+        PosterContent, Template, layout, parse_channel_spec, parse_channels_csv, rasterize,
+    };
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Any text (emoji, controls, RTL, characters the font lacks) lays out, rasterizes
+        /// and goes into a PDF without panicking, on every template.
+        #[test]
+        fn any_text_lays_out_and_renders(
+            brand in "\\PC{0,30}",
+            title in "\\PC{0,60}",
+            summary in "\\PC{0,300}",
+            label in "\\PC{0,50}",
+            hours in prop::collection::vec("\\PC{0,40}", 0..12),
+            url in "\\PC{1,300}",
+        ) {
+            let body = parse_create_body(include_str!("../tests/fixtures/down-jacket.json")).unwrap();
+            let s = synthesize(&body.card);
+            let mut c = PosterContent::from_card(&body.card, &s, &url).for_channel(&url, &label);
+            c.brand_name = brand;
+            c.title = title;
+            c.summary = summary;
+            c.time_limits = hours;
+            let mut pdf = coupon_studio::poster::PdfBuilder::new("p").unwrap();
+            for t in Template::ALL {
+                let l = layout(&c, t).unwrap();
+                // A low resolution keeps the property test quick; the code path is the same.
+                rasterize(&l, 30).unwrap();
+                pdf.add_page(&l).unwrap();
+            }
+            pdf.finish().unwrap();
+        }
+
+        /// Channel specs and CSV files never panic.
+        #[test]
+        fn any_channel_list_parses_or_errs(spec in "\\PC{0,40}", csv in "\\PC{0,200}") {
+            let _ = parse_channel_spec(&spec);
+            let _ = parse_channels_csv(&csv);
+        }
+    }
 }

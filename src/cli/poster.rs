@@ -14,7 +14,7 @@ use std::time::Instant;
 use clap::Args;
 use coupon_studio::api::{ApiClient, QrRequest, TokenSource, WECHAT_API};
 use coupon_studio::card::synth::synthesize;
-use coupon_studio::poster::batch::label_channels;
+use coupon_studio::poster::batch::{channels_from_store_names, label_channels};
 use coupon_studio::poster::{
     BatchRequest, Channel, ChannelQr, LogoImage, OutputFormats, PosterContent, Progress, Stage,
     Template, parse_channel_spec, parse_channels_csv, run_batch,
@@ -43,8 +43,12 @@ pub struct PosterArgs {
     #[arg(long)]
     api_base: Option<String>,
     /// A CSV of `outer_id,label` rows (label = store name printed on the poster).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "store_labels")]
     labels: Option<PathBuf>,
+    /// Label channels 1, 2, 3, … with the account's stores (cgi-bin/poi/getpoilist, brand
+    /// and branch name), in the order WeChat lists them.
+    #[arg(long)]
+    store_labels: bool,
     /// A logo picture to print in the header (JPG, PNG, …).
     #[arg(long)]
     logo: Option<PathBuf>,
@@ -94,7 +98,8 @@ fn account(api_base: Option<&str>) -> Result<(String, TokenSource), String> {
     }
 }
 
-/// The channels from --channels and --labels.
+/// The channels from --channels and --labels (store labels are added later, once there
+/// is a client).
 fn channels(args: &PosterArgs) -> Result<Vec<Channel>, String> {
     let labels = match &args.labels {
         Some(path) => {
@@ -112,6 +117,28 @@ fn channels(args: &PosterArgs) -> Result<Vec<Channel>, String> {
         None if !labels.is_empty() => Ok(labels),
         None => Ok(label_channels(&[1], &[])),
     }
+}
+
+/// Channels 1, 2, 3, … labelled with the account's stores (at most 200).
+async fn store_channels(client: &ApiClient) -> Result<Vec<Channel>, String> {
+    let mut names = Vec::new();
+    // WeChat pages the store list 50 at a time; 200 channels need at most 4 pages.
+    while names.len() < 200 {
+        let page = client
+            .get_poi_list(names.len() as u32, 50)
+            .await
+            .map_err(|e| format!("cgi-bin/poi/getpoilist: {}", e.text_en()))?;
+        let last = page.len() < 50;
+        names.extend(
+            page.into_iter()
+                .map(|p| format!("{} {}", p.business_name.trim(), p.branch_name.trim())),
+        );
+        if last {
+            break;
+        }
+    }
+    names.truncate(200);
+    channels_from_store_names(&names).map_err(|e| format!("--store-labels: {e}"))
 }
 
 /// Prints progress on a terminal, one stage per line.
@@ -174,6 +201,21 @@ pub fn run(args: PosterArgs) -> ExitCode {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
+    };
+    let channels = if args.store_labels {
+        match rt.block_on(store_channels(&client)) {
+            Ok(stores) if args.channels.is_some() => {
+                let ids: Vec<u32> = channels.iter().map(|c| c.outer_id).collect();
+                label_channels(&ids, &stores)
+            }
+            Ok(stores) => stores,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        channels
     };
     let details = match rt.block_on(client.get_card(&args.card_id)) {
         Ok(d) => d,
