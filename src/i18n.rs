@@ -329,6 +329,30 @@ strings! {
     Channels => "渠道效果(outer_id)", "Channels (outer_id)";
     ChannelsNote => "微信的数据接口不按渠道拆分;渠道数据来自领券事件推送中的 OuterId,桌面工具无法接收推送。", "WeChat's statistics calls have no per-channel breakdown; channel data comes from the OuterId of card events pushed to a server, which a desktop tool cannot receive.";
     ChannelsSandbox => "以下为模拟器事件日志中的渠道数据(仅沙箱模式)", "Below: channel data from the simulator's event log (sandbox only)";
+    Posters => "海报", "Posters";
+    Template => "模板", "Template";
+    PageSize => "页面", "Page";
+    QrSize => "二维码", "QR";
+    PreviewQrHint => "预览中的二维码是示例;先「生成二维码」,海报即使用真实链接。", "The QR in the preview is a sample; create a QR code first and the poster uses the real URL.";
+    ExportPng => "导出 PNG(300 dpi)…", "Export PNG (300 dpi)…";
+    ExportPdf => "导出 PDF…", "Export PDF…";
+    OpenOrPrint => "打开 / 打印", "Open / print";
+    Batch => "批量渠道海报", "Channel posters in bulk";
+    ChannelSpec => "渠道号", "Channels";
+    ChannelLabels => "渠道标签(outer_id,标签)", "Channel labels (outer_id,label)";
+    ChannelLabel => "标签", "Label";
+    LabelsFromStores => "用门店名称", "From store names";
+    LabelsFromCsv => "读取 CSV…", "Read CSV…";
+    BatchStart => "生成渠道海报", "Make channel posters";
+    BatchChooseFolder => "请选择输出文件夹…", "Choose the output folder…";
+    StageQr => "生成二维码", "QR codes";
+    StagePng => "写 PNG", "PNG files";
+    StagePdf => "写 PDF", "PDF pages";
+    Cancel => "取消", "Cancel";
+    BatchDone => "已完成渠道", "Done, channels";
+    OpenFolder => "打开文件夹", "Open folder";
+    OutputFolder => "输出文件夹", "Output folder";
+    Choose => "选择…", "Choose…";
 }
 
 #[cfg(test)]

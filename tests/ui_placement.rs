@@ -266,3 +266,72 @@ fn the_card_ext_is_signed_with_the_cached_wx_card_ticket() {
         2
     );
 }
+
+#[test]
+fn the_poster_previews_and_a_labelled_batch_writes_files_and_the_channel_table() {
+    let dir = temp_dir("batch");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let c = client(backend.sandbox_url().unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let id = card(&rt, &c, 86_400, true);
+    let mut h = app(&dir, backend);
+    wait_for(&mut h, "the card", |h| {
+        h.state().placement.card_id.as_deref() == Some(id.as_str())
+    });
+    // The preview is laid out from the card: its synthesized title is on the page.
+    wait_for(&mut h, "the preview", |h| {
+        h.state()
+            .placement
+            .preview_texts()
+            .iter()
+            .any(|t| t == "羽绒服满500减50")
+            && has(h, "页面 148×210 mm")
+    });
+    assert!(
+        h.state()
+            .placement
+            .preview_texts()
+            .iter()
+            .any(|t| t == "微信扫一扫 领取并分享给朋友")
+    );
+    let out = dir.join("posters-test");
+    {
+        let p = &mut h.state_mut().placement;
+        p.channel_spec = "1-5".into();
+        p.batch_dir = out.display().to_string();
+    }
+    click(&mut h, "用门店名称");
+    wait_for(&mut h, "the store labels", |h| {
+        h.state().placement.labels_text.starts_with("1,")
+    });
+    wait_for(&mut h, "the start button", |h| enabled(h, "生成渠道海报"));
+    click(&mut h, "生成渠道海报");
+    wait_for(&mut h, "the batch", |h| {
+        h.state().placement.batch_result.is_some()
+    });
+    match &h.state().placement.batch_result {
+        Some(Ok(s)) => {
+            assert_eq!((s.channels, s.pngs), (5, 5));
+            assert!(s.pdf.as_ref().unwrap().exists());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(rt.block_on(support::calls(&c, "/card/qrcode/create")), 5);
+    let pngs = std::fs::read_dir(&out)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".png")
+        })
+        .count();
+    assert_eq!(pngs, 5);
+    // The channel table is saved for Stats, with the store names as labels.
+    let store = coupon_studio::store::Store::open(&dir.join("coupon-studio.sqlite")).unwrap();
+    let saved = store.channels().unwrap();
+    assert_eq!(saved.len(), 5);
+    assert!(saved.iter().all(|r| r.card_id == id && !r.label.is_empty()));
+    assert!(saved[0].url.starts_with("http"));
+}

@@ -197,6 +197,29 @@ pub enum PlacementEvent {
     CardExt(Result<CardExtMade, UiError>),
     /// A file was written.
     Saved(Result<std::path::PathBuf, UiError>),
+    /// The card's logo, decoded for the poster.
+    Logo(Result<std::sync::Arc<crate::poster::LogoImage>, UiError>),
+    /// Channel labels as `outer_id,label` lines (from the stores or a CSV file).
+    Labels(Result<String, UiError>),
+    /// A poster batch ended: its summary, or why not.
+    BatchDone(Result<BatchSummary, UiError>),
+    /// The batch folder was chosen.
+    Folder(std::path::PathBuf),
+}
+
+/// What a poster batch wrote.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchSummary {
+    /// Channels (QR codes made).
+    pub channels: usize,
+    /// PNG files.
+    pub pngs: usize,
+    /// The PDF, if written.
+    pub pdf: Option<std::path::PathBuf>,
+    /// The folder.
+    pub dir: std::path::PathBuf,
+    /// Seconds for the QR codes, the PNGs and the PDF.
+    pub seconds: (f64, f64, f64),
 }
 
 /// A looked-up code with its card.
@@ -250,6 +273,8 @@ pub enum RedeemEvent {
 pub struct ChannelRow {
     /// The channel.
     pub outer_id: i64,
+    /// Its label from the saved channel table (empty when none).
+    pub label: String,
     /// Codes received through it.
     pub receives: i64,
     /// Of those, codes used.

@@ -40,6 +40,11 @@ impl Io {
         })
     }
 
+    /// The egui context, for work that reports progress between its start and its end.
+    pub fn ctx(&self) -> egui::Context {
+        self.ctx.clone()
+    }
+
     /// The runtime handle, for starting long-lived services (the simulator).
     pub fn handle(&self) -> &Handle {
         &self.handle

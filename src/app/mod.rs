@@ -167,6 +167,10 @@ impl CouponStudioApp {
             ),
         };
         let mut placement = PlacementPanel::default();
+        placement.batch_dir = options.data_dir.join("posters").display().to_string();
+        placement.channel_spec = "1-20".into();
+        placement.batch_pdf = true;
+        placement.batch_png = true;
         placement
             .whitelist_openids
             .clone_from(&persisted.whitelist_openids);

@@ -6,11 +6,12 @@ use std::str::FromStr;
 use super::PosterError;
 
 /// A poster format. Sizes are portrait, in millimetres.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Template {
     /// A4, 210 × 297 mm: a wall or window poster.
     A4,
-    /// A5, 148 × 210 mm: a counter card or flyer.
+    /// A5, 148 × 210 mm: a counter card or flyer (the default).
+    #[default]
     A5,
     /// Table tent, 100 × 210 mm: one upright face for the common T-shaped acrylic table
     /// stand (台卡), which holds two printed faces back to back. A single face is printed

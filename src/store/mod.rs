@@ -1,8 +1,9 @@
-//! Local data in SQLite (rusqlite, bundled): drafts and the money journal.
+//! Local data in SQLite (rusqlite, bundled): drafts, the money journal and placement channels.
 //!
 //! Calls are synchronous and short; the app runs them on the IO runtime's blocking pool, never
 //! on the UI thread.
 
+mod channels;
 mod drafts;
 mod journal;
 
@@ -11,11 +12,12 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 use thiserror::Error;
 
+pub use channels::ChannelRecord;
 pub use drafts::{Draft, DraftMeta};
 pub use journal::{Entry, EntryKind, EntryState, NewEntry};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Errors of the local database.
 #[derive(Debug, Error)]
@@ -97,6 +99,9 @@ impl Store {
         }
         if version < 2 {
             conn.execute_batch(journal::SCHEMA_V2)?;
+        }
+        if version < 3 {
+            conn.execute_batch(channels::SCHEMA_V3)?;
         }
         Ok(Self { conn })
     }

@@ -5,6 +5,7 @@ pub mod design;
 pub mod editor;
 pub mod fonts;
 pub mod placement;
+pub mod poster_view;
 pub mod preview;
 pub mod qr;
 pub mod redeem;

@@ -2,12 +2,20 @@
 //! tell why a scan may receive nothing yet; the test whitelist; and the signed cardExt for H5
 //! pages (`wx.addCard`).
 
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
 use egui::{RichText, Ui};
 
 use crate::api::code::{QrCode, QrRequest};
-use crate::app::events::{CardExtMade, CardSummary, PlacementEvent, UiError};
+use crate::app::events::{BatchSummary, CardExtMade, CardSummary, PlacementEvent, UiError};
 use crate::i18n::{Lang, T};
 use crate::placement::{QrForm, WHITELIST_MAX, add_card_js, qr_warnings, whitelist};
+use crate::poster::{
+    Channel, LogoImage, OutputFormats, PosterContent, PosterLayout, Progress, Stage, Template,
+};
+use crate::ui::poster_view::{LogoTexture, poster_ui};
 use crate::ui::wallet::ERROR_COLOR;
 
 /// Amber for warnings.
@@ -15,9 +23,80 @@ const WARN_COLOR: egui::Color32 = egui::Color32::from_rgb(0xc2, 0x7c, 0x0e);
 /// Green for done.
 const OK_COLOR: egui::Color32 = egui::Color32::from_rgb(0x1a, 0x9c, 0x4b);
 
+/// A poster file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PosterFormat {
+    /// 300 dpi PNG.
+    Png,
+    /// Vector PDF.
+    Pdf,
+}
+
+/// A running poster batch: what it makes, its progress and its cancel switch.
+pub struct BatchJob {
+    /// The card.
+    pub card_id: String,
+    /// Shared poster content.
+    pub content: PosterContent,
+    /// Template.
+    pub template: Template,
+    /// Channels, in page order.
+    pub channels: Vec<Channel>,
+    /// Files to write.
+    pub formats: OutputFormats,
+    /// The last progress report.
+    pub progress: Mutex<Option<Progress>>,
+    /// Set to stop at the next item.
+    pub cancel: AtomicBool,
+}
+
+/// A handle to a batch job (compared by identity).
+#[derive(Clone)]
+pub struct JobHandle(pub Arc<BatchJob>);
+
+impl PartialEq for JobHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for JobHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "BatchJob({} channels)", self.0.channels.len())
+    }
+}
+
+impl std::ops::Deref for JobHandle {
+    type Target = BatchJob;
+    fn deref(&self) -> &BatchJob {
+        &self.0
+    }
+}
+
 /// What the panel asks the app to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// Download and decode the card's logo for the poster.
+    FetchLogo(String),
+    /// Channel labels from the store list.
+    StoreLabels,
+    /// Channel labels from a CSV file the user picks.
+    LabelsCsv,
+    /// Save the previewed poster.
+    ExportPoster {
+        /// The layout shown.
+        layout: Arc<PosterLayout>,
+        /// PNG or PDF.
+        format: PosterFormat,
+        /// Suggested file name (and PDF title).
+        name: String,
+    },
+    /// Open a file or folder in the system viewer.
+    Open(PathBuf),
+    /// Run a batch into a folder.
+    Batch(JobHandle, PathBuf),
+    /// Choose the batch folder.
+    PickFolder,
     /// The cards (batchget + get).
     ListCards,
     /// card/qrcode/create.
@@ -88,6 +167,46 @@ pub struct PlacementPanel {
     /// A note (file saved).
     note: Option<Result<String, UiError>>,
     loaded: bool,
+    /// The poster template.
+    pub template: Template,
+    logo: Option<Arc<LogoImage>>,
+    logo_url: Option<String>,
+    logo_error: Option<UiError>,
+    logo_texture: LogoTexture,
+    /// The layout shown, and what it was made from.
+    layout: Option<(String, Arc<PosterLayout>)>,
+    layout_error: Option<String>,
+    /// The last exported poster.
+    pub exported: Option<Result<PathBuf, UiError>>,
+    /// Channels, e.g. "1-200".
+    pub channel_spec: String,
+    /// Labels as `outer_id,label` lines.
+    pub labels_text: String,
+    /// Write a PDF.
+    pub batch_pdf: bool,
+    /// Write PNGs.
+    pub batch_png: bool,
+    /// The running (or last) batch.
+    pub job: Option<JobHandle>,
+    /// The last batch result.
+    pub batch_result: Option<Result<BatchSummary, UiError>>,
+    /// Where a batch writes.
+    pub batch_dir: String,
+}
+
+/// The QR URL a poster preview shows before a QR has been made for the card.
+const PREVIEW_URL: &str = "http://weixin.qq.com/q/preview";
+
+fn template_label(t: Template, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => t.label_zh().to_owned(),
+        Lang::En => match t {
+            Template::A4 => "A4 poster".into(),
+            Template::A5 => "A5 card".into(),
+            Template::Tent => "Table tent 100×210 mm".into(),
+            Template::Receipt => "80 mm receipt".into(),
+        },
+    }
 }
 
 fn card_label(c: &CardSummary) -> String {
@@ -181,8 +300,30 @@ impl PlacementPanel {
                 self.ext = Some(r);
             }
             PlacementEvent::Saved(r) => {
-                self.note = Some(r.map(|p| p.display().to_string()));
+                // A poster export and a QR PNG share the event; the poster section shows it.
+                self.note = Some(
+                    r.as_ref()
+                        .map(|p| p.display().to_string())
+                        .map_err(Clone::clone),
+                );
+                self.exported = Some(r);
             }
+            PlacementEvent::Logo(r) => match r {
+                Ok(l) => {
+                    self.logo = Some(l);
+                    self.logo_error = None;
+                    self.layout = None;
+                }
+                Err(e) => self.logo_error = Some(e),
+            },
+            PlacementEvent::Labels(r) => match r {
+                Ok(text) => self.labels_text = text,
+                Err(e) => self.batch_result = Some(Err(e)),
+            },
+            PlacementEvent::BatchDone(r) => {
+                self.batch_result = Some(r);
+            }
+            PlacementEvent::Folder(dir) => self.batch_dir = dir.display().to_string(),
         }
     }
 
@@ -210,6 +351,10 @@ impl PlacementPanel {
                             self.h5_ui(ui, lang, &mut out);
                         });
                     }
+                });
+                ui.add_space(8.0);
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    self.poster_ui(ui, lang, &mut out);
                 });
             });
         out
@@ -468,6 +613,275 @@ impl PlacementPanel {
                             .desired_rows(2)
                             .desired_width(f32::INFINITY),
                     );
+                }
+            }
+            Some(Err(e)) => {
+                ui.colored_label(ERROR_COLOR, e.text(lang));
+            }
+            None => {}
+        }
+    }
+
+    /// The text lines of the poster shown in the preview (empty before it is laid out).
+    pub fn preview_texts(&self) -> Vec<String> {
+        self.layout
+            .as_ref()
+            .map(|(_, l)| l.texts().map(|t| t.text.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The layout of the chosen card on the chosen template, made again only when the card,
+    /// the template, the QR URL or the logo changed.
+    fn current_layout(&mut self) -> Option<Arc<PosterLayout>> {
+        let card = self.chosen()?.clone();
+        let url = self
+            .qr
+            .as_ref()
+            .filter(|q| q.request.card_id == card.card_id)
+            .map_or_else(|| PREVIEW_URL.to_owned(), |q| q.qr.url.clone());
+        let logo_key = self.logo.as_ref().map_or(0, |l| Arc::as_ptr(l) as usize);
+        let key = format!("{}|{}|{url}|{logo_key}", card.card_id, self.template.name());
+        if let Some((k, l)) = &self.layout
+            && *k == key
+        {
+            return Some(Arc::clone(l));
+        }
+        let synthesis = crate::card::synth::synthesize(&card.body.card);
+        let content = PosterContent::from_card(&card.body.card, &synthesis, &url)
+            .with_logo(self.logo.clone());
+        match crate::poster::layout(&content, self.template) {
+            Ok(l) => {
+                let l = Arc::new(l);
+                self.layout = Some((key, Arc::clone(&l)));
+                self.layout_error = None;
+                Some(l)
+            }
+            Err(e) => {
+                self.layout_error = Some(e.to_string());
+                None
+            }
+        }
+    }
+
+    fn poster_ui(&mut self, ui: &mut Ui, lang: Lang, out: &mut Vec<Command>) {
+        ui.heading(T::Posters.get(lang));
+        // The logo comes from the card's CDN URL, fetched once per URL.
+        let logo_url = self
+            .chosen()
+            .and_then(|c| c.body.card.base_info())
+            .and_then(|b| b.logo_url.clone())
+            .filter(|u| !u.trim().is_empty());
+        if logo_url != self.logo_url {
+            self.logo_url.clone_from(&logo_url);
+            self.logo = None;
+            self.layout = None;
+            if let Some(u) = logo_url {
+                out.push(Command::FetchLogo(u));
+            }
+        }
+        let Some(layout) = self.current_layout() else {
+            if let Some(e) = &self.layout_error {
+                ui.colored_label(ERROR_COLOR, e);
+            }
+            return;
+        };
+        let card_id = self.card_id.clone().unwrap_or_default();
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width(320.0);
+                poster_ui(ui, &layout, 300.0, &mut self.logo_texture);
+                if self
+                    .qr
+                    .as_ref()
+                    .is_none_or(|q| q.request.card_id != card_id)
+                {
+                    ui.weak(T::PreviewQrHint.get(lang));
+                }
+            });
+            ui.vertical(|ui| {
+                ui.horizontal(|ui| {
+                    let l = ui.label(T::Template.get(lang));
+                    egui::ComboBox::from_id_salt("poster_template")
+                        .selected_text(template_label(self.template, lang))
+                        .show_ui(ui, |ui| {
+                            for t in Template::ALL {
+                                ui.selectable_value(&mut self.template, t, template_label(t, lang));
+                            }
+                        })
+                        .response
+                        .labelled_by(l.id);
+                });
+                if let Some(q) = layout.qr() {
+                    ui.weak(format!(
+                        "{} {:.0}×{:.0} mm · {} {:.0}×{:.0} mm",
+                        T::PageSize.get(lang),
+                        layout.width,
+                        layout.height,
+                        T::QrSize.get(lang),
+                        q.size(),
+                        q.size()
+                    ));
+                }
+                if let Some(e) = &self.logo_error {
+                    ui.colored_label(ERROR_COLOR, format!("Logo: {}", e.text(lang)));
+                }
+                let name = format!("poster-{}", self.template.name());
+                ui.horizontal(|ui| {
+                    for (key, label, format) in [
+                        ("export_png", T::ExportPng, PosterFormat::Png),
+                        ("export_pdf", T::ExportPdf, PosterFormat::Pdf),
+                    ] {
+                        if action(ui, key, true, label.get(lang)).clicked() {
+                            out.push(Command::ExportPoster {
+                                layout: Arc::clone(&layout),
+                                format,
+                                name: name.clone(),
+                            });
+                        }
+                    }
+                });
+                if let Some(Ok(path)) = &self.exported {
+                    ui.horizontal(|ui| {
+                        ui.label(format!("{} {}", T::SavedTo.get(lang), path.display()));
+                        if action(ui, "open_export", true, T::OpenOrPrint.get(lang)).clicked() {
+                            out.push(Command::Open(path.clone()));
+                        }
+                    });
+                }
+                ui.add_space(8.0);
+                self.batch_ui(ui, lang, &card_id, &layout, out);
+            });
+        });
+    }
+
+    fn batch_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        card_id: &str,
+        layout: &PosterLayout,
+        out: &mut Vec<Command>,
+    ) {
+        ui.strong(T::Batch.get(lang));
+        ui.horizontal(|ui| {
+            let l = ui.label(T::ChannelSpec.get(lang));
+            ui.add(egui::TextEdit::singleline(&mut self.channel_spec).desired_width(120.0))
+                .labelled_by(l.id);
+        });
+        let ids = crate::poster::parse_channel_spec(&self.channel_spec);
+        if let Err(e) = &ids {
+            ui.colored_label(ERROR_COLOR, format!("{}: {e}", T::ChannelSpec.get(lang)));
+        }
+        let labels_id = ui
+            .horizontal(|ui| {
+                let l = ui.label(T::ChannelLabels.get(lang));
+                if action(ui, "labels_stores", true, T::LabelsFromStores.get(lang)).clicked() {
+                    out.push(Command::StoreLabels);
+                }
+                if action(ui, "labels_csv", true, T::LabelsFromCsv.get(lang)).clicked() {
+                    out.push(Command::LabelsCsv);
+                }
+                l.id
+            })
+            .inner;
+        ui.add(
+            egui::TextEdit::multiline(&mut self.labels_text)
+                .hint_text("1,北风羽绒 天河店")
+                .desired_rows(3)
+                .desired_width(360.0),
+        )
+        .labelled_by(labels_id);
+        let labels = if self.labels_text.trim().is_empty() {
+            Ok(Vec::new())
+        } else {
+            crate::poster::parse_channels_csv(&self.labels_text)
+        };
+        if let Err(e) = &labels {
+            ui.colored_label(ERROR_COLOR, format!("{}: {e}", T::ChannelLabels.get(lang)));
+        }
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut self.batch_pdf, "PDF");
+            ui.checkbox(&mut self.batch_png, "PNG 300 dpi");
+        });
+        let running = self.job.is_some() && self.batch_result.is_none();
+        ui.horizontal(|ui| {
+            let l = ui.label(T::OutputFolder.get(lang));
+            ui.add(egui::TextEdit::singleline(&mut self.batch_dir).desired_width(300.0))
+                .labelled_by(l.id);
+            if action(ui, "pick_folder", !running, T::Choose.get(lang)).clicked() {
+                out.push(Command::PickFolder);
+            }
+        });
+        let ready = ids.is_ok()
+            && labels.is_ok()
+            && (self.batch_pdf || self.batch_png)
+            && !self.batch_dir.trim().is_empty()
+            && !running;
+        if action(ui, "batch_start", ready, T::BatchStart.get(lang)).clicked()
+            && let (Ok(ids), Ok(labels)) = (&ids, &labels)
+            && let Some(card) = self.chosen()
+        {
+            let synthesis = crate::card::synth::synthesize(&card.body.card);
+            let content = PosterContent::from_card(&card.body.card, &synthesis, PREVIEW_URL)
+                .with_logo(self.logo.clone());
+            let job = JobHandle(Arc::new(BatchJob {
+                card_id: card_id.to_owned(),
+                content,
+                template: layout.template,
+                channels: crate::poster::batch::label_channels(ids, labels),
+                formats: OutputFormats {
+                    pdf: self.batch_pdf,
+                    png: self.batch_png,
+                },
+                progress: Mutex::new(None),
+                cancel: AtomicBool::new(false),
+            }));
+            self.batch_result = None;
+            self.job = Some(job.clone());
+            out.push(Command::Batch(job, PathBuf::from(self.batch_dir.trim())));
+        }
+        if let Some(job) = &self.job
+            && self.batch_result.is_none()
+        {
+            let p = job.progress.lock().ok().and_then(|p| *p);
+            ui.horizontal(|ui| {
+                if let Some(p) = p {
+                    let stage = match p.stage {
+                        Stage::Qr => T::StageQr,
+                        Stage::Png => T::StagePng,
+                        Stage::Pdf => T::StagePdf,
+                    };
+                    ui.add(
+                        egui::ProgressBar::new(p.done as f32 / p.total.max(1) as f32)
+                            .desired_width(240.0)
+                            .text(format!("{} {}/{}", stage.get(lang), p.done, p.total)),
+                    );
+                } else {
+                    ui.spinner();
+                    ui.label(T::BatchChooseFolder.get(lang));
+                }
+                if action(ui, "batch_cancel", true, T::Cancel.get(lang)).clicked() {
+                    job.cancel.store(true, Ordering::Relaxed);
+                }
+            });
+        }
+        match &self.batch_result {
+            Some(Ok(s)) => {
+                ui.colored_label(
+                    OK_COLOR,
+                    format!(
+                        "{} {} · PNG {} · PDF {} · {:.1}/{:.1}/{:.1} s",
+                        T::BatchDone.get(lang),
+                        s.channels,
+                        s.pngs,
+                        if s.pdf.is_some() { 1 } else { 0 },
+                        s.seconds.0,
+                        s.seconds.1,
+                        s.seconds.2
+                    ),
+                );
+                if action(ui, "open_folder", true, T::OpenFolder.get(lang)).clicked() {
+                    out.push(Command::Open(s.dir.clone()));
                 }
             }
             Some(Err(e)) => {

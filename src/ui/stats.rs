@@ -431,12 +431,14 @@ impl StatsPanel {
         ui.weak(T::ChannelsSandbox.get(lang));
         egui::Grid::new("channels").striped(true).show(ui, |ui| {
             ui.strong("outer_id");
+            ui.strong(T::ChannelLabel.get(lang));
             ui.strong(Metric::Receive.name(lang));
             ui.strong(Metric::Verify.name(lang));
             ui.strong(T::Conversion.get(lang));
             ui.end_row();
             for r in rows {
                 ui.label(r.outer_id.to_string());
+                ui.label(&r.label);
                 ui.label(r.receives.to_string());
                 ui.label(r.uses.to_string());
                 ui.label(if r.receives > 0 {

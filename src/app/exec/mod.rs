@@ -103,8 +103,8 @@ pub fn run(cmd: AppCommand, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<
     match cmd {
         AppCommand::Design(c) => design::run(c, io, backend, store),
         AppCommand::Wallet(c) => wallet::run(c, io, backend, store),
-        AppCommand::Placement(c) => placement::run(c, io, backend),
+        AppCommand::Placement(c) => placement::run(c, io, backend, store),
         AppCommand::Redeem(c) => redeem::run(c, io, backend),
-        AppCommand::Stats(c) => stats::run(c, io, backend),
+        AppCommand::Stats(c) => stats::run(c, io, backend, store),
     }
 }

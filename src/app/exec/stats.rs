@@ -1,7 +1,7 @@
 //! The Stats panel's commands: datacube, the simulator's activity and event log, CSV export.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
@@ -9,6 +9,7 @@ use super::super::events::{ChannelRow, Event, StatsEvent, UiError};
 use super::super::io::Io;
 use super::design::list_cards;
 use super::{Backend, api_error};
+use crate::store::Store;
 use crate::ui::stats::Command;
 
 fn stats(e: StatsEvent) -> Event {
@@ -24,7 +25,12 @@ fn admin_client() -> Result<reqwest::Client, UiError> {
 
 /// Receives per outer_id between `from` and `to` (Unix s), and how many of those codes were
 /// used, from the simulator's event log (`GET /sandbox/state`).
-async fn channels(base: &str, from: i64, to: i64) -> Result<Vec<ChannelRow>, UiError> {
+async fn channels(
+    base: &str,
+    from: i64,
+    to: i64,
+    labels: HashMap<i64, String>,
+) -> Result<Vec<ChannelRow>, UiError> {
     let state: Value = admin_client()?
         .get(format!("{base}/sandbox/state"))
         .send()
@@ -50,6 +56,7 @@ async fn channels(base: &str, from: i64, to: i64) -> Result<Vec<ChannelRow>, UiE
         channel_of_code.insert(field(e, "code"), outer);
         let row = rows.entry(outer).or_insert(ChannelRow {
             outer_id: outer,
+            label: labels.get(&outer).cloned().unwrap_or_default(),
             ..ChannelRow::default()
         });
         row.receives += 1;
@@ -67,8 +74,19 @@ async fn channels(base: &str, from: i64, to: i64) -> Result<Vec<ChannelRow>, UiE
     Ok(rows.into_values().collect())
 }
 
+/// Labels of the saved placement channels by outer_id (the latest card's label wins).
+fn saved_labels(store: Option<&Arc<Mutex<Store>>>) -> HashMap<i64, String> {
+    store
+        .and_then(|s| s.lock().ok().and_then(|s| s.channels().ok()))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| !c.label.is_empty())
+        .map(|c| (c.outer_id, c.label))
+        .collect()
+}
+
 /// Runs one Stats command.
-pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>) {
+pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mutex<Store>>>) {
     let client = backend.client.clone();
     let sandbox = backend.sandbox_url().map(str::to_owned);
     match cmd {
@@ -118,7 +136,12 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>) {
         }
         Command::Channels { from, to } => {
             let Some(base) = sandbox else { return };
-            io.spawn(async move { stats(StatsEvent::Channels(channels(&base, from, to).await)) });
+            let labels = saved_labels(store);
+            io.spawn(async move {
+                stats(StatsEvent::Channels(
+                    channels(&base, from, to, labels).await,
+                ))
+            });
         }
         Command::ExportCsv(bytes) => io.spawn(async move {
             let Some(file) = rfd::AsyncFileDialog::new()
