@@ -352,6 +352,7 @@ strings! {
     BatchDone => "已完成渠道", "Done, channels";
     OpenFolder => "打开文件夹", "Open folder";
     OutputFolder => "输出文件夹", "Output folder";
+    LogoUnavailable => "无法下载卡券 Logo,海报暂不含 Logo(悬停查看原因)", "The card's logo could not be downloaded; the poster has no logo (hover for why)";
     Choose => "选择…", "Choose…";
 }
 

@@ -723,7 +723,8 @@ impl PlacementPanel {
                     ));
                 }
                 if let Some(e) = &self.logo_error {
-                    ui.colored_label(ERROR_COLOR, format!("Logo: {}", e.text(lang)));
+                    ui.colored_label(WARN_COLOR, T::LogoUnavailable.get(lang))
+                        .on_hover_text(e.text(lang));
                 }
                 let name = format!("poster-{}", self.template.name());
                 ui.horizontal(|ui| {
