@@ -329,6 +329,12 @@ strings! {
     Channels => "渠道效果(outer_id)", "Channels (outer_id)";
     ChannelsNote => "微信的数据接口不按渠道拆分;渠道数据来自领券事件推送中的 OuterId,桌面工具无法接收推送。", "WeChat's statistics calls have no per-channel breakdown; channel data comes from the OuterId of card events pushed to a server, which a desktop tool cannot receive.";
     ChannelsSandbox => "以下为模拟器事件日志中的渠道数据(仅沙箱模式)", "Below: channel data from the simulator's event log (sandbox only)";
+    ConsumeUnknown => "核销结果未知,未重试:已重新查询券码状态(见上方);显示“已核销”则本次核销已生效,请勿再次核销。原因:", "Outcome of the consume unknown, not retried: the code was queried again (see above); if it reads Used, this consume took effect, do not consume again. Cause: ";
+    RedeemCodes => "核销错误码与排错指引", "Redemption errcodes and what to do";
+    ConversionUsers => "领取→核销转化率(按人数)", "Receive → use conversion (users)";
+    ChannelViews => "浏览", "Views";
+    ChannelGiftBack => "其中核销赠券", "Of which gift-back";
+    ChannelScopeCard => "仅所选卡券", "Selected card only";
 }
 
 #[cfg(test)]
