@@ -246,15 +246,7 @@ pub enum RedeemEvent {
 }
 
 /// Results of one placement channel (outer_id), from the simulator's event log.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ChannelRow {
-    /// The channel.
-    pub outer_id: i64,
-    /// Codes received through it.
-    pub receives: i64,
-    /// Of those, codes used.
-    pub uses: i64,
-}
+pub use crate::stats::ChannelRow;
 
 /// Answers for the Stats panel.
 #[derive(Debug)]
