@@ -250,7 +250,7 @@ impl StatsPanel {
         egui::ScrollArea::vertical()
             .id_salt("stats_scroll")
             .show(ui, |ui| {
-                self.form_ui(ui, lang, sandbox, &mut out);
+                self.form_ui(ui, lang, sandbox, today, &mut out);
                 if let Some(e) = &self.error {
                     ui.colored_label(ERROR_COLOR, e.text(lang));
                 }
@@ -261,7 +261,28 @@ impl StatsPanel {
         out
     }
 
-    fn form_ui(&mut self, ui: &mut Ui, lang: Lang, sandbox: bool, out: &mut Vec<Command>) {
+    /// Widens the range so the reload after 模拟一周活动 shows every simulated day: the
+    /// simulator spreads `days` days of activity over the time before now, so the first of
+    /// them is `today - days` in Beijing.
+    fn cover_simulated_days(&mut self, today: NaiveDate, days: i64) {
+        let first = today - chrono::Duration::days(days);
+        let begin = self.begin.map_or(first, |b| b.min(first));
+        let end = self.end.map_or(today, |e| e.max(today));
+        (self.begin, self.end) = if check_range(begin, end).is_ok() {
+            (Some(begin), Some(end))
+        } else {
+            (Some(first), Some(today))
+        };
+    }
+
+    fn form_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        sandbox: bool,
+        today: NaiveDate,
+        out: &mut Vec<Command>,
+    ) {
         ui.horizontal_wrapped(|ui| {
             ui.label(T::DateRange.get(lang));
             for (i, date) in [&mut self.begin, &mut self.end].into_iter().enumerate() {
@@ -345,6 +366,7 @@ impl StatsPanel {
                     && let Ok(seed) = seed
                 {
                     self.simulating = true;
+                    self.cover_simulated_days(today, 7);
                     out.push(Command::Simulate { seed, days: 7 });
                 }
                 if self.simulating {
