@@ -258,6 +258,18 @@ fn an_encrypt_code_url_is_decrypted_first() {
             .block_on(support::calls(&sim.c, "/card/code/decrypt")),
         1
     );
+    // Using it re-queries by the plain code; the encrypt_code it came from stays on screen.
+    click(&mut h, "核销此券");
+    wait_for(&mut h, "the consume", |h| has(h, "已核销 (CONSUMED)"));
+    settle(&mut h);
+    assert_eq!(
+        h.state()
+            .redeem
+            .lookup
+            .as_ref()
+            .and_then(|l| l.decrypted_from.as_deref()),
+        Some(enc.as_str())
+    );
 }
 
 #[test]

@@ -165,7 +165,13 @@ impl RedeemPanel {
     }
 
     /// Shows a looked-up code.
-    fn adopt(&mut self, l: CodeLookup) {
+    fn adopt(&mut self, mut l: CodeLookup) {
+        // A re-query goes by the plain code; keep showing the encrypt_code it came from.
+        if l.decrypted_from.is_none()
+            && let Some(old) = self.lookup.as_mut().filter(|o| o.code == l.code)
+        {
+            l.decrypted_from = old.decrypted_from.take();
+        }
         if self.openid.is_empty() || self.lookup.as_ref().is_none_or(|o| o.code != l.code) {
             self.openid.clone_from(&l.info.openid);
         }
