@@ -354,6 +354,12 @@ strings! {
     OutputFolder => "输出文件夹", "Output folder";
     LogoUnavailable => "无法下载卡券 Logo,海报暂不含 Logo(悬停查看原因)", "The card's logo could not be downloaded; the poster has no logo (hover for why)";
     Choose => "选择…", "Choose…";
+    ConsumeUnknown => "核销结果未知,未重试:已重新查询券码状态(见上方);显示“已核销”则本次核销已生效,请勿再次核销。原因:", "Outcome of the consume unknown, not retried: the code was queried again (see above); if it reads Used, this consume took effect, do not consume again. Cause: ";
+    RedeemCodes => "核销错误码与排错指引", "Redemption errcodes and what to do";
+    ConversionUsers => "领取→核销转化率(按人数)", "Receive → use conversion (users)";
+    ChannelViews => "浏览", "Views";
+    ChannelGiftBack => "其中核销赠券", "Of which gift-back";
+    ChannelScopeCard => "仅所选卡券", "Selected card only";
 }
 
 #[cfg(test)]

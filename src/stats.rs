@@ -150,6 +150,13 @@ impl Table {
         (received > 0).then(|| used as f64 / received as f64)
     }
 
+    /// Users who used per user who received, both summed day by day, when anyone received.
+    pub fn conversion_users(&self) -> Option<f64> {
+        let (_, received) = self.total(Metric::Receive);
+        let (_, used) = self.total(Metric::Verify);
+        (received > 0).then(|| used as f64 / received as f64)
+    }
+
     /// The table as CSV (UTF-8 with a BOM), one row per day.
     pub fn csv(&self, lang: Lang) -> Result<Vec<u8>, csv::Error> {
         let mut out = Vec::from("\u{feff}".as_bytes());
@@ -180,6 +187,78 @@ impl Table {
         }
         Ok(out)
     }
+}
+
+/// One entry of the simulator's event log (`GET /sandbox/state` → `events`); WeChat itself
+/// only pushes these to a server, and its datacube answers have no channel column.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct LogEvent {
+    /// Unix seconds.
+    pub time: i64,
+    /// `view`, `receive`, `verify`, `given` or `expire`.
+    pub kind: String,
+    /// The card.
+    pub card_id: String,
+    /// The code concerned.
+    pub code: Option<String>,
+    /// The placement channel the code came through (QR scene value).
+    pub outer_id: i64,
+    /// `scan`, `share`, `consume`, `gift_back`, `admin` or `simulate`.
+    pub source: String,
+}
+
+/// Results of one placement channel (outer_id).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChannelRow {
+    /// The channel.
+    pub outer_id: i64,
+    /// Its label from the saved channel table (empty when none).
+    pub label: String,
+    /// Views of codes of this channel (scans, and friends seeing a shared coupon).
+    pub views: i64,
+    /// Codes received through it, gift-back codes included (they keep the channel of the code
+    /// whose use gave them).
+    pub receives: i64,
+    /// Of the receives, gift-back codes.
+    pub gift_backs: i64,
+    /// Codes of this channel used in the range (some may have been received before it).
+    pub uses: i64,
+}
+
+impl ChannelRow {
+    /// Uses per receive, when anything was received.
+    pub fn conversion(&self) -> Option<f64> {
+        (self.receives > 0).then(|| self.uses as f64 / self.receives as f64)
+    }
+}
+
+/// Per-channel results between `from` and `to` (Unix seconds, both included), for one card
+/// or all. Every event lands in exactly one channel, so the columns add up to the datacube
+/// totals of the same range (expiries aside: datacube derives some that the log lacks).
+pub fn channels(events: &[LogEvent], card_id: Option<&str>, from: i64, to: i64) -> Vec<ChannelRow> {
+    let mut rows: std::collections::BTreeMap<i64, ChannelRow> = std::collections::BTreeMap::new();
+    let wanted = events
+        .iter()
+        .filter(|e| (from..=to).contains(&e.time) && card_id.is_none_or(|c| c == e.card_id));
+    for e in wanted {
+        let row = rows.entry(e.outer_id).or_insert_with(|| ChannelRow {
+            outer_id: e.outer_id,
+            ..ChannelRow::default()
+        });
+        match e.kind.as_str() {
+            "view" => row.views += 1,
+            "receive" => {
+                row.receives += 1;
+                row.gift_backs += i64::from(e.source == "gift_back");
+            }
+            "verify" => row.uses += 1,
+            _ => {}
+        }
+    }
+    rows.into_values()
+        .filter(|r| r.views + r.receives + r.uses > 0)
+        .collect()
 }
 
 #[cfg(test)]
@@ -232,6 +311,68 @@ mod tests {
             Table::new(d("2026-01-01"), d("2026-01-01"), &[]).conversion(),
             None
         );
+    }
+
+    fn ev(time: i64, kind: &str, card: &str, outer_id: i64, source: &str) -> LogEvent {
+        LogEvent {
+            time,
+            kind: kind.into(),
+            card_id: card.into(),
+            code: Some("1".into()),
+            outer_id,
+            source: source.into(),
+        }
+    }
+
+    #[test]
+    fn channels_split_the_log_by_outer_id_card_and_time() {
+        let log = [
+            ev(10, "view", "pA", 1, "scan"),
+            ev(10, "receive", "pA", 1, "scan"),
+            ev(20, "verify", "pA", 1, "consume"),
+            ev(20, "view", "pA", 1, "gift_back"),
+            ev(20, "receive", "pA", 1, "gift_back"),
+            ev(30, "receive", "pA", 2, "scan"),
+            ev(30, "given", "pA", 2, "share"),
+            ev(30, "receive", "pB", 2, "scan"),
+            ev(99, "receive", "pA", 3, "scan"),
+        ];
+        let rows = channels(&log, Some("pA"), 0, 50);
+        assert_eq!(
+            rows,
+            vec![
+                ChannelRow {
+                    outer_id: 1,
+                    views: 2,
+                    receives: 2,
+                    gift_backs: 1,
+                    uses: 1,
+                    label: String::new(),
+                },
+                ChannelRow {
+                    outer_id: 2,
+                    views: 0,
+                    receives: 1,
+                    gift_backs: 0,
+                    uses: 0,
+                    label: String::new(),
+                },
+            ]
+        );
+        assert_eq!(rows[0].conversion(), Some(0.5));
+        let all = channels(&log, None, 0, 99);
+        assert_eq!(all.iter().map(|r| r.receives).sum::<i64>(), 5);
+        assert!(channels(&log, None, 100, 200).is_empty());
+    }
+
+    #[test]
+    fn the_users_conversion_uses_the_user_columns() {
+        let mut row = day("2026-01-01", 0, 4, 3);
+        row.receive_user = 2;
+        row.verify_user = 1;
+        let t = Table::new(d("2026-01-01"), d("2026-01-01"), &[row]);
+        assert_eq!(t.conversion(), Some(0.75));
+        assert_eq!(t.conversion_users(), Some(0.5));
     }
 
     #[test]

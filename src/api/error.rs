@@ -38,7 +38,7 @@ codes! {
     40053 => "JSON 结构错误", "Wrong JSON structure", "card_id 或者参数名有误,请对比示例排查", "Check card_id and member names against the guide's example";
     40056 => "无效 code", "Invalid code", "Code 尚未被领取", "The code has not been received";
     40071 => "格式错误", "Format error", "请对比 JSON 示例排查错误", "Compare the body with the guide's example";
-    40075 => "错误的 encrypt 码", "Invalid encrypt_code", "检查加密码拼写,从 URL 中取出的 encrypt_code 在 POST 之前须做 urlencode", "Check the encrypt_code; URL-decode it correctly before posting";
+    40075 => "错误的 encrypt 码", "Invalid encrypt_code", "检查加密码拼写,从 URL 中取出的 encrypt_code 在 POST 之前须做 urlencode", "Check the encrypt_code; URL-encode the value taken from the URL before posting";
     40078 => "该 Code 已经被删除或者转赠中", "The code was deleted or is being given", "核销前先调用查询 code 接口确认 code 有效", "Query the code before consuming it";
     40079 => "有效期错误 / 卡券过期", "Invalid validity / expired", "有效期须设置为 90 天以内;核销前先查询 code", "Keep the validity within 90 days; query the code before consuming";
     40099 => "Code 已经被核销", "The code was already consumed", "核销前先调用查询 code 接口确认 code 有效", "Query the code before consuming it";

@@ -269,17 +269,7 @@ pub enum RedeemEvent {
 }
 
 /// Results of one placement channel (outer_id), from the simulator's event log.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ChannelRow {
-    /// The channel.
-    pub outer_id: i64,
-    /// Its label from the saved channel table (empty when none).
-    pub label: String,
-    /// Codes received through it.
-    pub receives: i64,
-    /// Of those, codes used.
-    pub uses: i64,
-}
+pub use crate::stats::ChannelRow;
 
 /// Answers for the Stats panel.
 #[derive(Debug)]

@@ -6,7 +6,9 @@ use egui::{RichText, Ui};
 
 use crate::app::events::{CodeLookup, ConsumeDone, RedeemEvent, UiError};
 use crate::i18n::{Lang, T};
-use crate::redeem::{CodeInput, MARK_SECS, gift_back_issued, parse_input, status_text};
+use crate::redeem::{
+    CodeInput, MARK_SECS, REDEMPTION_ERRCODES, gift_back_issued, parse_input, status_text,
+};
 use crate::ui::wallet::ERROR_COLOR;
 
 const OK_COLOR: egui::Color32 = egui::Color32::from_rgb(0x1a, 0x9c, 0x4b);
@@ -52,6 +54,9 @@ pub struct RedeemPanel {
     /// `check_consume` of the lookup.
     pub check_consume: bool,
     looking: bool,
+    /// The lookup in flight re-reads the code after a mark or consume: its answer updates the
+    /// code but keeps that action's error on screen.
+    refreshing: bool,
     /// The looked-up code.
     pub lookup: Option<CodeLookup>,
     /// The last lookup, mark or consume error.
@@ -84,6 +89,11 @@ fn action(
 }
 
 impl RedeemPanel {
+    /// Whether a lookup, mark or consume is in flight.
+    pub fn busy(&self) -> bool {
+        self.looking || self.marking || self.consuming
+    }
+
     /// Seconds the mark has left at local time `now` (0 when none).
     pub fn mark_left(&self, now: i64) -> i64 {
         self.marked
@@ -100,24 +110,21 @@ impl RedeemPanel {
     pub fn on_event(&mut self, event: RedeemEvent, now: i64) -> Vec<Command> {
         let mut out = Vec::new();
         match event {
+            RedeemEvent::Looked(r) if self.refreshing => {
+                self.looking = false;
+                self.refreshing = false;
+                match r {
+                    Ok(l) => self.adopt(*l),
+                    Err(e) => {
+                        self.error.get_or_insert(e);
+                    }
+                }
+            }
             RedeemEvent::Looked(r) => {
                 self.looking = false;
                 match r {
                     Ok(l) => {
-                        if self.openid.is_empty()
-                            || self.lookup.as_ref().is_none_or(|o| o.code != l.code)
-                        {
-                            self.openid.clone_from(&l.info.openid);
-                        }
-                        // WeChat's mark_openid is the truth; keep our timer only if it agrees.
-                        if self
-                            .marked
-                            .as_ref()
-                            .is_some_and(|(_, o)| *o != l.info.mark_openid)
-                        {
-                            self.marked = None;
-                        }
-                        self.lookup = Some(*l);
+                        self.adopt(*l);
                         self.error = None;
                     }
                     Err(e) => {
@@ -157,9 +164,32 @@ impl RedeemPanel {
         out
     }
 
+    /// Shows a looked-up code.
+    fn adopt(&mut self, mut l: CodeLookup) {
+        // A re-query goes by the plain code; keep showing the encrypt_code it came from.
+        if l.decrypted_from.is_none()
+            && let Some(old) = self.lookup.as_mut().filter(|o| o.code == l.code)
+        {
+            l.decrypted_from = old.decrypted_from.take();
+        }
+        if self.openid.is_empty() || self.lookup.as_ref().is_none_or(|o| o.code != l.code) {
+            self.openid.clone_from(&l.info.openid);
+        }
+        // WeChat's mark_openid is the truth; keep our timer only if it agrees.
+        if self
+            .marked
+            .as_ref()
+            .is_some_and(|(_, o)| *o != l.info.mark_openid)
+        {
+            self.marked = None;
+        }
+        self.lookup = Some(l);
+    }
+
     fn refresh(&mut self) -> Option<Command> {
         let code = self.lookup.as_ref()?.code.clone();
         self.looking = true;
+        self.refreshing = true;
         Some(Command::Lookup {
             input: CodeInput::Code(code),
             check_consume: false,
@@ -195,6 +225,7 @@ impl RedeemPanel {
                         && let Some(input) = parsed
                     {
                         self.looking = true;
+                        self.refreshing = false;
                         self.consumed = None;
                         out.push(Command::Lookup {
                             input,
@@ -209,6 +240,8 @@ impl RedeemPanel {
                     ui.colored_label(ERROR_COLOR, e.text(lang));
                 }
                 self.code_ui(ui, lang, now, &mut out);
+                ui.add_space(10.0);
+                errcodes_ui(ui, lang);
             });
         out
     }
@@ -359,4 +392,35 @@ impl RedeemPanel {
             };
         }
     }
+}
+
+/// The guide's redemption errcodes (and the mark notes' 40146 / 40416) with their guidance,
+/// so the person at the till can read what an answer means before it happens.
+fn errcodes_ui(ui: &mut Ui, lang: Lang) {
+    egui::CollapsingHeader::new(T::RedeemCodes.get(lang))
+        .id_salt("redeem_codes")
+        .show(ui, |ui| {
+            egui::Grid::new("redeem_codes_grid")
+                .num_columns(3)
+                .striped(true)
+                .show(ui, |ui| {
+                    for info in REDEMPTION_ERRCODES
+                        .iter()
+                        .filter_map(|c| crate::api::describe(*c))
+                    {
+                        ui.label(RichText::new(info.code.to_string()).monospace());
+                        match lang {
+                            Lang::Zh => {
+                                ui.label(info.zh);
+                                ui.label(info.guidance_zh);
+                            }
+                            Lang::En => {
+                                ui.label(info.en);
+                                ui.label(info.guidance_en);
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
 }

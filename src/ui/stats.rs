@@ -46,6 +46,8 @@ pub enum Command {
     },
     /// Per-channel results from the simulator's log (sandbox only), Unix seconds.
     Channels {
+        /// One card, or all.
+        card_id: Option<String>,
         /// From.
         from: i64,
         /// To.
@@ -87,6 +89,9 @@ pub struct StatsPanel {
     pub channels: Option<Vec<ChannelRow>>,
     note: Option<String>,
     loaded: bool,
+    /// The range of the load in flight: the answer is laid out on it even if the pickers
+    /// moved meanwhile.
+    requested: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl Default for StatsPanel {
@@ -109,6 +114,7 @@ impl Default for StatsPanel {
             channels: None,
             note: None,
             loaded: false,
+            requested: None,
         }
     }
 }
@@ -154,9 +160,22 @@ impl StatsPanel {
     fn load(&mut self, sandbox: bool, out: &mut Vec<Command>) {
         if let Ok(cmd) = self.load_command() {
             self.loading = true;
+            let card_id = match &cmd {
+                Command::Load {
+                    card_id,
+                    begin,
+                    end,
+                    ..
+                } => {
+                    self.requested = Some((*begin, *end));
+                    card_id.clone()
+                }
+                _ => None,
+            };
             out.push(cmd);
             if sandbox && let (Some(b), Some(e)) = (self.begin, self.end) {
                 out.push(Command::Channels {
+                    card_id,
                     from: crate::card::beijing::start_of(b).unwrap_or(0),
                     to: crate::card::beijing::end_of(e).unwrap_or(i64::MAX),
                 });
@@ -191,13 +210,13 @@ impl StatsPanel {
             },
             StatsEvent::Loaded(r) => {
                 self.loading = false;
-                match (r, self.begin, self.end) {
-                    (Ok(rows), Some(b), Some(e)) => {
+                match (r, self.requested) {
+                    (Ok(rows), Some((b, e))) => {
                         self.table = Some(Table::new(b, e, &rows));
                         self.error = None;
                     }
-                    (Err(err), _, _) => self.error = Some(err),
-                    _ => {}
+                    (Err(err), _) => self.error = Some(err),
+                    (Ok(_), None) => {}
                 }
             }
             StatsEvent::Simulated(r) => {
@@ -231,7 +250,7 @@ impl StatsPanel {
         egui::ScrollArea::vertical()
             .id_salt("stats_scroll")
             .show(ui, |ui| {
-                self.form_ui(ui, lang, sandbox, &mut out);
+                self.form_ui(ui, lang, sandbox, today, &mut out);
                 if let Some(e) = &self.error {
                     ui.colored_label(ERROR_COLOR, e.text(lang));
                 }
@@ -242,7 +261,28 @@ impl StatsPanel {
         out
     }
 
-    fn form_ui(&mut self, ui: &mut Ui, lang: Lang, sandbox: bool, out: &mut Vec<Command>) {
+    /// Widens the range so the reload after 模拟一周活动 shows every simulated day: the
+    /// simulator spreads `days` days of activity over the time before now, so the first of
+    /// them is `today - days` in Beijing.
+    fn cover_simulated_days(&mut self, today: NaiveDate, days: i64) {
+        let first = today - chrono::Duration::days(days);
+        let begin = self.begin.map_or(first, |b| b.min(first));
+        let end = self.end.map_or(today, |e| e.max(today));
+        (self.begin, self.end) = if check_range(begin, end).is_ok() {
+            (Some(begin), Some(end))
+        } else {
+            (Some(first), Some(today))
+        };
+    }
+
+    fn form_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        sandbox: bool,
+        today: NaiveDate,
+        out: &mut Vec<Command>,
+    ) {
         ui.horizontal_wrapped(|ui| {
             ui.label(T::DateRange.get(lang));
             for (i, date) in [&mut self.begin, &mut self.end].into_iter().enumerate() {
@@ -326,6 +366,7 @@ impl StatsPanel {
                     && let Ok(seed) = seed
                 {
                     self.simulating = true;
+                    self.cover_simulated_days(today, 7);
                     out.push(Command::Simulate { seed, days: 7 });
                 }
                 if self.simulating {
@@ -409,6 +450,10 @@ impl StatsPanel {
             .conversion()
             .map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0));
         ui.label(RichText::new(format!("{} {rate}", T::Conversion.get(lang))).strong());
+        let rate_users = t
+            .conversion_users()
+            .map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0));
+        ui.label(format!("{} {rate_users}", T::ConversionUsers.get(lang)));
         if action(ui, "export", true, T::ExportCsv.get(lang)).clicked() {
             match t.csv(lang) {
                 Ok(bytes) => out.push(Command::ExportCsv(bytes)),
@@ -429,23 +474,29 @@ impl StatsPanel {
         }
         let Some(rows) = &self.channels else { return };
         ui.weak(T::ChannelsSandbox.get(lang));
+        if self.card_scope {
+            ui.weak(T::ChannelScopeCard.get(lang));
+        }
         egui::Grid::new("channels").striped(true).show(ui, |ui| {
             ui.strong("outer_id");
             ui.strong(T::ChannelLabel.get(lang));
+            ui.strong(T::ChannelViews.get(lang));
             ui.strong(Metric::Receive.name(lang));
+            ui.strong(T::ChannelGiftBack.get(lang));
             ui.strong(Metric::Verify.name(lang));
             ui.strong(T::Conversion.get(lang));
             ui.end_row();
             for r in rows {
                 ui.label(r.outer_id.to_string());
                 ui.label(&r.label);
+                ui.label(r.views.to_string());
                 ui.label(r.receives.to_string());
+                ui.label(r.gift_backs.to_string());
                 ui.label(r.uses.to_string());
-                ui.label(if r.receives > 0 {
-                    format!("{:.1}%", r.uses as f64 * 100.0 / r.receives as f64)
-                } else {
-                    "—".into()
-                });
+                ui.label(
+                    r.conversion()
+                        .map_or_else(|| "—".into(), |c| format!("{:.1}%", c * 100.0)),
+                );
                 ui.end_row();
             }
         });

@@ -8,7 +8,9 @@ use super::super::io::Io;
 use super::design::fetch_card;
 use super::{Backend, api_error};
 use crate::api::ApiClient;
-use crate::redeem::CodeInput;
+use crate::api::ApiError;
+use crate::i18n::T;
+use crate::redeem::{CodeInput, consume_surely_failed};
 use crate::ui::redeem::Command;
 
 fn redeem(e: RedeemEvent) -> Event {
@@ -22,6 +24,19 @@ fn share_self_num(card: Option<&super::super::events::CardSummary>) -> i64 {
         .unwrap_or(0)
 }
 
+/// A consume error; when the code may have been used anyway, it says so (the panel queries
+/// the code again at once, and nothing is re-sent).
+fn consume_error(e: &ApiError) -> UiError {
+    let plain = api_error(e);
+    if consume_surely_failed(e) {
+        return plain;
+    }
+    UiError {
+        zh: format!("{}{}", T::ConsumeUnknown.zh(), plain.zh),
+        en: format!("{}{}", T::ConsumeUnknown.en(), plain.en),
+    }
+}
+
 async fn lookup(
     client: &ApiClient,
     input: CodeInput,
@@ -31,7 +46,7 @@ async fn lookup(
         CodeInput::Code(c) => (c, None),
         CodeInput::Encrypted(e) => {
             let code = client
-                .decrypt_code(&e)
+                .decrypt_code(&CodeInput::post_value(&e))
                 .await
                 .map_err(|err| api_error(&err))?;
             (code, Some(e))
@@ -103,7 +118,7 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>) {
                         openid,
                     })
                 }
-                Err(e) => Err(api_error(&e)),
+                Err(e) => Err(consume_error(&e)),
             };
             redeem(RedeemEvent::Consumed(result))
         }),

@@ -1,6 +1,6 @@
 //! The Stats panel's commands: datacube, the simulator's activity and event log, CSV export.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
@@ -9,6 +9,7 @@ use super::super::events::{ChannelRow, Event, StatsEvent, UiError};
 use super::super::io::Io;
 use super::design::list_cards;
 use super::{Backend, api_error};
+use crate::stats::LogEvent;
 use crate::store::Store;
 use crate::ui::stats::Command;
 
@@ -23,10 +24,10 @@ fn admin_client() -> Result<reqwest::Client, UiError> {
         .map_err(|e| UiError::plain(e.to_string()))
 }
 
-/// Receives per outer_id between `from` and `to` (Unix s), and how many of those codes were
-/// used, from the simulator's event log (`GET /sandbox/state`).
+/// Per-channel results from the simulator's event log (`GET /sandbox/state`).
 async fn channels(
     base: &str,
+    card_id: Option<&str>,
     from: i64,
     to: i64,
     labels: HashMap<i64, String>,
@@ -39,39 +40,16 @@ async fn channels(
         .json()
         .await
         .map_err(|e| UiError::plain(e.to_string()))?;
-    let events = state
-        .get("events")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let field = |e: &Value, k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-    let mut channel_of_code: HashMap<String, i64> = HashMap::new();
-    let mut rows: BTreeMap<i64, ChannelRow> = BTreeMap::new();
-    for e in &events {
-        let time = e.get("time").and_then(Value::as_i64).unwrap_or(0);
-        if field(e, "kind") != "receive" || !(from..=to).contains(&time) {
-            continue;
-        }
-        let outer = e.get("outer_id").and_then(Value::as_i64).unwrap_or(0);
-        channel_of_code.insert(field(e, "code"), outer);
-        let row = rows.entry(outer).or_insert(ChannelRow {
-            outer_id: outer,
-            label: labels.get(&outer).cloned().unwrap_or_default(),
-            ..ChannelRow::default()
-        });
-        row.receives += 1;
-    }
-    for e in &events {
-        if field(e, "kind") != "verify" {
-            continue;
-        }
-        if let Some(outer) = channel_of_code.get(&field(e, "code"))
-            && let Some(row) = rows.get_mut(outer)
-        {
-            row.uses += 1;
+    let events: Vec<LogEvent> =
+        serde_json::from_value(state.get("events").cloned().unwrap_or(Value::Null))
+            .map_err(|e| UiError::plain(format!("/sandbox/state events: {e}")))?;
+    let mut rows = crate::stats::channels(&events, card_id, from, to);
+    for r in &mut rows {
+        if let Some(l) = labels.get(&r.outer_id) {
+            r.label.clone_from(l);
         }
     }
-    Ok(rows.into_values().collect())
+    Ok(rows)
 }
 
 /// Labels of the saved placement channels by outer_id (the latest card's label wins).
@@ -134,12 +112,12 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
                 stats(StatsEvent::Simulated(result))
             });
         }
-        Command::Channels { from, to } => {
+        Command::Channels { card_id, from, to } => {
             let Some(base) = sandbox else { return };
             let labels = saved_labels(store);
             io.spawn(async move {
                 stats(StatsEvent::Channels(
-                    channels(&base, from, to, labels).await,
+                    channels(&base, card_id.as_deref(), from, to, labels).await,
                 ))
             });
         }
