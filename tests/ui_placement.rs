@@ -5,94 +5,13 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
+use coupon_studio::api::ApiClient;
 use coupon_studio::api::signature::card_ext_signature;
-use coupon_studio::api::{ApiClient, TokenSource};
-use coupon_studio::app::{Backend, CouponStudioApp, Nav, Persisted, StartOptions};
-use coupon_studio::i18n::Lang;
+use coupon_studio::app::{Backend, Nav};
 use egui::Role;
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use serde_json::{Value, json};
-
-type H = Harness<'static, CouponStudioApp>;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cs-place-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn client(url: &str) -> ApiClient {
-    ApiClient::new(
-        url,
-        TokenSource::Stable {
-            appid: "t".into(),
-            secret: "t".into(),
-        },
-    )
-    .unwrap()
-}
-
-fn app(data_dir: &Path, backend: Backend) -> H {
-    let dir = data_dir.to_owned();
-    let persisted = Some(Persisted {
-        lang: Lang::Zh,
-        nav: Nav::Placement,
-        ..Persisted::default()
-    });
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 1200.0))
-        .build_eframe(move |cc| {
-            CouponStudioApp::new(
-                cc,
-                StartOptions {
-                    data_dir: dir,
-                    backend,
-                    persisted,
-                },
-            )
-            .unwrap()
-        })
-}
-
-fn wait_for(h: &mut H, what: &str, done: impl Fn(&H) -> bool) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        h.step();
-        if done(h) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn has(h: &H, text: &str) -> bool {
-    h.query_by_label_contains(text).is_some()
-}
-
-fn enabled(h: &H, label: &str) -> bool {
-    h.query_by_role_and_label(Role::Button, label)
-        .is_some_and(|b| !b.accesskit_node().is_disabled())
-}
-
-fn click(h: &mut H, label: &str) {
-    h.get_by_role_and_label(Role::Button, label)
-        .click_accesskit();
-    h.step();
-}
-
-fn type_into(h: &mut H, role: Role, label: &str, text: &str) {
-    h.get_by_role_and_label(role, label).focus();
-    h.step();
-    h.get_by_role_and_label(role, label).type_text(text);
-    h.step();
-    h.step();
-}
+use support::ui::{click, enabled, has, temp_dir, type_into, wait_for};
 
 /// A down-jacket card starting `begin` seconds from the simulated now, approved or not.
 fn card(rt: &tokio::runtime::Runtime, c: &ApiClient, begin: i64, approve: bool) -> String {
@@ -113,12 +32,12 @@ fn card(rt: &tokio::runtime::Runtime, c: &ApiClient, begin: i64, approve: bool) 
 
 #[test]
 fn an_unapproved_far_future_card_without_stock_gets_all_three_warnings() {
-    let dir = temp_dir("warn");
+    let dir = temp_dir("place", "warn");
     let backend = Backend::start_sandbox(None).unwrap();
-    let c = client(backend.sandbox_url().unwrap());
+    let c = support::ui::client(backend.sandbox_url().unwrap());
     let rt = tokio::runtime::Runtime::new().unwrap();
     card(&rt, &c, 10 * 86_400, false);
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Placement, egui::vec2(1400.0, 1200.0));
     wait_for(&mut h, "the card", |h| {
         !h.state().placement.cards.is_empty()
     });
@@ -131,12 +50,12 @@ fn an_unapproved_far_future_card_without_stock_gets_all_three_warnings() {
 
 #[test]
 fn a_channel_qr_is_created_once_drawn_locally_and_decodes_to_its_url() {
-    let dir = temp_dir("qr");
+    let dir = temp_dir("place", "qr");
     let backend = Backend::start_sandbox(None).unwrap();
-    let c = client(backend.sandbox_url().unwrap());
+    let c = support::ui::client(backend.sandbox_url().unwrap());
     let rt = tokio::runtime::Runtime::new().unwrap();
     let id = card(&rt, &c, 86_400, true);
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Placement, egui::vec2(1400.0, 1200.0));
     wait_for(&mut h, "the card", |h| {
         h.state().placement.card_id.as_deref() == Some(id.as_str())
     });
@@ -198,11 +117,11 @@ fn a_channel_qr_is_created_once_drawn_locally_and_decodes_to_its_url() {
 
 #[test]
 fn the_whitelist_is_limited_to_ten_and_set_on_wechat() {
-    let dir = temp_dir("white");
+    let dir = temp_dir("place", "white");
     let backend = Backend::start_sandbox(None).unwrap();
-    let c = client(backend.sandbox_url().unwrap());
+    let c = support::ui::client(backend.sandbox_url().unwrap());
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Placement, egui::vec2(1400.0, 1200.0));
     let eleven: String = (0..11).map(|i| format!("oTest{i}\n")).collect();
     type_into(
         &mut h,
@@ -227,12 +146,12 @@ fn the_whitelist_is_limited_to_ten_and_set_on_wechat() {
 
 #[test]
 fn the_card_ext_is_signed_with_the_cached_wx_card_ticket() {
-    let dir = temp_dir("ext");
+    let dir = temp_dir("place", "ext");
     let backend = Backend::start_sandbox(None).unwrap();
-    let c = client(backend.sandbox_url().unwrap());
+    let c = support::ui::client(backend.sandbox_url().unwrap());
     let rt = tokio::runtime::Runtime::new().unwrap();
     let id = card(&rt, &c, 86_400, true);
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Placement, egui::vec2(1400.0, 1200.0));
     wait_for(&mut h, "the card", |h| {
         h.state().placement.card_id.as_deref() == Some(id.as_str())
     });
@@ -269,12 +188,12 @@ fn the_card_ext_is_signed_with_the_cached_wx_card_ticket() {
 
 #[test]
 fn the_poster_previews_and_a_labelled_batch_writes_files_and_the_channel_table() {
-    let dir = temp_dir("batch");
+    let dir = temp_dir("place", "batch");
     let backend = Backend::start_sandbox(None).unwrap();
-    let c = client(backend.sandbox_url().unwrap());
+    let c = support::ui::client(backend.sandbox_url().unwrap());
     let rt = tokio::runtime::Runtime::new().unwrap();
     let id = card(&rt, &c, 86_400, true);
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Placement, egui::vec2(1400.0, 1200.0));
     wait_for(&mut h, "the card", |h| {
         h.state().placement.card_id.as_deref() == Some(id.as_str())
     });

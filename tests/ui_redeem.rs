@@ -6,26 +6,13 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
 use coupon_studio::api::{ApiClient, TokenSource};
-use coupon_studio::app::{Backend, CouponStudioApp, Nav, Persisted, StartOptions};
+use coupon_studio::app::{Backend, Nav};
 use coupon_studio::i18n::Lang;
 use coupon_studio::redeem::{STATUSES, status_text};
-use egui::Role;
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use serde_json::json;
-
-type H = Harness<'static, CouponStudioApp>;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cs-redeem-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use support::ui::{H, click, enabled, has, set_text, temp_dir, wait_for};
 
 struct Sim {
     rt: tokio::runtime::Runtime,
@@ -81,66 +68,6 @@ impl Sim {
     }
 }
 
-fn app(data_dir: &Path, backend: Backend) -> H {
-    let dir = data_dir.to_owned();
-    let persisted = Some(Persisted {
-        lang: Lang::Zh,
-        nav: Nav::Redeem,
-        ..Persisted::default()
-    });
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .build_eframe(move |cc| {
-            CouponStudioApp::new(
-                cc,
-                StartOptions {
-                    data_dir: dir,
-                    backend,
-                    persisted,
-                },
-            )
-            .unwrap()
-        })
-}
-
-fn wait_for(h: &mut H, what: &str, done: impl Fn(&H) -> bool) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        h.step();
-        if done(h) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn has(h: &H, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
-}
-
-fn enabled(h: &H, label: &str) -> bool {
-    h.query_by_role_and_label(Role::Button, label)
-        .is_some_and(|b| !b.accesskit_node().is_disabled())
-}
-
-fn click(h: &mut H, label: &str) {
-    h.get_by_role_and_label(Role::Button, label)
-        .click_accesskit();
-    h.step();
-}
-
-fn set_input(h: &mut H, label: &str, text: &str) {
-    h.get_by_role_and_label(Role::TextInput, label).focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    h.step();
-    h.step();
-}
-
 /// Waits until nothing is in flight (a mark or consume is followed by a re-query).
 fn settle(h: &mut H) {
     wait_for(h, "the panel to settle", |h| !h.state().redeem.busy());
@@ -156,18 +83,18 @@ fn admin(sim: &Sim, path: &str, body: serde_json::Value) -> serde_json::Value {
 }
 
 fn look_up(h: &mut H, input: &str) {
-    set_input(h, "券码 / encrypt_code / 链接", input);
+    set_text(h, "券码 / encrypt_code / 链接", input);
     wait_for(h, "the look-up button", |h| enabled(h, "查询"));
     click(h, "查询");
 }
 
 #[test]
 fn every_code_status_reads_in_chinese() {
-    let dir = temp_dir("statuses");
+    let dir = temp_dir("redeem", "statuses");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let code = sim.received_code("oUserA");
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     for status in STATUSES {
         sim.rt.block_on(support::admin(
             &sim.c,
@@ -192,12 +119,12 @@ fn every_code_status_reads_in_chinese() {
 
 #[test]
 fn offline_consume_uses_the_code_once_and_issues_the_gift_back() {
-    let dir = temp_dir("offline");
+    let dir = temp_dir("redeem", "offline");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let code = sim.received_code("oUserA");
     let stock = sim.stock();
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     look_up(&mut h, &code);
     wait_for(&mut h, "the normal code", |h| has(h, "正常 (NORMAL)"));
     click(&mut h, "核销此券");
@@ -224,7 +151,7 @@ fn offline_consume_uses_the_code_once_and_issues_the_gift_back() {
 
 #[test]
 fn an_encrypt_code_url_is_decrypted_first() {
-    let dir = temp_dir("decrypt");
+    let dir = temp_dir("redeem", "decrypt");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let code = sim.received_code("oUserA");
@@ -243,7 +170,7 @@ fn an_encrypt_code_url_is_decrypted_first() {
             .replace('/', "%2F")
             .replace('=', "%3D")
     );
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     look_up(&mut h, &url);
     wait_for(&mut h, "the decrypted code", |h| {
         h.state()
@@ -274,11 +201,11 @@ fn an_encrypt_code_url_is_decrypted_first() {
 
 #[test]
 fn online_use_needs_a_mark_and_someone_elses_mark_is_explained() {
-    let dir = temp_dir("online");
+    let dir = temp_dir("redeem", "online");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let code = sim.received_code("oUserA");
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     look_up(&mut h, &code);
     wait_for(&mut h, "the normal code", |h| has(h, "正常 (NORMAL)"));
     h.get_by_label("线上核销(先 mark)").click_accesskit();
@@ -322,10 +249,10 @@ fn online_use_needs_a_mark_and_someone_elses_mark_is_explained() {
 
 #[test]
 fn consuming_each_abnormal_status_names_the_guides_code_and_guidance() {
-    let dir = temp_dir("refusals");
+    let dir = temp_dir("redeem", "refusals");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     let before = calls(&sim, "/card/code/consume");
     let cases = [
         ("GIFTING", 40078, "该 Code 已经被删除或者转赠中"),
@@ -374,11 +301,11 @@ fn consuming_each_abnormal_status_names_the_guides_code_and_guidance() {
 
 #[test]
 fn a_slow_consume_is_sent_once_and_the_button_waits() {
-    let dir = temp_dir("slow");
+    let dir = temp_dir("redeem", "slow");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let code = sim.received_code("oUserA");
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     look_up(&mut h, &code);
     wait_for(&mut h, "the normal code", |h| has(h, "正常 (NORMAL)"));
     admin(
@@ -398,11 +325,11 @@ fn a_slow_consume_is_sent_once_and_the_button_waits() {
 
 #[test]
 fn a_broken_consume_answer_is_not_retried_and_the_code_is_queried_again() {
-    let dir = temp_dir("broken");
+    let dir = temp_dir("redeem", "broken");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let code = sim.received_code("oUserA");
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     look_up(&mut h, &code);
     wait_for(&mut h, "the normal code", |h| has(h, "正常 (NORMAL)"));
     // WeChat consumes the code, then the connection breaks before the answer.
@@ -423,11 +350,11 @@ fn a_broken_consume_answer_is_not_retried_and_the_code_is_queried_again() {
 
 #[test]
 fn a_lapsed_mark_answers_40003_with_its_guidance() {
-    let dir = temp_dir("lapsed");
+    let dir = temp_dir("redeem", "lapsed");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let code = sim.received_code("oUserA");
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     look_up(&mut h, &code);
     wait_for(&mut h, "the normal code", |h| has(h, "正常 (NORMAL)"));
     h.get_by_label("线上核销(先 mark)").click_accesskit();
@@ -455,10 +382,10 @@ fn a_lapsed_mark_answers_40003_with_its_guidance() {
 
 #[test]
 fn a_wrong_encrypt_code_answers_40075_and_the_table_lists_every_code() {
-    let dir = temp_dir("garbage");
+    let dir = temp_dir("redeem", "garbage");
     let backend = Backend::start_sandbox(None).unwrap();
     let _sim = Sim::new(backend.sandbox_url().unwrap());
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     look_up(
         &mut h,
         "https://shop.example/use?encrypt_code=bm90LWEtY29kZQ%3D%3D",

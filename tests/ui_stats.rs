@@ -6,88 +6,22 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-use coupon_studio::api::{ApiClient, TokenSource};
-use coupon_studio::app::{Backend, CouponStudioApp, Nav, Persisted, StartOptions};
-use coupon_studio::i18n::Lang;
+use coupon_studio::app::{Backend, Nav};
 use coupon_studio::stats::Metric;
 use egui::Role;
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use serde_json::json;
-
-type H = Harness<'static, CouponStudioApp>;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cs-stats-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn app(data_dir: &Path, backend: Backend) -> H {
-    let dir = data_dir.to_owned();
-    let persisted = Some(Persisted {
-        lang: Lang::Zh,
-        nav: Nav::Stats,
-        ..Persisted::default()
-    });
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 1400.0))
-        .build_eframe(move |cc| {
-            CouponStudioApp::new(
-                cc,
-                StartOptions {
-                    data_dir: dir,
-                    backend,
-                    persisted,
-                },
-            )
-            .unwrap()
-        })
-}
-
-fn wait_for(h: &mut H, what: &str, done: impl Fn(&H) -> bool) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        h.step();
-        if done(h) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn has(h: &H, text: &str) -> bool {
-    h.query_all_by_label_contains(text).next().is_some()
-}
-
-fn enabled(h: &H, label: &str) -> bool {
-    h.query_by_role_and_label(Role::Button, label)
-        .is_some_and(|b| !b.accesskit_node().is_disabled())
-}
-
-fn sim(url: &str) -> (tokio::runtime::Runtime, ApiClient) {
-    let c = ApiClient::new(
-        url,
-        TokenSource::Stable {
-            appid: "t".into(),
-            secret: "t".into(),
-        },
-    )
-    .unwrap();
-    (tokio::runtime::Runtime::new().unwrap(), c)
-}
+use support::ui::{enabled, has, temp_dir, wait_for};
 
 #[test]
 fn a_range_over_62_days_is_refused_before_sending() {
-    let dir = temp_dir("range");
+    let dir = temp_dir("stats", "range");
     let backend = Backend::start_sandbox(None).unwrap();
-    let (rt, c) = sim(backend.sandbox_url().unwrap());
-    let mut h = app(&dir, backend);
+    let (rt, c) = (
+        tokio::runtime::Runtime::new().unwrap(),
+        support::ui::client(backend.sandbox_url().unwrap()),
+    );
+    let mut h = support::ui::app(&dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0));
     wait_for(&mut h, "the first load", |h| {
         h.state().stats.table.is_some()
     });
@@ -131,9 +65,12 @@ fn a_range_over_62_days_is_refused_before_sending() {
 
 #[test]
 fn after_a_simulated_week_the_charted_numbers_equal_the_simulators_counts() {
-    let dir = temp_dir("week");
+    let dir = temp_dir("stats", "week");
     let backend = Backend::start_sandbox(None).unwrap();
-    let (rt, c) = sim(backend.sandbox_url().unwrap());
+    let (rt, c) = (
+        tokio::runtime::Runtime::new().unwrap(),
+        support::ui::client(backend.sandbox_url().unwrap()),
+    );
     // An approved card, valid from 10 days ago, with stock.
     rt.block_on(async {
         let body = support::fixture_body(&c, -10 * 86_400, 30 * 86_400).await;
@@ -148,7 +85,7 @@ fn after_a_simulated_week_the_charted_numbers_equal_the_simulators_counts() {
         let q = c.get_pay_price(&id, 300).await.unwrap();
         c.confirm(&id, &q.order_id, 300).await.unwrap();
     });
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0));
     wait_for(&mut h, "the first load", |h| {
         h.state().stats.table.is_some()
     });
@@ -280,9 +217,12 @@ fn after_a_simulated_week_the_charted_numbers_equal_the_simulators_counts() {
 
 #[test]
 fn one_card_scope_counts_only_that_card() {
-    let dir = temp_dir("card");
+    let dir = temp_dir("stats", "card");
     let backend = Backend::start_sandbox(None).unwrap();
-    let (rt, c) = sim(backend.sandbox_url().unwrap());
+    let (rt, c) = (
+        tokio::runtime::Runtime::new().unwrap(),
+        support::ui::client(backend.sandbox_url().unwrap()),
+    );
     // Two approved cards with stock; the simulated week covers both.
     let ids: Vec<String> = rt.block_on(async {
         c.pay_activate().await.unwrap();
@@ -308,7 +248,7 @@ fn one_card_scope_counts_only_that_card() {
         .await;
         ids
     });
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0));
     wait_for(&mut h, "the first load and the cards", |h| {
         h.state().stats.table.is_some() && h.state().stats.cards.len() == 2
     });

@@ -6,27 +6,16 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use coupon_studio::api::{ApiClient, TokenSource};
-use coupon_studio::app::{Backend, CouponStudioApp, Nav, Persisted, StartOptions};
-use coupon_studio::i18n::Lang;
+use coupon_studio::app::{Backend, Nav};
 use coupon_studio::store::{EntryKind, EntryState, NewEntry, Store};
 use coupon_studio::ui::wallet::ConfirmState;
 use egui::Role;
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use serde_json::{Value, json};
-
-type H = Harness<'static, CouponStudioApp>;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cs-wallet-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use support::ui::{H, click, enabled, has, set_text, temp_dir, wait_for};
 
 /// The simulator side of a test: its URL, a client, and a runtime to call it from.
 struct Sim {
@@ -93,107 +82,31 @@ impl Sim {
     }
 }
 
-/// The app on the Wallet panel, Chinese UI pinned; the backend is started by the caller so
-/// that the simulator can be prepared first.
-fn app(data_dir: &Path, backend: Backend) -> H {
-    let dir = data_dir.to_owned();
-    let persisted = Some(Persisted {
-        lang: Lang::Zh,
-        nav: Nav::Wallet,
-        ..Persisted::default()
-    });
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 1100.0))
-        .build_eframe(move |cc| {
-            CouponStudioApp::new(
-                cc,
-                StartOptions {
-                    data_dir: dir,
-                    backend,
-                    persisted,
-                },
-            )
-            .unwrap()
-        })
-}
-
-fn wait_for(h: &mut H, what: &str, done: impl Fn(&H) -> bool) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        h.step();
-        if done(h) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn button_enabled(h: &H, label: &str) -> bool {
-    h.query_by_role_and_label(Role::Button, label)
-        .is_some_and(|b| !b.accesskit_node().is_disabled())
-}
-
-fn has_label_containing(h: &H, text: &str) -> bool {
-    h.query_by_label_contains(text).is_some()
-}
-
-fn click(h: &mut H, label: &str) {
-    h.get_by_role_and_label(Role::Button, label)
-        .click_accesskit();
-    h.step();
-}
-
-fn set_text(h: &mut H, label: &str, text: &str) {
-    h.get_by_role_and_label(Role::TextInput, label).focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    h.step();
-    h.step();
-}
-
 /// Activates the coin account (200 free coins) and waits for the card and a quote.
 fn start_with_quote(h: &mut H, card_id: &str, quantity: &str) {
-    wait_for(h, "the activate button", |h| {
-        button_enabled(h, "开通券点账户")
-    });
+    wait_for(h, "the activate button", |h| enabled(h, "开通券点账户"));
     click(h, "开通券点账户");
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(10) && !has_label_containing(h, "获赠") {
-        h.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert!(
-        has_label_containing(h, "获赠"),
-        "activated: {:?} enabled: {} balance: {:?} cards: {}",
-        h.state().wallet.activated,
-        button_enabled(h, "开通券点账户"),
-        h.state().wallet.balance,
-        h.state().wallet.cards.len()
-    );
+    wait_for(h, "the reward", |h| has(h, "获赠"));
     wait_for(h, "the card in the list", |h| {
         h.state().wallet.card_id.as_deref() == Some(card_id)
     });
     set_text(h, "数量", quantity);
-    wait_for(h, "the quote button", |h| button_enabled(h, "批价"));
+    wait_for(h, "the quote button", |h| enabled(h, "批价"));
     click(h, "批价");
-    wait_for(h, "a confirmable quote", |h| button_enabled(h, "确认兑换"));
+    wait_for(h, "a confirmable quote", |h| enabled(h, "确认兑换"));
 }
 
 #[test]
 fn quote_then_confirm_adds_stock_once_and_shows_before_and_after() {
-    let dir = temp_dir("confirm");
+    let dir = temp_dir("wallet", "confirm");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let card = sim.approved_card();
     let before = sim.stock(&card);
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Wallet, egui::vec2(1400.0, 1100.0));
     start_with_quote(&mut h, &card, "100");
-    assert!(has_label_containing(&h, "价格 60 券点"));
-    assert!(has_label_containing(&h, "报价剩余"));
+    assert!(has(&h, "价格 60 券点"));
+    assert!(has(&h, "报价剩余"));
     click(&mut h, "确认兑换");
     wait_for(&mut h, "the purchase", |h| {
         matches!(h.state().wallet.confirm, ConfirmState::Done(_))
@@ -202,9 +115,7 @@ fn quote_then_confirm_adds_stock_once_and_shows_before_and_after() {
     assert_eq!(sim.stock(&card), before + 100);
     assert_eq!(sim.calls("/card/pay/confirm"), 1);
     let label = format!("兑换成功,库存 {before} → {}", before + 100);
-    wait_for(&mut h, "before → after", |h| {
-        has_label_containing(h, &label)
-    });
+    wait_for(&mut h, "before → after", |h| has(h, &label));
     // 200 free coins − 60.
     wait_for(&mut h, "the new balance", |h| {
         h.state()
@@ -214,9 +125,7 @@ fn quote_then_confirm_adds_stock_once_and_shows_before_and_after() {
             .is_some_and(|b| b.total_coin.0 == 14_000)
     });
     // The order shows in the table in Chinese, and the journal holds one finished confirm.
-    wait_for(&mut h, "the order row", |h| {
-        has_label_containing(h, "券点兑换库存")
-    });
+    wait_for(&mut h, "the order row", |h| has(h, "券点兑换库存"));
     let store = Store::open(&dir.join("coupon-studio.sqlite")).unwrap();
     let recent = store.journal_recent("sandbox", 10).unwrap();
     let confirms: Vec<_> = recent
@@ -230,25 +139,23 @@ fn quote_then_confirm_adds_stock_once_and_shows_before_and_after() {
 
 #[test]
 fn after_the_simulated_clock_passes_61_s_confirm_is_refused_and_a_requote_works() {
-    let dir = temp_dir("expiry");
+    let dir = temp_dir("wallet", "expiry");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let card = sim.approved_card();
     let before = sim.stock(&card);
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Wallet, egui::vec2(1400.0, 1100.0));
     start_with_quote(&mut h, &card, "10");
     sim.admin("/sandbox/clock/advance", json!({"seconds": 61}));
     // The panel follows the simulator's clock: the quote turns expired, confirm is disabled.
-    wait_for(&mut h, "the expired quote", |h| {
-        has_label_containing(h, "报价已过期(60 秒)")
-    });
-    assert!(!button_enabled(&h, "确认兑换"));
+    wait_for(&mut h, "the expired quote", |h| has(h, "报价已过期(60 秒)"));
+    assert!(!enabled(&h, "确认兑换"));
     assert_eq!(sim.calls("/card/pay/confirm"), 0);
     wait_for(&mut h, "the re-quote button", |h| {
-        button_enabled(h, "报价已过期,重新批价")
+        enabled(h, "报价已过期,重新批价")
     });
     click(&mut h, "报价已过期,重新批价");
-    wait_for(&mut h, "a new quote", |h| button_enabled(h, "确认兑换"));
+    wait_for(&mut h, "a new quote", |h| enabled(h, "确认兑换"));
     click(&mut h, "确认兑换");
     wait_for(&mut h, "the purchase", |h| {
         matches!(h.state().wallet.confirm, ConfirmState::Done(_))
@@ -260,12 +167,12 @@ fn after_the_simulated_clock_passes_61_s_confirm_is_refused_and_a_requote_works(
 
 #[test]
 fn a_double_click_sends_one_confirm() {
-    let dir = temp_dir("double");
+    let dir = temp_dir("wallet", "double");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let card = sim.approved_card();
     let before = sim.stock(&card);
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Wallet, egui::vec2(1400.0, 1100.0));
     start_with_quote(&mut h, &card, "5");
     // Two clicks in one frame, then a third on the next frame.
     h.get_by_role_and_label(Role::Button, "确认兑换")
@@ -285,17 +192,17 @@ fn a_double_click_sends_one_confirm() {
     }
     assert_eq!(sim.calls("/card/pay/confirm"), 1);
     assert_eq!(sim.stock(&card), before + 5);
-    assert!(!button_enabled(&h, "确认兑换"));
+    assert!(!enabled(&h, "确认兑换"));
 }
 
 #[test]
 fn a_connection_dropped_after_confirm_is_reconciled_without_a_second_confirm() {
-    let dir = temp_dir("drop-after");
+    let dir = temp_dir("wallet", "drop-after");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let card = sim.approved_card();
     let before = sim.stock(&card);
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Wallet, egui::vec2(1400.0, 1100.0));
     start_with_quote(&mut h, &card, "20");
     sim.admin(
         "/sandbox/faults",
@@ -304,12 +211,12 @@ fn a_connection_dropped_after_confirm_is_reconciled_without_a_second_confirm() {
     click(&mut h, "确认兑换");
     // The simulator applied it but the answer was lost: the panel looks it up.
     wait_for(&mut h, "the reconciliation", |h| {
-        has_label_containing(h, "核对结果:兑换已生效")
+        has(h, "核对结果:兑换已生效")
     });
     assert!(h.state().wallet.checks.is_empty());
     assert_eq!(sim.calls("/card/pay/confirm"), 1);
     assert_eq!(sim.stock(&card), before + 20);
-    assert!(!button_enabled(&h, "确认兑换"));
+    assert!(!enabled(&h, "确认兑换"));
     let store = Store::open(&dir.join("coupon-studio.sqlite")).unwrap();
     wait_for(&mut h, "the journal closed", |_| {
         store.journal_open("sandbox").unwrap().is_empty()
@@ -326,12 +233,12 @@ fn a_connection_dropped_after_confirm_is_reconciled_without_a_second_confirm() {
 
 #[test]
 fn a_confirm_lost_before_arriving_is_settled_only_after_the_quote_ends() {
-    let dir = temp_dir("drop-before");
+    let dir = temp_dir("wallet", "drop-before");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let card = sim.approved_card();
     let before = sim.stock(&card);
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Wallet, egui::vec2(1400.0, 1100.0));
     start_with_quote(&mut h, &card, "20");
     sim.admin(
         "/sandbox/faults",
@@ -339,7 +246,7 @@ fn a_confirm_lost_before_arriving_is_settled_only_after_the_quote_ends() {
     );
     click(&mut h, "确认兑换");
     wait_for(&mut h, "the reconciliation banner", |h| {
-        has_label_containing(h, "有兑换结果未知")
+        has(h, "有兑换结果未知")
     });
     // Not in the list while the quote could still land: buying stays blocked.
     wait_for(&mut h, "a first lookup", |h| {
@@ -350,27 +257,25 @@ fn a_confirm_lost_before_arriving_is_settled_only_after_the_quote_ends() {
             .is_some_and(|c| c.tries >= 1 && !c.in_flight)
     });
     assert!(!h.state().wallet.checks.is_empty());
-    assert!(!button_enabled(&h, "批价"));
+    assert!(!enabled(&h, "批价"));
     sim.admin("/sandbox/clock/advance", json!({"seconds": 70}));
-    wait_for(&mut h, "the verdict", |h| {
-        has_label_containing(h, "核对结果:兑换未生效")
-    });
+    wait_for(&mut h, "the verdict", |h| has(h, "核对结果:兑换未生效"));
     assert_eq!(sim.calls("/card/pay/confirm"), 1);
     assert_eq!(sim.stock(&card), before);
     // Buying is offered again, with a new quote only.
     wait_for(&mut h, "the re-quote button", |h| {
-        button_enabled(h, "报价已过期,重新批价")
+        enabled(h, "报价已过期,重新批价")
     });
-    assert!(!button_enabled(&h, "确认兑换"));
+    assert!(!enabled(&h, "确认兑换"));
 }
 
 #[test]
 fn recharge_shows_a_qr_and_a_simulated_payment_raises_the_balance() {
-    let dir = temp_dir("recharge");
+    let dir = temp_dir("wallet", "recharge");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let before = sim.total_coins();
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Wallet, egui::vec2(1400.0, 1100.0));
     wait_for(&mut h, "the balance", |h| {
         h.state().wallet.balance.is_some()
     });
@@ -383,13 +288,11 @@ fn recharge_shows_a_qr_and_a_simulated_payment_raises_the_balance() {
             .as_ref()
             .is_some_and(|r| r.texture.is_some())
     });
-    assert!(has_label_containing(&h, "¥50 · 请用微信扫一扫支付"));
-    assert!(has_label_containing(&h, "weixin://wxpay/bizpayurl?pr="));
-    assert!(has_label_containing(&h, "等待支付"));
+    assert!(has(&h, "¥50 · 请用微信扫一扫支付"));
+    assert!(has(&h, "weixin://wxpay/bizpayurl?pr="));
+    assert!(has(&h, "等待支付"));
     click(&mut h, "模拟扫码支付");
-    wait_for(&mut h, "the credited coins", |h| {
-        has_label_containing(h, "券点已到账")
-    });
+    wait_for(&mut h, "the credited coins", |h| has(h, "券点已到账"));
     wait_for(&mut h, "the new balance", |h| {
         h.state()
             .wallet
@@ -407,7 +310,7 @@ fn recharge_shows_a_qr_and_a_simulated_payment_raises_the_balance() {
 
 #[test]
 fn open_journal_entries_from_a_crash_are_reconciled_on_the_next_start() {
-    let dir = temp_dir("restart");
+    let dir = temp_dir("wallet", "restart");
     let backend = Backend::start_sandbox(None).unwrap();
     let sim = Sim::new(backend.sandbox_url().unwrap());
     let card = sim.approved_card();
@@ -448,7 +351,7 @@ fn open_journal_entries_from_a_crash_are_reconciled_on_the_next_start() {
     // The lost one's quote has ended by the time the app starts again.
     sim.admin("/sandbox/clock/advance", json!({"seconds": 65}));
     let stock = sim.stock(&card);
-    let mut h = app(&dir, backend);
+    let mut h = support::ui::app(&dir, backend, Nav::Wallet, egui::vec2(1400.0, 1100.0));
     wait_for(&mut h, "the journal settled", |_| {
         store.journal_open("sandbox").unwrap().is_empty()
     });

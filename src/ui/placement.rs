@@ -15,13 +15,11 @@ use crate::placement::{QrForm, WHITELIST_MAX, add_card_js, qr_warnings, whitelis
 use crate::poster::{
     Channel, LogoImage, OutputFormats, PosterContent, PosterLayout, Progress, Stage, Template,
 };
+use crate::ui::ERROR_COLOR;
 use crate::ui::poster_view::{LogoTexture, poster_ui};
-use crate::ui::wallet::ERROR_COLOR;
 
-/// Amber for warnings.
-const WARN_COLOR: egui::Color32 = egui::Color32::from_rgb(0xc2, 0x7c, 0x0e);
-/// Green for done.
-const OK_COLOR: egui::Color32 = egui::Color32::from_rgb(0x1a, 0x9c, 0x4b);
+use crate::ui::OK_COLOR;
+use crate::ui::WARN_COLOR;
 
 /// A poster file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -234,19 +232,14 @@ fn field(ui: &mut Ui, label: T, text: &mut String, width: f32, lang: Lang) {
     });
 }
 
-/// A button with an id of its own (see `wallet::action`).
+/// A button with an id of its own (see [`crate::ui::action`]).
 fn action(
     ui: &mut Ui,
     key: &str,
     enabled: bool,
     text: impl Into<egui::WidgetText>,
 ) -> egui::Response {
-    let id = egui::Id::unique(("placement-action", key));
-    let layout = ui.layout().with_cross_justify(false);
-    ui.scope_builder(egui::UiBuilder::new().scope_id(id).layout(layout), |ui| {
-        ui.add_enabled(enabled, egui::Button::new(text))
-    })
-    .inner
+    crate::ui::action(ui, "placement", key, enabled, text)
 }
 
 impl PlacementPanel {

@@ -9,10 +9,10 @@ use crate::i18n::{Lang, T};
 use crate::redeem::{
     CodeInput, MARK_SECS, REDEMPTION_ERRCODES, gift_back_issued, parse_input, status_text,
 };
-use crate::ui::wallet::ERROR_COLOR;
+use crate::ui::ERROR_COLOR;
 
-const OK_COLOR: egui::Color32 = egui::Color32::from_rgb(0x1a, 0x9c, 0x4b);
-const WARN_COLOR: egui::Color32 = egui::Color32::from_rgb(0xc2, 0x7c, 0x0e);
+use crate::ui::OK_COLOR;
+use crate::ui::WARN_COLOR;
 
 /// What the panel asks the app to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,19 +73,14 @@ pub struct RedeemPanel {
     pub consumed: Option<ConsumeDone>,
 }
 
-/// A button with an id of its own (see `wallet::action`).
+/// A button with an id of its own (see [`crate::ui::action`]).
 fn action(
     ui: &mut Ui,
     key: &str,
     enabled: bool,
     text: impl Into<egui::WidgetText>,
 ) -> egui::Response {
-    let id = egui::Id::unique(("redeem-action", key));
-    let layout = ui.layout().with_cross_justify(false);
-    ui.scope_builder(egui::UiBuilder::new().scope_id(id).layout(layout), |ui| {
-        ui.add_enabled(enabled, egui::Button::new(text))
-    })
-    .inner
+    crate::ui::action(ui, "redeem", key, enabled, text)
 }
 
 impl RedeemPanel {

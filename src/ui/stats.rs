@@ -10,7 +10,7 @@ use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 use crate::app::events::{CardSummary, ChannelRow, StatsEvent, UiError};
 use crate::i18n::{Lang, T};
 use crate::stats::{Metric, Table, check_range};
-use crate::ui::wallet::ERROR_COLOR;
+use crate::ui::ERROR_COLOR;
 
 /// One colour per metric, in [`Metric::ALL`] order.
 const COLORS: [Color32; 5] = [
@@ -119,22 +119,14 @@ impl Default for StatsPanel {
     }
 }
 
-/// A button with an id of its own (see `wallet::action`).
+/// A button with an id of its own (see [`crate::ui::action`]).
 fn action(
     ui: &mut Ui,
     key: &str,
     enabled: bool,
     text: impl Into<egui::WidgetText>,
 ) -> egui::Response {
-    let id = egui::Id::unique(("stats-action", key));
-    let layout = ui.layout().with_cross_justify(false);
-    ui.scope_builder(egui::UiBuilder::new().scope_id(id), |ui| {
-        ui.with_layout(layout, |ui| {
-            ui.add_enabled(enabled, egui::Button::new(text))
-        })
-        .inner
-    })
-    .inner
+    crate::ui::action(ui, "stats", key, enabled, text)
 }
 
 impl StatsPanel {

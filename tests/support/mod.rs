@@ -3,6 +3,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // Not every test file uses every helper.
 
+pub mod ui;
+
 use coupon_studio::api::{ApiClient, TokenSource};
 use coupon_studio::card::import::parse_create_body;
 use coupon_studio::card::{CreateBody, Int};

@@ -12,7 +12,7 @@ mod orders;
 
 use std::collections::HashSet;
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 pub use orders::{OrdersAction, OrdersView};
 
@@ -27,12 +27,9 @@ use crate::wallet::{
     recharge_for, recharge_state, shortfall,
 };
 
-/// Red for errors.
-pub const ERROR_COLOR: Color32 = Color32::from_rgb(0xd9, 0x36, 0x36);
-/// Amber for warnings and open outcomes.
-const WARN_COLOR: Color32 = Color32::from_rgb(0xc2, 0x7c, 0x0e);
-/// Green for done.
-const OK_COLOR: Color32 = Color32::from_rgb(0x1a, 0x9c, 0x4b);
+pub use crate::ui::ERROR_COLOR;
+use crate::ui::OK_COLOR;
+use crate::ui::WARN_COLOR;
 /// The simulator's clock is read this often while a quote or a reconciliation is live.
 const CLOCK_SYNC_MS: i64 = 1_000;
 /// A failed reconciliation lookup is tried again after this long.
@@ -288,22 +285,14 @@ fn parse_count(text: &str, field: T, max: u32, lang: Lang) -> Result<u32, String
     }
 }
 
-/// A button with an id of its own: egui's automatic ids count the widgets drawn before them
-/// (a spinner turning into three labels shifts them), and a click queued by assistive
-/// technology or a test for one frame must land on the same button in the next.
+/// A button with an id of its own (see [`crate::ui::action`]).
 fn action(
     ui: &mut Ui,
     key: &str,
     enabled: bool,
     text: impl Into<egui::WidgetText>,
 ) -> egui::Response {
-    let id = egui::Id::unique(("wallet-action", key));
-    // Natural width even inside justified columns.
-    let layout = ui.layout().with_cross_justify(false);
-    ui.scope_builder(egui::UiBuilder::new().scope_id(id).layout(layout), |ui| {
-        ui.add_enabled(enabled, egui::Button::new(text))
-    })
-    .inner
+    crate::ui::action(ui, "wallet", key, enabled, text)
 }
 
 /// A long order id shortened for display (the full id is in the tooltip and the CSV).
