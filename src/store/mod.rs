@@ -5,6 +5,7 @@
 
 mod drafts;
 mod journal;
+mod recover;
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,7 @@ use thiserror::Error;
 
 pub use drafts::{Draft, DraftMeta};
 pub use journal::{Entry, EntryKind, EntryState, NewEntry};
+pub use recover::Recovery;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = 2;
