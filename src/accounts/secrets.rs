@@ -267,6 +267,26 @@ mod tests {
         assert!(!vault.has_secret("wx1"));
     }
 
+    /// The real keyring, where a Secret Service (e.g. gnome-keyring under
+    /// `dbus-run-session`) answers; elsewhere the probe must say "unavailable", which is what
+    /// the app shows.
+    #[test]
+    fn the_real_keyring_round_trips_when_there_is_one() {
+        if let Err(e) = KeyringStore::probe() {
+            eprintln!("skipping the real keyring round trip: {e}");
+            assert!(matches!(e, SecretError::Unavailable(_)), "{e:?}");
+            return;
+        }
+        let appid = format!("wx-coupon-studio-test-{}", std::process::id());
+        KeyringStore.set(&appid, "real-keyring-secret").unwrap();
+        assert_eq!(
+            KeyringStore.get(&appid).unwrap().as_deref(),
+            Some("real-keyring-secret")
+        );
+        KeyringStore.delete(&appid).unwrap();
+        assert_eq!(KeyringStore.get(&appid).unwrap(), None);
+    }
+
     #[test]
     fn with_a_keyring_the_secret_outlives_the_vault() {
         let store = Arc::new(MemoryStore::default());

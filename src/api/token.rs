@@ -175,7 +175,8 @@ pub fn parse_service_answer(
 ) -> Result<(String, i64), ApiError> {
     let field = json_field.unwrap_or("access_token");
     match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(v) => v
+        // Only an object is a JSON answer; a bare `12345` or `"abc"` is a plain token.
+        Ok(v) if v.is_object() => v
             .get(field)
             .and_then(|t| t.as_str())
             .filter(|t| !t.trim().is_empty())
@@ -189,10 +190,10 @@ pub fn parse_service_answer(
             })
             .ok_or_else(|| ApiError::Token(format!("the token service's JSON has no \"{field}\""))),
         // A plain-text answer is the token itself.
-        Err(_) if !text.trim().is_empty() && !text.trim().contains(char::is_whitespace) => {
-            Ok((text.trim().to_owned(), 600))
+        _ if !text.trim().is_empty() && !text.trim().contains(char::is_whitespace) => {
+            Ok((text.trim().trim_matches('"').to_owned(), 600))
         }
-        Err(_) => Err(ApiError::Token(
+        _ => Err(ApiError::Token(
             "the token service answered neither JSON nor a token".into(),
         )),
     }
