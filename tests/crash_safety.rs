@@ -92,6 +92,8 @@ fn kill_9_while_editing_keeps_edits_older_than_2_s() {
             started.elapsed() < Duration::from_secs(120),
             "the child is stuck"
         );
+        // libtest may print "test child_edits_until_killed ... " before the first line.
+        let line = line.find("DRAFT ").map_or(line.as_str(), |i| &line[i..]);
         if let Some(id) = line.strip_prefix("DRAFT ") {
             draft = Some(id.trim().parse::<i64>().unwrap());
         } else if let Some(n) = line.strip_prefix("EDIT ") {

@@ -75,6 +75,23 @@ fn set_aside(path: &Path, suffix: &str, move_it: bool) -> Result<PathBuf, StoreE
     Ok(backup)
 }
 
+/// Fails with [`StoreError::TooNew`] (or SQLite's corruption error) for an existing file,
+/// opened read-only so that nothing in it changes.
+fn peek_version(path: &Path) -> Result<(), StoreError> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > super::SCHEMA_VERSION {
+        return Err(StoreError::TooNew { found });
+    }
+    Ok(())
+}
+
 impl Store {
     /// `PRAGMA quick_check`: `Ok` when SQLite finds the file sound.
     fn quick_check(&self) -> Result<(), StoreError> {
@@ -96,7 +113,11 @@ impl Store {
     /// only when nothing usable could be opened (a newer file, an unwritable folder).
     pub fn open_with_recovery(path: &Path) -> (Result<Self, StoreError>, Option<Recovery>) {
         let stamp = chrono::Utc::now().timestamp();
-        let first = Self::open(path).and_then(|s| s.quick_check().map(|()| s));
+        // Read the version without writing first: opening in WAL mode would change the header
+        // of a newer version's file.
+        let first = peek_version(path)
+            .and_then(|()| Self::open(path))
+            .and_then(|s| s.quick_check().map(|()| s));
         match first {
             Ok(s) => (Ok(s), None),
             Err(StoreError::TooNew { found }) => {
