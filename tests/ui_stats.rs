@@ -88,9 +88,7 @@ fn a_range_over_62_days_is_refused_before_sending() {
     let backend = Backend::start_sandbox(None).unwrap();
     let (rt, c) = sim(backend.sandbox_url().unwrap());
     let mut h = app(&dir, backend);
-    wait_for(&mut h, "the first load", |h| {
-        h.state().stats.table.is_some()
-    });
+    wait_for(&mut h, "the first load", |h| h.state().stats.table.is_some());
     let sent = rt.block_on(support::calls(&c, "/datacube/getcardbizuininfo"));
     assert_eq!(sent, 1);
     let end = h.state().stats.end.unwrap();
@@ -121,26 +119,17 @@ fn after_a_simulated_week_the_charted_numbers_equal_the_simulators_counts() {
     rt.block_on(async {
         let body = support::fixture_body(&c, -10 * 86_400, 30 * 86_400).await;
         let id = c.create_card(&body).await.unwrap();
-        support::admin(
-            &c,
-            "/sandbox/card/review",
-            json!({"card_id": id, "approve": true}),
-        )
-        .await;
+        support::admin(&c, "/sandbox/card/review", json!({"card_id": id, "approve": true})).await;
         c.pay_activate().await.unwrap();
         let q = c.get_pay_price(&id, 300).await.unwrap();
         c.confirm(&id, &q.order_id, 300).await.unwrap();
     });
     let mut h = app(&dir, backend);
-    wait_for(&mut h, "the first load", |h| {
-        h.state().stats.table.is_some()
-    });
+    wait_for(&mut h, "the first load", |h| h.state().stats.table.is_some());
     // The simulated week is the 7 days before today; show today too.
     let end = h.state().stats.end.unwrap();
     h.state_mut().stats.begin = Some(end - chrono::Duration::days(7));
-    wait_for(&mut h, "the simulate button", |h| {
-        enabled(h, "模拟一周活动")
-    });
+    wait_for(&mut h, "the simulate button", |h| enabled(h, "模拟一周活动"));
     h.get_by_role_and_label(Role::Button, "模拟一周活动")
         .click_accesskit();
     h.step();
@@ -177,9 +166,11 @@ fn after_a_simulated_week_the_charted_numbers_equal_the_simulators_counts() {
     assert!(has(&h, "领取→核销转化率"));
     // Channels (sandbox): every receive is in exactly one channel.
     wait_for(&mut h, "the channels", |h| {
-        h.state().stats.channels.as_ref().is_some_and(|c| {
-            c.iter().map(|r| r.receives).sum::<i64>() == table.total(Metric::Receive).0
-        })
+        h.state()
+            .stats
+            .channels
+            .as_ref()
+            .is_some_and(|c| c.iter().map(|r| r.receives).sum::<i64>() == table.total(Metric::Receive).0)
     });
     let uses: i64 = h
         .state()
