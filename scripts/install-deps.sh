@@ -3,9 +3,10 @@
 # only missing packages are installed, so a developer machine is not touched twice.
 set -euo pipefail
 
-# Build: a C compiler (SQLite is bundled and compiled), pkg-config.
+# Build: a C compiler (SQLite is bundled and compiled), pkg-config, libdbus headers (the
+# keyring crate talks to the Secret Service, e.g. gnome-keyring, over D-Bus).
 # Run: OpenGL (Mesa, software rendering works too) and X11/Wayland client libraries.
-wanted=(build-essential pkg-config libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxrandr2 libxi6)
+wanted=(build-essential pkg-config libdbus-1-dev libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxrandr2 libxi6)
 missing=()
 for p in "${wanted[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

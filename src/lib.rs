@@ -3,11 +3,13 @@
 //! `card` is the domain (model, rules, synthesis, pricing) and `wallet` the money rules; both
 //! have no egui and no IO.
 
+pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod card;
 pub mod i18n;
 pub mod imaging;
+pub mod logging;
 pub mod placement;
 pub mod poster;
 pub mod redeem;

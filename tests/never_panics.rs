@@ -112,3 +112,95 @@ proptest! {
         check_all(&v.to_string(), now);
     }
 }
+
+/// Every parser of a WeChat answer in `src/api`, on one JSON value.
+fn parse_every_answer(v: &Value) {
+    use coupon_studio::api::*;
+    let _ = serde_json::from_value::<PayPrice>(v.clone());
+    let _ = serde_json::from_value::<CoinsInfo>(v.clone());
+    let _ = serde_json::from_value::<OrderInfo>(v.clone());
+    let _ = serde_json::from_value::<OrderList>(v.clone());
+    let _ = serde_json::from_value::<QrCode>(v.clone());
+    let _ = serde_json::from_value::<Ticket>(v.clone());
+    let _ = serde_json::from_value::<CodeInfo>(v.clone());
+    let _ = serde_json::from_value::<Vec<DayStats>>(v.clone());
+    let _ = serde_json::from_value::<Vec<CardColor>>(v.clone());
+    let _ = serde_json::from_value::<CardIdList>(v.clone());
+    let _ = coupon_studio::api::card::card_details_from(v);
+    let _ = coupon_studio::api::pay::recharge_from(v);
+    let text = v.to_string();
+    for kind in [CallKind::Read, CallKind::Write, CallKind::Money] {
+        let _ = coupon_studio::api::client::parse_answer("/x", text.as_bytes(), kind);
+    }
+    let _ = coupon_studio::api::token::parse_token_answer(text.as_bytes());
+    let _ = coupon_studio::api::token::parse_service_answer(&text, Some("token"));
+}
+
+/// Answers shaped like WeChat's, with members replaced by arbitrary values.
+fn answer_like() -> impl Strategy<Value = Value> {
+    let keys = prop::sample::select(vec![
+        "errcode",
+        "errmsg",
+        "access_token",
+        "expires_in",
+        "order_id",
+        "price",
+        "free_coin",
+        "pay_coin",
+        "total_coin",
+        "order_info",
+        "order_list",
+        "total_num",
+        "qrcode_url",
+        "qrcode_buffer",
+        "ticket",
+        "url",
+        "show_qrcode_url",
+        "card",
+        "card_id_list",
+        "colors",
+        "list",
+        "code",
+        "openid",
+        "can_consume",
+        "user_card_status",
+        "status",
+        "create_time",
+        "quantity",
+    ]);
+    prop::collection::btree_map(keys, any_json(), 0..8)
+        .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn api_answer_parsers_never_panic(v in prop_oneof![any_json(), answer_like()]) {
+        parse_every_answer(&v);
+        // A card/get answer around an arbitrary card.
+        parse_every_answer(&json!({"errcode": 0, "card": v}));
+    }
+
+    #[test]
+    fn api_parsers_never_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        use coupon_studio::api::CallKind;
+        for kind in [CallKind::Read, CallKind::Write, CallKind::Money] {
+            let _ = coupon_studio::api::client::parse_answer("/x", &bytes, kind);
+        }
+        let _ = coupon_studio::api::token::parse_token_answer(&bytes);
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = coupon_studio::api::token::parse_service_answer(&text, None);
+        let _ = coupon_studio::api::error::redact(&text);
+    }
+
+    #[test]
+    fn token_service_answers_give_a_token_or_an_error(token in "[A-Za-z0-9_-]{1,64}", field in "[a-z_]{1,12}") {
+        let json = json!({ field.clone(): token.clone(), "expires_in": 100 }).to_string();
+        let (t, life) = coupon_studio::api::token::parse_service_answer(&json, Some(&field)).unwrap();
+        prop_assert_eq!(&t, &token);
+        prop_assert_eq!(life, 100);
+        let (t, _) = coupon_studio::api::token::parse_service_answer(&token, None).unwrap();
+        prop_assert_eq!(t, token);
+    }
+}

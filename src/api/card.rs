@@ -126,33 +126,7 @@ impl ApiClient {
                 CallKind::Read,
             )
             .await?;
-        let card = v.get("card").cloned().unwrap_or(Value::Null);
-        let key = if card.get("gift").is_some() {
-            "gift"
-        } else {
-            "cash"
-        };
-        let base = card.get(key).and_then(|b| b.get("base_info"));
-        let status = as_text(base.and_then(|b| b.get("status")));
-        let quantity = base
-            .and_then(|b| b.get("sku"))
-            .and_then(|s| s.get("quantity"))
-            .and_then(Value::as_i64);
-        let mut body: CreateBody =
-            serde_json::from_value(json!({"card": card})).map_err(|e| ApiError::Decode {
-                endpoint: "/card/get".into(),
-                message: e.to_string(),
-            })?;
-        // Members WeChat adds to base_info are not part of an editable body.
-        let b = body.card.base_info_mut();
-        for k in ["status", "sku", "id", "source"] {
-            b.extra.remove(k);
-        }
-        Ok(CardDetails {
-            body,
-            status,
-            quantity,
-        })
+        card_details_from(&v)
     }
 
     /// `card/batchget`.
@@ -180,4 +154,36 @@ impl ApiClient {
             .and_then(Value::as_bool)
             .unwrap_or(false))
     }
+}
+
+/// Reads a `card/get` answer: the editable body, the review status and the stock. Never
+/// panics, whatever the JSON.
+pub fn card_details_from(v: &Value) -> Result<CardDetails, ApiError> {
+    let card = v.get("card").cloned().unwrap_or(Value::Null);
+    let key = if card.get("gift").is_some() {
+        "gift"
+    } else {
+        "cash"
+    };
+    let base = card.get(key).and_then(|b| b.get("base_info"));
+    let status = as_text(base.and_then(|b| b.get("status")));
+    let quantity = base
+        .and_then(|b| b.get("sku"))
+        .and_then(|s| s.get("quantity"))
+        .and_then(Value::as_i64);
+    let mut body: CreateBody =
+        serde_json::from_value(json!({"card": card})).map_err(|e| ApiError::Decode {
+            endpoint: "/card/get".into(),
+            message: e.to_string(),
+        })?;
+    // Members WeChat adds to base_info are not part of an editable body.
+    let b = body.card.base_info_mut();
+    for k in ["status", "sku", "id", "source"] {
+        b.extra.remove(k);
+    }
+    Ok(CardDetails {
+        body,
+        status,
+        quantity,
+    })
 }

@@ -150,7 +150,9 @@ impl ApiClient {
         let mut attempt = 0;
         loop {
             let token = self.access_token().await?;
+            let started = std::time::Instant::now();
             let result = self.send_once(method, path, body, &token, kind).await;
+            log_call(path, kind, started, &result);
             match result {
                 Err(e) if e.is_token_error() && !refreshed && kind != CallKind::Money => {
                     self.inner.tokens.invalidate(&token).await;
@@ -279,6 +281,21 @@ impl ApiClient {
     }
 }
 
+/// One log line per request: the path and outcome, never the token (the URL is not logged,
+/// and error texts are redacted).
+fn log_call(
+    path: &str,
+    kind: CallKind,
+    started: std::time::Instant,
+    result: &Result<Value, ApiError>,
+) {
+    let ms = started.elapsed().as_millis();
+    match result {
+        Ok(_) => tracing::debug!(path, ?kind, ms, "call ok"),
+        Err(e) => tracing::warn!(path, ?kind, ms, error = %redact(&e.to_string()), "call failed"),
+    }
+}
+
 /// Whether a read should be tried again.
 fn retryable(e: &ApiError) -> bool {
     match e {
@@ -307,8 +324,8 @@ fn transport_error(endpoint: &str, e: &reqwest::Error, kind: CallKind) -> ApiErr
 }
 
 /// Parses a WeChat answer: errcode ≠ 0 is an error; a body that is not JSON is a decode error
-/// (or uncertain for money calls).
-fn parse_answer(endpoint: &str, bytes: &[u8], kind: CallKind) -> Result<Value, ApiError> {
+/// (or uncertain for money calls). Never panics, whatever the bytes.
+pub fn parse_answer(endpoint: &str, bytes: &[u8], kind: CallKind) -> Result<Value, ApiError> {
     let value: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) if kind == CallKind::Money => {

@@ -192,9 +192,85 @@ impl ApiError {
     }
 }
 
-/// Replaces the value of `access_token=`, `secret=` and `ticket=` in any text.
+/// Values that must never appear in a log line, an error text or an exported file: the
+/// tokens and secrets this process has handled. Kept small (the newest win) since every
+/// [`redact`] scans it.
+static SENSITIVE: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
+
+/// How many registered values [`redact`] remembers.
+const SENSITIVE_MAX: usize = 64;
+
+/// Registers a token or secret so that [`redact`] masks it wherever it appears, even outside
+/// a `key=value` form (a token echoed in an error message, a secret typed into a wrong field).
+/// Values shorter than 6 characters are ignored: masking them would mangle ordinary words.
+pub fn register_sensitive(value: &str) {
+    let value = value.trim();
+    if value.chars().count() < 6 {
+        return;
+    }
+    // A poisoned lock only means another thread panicked mid-push; the list is still usable.
+    let mut list = SENSITIVE
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if list.iter().any(|v| v == value) {
+        return;
+    }
+    if list.len() >= SENSITIVE_MAX {
+        list.remove(0);
+    }
+    list.push(value.to_owned());
+}
+
+/// Masks the value of `access_token=`, `secret=`, `appsecret=`, the JSON members
+/// `"access_token"`, `"secret"`, `"appsecret"`, `"authorizer_access_token"`, and every value
+/// registered with [`register_sensitive`], in any text.
 pub fn redact(text: &str) -> String {
+    let mut out = redact_pairs(text);
+    let list = SENSITIVE
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for value in list.iter() {
+        if out.contains(value.as_str()) {
+            out = out.replace(value.as_str(), "***");
+        }
+    }
+    out
+}
+
+/// Masks `"key":"value"` JSON members (any spacing around the colon).
+fn redact_json_members(text: &str) -> String {
     let mut out = text.to_owned();
+    for key in [
+        "\"access_token\"",
+        "\"authorizer_access_token\"",
+        "\"secret\"",
+        "\"appsecret\"",
+    ] {
+        let mut from = 0;
+        while let Some(pos) = out[from..].find(key) {
+            let after_key = from + pos + key.len();
+            let rest = &out[after_key..];
+            let trimmed = rest.trim_start();
+            let Some(colon_rest) = trimmed.strip_prefix(':') else {
+                from = after_key;
+                continue;
+            };
+            let value_rest = colon_rest.trim_start();
+            let Some(value) = value_rest.strip_prefix('"') else {
+                from = after_key;
+                continue;
+            };
+            let start = out.len() - value.len();
+            let end = value.find('"').map_or(out.len(), |e| start + e);
+            out.replace_range(start..end, "***");
+            from = start + 3;
+        }
+    }
+    out
+}
+
+fn redact_pairs(text: &str) -> String {
+    let mut out = redact_json_members(text);
     for key in ["access_token=", "secret=", "appsecret="] {
         let mut from = 0;
         while let Some(pos) = out[from..].find(key) {
@@ -237,5 +313,31 @@ mod tests {
             redact("a?access_token=abc&secret=def"),
             "a?access_token=***&secret=***"
         );
+    }
+
+    #[test]
+    fn json_members_and_registered_values_are_redacted() {
+        assert_eq!(
+            redact(r#"{"appid":"wx1","secret": "s3cr3t","access_token":"tok"}"#),
+            r#"{"appid":"wx1","secret": "***","access_token":"***"}"#
+        );
+        register_sensitive("ZZ-registered-token-42");
+        assert_eq!(
+            redact("token ZZ-registered-token-42 leaked"),
+            "token *** leaked"
+        );
+        // Short values would mangle ordinary text.
+        register_sensitive("abc");
+        assert_eq!(redact("abc"), "abc");
+        // Unterminated or odd input never panics.
+        for odd in [
+            "\"secret\"",
+            "\"secret\":",
+            "\"secret\": \"",
+            "secret=",
+            "\"secret\":1",
+        ] {
+            let _ = redact(odd);
+        }
     }
 }

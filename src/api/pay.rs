@@ -226,21 +226,7 @@ impl ApiClient {
                 CallKind::Money,
             )
             .await?;
-        let s = |k: &str| {
-            v.get(k)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let raw = s("qrcode_buffer");
-        let qrcode_buffer = base64::engine::general_purpose::STANDARD
-            .decode(raw.as_bytes())
-            .unwrap_or_else(|_| raw.into_bytes());
-        Ok(Recharge {
-            order_id: s("order_id"),
-            qrcode_url: s("qrcode_url"),
-            qrcode_buffer,
-        })
+        Ok(recharge_from(&v))
     }
 
     /// `card/pay/getorder`.
@@ -270,6 +256,26 @@ impl ApiClient {
             CallKind::Read,
         )
         .await
+    }
+}
+
+/// Reads a `card/pay/recharge` answer (missing members are empty; a QR that is not base64
+/// is kept as raw bytes). Never panics, whatever the JSON.
+pub fn recharge_from(v: &Value) -> Recharge {
+    let s = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let raw = s("qrcode_buffer");
+    let qrcode_buffer = base64::engine::general_purpose::STANDARD
+        .decode(raw.as_bytes())
+        .unwrap_or_else(|_| raw.into_bytes());
+    Recharge {
+        order_id: s("order_id"),
+        qrcode_url: s("qrcode_url"),
+        qrcode_buffer,
     }
 }
 

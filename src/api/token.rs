@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
-use super::error::{ApiError, redact};
+use super::error::{ApiError, redact, register_sensitive};
 
 /// Where the access token comes from.
 #[derive(Clone)]
@@ -74,6 +74,14 @@ pub struct TokenManager {
 impl TokenManager {
     /// A manager for a source.
     pub fn new(source: TokenSource) -> Self {
+        // Whatever this source holds must never reach a log line or an error text.
+        match &source {
+            TokenSource::Stable { secret, .. } | TokenSource::Classic { secret, .. } => {
+                register_sensitive(secret);
+            }
+            TokenSource::Fixed(token) => register_sensitive(token),
+            TokenSource::Service { .. } => {}
+        }
         Self {
             source,
             cached: Mutex::new(None),
@@ -89,6 +97,8 @@ impl TokenManager {
             return Ok(token.clone());
         }
         let (token, expires_in) = self.fetch(http, base).await?;
+        register_sensitive(&token);
+        tracing::info!(source = ?self.source, expires_in, "access token obtained");
         let life =
             Duration::from_secs(u64::try_from(expires_in).unwrap_or(7200)).saturating_sub(MARGIN);
         *cached = Some((
@@ -142,42 +152,60 @@ impl TokenManager {
                     .text()
                     .await
                     .map_err(err)?;
-                let field = json_field.as_deref().unwrap_or("access_token");
-                return match serde_json::from_str::<serde_json::Value>(&text) {
-                    Ok(v) => v
-                        .get(field)
-                        .and_then(|t| t.as_str())
-                        .map(|t| {
-                            (
-                                t.to_owned(),
-                                v.get("expires_in")
-                                    .and_then(serde_json::Value::as_i64)
-                                    .unwrap_or(600),
-                            )
-                        })
-                        .ok_or_else(|| {
-                            ApiError::Token(format!("the token service's JSON has no \"{field}\""))
-                        }),
-                    // A plain-text answer is the token itself.
-                    Err(_)
-                        if !text.trim().is_empty()
-                            && !text.trim().contains(char::is_whitespace) =>
-                    {
-                        Ok((text.trim().to_owned(), 600))
-                    }
-                    Err(_) => Err(ApiError::Token(
-                        "the token service answered neither JSON nor a token".into(),
-                    )),
-                };
+                return parse_service_answer(&text, json_field.as_deref());
             }
         };
-        match (answer.access_token, answer.errcode) {
-            (Some(t), None | Some(0)) => Ok((t, answer.expires_in.unwrap_or(7200))),
-            (_, Some(code)) => Err(ApiError::WeChat {
-                errcode: code,
-                errmsg: answer.errmsg.unwrap_or_default(),
-            }),
-            (None, None) => Err(ApiError::Token("no access_token in the answer".into())),
+        token_from_answer(answer)
+    }
+}
+
+/// Reads a token endpoint's answer (`cgi-bin/token`, `cgi-bin/stable_token`): the token and
+/// its lifetime, or WeChat's error. Never panics, whatever the bytes.
+pub fn parse_token_answer(bytes: &[u8]) -> Result<(String, i64), ApiError> {
+    let answer: TokenAnswer = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::Token(format!("unreadable token answer: {e}")))?;
+    token_from_answer(answer)
+}
+
+/// Reads a company token service's answer: JSON with the token in `json_field` (default
+/// `access_token`) and optionally `expires_in`, or the bare token as plain text.
+pub fn parse_service_answer(
+    text: &str,
+    json_field: Option<&str>,
+) -> Result<(String, i64), ApiError> {
+    let field = json_field.unwrap_or("access_token");
+    match serde_json::from_str::<serde_json::Value>(text) {
+        // Only an object is a JSON answer; a bare `12345` or `"abc"` is a plain token.
+        Ok(v) if v.is_object() => v
+            .get(field)
+            .and_then(|t| t.as_str())
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| {
+                (
+                    t.trim().to_owned(),
+                    v.get("expires_in")
+                        .and_then(serde_json::Value::as_i64)
+                        .unwrap_or(600),
+                )
+            })
+            .ok_or_else(|| ApiError::Token(format!("the token service's JSON has no \"{field}\""))),
+        // A plain-text answer is the token itself.
+        _ if !text.trim().is_empty() && !text.trim().contains(char::is_whitespace) => {
+            Ok((text.trim().trim_matches('"').to_owned(), 600))
         }
+        _ => Err(ApiError::Token(
+            "the token service answered neither JSON nor a token".into(),
+        )),
+    }
+}
+
+fn token_from_answer(answer: TokenAnswer) -> Result<(String, i64), ApiError> {
+    match (answer.access_token, answer.errcode) {
+        (Some(t), None | Some(0)) => Ok((t, answer.expires_in.unwrap_or(7200))),
+        (_, Some(code)) => Err(ApiError::WeChat {
+            errcode: code,
+            errmsg: answer.errmsg.unwrap_or_default(),
+        }),
+        (None, None) => Err(ApiError::Token("no access_token in the answer".into())),
     }
 }

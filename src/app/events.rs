@@ -357,4 +357,42 @@ pub enum Event {
     Exported(Result<std::path::PathBuf, UiError>),
     /// Nothing to report (a dialog was cancelled).
     Nothing,
+    /// For the accounts part of Settings.
+    Accounts(AccountsEvent),
+}
+
+/// A backend built for an account, ready to replace the running one.
+pub struct Switch {
+    /// The account's id (`None` = the sandbox).
+    pub id: Option<String>,
+    /// The new backend.
+    pub backend: crate::app::Backend,
+}
+
+impl std::fmt::Debug for Switch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Switch({:?}, {})", self.id, self.backend.api_base)
+    }
+}
+
+/// Answers for the accounts part of Settings.
+#[derive(Debug)]
+pub enum AccountsEvent {
+    /// Whether a keyring service answers.
+    KeyringProbed(Result<(), String>),
+    /// The list after a save or removal, where the secret went, and the AppIDs with a secret.
+    Saved {
+        /// The stored list or why not.
+        list: Result<crate::accounts::Accounts, UiError>,
+        /// Where a newly typed secret went.
+        stored: Option<crate::accounts::Stored>,
+        /// AppIDs whose secret is available.
+        with_secret: Vec<String>,
+    },
+    /// A connection test: the number of colours card/getcolors answered, or the error.
+    Tested(Result<usize, UiError>),
+    /// A backend for the chosen account, or why not.
+    Switched(Result<Box<Switch>, UiError>),
+    /// The log folder could not be opened.
+    LogsOpened(Result<(), UiError>),
 }

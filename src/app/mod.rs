@@ -1,6 +1,7 @@
 //! The eframe application: shell (top bar, navigation), persisted settings, and the wiring
 //! from panel commands to IO.
 
+mod accounts;
 pub mod events;
 mod exec;
 pub mod io;
@@ -35,6 +36,14 @@ pub enum AppCommand {
     Redeem(crate::ui::redeem::Command),
     /// From the Stats panel.
     Stats(crate::ui::stats::Command),
+    /// From the accounts part of Settings.
+    Accounts(crate::ui::accounts::Command),
+}
+
+impl From<crate::ui::accounts::Command> for AppCommand {
+    fn from(c: crate::ui::accounts::Command) -> Self {
+        Self::Accounts(c)
+    }
 }
 
 impl From<crate::ui::stats::Command> for AppCommand {
@@ -141,6 +150,10 @@ pub struct CouponStudioApp {
     applied_theme: Option<ThemeChoice>,
     /// A draft is being opened (so start-up does not open two).
     opening: bool,
+    /// The accounts part of Settings.
+    pub accounts: crate::ui::accounts::AccountsPanel,
+    /// What the accounts commands need (vault, data folder).
+    accounts_ctx: exec::accounts::AccountsCtx,
 }
 
 /// Key of the persisted settings in eframe's storage.
@@ -156,9 +169,15 @@ impl CouponStudioApp {
             .unwrap_or_default();
         let io = io::Io::new(cc.egui_ctx.clone())?;
         let db_path = options.data_dir.join("coupon-studio.sqlite");
-        let (store, startup_error) = match Store::open(&db_path) {
-            Ok(s) => (Some(Arc::new(Mutex::new(s))), None),
-            Err(e) => (
+        // A damaged or too-new database is set aside and reported, never silently reset.
+        let (opened, recovery) = Store::open_with_recovery(&db_path);
+        let (store, startup_error) = match (opened, recovery) {
+            (Ok(s), None) => (Some(Arc::new(Mutex::new(s))), None),
+            (opened, Some(r)) => (
+                opened.ok().map(|s| Arc::new(Mutex::new(s))),
+                Some(accounts::recovery_error(&r)),
+            ),
+            (Err(e), None) => (
                 None,
                 Some(events::UiError {
                     zh: format!("无法打开本地数据库 {}:{e}", db_path.display()),
@@ -177,6 +196,8 @@ impl CouponStudioApp {
         placement
             .whitelist_usernames
             .clone_from(&persisted.whitelist_usernames);
+        let accounts_panel = accounts::load_panel(&options.data_dir, &options.backend);
+        let accounts_ctx = exec::accounts::AccountsCtx::new(options.data_dir.clone());
         let mut app = Self {
             persisted,
             design: DesignPanel::default(),
@@ -191,6 +212,8 @@ impl CouponStudioApp {
             startup_error,
             applied_theme: None,
             opening: false,
+            accounts: accounts_panel,
+            accounts_ctx,
         };
         app.start();
         Ok(app)
@@ -232,7 +255,13 @@ impl CouponStudioApp {
 
     /// Runs a panel command on the IO runtime.
     pub fn run(&mut self, cmd: impl Into<AppCommand>) {
-        exec::run(cmd.into(), &self.io, &self.backend, self.store.as_ref());
+        match cmd.into() {
+            // Accounts commands need the vault, which the other panels never see.
+            AppCommand::Accounts(c) => {
+                exec::accounts::run(c, &self.io, &self.backend, &self.accounts_ctx);
+            }
+            cmd => exec::run(cmd, &self.io, &self.backend, self.store.as_ref()),
+        }
     }
 
     /// Whether the app talks to the simulator.
@@ -266,6 +295,10 @@ impl CouponStudioApp {
                     for cmd in self.redeem.on_event(e, local / 1000) {
                         self.run(cmd);
                     }
+                    continue;
+                }
+                events::Event::Accounts(e) => {
+                    self.on_accounts_event(e);
                     continue;
                 }
                 other => other,
@@ -356,6 +389,9 @@ impl CouponStudioApp {
                 && self.persisted.nav != nav
             {
                 self.persisted.nav = nav;
+                if nav == Nav::Settings && self.accounts.keyring.is_none() {
+                    self.run(crate::ui::accounts::Command::ProbeKeyring);
+                }
                 if nav == Nav::Wallet {
                     for cmd in self.wallet.on_open(local_ms()) {
                         self.run(cmd);
@@ -463,6 +499,10 @@ impl eframe::App for CouponStudioApp {
                         &mut self.persisted.theme,
                         &info,
                     );
+                    let cmds = self.accounts_settings_ui(ui);
+                    for cmd in cmds {
+                        self.run(cmd);
+                    }
                 });
             }
         }

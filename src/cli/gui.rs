@@ -14,10 +14,40 @@ pub fn data_dir() -> std::path::PathBuf {
         .unwrap_or_else(|| std::path::PathBuf::from(".coupon-studio"))
 }
 
+/// The backend of the active account, else the simulator. When the active account's secret
+/// (or pasted token) is not available, the simulator runs and the account's id is returned so
+/// that the app asks for it.
+fn start_backend(data_dir: &std::path::Path) -> anyhow::Result<(Backend, Option<String>)> {
+    use coupon_studio::accounts::{Accounts, KeyringStore, Vault};
+    let sandbox = || Backend::start_sandbox(Some(data_dir.join("sandbox-state.json")));
+    let list = match Accounts::load(data_dir) {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::warn!(error = %e, "accounts list unreadable; starting on the simulator");
+            return Ok((sandbox()?, None));
+        }
+    };
+    let Some(account) = list.active_account() else {
+        return Ok((sandbox()?, None));
+    };
+    let vault = Vault::new(std::sync::Arc::new(KeyringStore));
+    match Backend::for_account(data_dir, &vault, account) {
+        Ok(b) => Ok((b, None)),
+        Err(e) => {
+            tracing::warn!(account = %account.appid, error = %e, "active account unusable; starting on the simulator");
+            Ok((sandbox()?, Some(account.id.clone())))
+        }
+    }
+}
+
 /// Opens the window; with no account configured the app runs on the built-in simulator.
 pub fn run() -> ExitCode {
     let data_dir = data_dir();
-    let backend = match Backend::start_sandbox(Some(data_dir.join("sandbox-state.json"))) {
+    if let Err(e) = coupon_studio::logging::init(&coupon_studio::logging::log_dir(&data_dir)) {
+        // The app works without a log; say so on the terminal it was started from.
+        eprintln!("{e}");
+    }
+    let (backend, needs_credentials) = match start_backend(&data_dir) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("cannot start the simulator: {e}");
@@ -37,7 +67,7 @@ pub fn run() -> ExitCode {
         "coupon-studio",
         options,
         Box::new(move |cc| {
-            let app = CouponStudioApp::new(
+            let mut app = CouponStudioApp::new(
                 cc,
                 StartOptions {
                     data_dir,
@@ -45,6 +75,9 @@ pub fn run() -> ExitCode {
                     persisted: None,
                 },
             )?;
+            if let Some(id) = needs_credentials {
+                app.ask_for_credentials(&id);
+            }
             Ok(Box::new(app))
         }),
     );

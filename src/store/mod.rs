@@ -6,6 +6,7 @@
 mod channels;
 mod drafts;
 mod journal;
+mod recover;
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,7 @@ use thiserror::Error;
 pub use channels::ChannelRecord;
 pub use drafts::{Draft, DraftMeta};
 pub use journal::{Entry, EntryKind, EntryState, NewEntry};
+pub use recover::Recovery;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = 3;

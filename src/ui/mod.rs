@@ -1,6 +1,7 @@
 //! The egui user interface: one panel per file, plus the editor and preview widgets. Panels
 //! read the domain (`crate::card`) and never do IO themselves.
 
+pub mod accounts;
 pub mod design;
 pub mod editor;
 pub mod fonts;

@@ -101,3 +101,12 @@ pub fn settings_ui(
         ui.label(T::SandboxHint.get(l));
     }
 }
+
+/// The log row of Settings: returns true when the user asks to open the log folder.
+pub fn open_logs_ui(ui: &mut Ui, lang: Lang) -> bool {
+    ui.horizontal(|ui| {
+        ui.label(T::LogDir.get(lang));
+        ui.button(T::OpenLogDir.get(lang)).clicked()
+    })
+    .inner
+}

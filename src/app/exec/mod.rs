@@ -1,6 +1,7 @@
 //! Runs panel commands: SQLite on the blocking pool, WeChat calls on the async runtime, file
 //! dialogs through rfd. Every command ends in exactly one [`Event`].
 
+pub(super) mod accounts;
 mod design;
 mod placement;
 mod redeem;
@@ -57,6 +58,37 @@ impl Backend {
         })
     }
 
+    /// The simulator with a given configuration (e.g. required credentials) and token source:
+    /// tests use it to run a whole session with a real AppSecret they can search files for.
+    pub fn start_sandbox_with(
+        config: crate::sandbox::SandboxConfig,
+        tokens: crate::api::TokenSource,
+    ) -> anyhow::Result<Self> {
+        let thread = crate::sandbox::spawn_blocking_thread(config)?;
+        let url = thread.url().to_owned();
+        let client = ApiClient::new(&url, tokens)?;
+        Ok(Self {
+            sandbox: true,
+            api_base: url,
+            label: "sandbox".into(),
+            client,
+            sandbox_thread: Some(thread),
+        })
+    }
+
+    /// A real account: always `https://api.weixin.qq.com` (tokens go nowhere else). The label
+    /// is the AppID, so the journal's account key survives renaming the account.
+    pub fn start_account(appid: &str, tokens: crate::api::TokenSource) -> anyhow::Result<Self> {
+        let client = ApiClient::new(crate::api::WECHAT_API, tokens)?;
+        Ok(Self {
+            sandbox: false,
+            api_base: crate::api::WECHAT_API.to_owned(),
+            label: appid.to_owned(),
+            client,
+            sandbox_thread: None,
+        })
+    }
+
     /// The account the money journal files entries under: the simulator's entries never
     /// reconcile against a real account, nor one account's against another's.
     pub fn account_key(&self) -> String {
@@ -106,5 +138,7 @@ pub fn run(cmd: AppCommand, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<
         AppCommand::Placement(c) => placement::run(c, io, backend, store),
         AppCommand::Redeem(c) => redeem::run(c, io, backend),
         AppCommand::Stats(c) => stats::run(c, io, backend, store),
+        // The app runs these itself with the vault (`CouponStudioApp::run`).
+        AppCommand::Accounts(_) => {}
     }
 }

@@ -1,0 +1,359 @@
+//! WeChat accounts: which AppID, under what name, and where its access token comes from.
+//!
+//! The list (`accounts.json` in the data folder) holds no secret and no token: an AppSecret
+//! lives in the OS keyring ([`secrets`]), or for this session only in memory when there is no
+//! keyring; tokens, pasted or fetched, live in memory only. No egui here.
+
+pub mod secrets;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::api::TokenSource;
+use crate::api::client::check_base_url;
+
+pub use secrets::{KeyringStore, MemoryStore, SecretError, SecretStore, Stored, Vault};
+
+/// The file name of the accounts list in the data folder.
+pub const ACCOUNTS_FILE: &str = "accounts.json";
+
+/// Where an account's access token comes from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TokenMode {
+    /// `cgi-bin/stable_token` with the AppSecret from the keyring: the safe default.
+    #[default]
+    Stable,
+    /// `cgi-bin/token` with the AppSecret: each call invalidates the token the merchant's
+    /// production server holds, so it is only used when picked explicitly.
+    Classic,
+    /// The company's token service: GET `url` answers JSON (member `json_field`, default
+    /// `access_token`) or the plain token.
+    Service {
+        /// The service URL (https, or loopback).
+        url: String,
+        /// The JSON member that holds the token; empty means `access_token`.
+        #[serde(default)]
+        json_field: String,
+    },
+    /// A token pasted by the user (e.g. an authorizer token of a third-party platform); kept
+    /// in memory for this session only.
+    Pasted,
+    /// The built-in simulator.
+    Sandbox,
+}
+
+impl TokenMode {
+    /// Whether this mode needs the AppSecret.
+    pub fn needs_secret(&self) -> bool {
+        matches!(self, Self::Stable | Self::Classic)
+    }
+}
+
+/// One WeChat account as configured in the app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// Stable id inside this list (the AppID may be edited).
+    pub id: String,
+    /// The display name.
+    pub name: String,
+    /// The AppID (`wx…`).
+    pub appid: String,
+    /// Where the token comes from.
+    #[serde(default)]
+    pub mode: TokenMode,
+}
+
+/// Something wrong with an account as typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// The display name is empty.
+    NameMissing,
+    /// The AppID is empty (it names the keyring entry and the journal's account).
+    AppIdMissing,
+    /// The token service URL is not https (nor loopback for a local service).
+    ServiceUrlInsecure,
+}
+
+impl Account {
+    /// A new account with a fresh id.
+    pub fn new(name: &str, appid: &str, mode: TokenMode) -> Self {
+        Self {
+            id: new_id(),
+            name: name.trim().to_owned(),
+            appid: appid.trim().to_owned(),
+            mode,
+        }
+    }
+
+    /// What must be fixed before the account can be saved.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        if self.name.trim().is_empty() {
+            out.push(Problem::NameMissing);
+        }
+        if self.appid.trim().is_empty() && self.mode != TokenMode::Sandbox {
+            out.push(Problem::AppIdMissing);
+        }
+        if let TokenMode::Service { url, .. } = &self.mode
+            && check_base_url(url.trim()).is_err()
+        {
+            // The token comes back over this connection, so the same rule as for WeChat.
+            out.push(Problem::ServiceUrlInsecure);
+        }
+        out
+    }
+
+    /// The key the money journal files this account's entries under.
+    pub fn journal_key(&self) -> String {
+        format!("{}@{}", self.appid, crate::api::WECHAT_API)
+    }
+
+    /// The token source for this account, with the secret or pasted token from `vault`.
+    /// `None` for the sandbox (it has its own). Blocking: it may ask the keyring.
+    pub fn token_source(&self, vault: &Vault) -> Result<Option<TokenSource>, AccountError> {
+        let appid = self.appid.trim().to_owned();
+        Ok(Some(match &self.mode {
+            TokenMode::Sandbox => return Ok(None),
+            TokenMode::Stable => TokenSource::Stable {
+                secret: vault.secret(&appid)?.ok_or(AccountError::NeedSecret)?,
+                appid,
+            },
+            TokenMode::Classic => TokenSource::Classic {
+                secret: vault.secret(&appid)?.ok_or(AccountError::NeedSecret)?,
+                appid,
+            },
+            TokenMode::Service { url, json_field } => {
+                check_base_url(url.trim()).map_err(|_| AccountError::ServiceUrlInsecure)?;
+                TokenSource::Service {
+                    url: url.trim().to_owned(),
+                    json_field: Some(json_field.trim())
+                        .filter(|f| !f.is_empty())
+                        .map(str::to_owned),
+                }
+            }
+            TokenMode::Pasted => TokenSource::Fixed(
+                vault
+                    .pasted_token(&self.id)
+                    .ok_or(AccountError::NeedToken)?,
+            ),
+        }))
+    }
+}
+
+/// A fresh account id: time and randomness, so two made in one millisecond differ.
+fn new_id() -> String {
+    format!(
+        "a{:x}{:04x}",
+        chrono::Utc::now().timestamp_millis(),
+        rand::random::<u16>()
+    )
+}
+
+/// Errors of the accounts list and of resolving an account's token source.
+#[derive(Debug, Error)]
+pub enum AccountError {
+    /// The file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not a valid accounts list; it was set aside to `backup`.
+    #[error("{path} is unreadable ({message}); kept as {backup}")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+        /// Where the unreadable file was copied.
+        backup: PathBuf,
+    },
+    /// The AppSecret is neither in the keyring nor entered this session.
+    #[error("the AppSecret is not stored; enter it in Settings")]
+    NeedSecret,
+    /// A pasted-token account has no token this session.
+    #[error("paste the access_token in Settings (tokens are kept in memory only)")]
+    NeedToken,
+    /// The token service URL is not https (nor loopback).
+    #[error("the token service URL must be https (or a local address)")]
+    ServiceUrlInsecure,
+    /// The keyring failed.
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+}
+
+/// The accounts list as stored: no secrets, no tokens.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Accounts {
+    /// Every configured account.
+    pub accounts: Vec<Account>,
+    /// The id of the account the app starts with; `None` = the sandbox.
+    pub active: Option<String>,
+}
+
+impl Accounts {
+    /// The path of the list in `data_dir`.
+    pub fn path(data_dir: &Path) -> PathBuf {
+        data_dir.join(ACCOUNTS_FILE)
+    }
+
+    /// Reads the list; a missing file is an empty list. An unreadable one is copied aside
+    /// (`accounts.json.corrupt-<unix seconds>`) and reported, never silently replaced.
+    pub fn load(data_dir: &Path) -> Result<Self, AccountError> {
+        let path = Self::path(data_dir);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(source) => return Err(AccountError::Io { path, source }),
+        };
+        serde_json::from_str(&text).map_err(|e| {
+            let backup =
+                path.with_extension(format!("json.corrupt-{}", chrono::Utc::now().timestamp()));
+            // If even the copy fails, the original stays in place; the error says so.
+            let _ = std::fs::copy(&path, &backup);
+            AccountError::Corrupt {
+                path: path.clone(),
+                message: e.to_string(),
+                backup,
+            }
+        })
+    }
+
+    /// Writes the list atomically (temporary file, then rename), so a crash leaves the old or
+    /// the new list, never half of one.
+    pub fn save(&self, data_dir: &Path) -> Result<(), AccountError> {
+        let path = Self::path(data_dir);
+        let io = |source| AccountError::Io {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(data_dir).map_err(io)?;
+        let text = serde_json::to_string_pretty(self)
+            .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text).map_err(io)?;
+        std::fs::rename(&tmp, &path).map_err(io)
+    }
+
+    /// The active account, if one is set and still in the list.
+    pub fn active_account(&self) -> Option<&Account> {
+        let id = self.active.as_deref()?;
+        self.accounts.iter().find(|a| a.id == id)
+    }
+
+    /// Adds `account` or replaces the one with its id.
+    pub fn upsert(&mut self, account: Account) {
+        match self.accounts.iter_mut().find(|a| a.id == account.id) {
+            Some(slot) => *slot = account,
+            None => self.accounts.push(account),
+        }
+    }
+
+    /// Removes an account (the active one falls back to the sandbox).
+    pub fn remove(&mut self, id: &str) -> Option<Account> {
+        let pos = self.accounts.iter().position(|a| a.id == id)?;
+        if self.active.as_deref() == Some(id) {
+            self.active = None;
+        }
+        Some(self.accounts.remove(pos))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn dir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("cs-accounts-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        d
+    }
+
+    #[test]
+    fn list_round_trips_without_secrets() {
+        let d = dir("rt");
+        let mut list = Accounts::default();
+        let a = Account::new("门店", "wx123", TokenMode::Stable);
+        list.upsert(a.clone());
+        list.upsert(Account::new(
+            "公司",
+            "wx456",
+            TokenMode::Service {
+                url: "https://tokens.example.com/t".into(),
+                json_field: "token".into(),
+            },
+        ));
+        list.active = Some(a.id.clone());
+        list.save(&d).unwrap();
+        assert_eq!(Accounts::load(&d).unwrap(), list);
+        assert_eq!(list.active_account(), Some(&a));
+        list.remove(&a.id);
+        assert_eq!(list.active, None);
+        assert_eq!(
+            Accounts::load(&dir("missing")).unwrap(),
+            Accounts::default()
+        );
+    }
+
+    #[test]
+    fn corrupt_list_is_kept_and_reported() {
+        let d = dir("corrupt");
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(Accounts::path(&d), "{not json").unwrap();
+        match Accounts::load(&d) {
+            Err(AccountError::Corrupt { backup, .. }) => {
+                assert_eq!(std::fs::read_to_string(backup).unwrap(), "{not json");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            std::fs::read_to_string(Accounts::path(&d)).unwrap(),
+            "{not json"
+        );
+    }
+
+    #[test]
+    fn problems_and_token_sources() {
+        let vault = Vault::new(std::sync::Arc::new(MemoryStore::default()));
+        let mut a = Account::new("", "", TokenMode::Stable);
+        assert_eq!(
+            a.problems(),
+            vec![Problem::NameMissing, Problem::AppIdMissing]
+        );
+        a.name = "x".into();
+        a.appid = "wx1".into();
+        assert!(matches!(
+            a.token_source(&vault),
+            Err(AccountError::NeedSecret)
+        ));
+        assert_eq!(vault.store_secret("wx1", "sec-ret-1"), Stored::Keyring);
+        assert!(matches!(
+            a.token_source(&vault).unwrap(),
+            Some(TokenSource::Stable { secret, .. }) if secret == "sec-ret-1"
+        ));
+        a.mode = TokenMode::Service {
+            url: "http://intranet.example.com/token".into(),
+            json_field: String::new(),
+        };
+        assert_eq!(a.problems(), vec![Problem::ServiceUrlInsecure]);
+        a.mode = TokenMode::Pasted;
+        assert!(matches!(
+            a.token_source(&vault),
+            Err(AccountError::NeedToken)
+        ));
+        vault.set_pasted_token(&a.id, "pasted-token-1");
+        assert!(matches!(
+            a.token_source(&vault).unwrap(),
+            Some(TokenSource::Fixed(t)) if t == "pasted-token-1"
+        ));
+        a.mode = TokenMode::Sandbox;
+        assert!(a.token_source(&vault).unwrap().is_none());
+    }
+}

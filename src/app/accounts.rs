@@ -1,0 +1,189 @@
+//! The app's side of accounts: the Settings section, answers from the IO side, and
+//! switching the backend (a new client or the simulator) while the app runs.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::events::{AccountsEvent, UiError};
+use super::{Backend, CouponStudioApp};
+use crate::accounts::{Accounts, SecretStore, Vault};
+use crate::api::ApiError;
+use crate::i18n::T;
+use crate::store::Recovery;
+use crate::ui::accounts::{AccountsPanel, Command};
+
+/// The panel as the app starts: the stored list, and which account the backend runs on.
+pub(super) fn load_panel(data_dir: &Path, backend: &Backend) -> AccountsPanel {
+    let mut panel = AccountsPanel::default();
+    match Accounts::load(data_dir) {
+        Ok(list) => panel.list = list,
+        Err(e) => panel.status = Some((false, super::exec::accounts::account_error(&e))),
+    }
+    if !backend.sandbox {
+        panel.in_use = panel
+            .list
+            .active_account()
+            .filter(|a| a.appid == backend.label)
+            .map(|a| a.id.clone());
+    }
+    panel
+}
+
+/// The start-up notice for a database that was set aside.
+pub(super) fn recovery_error(r: &Recovery) -> UiError {
+    match r {
+        Recovery::Corrupt { backup, message } => UiError {
+            zh: format!(
+                "{} {}({message}),{}",
+                T::DbCorrupt.zh(),
+                backup.display(),
+                T::DbCorruptNew.zh()
+            ),
+            en: format!(
+                "{} {} ({message}) {}",
+                T::DbCorrupt.en(),
+                backup.display(),
+                T::DbCorruptNew.en()
+            ),
+        },
+        Recovery::TooNew { found, backup } => UiError {
+            zh: format!("{} {}(版本 {found})", T::DbNewer.zh(), backup.display()),
+            en: format!("{} {} (version {found})", T::DbNewer.en(), backup.display()),
+        },
+    }
+}
+
+impl CouponStudioApp {
+    /// Replaces the keyring (tests pass an in-memory store).
+    pub fn set_secret_store(&mut self, store: Arc<dyn SecretStore>) {
+        self.accounts_ctx.vault = Arc::new(Vault::new(store));
+    }
+
+    /// Sends real accounts to a loopback simulator instead of WeChat, for tests. Anything but
+    /// a loopback `http://` or an `https://` URL is refused, as for every client.
+    pub fn use_api_base_for_accounts(&mut self, url: &str) -> Result<(), ApiError> {
+        self.accounts_ctx.api_base = crate::api::client::check_base_url(url)?;
+        Ok(())
+    }
+
+    /// The account the backend runs on is missing its secret or token: open its form in
+    /// Settings and say so (the app runs on the simulator until then).
+    pub fn ask_for_credentials(&mut self, account_id: &str) {
+        self.accounts.needs_credentials = Some(account_id.to_owned());
+        self.accounts.edit(account_id);
+        self.persisted.nav = super::Nav::Settings;
+        self.run(Command::ProbeKeyring);
+    }
+
+    /// The Settings section for accounts and logs.
+    pub(super) fn accounts_settings_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let lang = self.persisted.lang;
+        let mut out = Vec::new();
+        ui.add_space(8.0);
+        if crate::ui::settings::open_logs_ui(ui, lang) {
+            out.push(Command::OpenLogs);
+        }
+        ui.separator();
+        out.extend(crate::ui::accounts::accounts_ui(
+            ui,
+            lang,
+            &mut self.accounts,
+        ));
+        if matches!(out.last(), Some(Command::Activate(_))) {
+            self.accounts.switching = true;
+            self.accounts.status = None;
+        }
+        out
+    }
+
+    /// Handles an answer of an accounts command.
+    pub(super) fn on_accounts_event(&mut self, e: AccountsEvent) {
+        match e {
+            AccountsEvent::KeyringProbed(r) => self.accounts.keyring = Some(r),
+            AccountsEvent::Saved {
+                list,
+                stored,
+                with_secret,
+            } => {
+                self.accounts.with_secret = with_secret;
+                match list {
+                    Ok(list) => {
+                        self.accounts.list = list;
+                        self.accounts.status =
+                            Some(crate::ui::accounts::saved_text(stored.as_ref()));
+                        if stored.is_some() {
+                            self.accounts.needs_credentials = None;
+                        }
+                        if let Some(crate::accounts::Stored::SessionOnly(why)) = stored {
+                            self.accounts.keyring = Some(Err(why));
+                        }
+                    }
+                    Err(e) => self.accounts.status = Some((false, e)),
+                }
+            }
+            AccountsEvent::Tested(r) => {
+                self.accounts.testing = false;
+                self.accounts.test_result = Some(r);
+            }
+            AccountsEvent::Switched(r) => {
+                self.accounts.switching = false;
+                match r {
+                    Ok(switch) => {
+                        let name = match &switch.id {
+                            Some(id) => {
+                                self.accounts.list.active = Some(id.clone());
+                                self.accounts
+                                    .list
+                                    .accounts
+                                    .iter()
+                                    .find(|a| &a.id == id)
+                                    .map_or_else(String::new, |a| a.name.clone())
+                            }
+                            None => {
+                                self.accounts.list.active = None;
+                                T::SandboxBadge.zh().to_owned()
+                            }
+                        };
+                        self.accounts.in_use = switch.id;
+                        self.accounts.needs_credentials = None;
+                        self.accounts.status = Some((
+                            true,
+                            UiError {
+                                zh: format!("{} {name}", T::SwitchedTo.zh()),
+                                en: format!("{} {name}", T::SwitchedTo.en()),
+                            },
+                        ));
+                        self.switch_backend(switch.backend);
+                    }
+                    Err(e) => self.accounts.status = Some((false, e)),
+                }
+            }
+            AccountsEvent::LogsOpened(r) => {
+                if let Err(e) = r {
+                    self.accounts.status = Some((false, e));
+                }
+            }
+        }
+    }
+
+    /// Puts a new backend in place and reloads what depends on the account. Work still in
+    /// flight on the old backend finishes there (its client and simulator live until then).
+    fn switch_backend(&mut self, backend: Backend) {
+        self.backend = Arc::new(backend);
+        let openids = std::mem::take(&mut self.placement.whitelist_openids);
+        let usernames = std::mem::take(&mut self.placement.whitelist_usernames);
+        self.wallet = crate::ui::wallet::WalletPanel::default();
+        self.placement = crate::ui::placement::PlacementPanel::default();
+        self.placement.whitelist_openids = openids;
+        self.placement.whitelist_usernames = usernames;
+        self.redeem = crate::ui::redeem::RedeemPanel::default();
+        self.stats = crate::ui::stats::StatsPanel::default();
+        for cmd in [
+            crate::ui::design::Command::LoadLookups,
+            crate::ui::design::Command::ListCards,
+        ] {
+            self.run(cmd);
+        }
+        self.run(crate::ui::wallet::Command::LoadJournal);
+    }
+}

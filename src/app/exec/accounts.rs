@@ -1,0 +1,282 @@
+//! The accounts commands: the list file and the keyring on the blocking pool (D-Bus calls and
+//! unlock prompts may block), connection tests and new backends on the runtime.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::Backend;
+use crate::accounts::{Account, AccountError, Accounts, KeyringStore, TokenMode, Vault};
+use crate::api::{ApiClient, ApiError, TokenSource, WECHAT_API};
+use crate::app::events::{AccountsEvent, Event, Switch, UiError};
+use crate::app::io::Io;
+use crate::ui::accounts::{Command, SecretText};
+
+/// What the accounts commands work with.
+pub struct AccountsCtx {
+    /// The data folder (the list file, the simulator's state).
+    pub data_dir: PathBuf,
+    /// Secrets and pasted tokens.
+    pub vault: Arc<Vault>,
+    /// Where real accounts are called: WeChat, or a loopback simulator in tests.
+    pub api_base: String,
+}
+
+impl AccountsCtx {
+    /// The keyring-backed context for `data_dir`.
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            vault: Arc::new(Vault::new(Arc::new(KeyringStore))),
+            api_base: WECHAT_API.to_owned(),
+        }
+    }
+}
+
+fn event(e: AccountsEvent) -> Event {
+    Event::Accounts(e)
+}
+
+/// The error in both languages.
+pub fn account_error(e: &AccountError) -> UiError {
+    use crate::i18n::T;
+    match e {
+        AccountError::NeedSecret => UiError {
+            zh: T::SecretNeeded.zh().into(),
+            en: T::SecretNeeded.en().into(),
+        },
+        AccountError::NeedToken => UiError {
+            zh: T::TokenNeeded.zh().into(),
+            en: T::TokenNeeded.en().into(),
+        },
+        AccountError::ServiceUrlInsecure => UiError {
+            zh: T::ServiceUrlInsecure.zh().into(),
+            en: T::ServiceUrlInsecure.en().into(),
+        },
+        other => UiError {
+            zh: format!(
+                "{}:{}",
+                T::AccountsFileError.zh(),
+                redact(&other.to_string())
+            ),
+            en: format!(
+                "{}: {}",
+                T::AccountsFileError.en(),
+                redact(&other.to_string())
+            ),
+        },
+    }
+}
+
+fn redact(text: &str) -> String {
+    crate::api::error::redact(text)
+}
+
+fn anyhow_error(e: &anyhow::Error) -> UiError {
+    match e.downcast_ref::<ApiError>() {
+        Some(api) => super::api_error(api),
+        None => UiError::plain(redact(&format!("{e:#}"))),
+    }
+}
+
+/// The AppIDs among `list` whose secret is available (for "stored, not shown").
+fn with_secret(vault: &Vault, list: &Accounts) -> Vec<String> {
+    list.accounts
+        .iter()
+        .filter(|a| a.mode.needs_secret() && vault.has_secret(&a.appid))
+        .map(|a| a.appid.clone())
+        .collect()
+}
+
+/// A backend for an account (the simulator for the sandbox mode). Blocking.
+pub fn backend_for(
+    ctx_data_dir: &std::path::Path,
+    api_base: &str,
+    vault: &Vault,
+    account: Option<&Account>,
+) -> anyhow::Result<Backend> {
+    let Some(account) = account.filter(|a| a.mode != TokenMode::Sandbox) else {
+        return Backend::start_sandbox(Some(ctx_data_dir.join("sandbox-state.json")));
+    };
+    let source = account
+        .token_source(vault)?
+        .ok_or_else(|| anyhow::anyhow!("no token source"))?;
+    client_backend(api_base, &account.appid, source)
+}
+
+fn client_backend(api_base: &str, appid: &str, source: TokenSource) -> anyhow::Result<Backend> {
+    if api_base == WECHAT_API {
+        return Backend::start_account(appid, source);
+    }
+    Ok(Backend {
+        sandbox: false,
+        api_base: api_base.to_owned(),
+        label: appid.to_owned(),
+        client: ApiClient::new(api_base, source)?,
+        sandbox_thread: None,
+    })
+}
+
+/// Applies a typed secret and pasted token to the vault.
+fn keep_typed(
+    vault: &Vault,
+    account: &Account,
+    secret: Option<&SecretText>,
+    token: Option<&SecretText>,
+) -> Option<crate::accounts::Stored> {
+    if let Some(t) = token {
+        vault.set_pasted_token(&account.id, &t.0);
+    }
+    secret.map(|s| vault.store_secret(&account.appid, &s.0))
+}
+
+/// Runs one accounts command.
+pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, ctx: &AccountsCtx) {
+    let vault = ctx.vault.clone();
+    let dir = ctx.data_dir.clone();
+    let api_base = ctx.api_base.clone();
+    match cmd {
+        Command::ProbeKeyring => io.spawn_blocking(move || {
+            event(AccountsEvent::KeyringProbed(
+                KeyringStore::probe().map_err(|e| e.to_string()),
+            ))
+        }),
+        Command::Save {
+            account,
+            secret,
+            token,
+        } => io.spawn_blocking(move || {
+            let stored = keep_typed(&vault, &account, secret.as_ref(), token.as_ref());
+            let list = Accounts::load(&dir).and_then(|mut list| {
+                list.upsert(account);
+                list.save(&dir).map(|()| list)
+            });
+            let with_secret = list
+                .as_ref()
+                .map(|l| with_secret(&vault, l))
+                .unwrap_or_default();
+            tracing::info!(stored = ?stored.as_ref().map(|s| matches!(s, crate::accounts::Stored::Keyring)), "account saved");
+            event(AccountsEvent::Saved {
+                list: list.map_err(|e| account_error(&e)),
+                stored,
+                with_secret,
+            })
+        }),
+        Command::Remove(id) => io.spawn_blocking(move || {
+            let list = Accounts::load(&dir).and_then(|mut list| {
+                if let Some(gone) = list.remove(&id)
+                    && !list.accounts.iter().any(|a| a.appid == gone.appid)
+                {
+                    vault.forget_secret(&gone.appid)?;
+                }
+                list.save(&dir).map(|()| list)
+            });
+            let with_secret = list
+                .as_ref()
+                .map(|l| with_secret(&vault, l))
+                .unwrap_or_default();
+            event(AccountsEvent::Saved {
+                list: list.map_err(|e| account_error(&e)),
+                stored: None,
+                with_secret,
+            })
+        }),
+        Command::Activate(id) => io.spawn_blocking(move || {
+            let result = (|| -> Result<Switch, UiError> {
+                let mut list = Accounts::load(&dir).map_err(|e| account_error(&e))?;
+                let account = match &id {
+                    Some(id) => Some(
+                        list.accounts
+                            .iter()
+                            .find(|a| &a.id == id)
+                            .cloned()
+                            .ok_or_else(|| UiError::plain(format!("no account {id}")))?,
+                    ),
+                    None => None,
+                };
+                let backend = backend_for(&dir, &api_base, &vault, account.as_ref()).map_err(|e| {
+                    match e.downcast_ref::<AccountError>() {
+                        Some(a) => account_error(a),
+                        None => anyhow_error(&e),
+                    }
+                })?;
+                list.active.clone_from(&id);
+                list.save(&dir).map_err(|e| account_error(&e))?;
+                tracing::info!(account = ?id, api = %backend.api_base, "switched account");
+                Ok(Switch { id, backend })
+            })();
+            event(AccountsEvent::Switched(result.map(Box::new)))
+        }),
+        Command::Test {
+            account,
+            secret,
+            token,
+        } => {
+            let backend = backend.clone();
+            io.spawn(async move {
+                let client = tokio::task::spawn_blocking(move || -> Result<ApiClient, UiError> {
+                    if account.mode == TokenMode::Sandbox {
+                        return if backend.sandbox {
+                            Ok(backend.client.clone())
+                        } else {
+                            Err(UiError::plain("the simulator is not running"))
+                        };
+                    }
+                    // A test uses a typed secret without storing it.
+                    let source = match (&account.mode, secret, token) {
+                        (TokenMode::Stable, Some(s), _) => TokenSource::Stable {
+                            appid: account.appid.clone(),
+                            secret: s.0,
+                        },
+                        (TokenMode::Classic, Some(s), _) => TokenSource::Classic {
+                            appid: account.appid.clone(),
+                            secret: s.0,
+                        },
+                        (TokenMode::Pasted, _, Some(t)) => TokenSource::Fixed(t.0),
+                        _ => account
+                            .token_source(&vault)
+                            .map_err(|e| account_error(&e))?
+                            .ok_or_else(|| UiError::plain("no token source"))?,
+                    };
+                    if let TokenSource::Stable { secret, .. } | TokenSource::Classic { secret, .. } = &source {
+                        crate::api::error::register_sensitive(secret);
+                    }
+                    ApiClient::new(&api_base, source).map_err(|e| super::api_error(&e))
+                })
+                .await
+                .map_err(|e| UiError::plain(e.to_string()))
+                .and_then(|r| r);
+                let result = match client {
+                    Ok(client) => match client.access_token().await {
+                        Ok(_) => client
+                            .get_colors()
+                            .await
+                            .map(|c| c.len())
+                            .map_err(|e| super::api_error(&e)),
+                        Err(e) => Err(super::api_error(&e)),
+                    },
+                    Err(e) => Err(e),
+                };
+                event(AccountsEvent::Tested(result))
+            });
+        }
+        Command::OpenLogs => io.spawn_blocking(move || {
+            let logs = crate::logging::log_dir(&dir);
+            let result = std::fs::create_dir_all(&logs)
+                .and_then(|()| open::that_detached(&logs))
+                .map_err(|e| UiError::plain(format!("{}: {e}", logs.display())));
+            event(AccountsEvent::LogsOpened(result))
+        }),
+    }
+}
+
+impl Backend {
+    /// The backend of a configured account against `https://api.weixin.qq.com` (the
+    /// simulator for a sandbox-mode account). Blocking: it may ask the keyring.
+    pub fn for_account(
+        data_dir: &std::path::Path,
+        vault: &Vault,
+        account: &Account,
+    ) -> anyhow::Result<Self> {
+        backend_for(data_dir, WECHAT_API, vault, Some(account))
+    }
+}

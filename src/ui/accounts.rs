@@ -1,0 +1,472 @@
+//! The accounts part of 设置 Settings: the list, the add/edit form (token mode, AppSecret,
+//! token service, pasted token), "test connection" and switching the account in use.
+//!
+//! A typed secret or token leaves this panel once, inside a [`Command`], and the field is
+//! cleared; nothing here ever shows a stored secret back.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::accounts::{Account, Accounts, Problem, Stored, TokenMode};
+use crate::app::events::UiError;
+use crate::i18n::{Lang, T};
+
+/// Red for errors and the cgi-bin/token warning.
+const ERROR_COLOR: Color32 = Color32::from_rgb(0xd9, 0x36, 0x36);
+/// Green for done.
+const OK_COLOR: Color32 = Color32::from_rgb(0x1a, 0x9c, 0x4b);
+
+/// A secret or token typed by the user; `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretText(pub String);
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// What the panel asks the app to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Whether a keyring service answers (at start).
+    ProbeKeyring,
+    /// Store the account (and the secret in the keyring, the pasted token in memory).
+    Save {
+        /// The account as edited.
+        account: Account,
+        /// A newly typed AppSecret.
+        secret: Option<SecretText>,
+        /// A newly pasted token.
+        token: Option<SecretText>,
+    },
+    /// Remove an account (and its secret).
+    Remove(String),
+    /// Switch to an account (`None` = the sandbox): restarts the backend.
+    Activate(Option<String>),
+    /// Fetch a token and call card/getcolors with an account.
+    Test {
+        /// The account as edited.
+        account: Account,
+        /// A newly typed AppSecret (not stored by a test).
+        secret: Option<SecretText>,
+        /// A newly pasted token.
+        token: Option<SecretText>,
+    },
+    /// Open the log folder in the file manager.
+    OpenLogs,
+}
+
+/// The mode picked in the form (its fields live beside it in [`Form`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModeChoice {
+    /// stable_token.
+    Stable,
+    /// cgi-bin/token.
+    Classic,
+    /// Token service.
+    Service,
+    /// Pasted token.
+    Pasted,
+    /// The simulator.
+    Sandbox,
+}
+
+/// The add/edit form.
+#[derive(Clone, Debug)]
+pub struct Form {
+    /// The account's id (a new one for "add").
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// AppID.
+    pub appid: String,
+    /// Token mode.
+    pub mode: ModeChoice,
+    /// Token service URL.
+    pub url: String,
+    /// Token service JSON member.
+    pub json_field: String,
+    /// A newly typed secret (cleared once sent).
+    pub secret: String,
+    /// A newly pasted token (cleared once sent).
+    pub token: String,
+}
+
+impl Form {
+    fn from_account(a: &Account) -> Self {
+        let (mode, url, json_field) = match &a.mode {
+            TokenMode::Stable => (ModeChoice::Stable, String::new(), String::new()),
+            TokenMode::Classic => (ModeChoice::Classic, String::new(), String::new()),
+            TokenMode::Service { url, json_field } => {
+                (ModeChoice::Service, url.clone(), json_field.clone())
+            }
+            TokenMode::Pasted => (ModeChoice::Pasted, String::new(), String::new()),
+            TokenMode::Sandbox => (ModeChoice::Sandbox, String::new(), String::new()),
+        };
+        Self {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            appid: a.appid.clone(),
+            mode,
+            url,
+            json_field,
+            secret: String::new(),
+            token: String::new(),
+        }
+    }
+
+    /// The account as typed.
+    pub fn account(&self) -> Account {
+        Account {
+            id: self.id.clone(),
+            name: self.name.trim().to_owned(),
+            appid: self.appid.trim().to_owned(),
+            mode: match self.mode {
+                ModeChoice::Stable => TokenMode::Stable,
+                ModeChoice::Classic => TokenMode::Classic,
+                ModeChoice::Service => TokenMode::Service {
+                    url: self.url.trim().to_owned(),
+                    json_field: self.json_field.trim().to_owned(),
+                },
+                ModeChoice::Pasted => TokenMode::Pasted,
+                ModeChoice::Sandbox => TokenMode::Sandbox,
+            },
+        }
+    }
+
+    /// Takes the typed secret and token out of the form (they are sent once).
+    fn take_secrets(&mut self) -> (Option<SecretText>, Option<SecretText>) {
+        let take = |s: &mut String| {
+            let t = std::mem::take(s);
+            (!t.trim().is_empty()).then(|| SecretText(t.trim().to_owned()))
+        };
+        (take(&mut self.secret), take(&mut self.token))
+    }
+}
+
+/// The panel's state.
+#[derive(Debug, Default)]
+pub struct AccountsPanel {
+    /// The stored list.
+    pub list: Accounts,
+    /// The account the backend runs on (`None` = sandbox).
+    pub in_use: Option<String>,
+    /// The form, while adding or editing.
+    pub form: Option<Form>,
+    /// AppIDs with a secret available (keyring or session); filled by the IO side.
+    pub with_secret: Vec<String>,
+    /// `Some(Ok)` keyring available, `Some(Err)` not (secrets are per session then).
+    pub keyring: Option<Result<(), String>>,
+    /// A test is running.
+    pub testing: bool,
+    /// The last test's outcome: the colours getcolors answered, or the error.
+    pub test_result: Option<Result<usize, UiError>>,
+    /// A switch is running.
+    pub switching: bool,
+    /// The last save/remove/switch message (`true` = success) in both languages.
+    pub status: Option<(bool, UiError)>,
+    /// At start the active account could not be used (secret or token missing): its id.
+    pub needs_credentials: Option<String>,
+}
+
+impl AccountsPanel {
+    /// Opens the form on an account (e.g. the one that needs its secret at start).
+    pub fn edit(&mut self, id: &str) {
+        if let Some(a) = self.list.accounts.iter().find(|a| a.id == id) {
+            self.form = Some(Form::from_account(a));
+            self.test_result = None;
+        }
+    }
+
+    /// The display name of the account in use, if it is not the sandbox.
+    pub fn in_use_name(&self) -> Option<&str> {
+        let id = self.in_use.as_deref()?;
+        self.list
+            .accounts
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.name.as_str())
+    }
+}
+
+fn mode_label(mode: &TokenMode, lang: Lang) -> &'static str {
+    match mode {
+        TokenMode::Stable => T::ModeStable.get(lang),
+        TokenMode::Classic => T::ModeClassic.get(lang),
+        TokenMode::Service { .. } => T::ModeService.get(lang),
+        TokenMode::Pasted => T::ModePasted.get(lang),
+        TokenMode::Sandbox => T::ModeSandbox.get(lang),
+    }
+}
+
+fn problem_text(p: Problem) -> T {
+    match p {
+        Problem::NameMissing => T::NameMissing,
+        Problem::AppIdMissing => T::AppIdMissing,
+        Problem::ServiceUrlInsecure => T::ServiceUrlInsecure,
+    }
+}
+
+/// Draws the accounts section; returns what the user asked for.
+pub fn accounts_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel) -> Vec<Command> {
+    let mut out = Vec::new();
+    ui.heading(T::Accounts.get(lang));
+    if let Some(Err(why)) = &panel.keyring {
+        ui.colored_label(ERROR_COLOR, T::SecretSessionOnly.get(lang))
+            .on_hover_text(why);
+    }
+    list_ui(ui, lang, panel, &mut out);
+    if panel.form.is_none()
+        && ui
+            .add_enabled(!panel.switching, egui::Button::new(T::AddAccount.get(lang)))
+            .clicked()
+    {
+        let fresh = Account::new("", "", TokenMode::Stable);
+        panel.form = Some(Form::from_account(&fresh));
+        panel.test_result = None;
+    }
+    if panel.switching {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(T::Switching.get(lang));
+        });
+    }
+    if let Some((ok, text)) = &panel.status {
+        let color = if *ok { OK_COLOR } else { ERROR_COLOR };
+        ui.colored_label(color, text.text(lang));
+    }
+    form_ui(ui, lang, panel, &mut out);
+    out
+}
+
+fn list_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Command>) {
+    let busy = panel.switching;
+    egui::Grid::new("accounts")
+        .num_columns(4)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            ui.label(T::ModeSandbox.get(lang));
+            ui.label("");
+            if panel.in_use.is_none() {
+                ui.label(RichText::new(T::ActiveAccount.get(lang)).color(OK_COLOR));
+            } else if ui
+                .add_enabled(!busy, egui::Button::new(T::UseAccount.get(lang)))
+                .clicked()
+            {
+                out.push(Command::Activate(None));
+            }
+            ui.label("");
+            ui.end_row();
+            let mut edit = None;
+            for a in &panel.list.accounts {
+                ui.label(format!("{} ({})", a.name, a.appid));
+                ui.label(mode_label(&a.mode, lang));
+                ui.horizontal(|ui| {
+                    if panel.in_use.as_deref() == Some(a.id.as_str()) {
+                        ui.label(RichText::new(T::ActiveAccount.get(lang)).color(OK_COLOR));
+                    } else if ui
+                        .add_enabled(!busy, egui::Button::new(T::UseAccount.get(lang)))
+                        .on_hover_text(&a.name)
+                        .clicked()
+                    {
+                        out.push(Command::Activate(Some(a.id.clone())));
+                    }
+                });
+                ui.horizontal(|ui| {
+                    if ui.button(T::EditAccount.get(lang)).clicked() {
+                        edit = Some(a.id.clone());
+                    }
+                    if ui
+                        .add_enabled(!busy, egui::Button::new(T::RemoveAccount.get(lang)))
+                        .clicked()
+                    {
+                        out.push(Command::Remove(a.id.clone()));
+                    }
+                });
+                ui.end_row();
+            }
+            if let Some(id) = edit {
+                panel.edit(&id);
+            }
+        });
+}
+
+fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Command>) {
+    let Some(form) = panel.form.as_mut() else {
+        return;
+    };
+    ui.separator();
+    let has_secret = panel.with_secret.iter().any(|a| a == form.appid.trim());
+    if panel.needs_credentials.as_deref() == Some(form.id.as_str()) {
+        let text = if form.mode == ModeChoice::Pasted {
+            T::TokenNeeded
+        } else {
+            T::SecretNeeded
+        };
+        ui.colored_label(ERROR_COLOR, text.get(lang));
+    }
+    egui::Grid::new("account_form")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, |ui| {
+            let l = ui.label(T::AccountName.get(lang));
+            ui.add(egui::TextEdit::singleline(&mut form.name).desired_width(260.0))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label(T::AppId.get(lang));
+            ui.add(egui::TextEdit::singleline(&mut form.appid).desired_width(260.0))
+                .labelled_by(l.id);
+            ui.end_row();
+            ui.label(T::TokenModeLabel.get(lang));
+            ui.vertical(|ui| {
+                for (choice, text) in [
+                    (ModeChoice::Stable, T::ModeStable),
+                    (ModeChoice::Classic, T::ModeClassic),
+                    (ModeChoice::Service, T::ModeService),
+                    (ModeChoice::Pasted, T::ModePasted),
+                    (ModeChoice::Sandbox, T::ModeSandbox),
+                ] {
+                    ui.radio_value(&mut form.mode, choice, text.get(lang));
+                    if choice == ModeChoice::Classic {
+                        // The warning stands next to the option, not only once it is picked.
+                        ui.label(
+                            RichText::new(T::ClassicWarning.get(lang))
+                                .color(ERROR_COLOR)
+                                .small(),
+                        );
+                    }
+                }
+            });
+            ui.end_row();
+            match form.mode {
+                ModeChoice::Stable | ModeChoice::Classic => {
+                    let l = ui.label(T::AppSecret.get(lang));
+                    ui.vertical(|ui| {
+                        ui.add(
+                            egui::TextEdit::singleline(&mut form.secret)
+                                .password(true)
+                                .desired_width(260.0)
+                                .hint_text(if has_secret {
+                                    T::SecretStored.get(lang)
+                                } else {
+                                    ""
+                                }),
+                        )
+                        .labelled_by(l.id);
+                        ui.label(RichText::new(T::SecretHint.get(lang)).small());
+                    });
+                    ui.end_row();
+                }
+                ModeChoice::Service => {
+                    let l = ui.label(T::ServiceUrl.get(lang));
+                    ui.add(egui::TextEdit::singleline(&mut form.url).desired_width(360.0))
+                        .labelled_by(l.id);
+                    ui.end_row();
+                    let l = ui.label(T::ServiceField.get(lang));
+                    ui.add(egui::TextEdit::singleline(&mut form.json_field).desired_width(160.0))
+                        .labelled_by(l.id);
+                    ui.end_row();
+                }
+                ModeChoice::Pasted => {
+                    let l = ui.label(T::PastedToken.get(lang));
+                    ui.vertical(|ui| {
+                        ui.add(
+                            egui::TextEdit::singleline(&mut form.token)
+                                .password(true)
+                                .desired_width(360.0),
+                        )
+                        .labelled_by(l.id);
+                        ui.label(RichText::new(T::PastedTokenHint.get(lang)).small());
+                    });
+                    ui.end_row();
+                }
+                ModeChoice::Sandbox => {}
+            }
+        });
+    let account = form.account();
+    let problems = account.problems();
+    for p in &problems {
+        ui.colored_label(ERROR_COLOR, problem_text(*p).get(lang));
+    }
+    let mut cancel = false;
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                problems.is_empty(),
+                egui::Button::new(T::SaveAccount.get(lang)),
+            )
+            .clicked()
+        {
+            let (secret, token) = form.take_secrets();
+            out.push(Command::Save {
+                account: account.clone(),
+                secret,
+                token,
+            });
+            cancel = true;
+        }
+        if ui
+            .add_enabled(
+                problems.is_empty() && !panel.testing,
+                egui::Button::new(T::TestConnection.get(lang)),
+            )
+            .clicked()
+        {
+            // The typed secret stays in the form so that Save can still store it.
+            let secret = Some(form.secret.trim())
+                .filter(|s| !s.is_empty())
+                .map(|s| SecretText(s.to_owned()));
+            let token = Some(form.token.trim())
+                .filter(|s| !s.is_empty())
+                .map(|s| SecretText(s.to_owned()));
+            panel.testing = true;
+            panel.test_result = None;
+            out.push(Command::Test {
+                account: account.clone(),
+                secret,
+                token,
+            });
+        }
+        if ui.button(T::CancelEdit.get(lang)).clicked() {
+            cancel = true;
+        }
+    });
+    if panel.testing {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(T::Testing.get(lang));
+        });
+    }
+    match &panel.test_result {
+        Some(Ok(colors)) => {
+            ui.colored_label(OK_COLOR, format!("✔ {}: {colors}", T::TestOk.get(lang)));
+        }
+        Some(Err(e)) => {
+            ui.colored_label(ERROR_COLOR, e.text(lang));
+        }
+        None => {}
+    }
+    if cancel {
+        panel.form = None;
+    }
+}
+
+/// The message after a save, in both languages.
+pub fn saved_text(stored: Option<&Stored>) -> (bool, UiError) {
+    match stored {
+        Some(Stored::SessionOnly(_)) => (
+            false,
+            UiError {
+                zh: T::SecretSessionOnly.zh().to_owned(),
+                en: T::SecretSessionOnly.en().to_owned(),
+            },
+        ),
+        _ => (
+            true,
+            UiError {
+                zh: format!("✔ {}", T::SaveAccount.zh()),
+                en: format!("✔ {}", T::SaveAccount.en()),
+            },
+        ),
+    }
+}
