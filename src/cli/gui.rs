@@ -40,8 +40,52 @@ fn start_backend(data_dir: &std::path::Path) -> anyhow::Result<(Backend, Option<
     }
 }
 
+/// How the window is run.
+pub struct RunOptions {
+    /// `--first-frame`: when the process started; the app reports the first frame and exits.
+    pub first_frame: Option<std::time::Instant>,
+}
+
+/// Wraps the app for `--first-frame`: lets it draw one frame, and on the next one (so the first
+/// has been painted and presented) prints the elapsed time and peak RSS, then closes.
+struct FirstFrame {
+    app: CouponStudioApp,
+    started: std::time::Instant,
+    frames: u32,
+}
+
+impl eframe::App for FirstFrame {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        self.app.ui(ui, frame);
+        self.frames += 1;
+        if self.frames == 2 {
+            let ms = self.started.elapsed().as_secs_f64() * 1000.0;
+            let rss = peak_rss_kib().map_or_else(|| "unknown".to_owned(), |k| format!("{k}"));
+            println!("first frame: {ms:.0} ms, peak RSS: {rss} KiB");
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        } else {
+            ui.ctx().request_repaint();
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.app.save(storage);
+    }
+
+    fn on_exit(&mut self, gl: Option<&eframe::glow::Context>) {
+        self.app.on_exit(gl);
+    }
+}
+
+/// Peak resident set size of this process (`VmHWM`), where the OS reports it (Linux).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// Opens the window; with no account configured the app runs on the built-in simulator.
-pub fn run() -> ExitCode {
+pub fn run(opts: RunOptions) -> ExitCode {
     let data_dir = data_dir();
     if let Err(e) = coupon_studio::logging::init(&coupon_studio::logging::log_dir(&data_dir)) {
         // The app works without a log; say so on the terminal it was started from.
@@ -78,7 +122,14 @@ pub fn run() -> ExitCode {
             if let Some(id) = needs_credentials {
                 app.ask_for_credentials(&id);
             }
-            Ok(Box::new(app))
+            Ok(match opts.first_frame {
+                Some(started) => Box::new(FirstFrame {
+                    app,
+                    started,
+                    frames: 0,
+                }),
+                None => Box::new(app),
+            })
         }),
     );
     match result {

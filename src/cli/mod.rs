@@ -15,6 +15,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Open the window, print the time to the first rendered frame and the peak memory
+    /// (RSS), then exit: for the cold-start benchmark and the packaging smoke test.
+    #[arg(long)]
+    first_frame: bool,
 }
 
 /// Message language.
@@ -39,11 +43,14 @@ enum Command {
 
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Sandbox(args)) => sandbox::run(args),
         Some(Command::Poster(args)) => poster::run(args),
-        None => gui::run(),
+        None => gui::run(gui::RunOptions {
+            first_frame: cli.first_frame.then_some(started),
+        }),
     }
 }
