@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --all-targets --locked
+# The keyring round trip against a real Secret Service (gnome-keyring in a private D-Bus session).
+bash scripts/keyring-test.sh

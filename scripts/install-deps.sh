@@ -7,7 +7,8 @@ set -euo pipefail
 # keyring crate talks to the Secret Service, e.g. gnome-keyring, over D-Bus).
 # Run: OpenGL (Mesa, software rendering works too) and X11/Wayland client libraries.
 # Headless runs (the cold-start benchmark, the package smoke test): Xvfb and xauth.
-wanted=(build-essential pkg-config libdbus-1-dev libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxrandr2 libxi6 xvfb xauth)
+# The real keyring test (scripts/keyring-test.sh): a D-Bus session and gnome-keyring.
+wanted=(build-essential pkg-config libdbus-1-dev libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxrandr2 libxi6 xvfb xauth dbus gnome-keyring)
 missing=()
 for p in "${wanted[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

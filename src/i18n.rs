@@ -362,6 +362,8 @@ strings! {
     ChannelScopeCard => "仅所选卡券", "Selected card only";
     Accounts => "公众号账号", "WeChat accounts";
     AddAccount => "添加账号", "Add account";
+    SandboxStateSetAside => "模拟器的状态文件无法读取,已从空白状态启动;原文件已备份为", "The simulator's state file could not be read, so it started empty; the file was kept as";
+    SwitchWaitsForMoney => "券点兑换或充值正在进行,完成后再切换账号", "A stock purchase or recharge is in progress: switch accounts once it has finished";
     EditAccount => "编辑", "Edit";
     RemoveAccount => "删除账号", "Remove";
     UseAccount => "使用", "Use";

@@ -54,6 +54,20 @@ pub(super) fn recovery_error(r: &Recovery) -> UiError {
 }
 
 impl CouponStudioApp {
+    /// Says at the bottom of the window that the simulator's state file could not be read and
+    /// was set aside as `backup` (the simulator started empty), after any database notice.
+    pub fn report_sandbox_state_set_aside(&mut self, backup: &Path) {
+        let zh = format!("{} {}", T::SandboxStateSetAside.zh(), backup.display());
+        let en = format!("{} {}", T::SandboxStateSetAside.en(), backup.display());
+        self.startup_error = Some(match self.startup_error.take() {
+            Some(e) => UiError {
+                zh: format!("{}\n{zh}", e.zh),
+                en: format!("{}\n{en}", e.en),
+            },
+            None => UiError { zh, en },
+        });
+    }
+
     /// Replaces the keyring (tests pass an in-memory store).
     pub fn set_secret_store(&mut self, store: Arc<dyn SecretStore>) {
         self.accounts_ctx.vault = Arc::new(Vault::new(store));
@@ -90,8 +104,27 @@ impl CouponStudioApp {
             &mut self.accounts,
         ));
         if matches!(out.last(), Some(Command::Activate(_))) {
-            self.accounts.switching = true;
-            self.accounts.status = None;
+            if self.wallet.money_in_flight() {
+                // A confirm or recharge answer must reach the panel and journal it was sent from.
+                out.pop();
+                self.accounts.status = Some((
+                    false,
+                    UiError {
+                        zh: T::SwitchWaitsForMoney.zh().to_owned(),
+                        en: T::SwitchWaitsForMoney.en().to_owned(),
+                    },
+                ));
+            } else {
+                self.accounts.switching = true;
+                self.accounts.status = None;
+            }
+        }
+        // Typing the missing secret (or token) of the account the app was started on is all
+        // it takes: once saved, the app switches to it.
+        if let Some(Command::Save { account, .. }) = out.last()
+            && self.accounts.needs_credentials.as_deref() == Some(account.id.as_str())
+        {
+            self.accounts.switch_after_save = Some(account.id.clone());
         }
         out
     }
@@ -106,16 +139,20 @@ impl CouponStudioApp {
                 with_secret,
             } => {
                 self.accounts.with_secret = with_secret;
+                let switch_to = self.accounts.switch_after_save.take();
                 match list {
                     Ok(list) => {
                         self.accounts.list = list;
                         self.accounts.status =
                             Some(crate::ui::accounts::saved_text(stored.as_ref()));
-                        if stored.is_some() {
-                            self.accounts.needs_credentials = None;
-                        }
                         if let Some(crate::accounts::Stored::SessionOnly(why)) = stored {
                             self.accounts.keyring = Some(Err(why));
+                        }
+                        if let Some(id) = switch_to
+                            && !self.accounts.switching
+                        {
+                            self.accounts.switching = true;
+                            self.run(Command::Activate(Some(id)));
                         }
                     }
                     Err(e) => self.accounts.status = Some((false, e)),
@@ -169,6 +206,7 @@ impl CouponStudioApp {
     /// Puts a new backend in place and reloads what depends on the account. Work still in
     /// flight on the old backend finishes there (its client and simulator live until then).
     fn switch_backend(&mut self, backend: Backend) {
+        self.io.next_generation();
         self.backend = Arc::new(backend);
         let openids = std::mem::take(&mut self.placement.whitelist_openids);
         let usernames = std::mem::take(&mut self.placement.whitelist_usernames);

@@ -361,6 +361,37 @@ pub enum Event {
     Accounts(AccountsEvent),
 }
 
+impl Event {
+    /// Whether the answer is about the account it was asked of (its cards, stock, codes,
+    /// statistics, lookups), so that it is stale once the app switched accounts. Local work
+    /// (drafts, files, accounts) and facts that stay true (a card was created or updated, an
+    /// image was uploaded) are not.
+    pub fn account_bound(&self) -> bool {
+        match self {
+            Self::Stats(_)
+            | Self::Redeem(_)
+            | Self::Placement(_)
+            | Self::Wallet(_)
+            | Self::Colors(_)
+            | Self::Stores(_)
+            | Self::CardFetched { .. }
+            | Self::CardsListed(_) => true,
+            Self::Drafts(_)
+            | Self::DraftOpened(_)
+            | Self::DraftSaved { .. }
+            | Self::ImagePicked(..)
+            | Self::ImagePrepared { .. }
+            | Self::ImageUploaded { .. }
+            | Self::CardCreated { .. }
+            | Self::CardUpdated { .. }
+            | Self::Imported(_)
+            | Self::Exported(_)
+            | Self::Nothing
+            | Self::Accounts(_) => false,
+        }
+    }
+}
+
 /// A backend built for an account, ready to replace the running one.
 pub struct Switch {
     /// The account's id (`None` = the sandbox).

@@ -4,6 +4,7 @@
 //! ends in an [`Event`] that is sent back through a channel, and the sender asks egui for a
 //! repaint so the answer shows in the next frame.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
@@ -16,9 +17,12 @@ pub struct Io {
     /// Owns the runtime when the app made its own (dropped last, after the inbox).
     runtime: Option<Runtime>,
     handle: Handle,
-    tx: Sender<Event>,
-    rx: Receiver<Event>,
+    tx: Sender<(u64, Event)>,
+    rx: Receiver<(u64, Event)>,
     ctx: egui::Context,
+    /// The account generation work is started in; bumped when the app switches accounts, so
+    /// answers about the previous account never land in the new one's panels.
+    generation: Cell<u64>,
 }
 
 impl Io {
@@ -37,7 +41,14 @@ impl Io {
             tx,
             rx,
             ctx,
+            generation: Cell::new(0),
         })
+    }
+
+    /// Starts a new account generation: account-bound answers of work started before are
+    /// dropped by [`Self::drain`].
+    pub fn next_generation(&self) {
+        self.generation.set(self.generation.get() + 1);
     }
 
     /// The egui context, for work that reports progress between its start and its end.
@@ -57,10 +68,11 @@ impl Io {
     {
         let tx = self.tx.clone();
         let ctx = self.ctx.clone();
+        let generation = self.generation.get();
         self.handle.spawn(async move {
             let event = fut.await;
             // The receiver only goes away when the app closes; nothing is waiting then.
-            let _ = tx.send(event);
+            let _ = tx.send((generation, event));
             ctx.request_repaint();
         });
     }
@@ -72,15 +84,28 @@ impl Io {
     {
         let tx = self.tx.clone();
         let ctx = self.ctx.clone();
+        let generation = self.generation.get();
         self.handle.spawn_blocking(move || {
-            let _ = tx.send(work());
+            let _ = tx.send((generation, work()));
             ctx.request_repaint();
         });
     }
 
-    /// Every event that has arrived since the last call.
+    /// Every event that has arrived since the last call, less the account-bound answers of
+    /// work started under an earlier account (see [`Event::account_bound`]).
     pub fn drain(&self) -> Vec<Event> {
-        self.rx.try_iter().collect()
+        let current = self.generation.get();
+        self.rx
+            .try_iter()
+            .filter_map(|(generation, event)| {
+                if generation != current && event.account_bound() {
+                    tracing::debug!("dropped an answer about the previous account");
+                    None
+                } else {
+                    Some(event)
+                }
+            })
+            .collect()
     }
 
     /// Blocks on a future from the UI thread. Only for start-up and shutdown, where there is

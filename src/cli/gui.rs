@@ -14,28 +14,48 @@ pub fn data_dir() -> std::path::PathBuf {
         .unwrap_or_else(|| std::path::PathBuf::from(".coupon-studio"))
 }
 
+/// How the app starts: the backend, the account that still needs its secret, and the backup
+/// of a simulator state file that could not be read.
+struct Start {
+    backend: Backend,
+    needs_credentials: Option<String>,
+    sandbox_backup: Option<std::path::PathBuf>,
+}
+
 /// The backend of the active account, else the simulator. When the active account's secret
 /// (or pasted token) is not available, the simulator runs and the account's id is returned so
 /// that the app asks for it.
-fn start_backend(data_dir: &std::path::Path) -> anyhow::Result<(Backend, Option<String>)> {
+fn start_backend(data_dir: &std::path::Path) -> anyhow::Result<Start> {
     use coupon_studio::accounts::{Accounts, KeyringStore, Vault};
-    let sandbox = || Backend::start_sandbox(Some(data_dir.join("sandbox-state.json")));
+    let sandbox = |needs_credentials: Option<String>| -> anyhow::Result<Start> {
+        let (backend, sandbox_backup) =
+            Backend::start_sandbox_recovering(&data_dir.join("sandbox-state.json"))?;
+        Ok(Start {
+            backend,
+            needs_credentials,
+            sandbox_backup,
+        })
+    };
     let list = match Accounts::load(data_dir) {
         Ok(list) => list,
         Err(e) => {
             tracing::warn!(error = %e, "accounts list unreadable; starting on the simulator");
-            return Ok((sandbox()?, None));
+            return sandbox(None);
         }
     };
     let Some(account) = list.active_account() else {
-        return Ok((sandbox()?, None));
+        return sandbox(None);
     };
     let vault = Vault::new(std::sync::Arc::new(KeyringStore));
     match Backend::for_account(data_dir, &vault, account) {
-        Ok(b) => Ok((b, None)),
+        Ok(backend) => Ok(Start {
+            backend,
+            needs_credentials: None,
+            sandbox_backup: None,
+        }),
         Err(e) => {
             tracing::warn!(account = %account.appid, error = %e, "active account unusable; starting on the simulator");
-            Ok((sandbox()?, Some(account.id.clone())))
+            sandbox(Some(account.id.clone()))
         }
     }
 }
@@ -91,7 +111,11 @@ pub fn run(opts: RunOptions) -> ExitCode {
         // The app works without a log; say so on the terminal it was started from.
         eprintln!("{e}");
     }
-    let (backend, needs_credentials) = match start_backend(&data_dir) {
+    let Start {
+        backend,
+        needs_credentials,
+        sandbox_backup,
+    } = match start_backend(&data_dir) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("cannot start the simulator: {e}");
@@ -121,6 +145,9 @@ pub fn run(opts: RunOptions) -> ExitCode {
             )?;
             if let Some(id) = needs_credentials {
                 app.ask_for_credentials(&id);
+            }
+            if let Some(backup) = sandbox_backup {
+                app.report_sandbox_state_set_aside(&backup);
             }
             Ok(match opts.first_frame {
                 Some(started) => Box::new(FirstFrame {

@@ -167,6 +167,8 @@ pub struct AccountsPanel {
     pub status: Option<(bool, UiError)>,
     /// At start the active account could not be used (secret or token missing): its id.
     pub needs_credentials: Option<String>,
+    /// Switch to this account once its save lands (its missing secret was just typed).
+    pub switch_after_save: Option<String>,
 }
 
 impl AccountsPanel {

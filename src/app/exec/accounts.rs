@@ -95,7 +95,9 @@ pub fn backend_for(
     account: Option<&Account>,
 ) -> anyhow::Result<Backend> {
     let Some(account) = account.filter(|a| a.mode != TokenMode::Sandbox) else {
-        return Backend::start_sandbox(Some(ctx_data_dir.join("sandbox-state.json")));
+        // A state file that cannot be read is set aside (logged) rather than blocking the switch.
+        return Backend::start_sandbox_recovering(&ctx_data_dir.join("sandbox-state.json"))
+            .map(|(b, _)| b);
     };
     let source = account
         .token_source(vault)?

@@ -58,6 +58,37 @@ impl Backend {
         })
     }
 
+    /// The app's simulator on its state file. A state file that cannot be read (damaged, or
+    /// from an incompatible version) is renamed to `<file>.corrupt-<unix seconds>` and the
+    /// simulator starts empty; the returned path is that backup, to tell the user about.
+    pub fn start_sandbox_recovering(
+        state_file: &std::path::Path,
+    ) -> anyhow::Result<(Self, Option<PathBuf>)> {
+        match Self::start_sandbox(Some(state_file.to_owned())) {
+            Ok(b) => Ok((b, None)),
+            Err(e)
+                if matches!(
+                    e.downcast_ref::<crate::sandbox::SandboxError>(),
+                    Some(crate::sandbox::SandboxError::State { .. })
+                ) =>
+            {
+                let secs = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
+                let mut name = state_file.as_os_str().to_owned();
+                name.push(format!(".corrupt-{secs}"));
+                let backup = PathBuf::from(name);
+                std::fs::rename(state_file, &backup)?;
+                tracing::warn!(error = %e, backup = %backup.display(), "simulator state set aside");
+                Ok((
+                    Self::start_sandbox(Some(state_file.to_owned()))?,
+                    Some(backup),
+                ))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// The simulator with a given configuration (e.g. required credentials) and token source:
     /// tests use it to run a whole session with a real AppSecret they can search files for.
     pub fn start_sandbox_with(

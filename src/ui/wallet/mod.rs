@@ -333,6 +333,12 @@ impl WalletPanel {
         ]
     }
 
+    /// Whether a confirm or recharge is on its way, or an unclear one is being reconciled:
+    /// the account must not change under it.
+    pub fn money_in_flight(&self) -> bool {
+        matches!(self.confirm, ConfirmState::Sending(_)) || self.recharge_sending || self.blocked()
+    }
+
     /// Whether buying must wait for a reconciliation.
     pub fn blocked(&self) -> bool {
         !self.checks.is_empty()
