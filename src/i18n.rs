@@ -35,24 +35,47 @@ macro_rules! strings {
             pub const ALL: &'static [T] = &[$(T::$key),+];
 
             /// The Chinese text.
-            pub fn zh(self) -> &'static str {
+            pub const fn zh(self) -> &'static str {
                 match self { $(T::$key => $zh,)+ }
             }
 
             /// The English text.
-            pub fn en(self) -> &'static str {
+            pub const fn en(self) -> &'static str {
                 match self { $(T::$key => $en,)+ }
             }
 
             /// The text in `lang`.
-            pub fn get(self, lang: Lang) -> &'static str {
+            pub const fn get(self, lang: Lang) -> &'static str {
                 match lang {
                     Lang::Zh => self.zh(),
                     Lang::En => self.en(),
                 }
             }
+
+            /// The text in `lang` with each `{name}` replaced by its value from `args`
+            /// (texts with numbers or names in them: both languages have the same
+            /// placeholders, which a test checks).
+            pub fn fill(self, lang: Lang, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+                let mut text = self.get(lang).to_owned();
+                for (name, value) in args {
+                    text = text.replace(&format!("{{{name}}}"), &value.to_string());
+                }
+                text
+            }
         }
     };
+}
+
+/// The `{name}` placeholders of a text, sorted.
+#[cfg(test)]
+fn placeholders(text: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = text
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 strings! {
@@ -311,8 +334,8 @@ strings! {
     GiftBackNoStock => "本券设置了核销后赠券,但库存不足,未赠送", "The card gives a coupon after use, but there was no stock: none issued";
     GiftBackNotSet => "本券未设置核销后赠券", "The card gives no coupon after use";
     NavStats => "数据", "Stats";
-    SourcePlatform => "0 公众平台创建的卡券", "0 cards made on the web platform";
-    SourceApi => "1 API 创建的卡券", "1 cards made through the API";
+    SourcePlatform => "0:公众平台创建的卡券", "0: cards made on the web platform";
+    SourceApi => "1:API 创建的卡券", "1: cards made through the API";
     ScopeAccount => "整个账号(getcardbizuininfo)", "Whole account (getcardbizuininfo)";
     ScopeCard => "单张卡券(getcardcardinfo)", "One card (getcardcardinfo)";
     LoadStats => "查询数据", "Load data";
@@ -405,6 +428,103 @@ strings! {
     AccountsFileError => "账号列表无法读取", "The accounts list cannot be read";
     Keyring => "钥匙串", "Keyring";
     KeyringOk => "系统钥匙串可用", "The system keyring is available";
+
+    // Coins (券点): getorderlist's statuses and types, the orders CSV.
+    OrderStatusWaiting => "等待支付", "Waiting for payment";
+    OrderStatusSucc => "支付成功", "Paid";
+    OrderStatusFinanceSucc => "加代币成功", "Coins credited";
+    OrderStatusQuantitySucc => "加库存成功", "Stock added";
+    OrderStatusHasRefund => "已退币", "Coins refunded";
+    OrderStatusRefundWaiting => "等待退币确认", "Refund waiting";
+    OrderStatusRollback => "已回退,系统失败", "Rolled back (system failure)";
+    OrderStatusHasReceipt => "已开发票", "Invoiced";
+    OrderTypeSysAdd => "平台赠送", "Granted by WeChat";
+    OrderTypeWxpay => "充值", "Recharge";
+    OrderTypeRefund => "库存回退券点", "Stock returned as coins";
+    OrderTypeReduce => "券点兑换库存", "Coins to stock";
+    OrderTypeSysReduce => "平台扣减", "Deducted by WeChat";
+    CsvOrderId => "订单号", "Order id";
+    CsvOrderType => "类型", "Type";
+    CsvOrderStatus => "状态", "Status";
+    CsvCreated => "创建时间(北京)", "Created (Beijing)";
+    CsvPaidAt => "支付完成时间(北京)", "Paid (Beijing)";
+    CsvDescription => "说明", "Description";
+    CsvFreeCoins => "免费券点", "Free coins";
+    CsvPaidCoins => "付费券点", "Paid coins";
+
+    // Redemption: code statuses and what they mean at the till.
+    CodeNormal => "正常", "Normal";
+    CodeNormalHint => "可以核销", "Can be used";
+    CodeConsumed => "已核销", "Used";
+    CodeConsumedHint => "不能再次核销", "Cannot be used again";
+    CodeExpire => "已过期", "Expired";
+    CodeExpireHint => "不在有效期内,不能核销", "Outside its validity";
+    CodeGifting => "转赠中", "Being given";
+    CodeGiftingHint => "用户正在把券转赠给朋友,完成或超时前不能核销", "The holder is giving it to a friend; wait until that ends";
+    CodeGiftTimeout => "转赠超时", "Gift timed out";
+    CodeGiftTimeoutHint => "转赠未被领取已超时,不能核销", "The gift was not accepted in time";
+    CodeDeleted => "已删除", "Deleted";
+    CodeDeletedHint => "用户已删除此券", "The holder deleted it";
+    CodeUnavailable => "已失效", "Unavailable";
+    CodeUnavailableHint => "券已被设为失效", "Made unavailable";
+
+    // Statistics: the five metrics, the range rule, the CSV.
+    MetricView => "浏览", "Views";
+    MetricReceive => "领取", "Receives";
+    MetricVerify => "核销", "Uses";
+    MetricGiven => "转赠", "Gifts";
+    MetricExpire => "过期", "Expiries";
+    RangeEndBeforeStart => "结束日期不能早于开始日期", "the end must not be before the start";
+    RangeTooLong => "最长 {max} 天(含首尾),现为 {days} 天", "at most {max} days, both ends counted; now {days}";
+    CsvDate => "日期", "Date";
+    CsvMetricCount => "{metric}次数", "{metric} count";
+    CsvMetricUsers => "{metric}人数", "{metric} users";
+
+    // Placement: QR form rules and warnings, the whitelist limit.
+    QrLifetimeField => "有效时长(秒)", "Lifetime (s)";
+    QrLifetimeRule => "须为 {min}–{max} 的整数", "must be a whole number from {min} to {max}";
+    OuterIdField => "渠道号 outer_id", "Channel outer_id";
+    NonNegativeRule => "须为非负整数", "must be a non-negative whole number";
+    QrWarnNotApproved => "卡券尚未审核通过:只有测试白名单中的用户能领取(见下方「测试白名单」)", "The card is not approved yet: only whitelisted test users can receive it (see Test whitelist below)";
+    QrWarnNoStock => "库存为 0:扫码领不到券,请先在「券点」中购买库存", "Stock is 0: a scan receives nothing; buy stock in Coins first";
+    QrWarnStartsTooLate => "有效期开始时间距今超过 5 天:开始前 5 天内才能领取(V1.4)", "Validity starts more than 5 days from now: it can be received only from 5 days before the start (V1.4)";
+    WhitelistRule => "openid 与微信号合计最多 {max} 个(现有 {n} 个)", "at most {max} openids and usernames together (now {n})";
+    ChannelLabelsHint => "1,北风羽绒 天河店", "1,North Wind Down, Tianhe store";
+
+    // The card preview's words.
+    PvValid => "有效期", "Valid";
+    PvCoinsPerUnit => "券点/张", "coins/unit";
+    PvStockPrice => "库存单价", "Stock price";
+    PvDetails => "优惠详情", "Details";
+    PvNotes => "使用须知", "Notes";
+    PvServices => "商户服务", "Services";
+    PvUseNow => "立即使用", "Use now";
+    PvNotYetValid => "未到有效期,按钮置灰", "Not valid yet: the button is grey";
+    PvExpired => "已过有效期", "Expired";
+    PvServicePhone => "客服电话", "Service phone";
+    PvLogo => "Logo", "Logo";
+    PvCover => "封面 850×350", "Cover 850×350";
+    PvImage => "图片", "Image";
+    PvGiftBackSelf => "核销后赠送 {n} 张本券", "After use: {n} more of this coupon";
+    PvGiftBackOther => "核销后赠送 {n} 张其他券", "After use: {n} other coupon";
+
+    // The editor: code types and number fields.
+    CodeTypeText => "仅 code(输码核销)", "Code text only";
+    CodeTypeBarcode => "一维码显示 code", "Barcode with code";
+    CodeTypeQrcode => "二维码显示 code", "QR code with code";
+    CodeTypeOnlyQrcode => "二维码不显示 code", "QR code only";
+    CodeTypeOnlyBarcode => "一维码不显示 code", "Barcode only";
+    CodeTypeNone => "无 code(线上核销)", "No code (online use)";
+    Yuan => "元", "yuan";
+    AmountRule => "{field}:请输入金额,例如 50 或 50.5(最多两位小数)", "{field}: enter an amount such as 50 or 50.5 (two decimals at most)";
+    WholeNumberRule => "{field}:请输入整数", "{field}: enter a whole number";
+
+    // Local files and the database.
+    NotUtf8 => "文件不是 UTF-8 文本", "The file is not UTF-8 text";
+    DbError => "本地数据库出错:{error}", "Local database error: {error}";
+    DbCannotOpen => "无法打开本地数据库 {path}:{error}", "Cannot open the local database {path}: {error}";
+    DbVersion => "(版本 {found})", " (version {found})";
+    NoStoreForMoney => "本地数据库不可用:涉及券点的操作必须先记入日志,因此未发送。", "The local database is unavailable: money calls are journalled first, so nothing was sent.";
 }
 
 #[cfg(test)]
@@ -418,9 +538,26 @@ mod tests {
             assert!(!key.en().trim().is_empty(), "{key:?} has no English text");
             // English text in the Chinese column is the usual copy-paste slip.
             assert!(
-                key.zh() != key.en() || key.en().chars().all(|c| !c.is_alphabetic()),
+                key.zh() != key.en()
+                    || key.en().chars().all(|c| !c.is_alphabetic())
+                    || matches!(key, T::PvLogo),
                 "{key:?} is not translated"
             );
+            // A number or name that only one language shows is a translation slip too.
+            assert_eq!(
+                placeholders(key.zh()),
+                placeholders(key.en()),
+                "{key:?}: the two languages have different placeholders"
+            );
         }
+    }
+
+    #[test]
+    fn fill_replaces_every_placeholder() {
+        let text = T::RangeTooLong.fill(Lang::Zh, &[("max", &62), ("days", &63)]);
+        assert_eq!(text, "最长 62 天(含首尾),现为 63 天");
+        let text = T::RangeTooLong.fill(Lang::En, &[("max", &62), ("days", &63)]);
+        assert_eq!(text, "at most 62 days, both ends counted; now 63");
+        assert_eq!(placeholders("a {x} b {y}"), vec!["x", "y"]);
     }
 }

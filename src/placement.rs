@@ -3,7 +3,7 @@
 
 use crate::api::code::QrRequest;
 use crate::api::signature::CardExt;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, T};
 
 /// Shortest temporary QR life (the guide: 60 s).
 pub const QR_EXPIRE_MIN: u32 = 60;
@@ -18,21 +18,34 @@ pub const RECEIVE_DAYS_BEFORE: i64 = 5;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
     /// The field, as the UI labels it.
-    pub field_zh: &'static str,
-    /// The field in English.
-    pub field_en: &'static str,
-    /// The rule and its limit in Chinese.
-    pub rule_zh: String,
-    /// In English.
-    pub rule_en: String,
+    pub field: T,
+    /// The rule and its limit, with `{name}` placeholders.
+    pub rule: T,
+    /// The values of the rule's placeholders (limits, the value found).
+    pub args: Vec<(&'static str, i64)>,
 }
 
 impl FieldError {
+    /// An error without numbers in its rule.
+    pub fn new(field: T, rule: T) -> Self {
+        Self {
+            field,
+            rule,
+            args: Vec::new(),
+        }
+    }
+
     /// "field: rule" in `lang`.
     pub fn text(&self, lang: Lang) -> String {
+        let args: Vec<(&str, &dyn std::fmt::Display)> = self
+            .args
+            .iter()
+            .map(|(name, v)| (*name, v as &dyn std::fmt::Display))
+            .collect();
+        let rule = self.rule.fill(lang, &args);
         match lang {
-            Lang::Zh => format!("{}:{}", self.field_zh, self.rule_zh),
-            Lang::En => format!("{}: {}", self.field_en, self.rule_en),
+            Lang::Zh => format!("{}:{rule}", self.field.zh()),
+            Lang::En => format!("{}: {rule}", self.field.en()),
         }
     }
 }
@@ -75,12 +88,12 @@ impl QrForm {
                 Ok(n) if (QR_EXPIRE_MIN..=QR_EXPIRE_MAX).contains(&n) => Some(n),
                 _ => {
                     errors.push(FieldError {
-                        field_zh: "有效时长(秒)",
-                        field_en: "Lifetime (s)",
-                        rule_zh: format!("须为 {QR_EXPIRE_MIN}–{QR_EXPIRE_MAX} 的整数"),
-                        rule_en: format!(
-                            "must be a whole number from {QR_EXPIRE_MIN} to {QR_EXPIRE_MAX}"
-                        ),
+                        field: T::QrLifetimeField,
+                        rule: T::QrLifetimeRule,
+                        args: vec![
+                            ("min", i64::from(QR_EXPIRE_MIN)),
+                            ("max", i64::from(QR_EXPIRE_MAX)),
+                        ],
                     });
                     None
                 }
@@ -93,12 +106,7 @@ impl QrForm {
             match outer.parse::<i64>() {
                 Ok(n) if n >= 0 => Some(n),
                 _ => {
-                    errors.push(FieldError {
-                        field_zh: "渠道号 outer_id",
-                        field_en: "Channel outer_id",
-                        rule_zh: "须为非负整数".into(),
-                        rule_en: "must be a non-negative whole number".into(),
-                    });
+                    errors.push(FieldError::new(T::OuterIdField, T::NonNegativeRule));
                     None
                 }
             }
@@ -131,24 +139,12 @@ pub enum QrWarning {
 impl QrWarning {
     /// The warning in `lang`.
     pub fn text(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Self::NotApproved, Lang::Zh) => {
-                "卡券尚未审核通过:只有测试白名单中的用户能领取(见下方「测试白名单」)"
-            }
-            (Self::NotApproved, Lang::En) => {
-                "The card is not approved yet: only whitelisted test users can receive it (see Test whitelist below)"
-            }
-            (Self::NoStock, Lang::Zh) => "库存为 0:扫码领不到券,请先在「券点」中购买库存",
-            (Self::NoStock, Lang::En) => {
-                "Stock is 0: a scan receives nothing; buy stock in Coins first"
-            }
-            (Self::StartsTooLate, Lang::Zh) => {
-                "有效期开始时间距今超过 5 天:开始前 5 天内才能领取(V1.4)"
-            }
-            (Self::StartsTooLate, Lang::En) => {
-                "Validity starts more than 5 days from now: it can be received only from 5 days before the start (V1.4)"
-            }
+        match self {
+            Self::NotApproved => T::QrWarnNotApproved,
+            Self::NoStock => T::QrWarnNoStock,
+            Self::StartsTooLate => T::QrWarnStartsTooLate,
         }
+        .get(lang)
     }
 }
 
@@ -188,10 +184,9 @@ pub fn whitelist(openids: &str, usernames: &str) -> Result<(Vec<String>, Vec<Str
     let n = o.len() + u.len();
     if n > WHITELIST_MAX {
         return Err(FieldError {
-            field_zh: "测试白名单",
-            field_en: "Test whitelist",
-            rule_zh: format!("openid 与微信号合计最多 {WHITELIST_MAX} 个(现有 {n} 个)"),
-            rule_en: format!("at most {WHITELIST_MAX} openids and usernames together (now {n})"),
+            field: T::TestWhitelist,
+            rule: T::WhitelistRule,
+            args: vec![("max", WHITELIST_MAX as i64), ("n", n as i64)],
         });
     }
     Ok((o, u))

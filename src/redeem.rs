@@ -2,7 +2,7 @@
 //! whole custom-URL), code statuses in words, and the 5-minute mark.
 
 use crate::api::error::ApiError;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, T};
 
 /// A mark lapses after this long unless released (the guide: 5 minutes).
 pub const MARK_SECS: i64 = 300;
@@ -125,45 +125,17 @@ pub const STATUSES: [&str; 7] = [
 
 /// A code status in words, with what it means for the person at the till.
 pub fn status_text(status: &str, lang: Lang) -> (String, &'static str) {
-    let (zh, en, hint_zh, hint_en) = match status {
-        "NORMAL" => ("正常", "Normal", "可以核销", "Can be used"),
-        "CONSUMED" => ("已核销", "Used", "不能再次核销", "Cannot be used again"),
-        "EXPIRE" => (
-            "已过期",
-            "Expired",
-            "不在有效期内,不能核销",
-            "Outside its validity",
-        ),
-        "GIFTING" => (
-            "转赠中",
-            "Being given",
-            "用户正在把券转赠给朋友,完成或超时前不能核销",
-            "The holder is giving it to a friend; wait until that ends",
-        ),
-        "GIFT_TIMEOUT" => (
-            "转赠超时",
-            "Gift timed out",
-            "转赠未被领取已超时,不能核销",
-            "The gift was not accepted in time",
-        ),
-        "DELETE" => (
-            "已删除",
-            "Deleted",
-            "用户已删除此券",
-            "The holder deleted it",
-        ),
-        "UNAVAILABLE" => (
-            "已失效",
-            "Unavailable",
-            "券已被设为失效",
-            "Made unavailable",
-        ),
+    let (name, hint) = match status {
+        "NORMAL" => (T::CodeNormal, T::CodeNormalHint),
+        "CONSUMED" => (T::CodeConsumed, T::CodeConsumedHint),
+        "EXPIRE" => (T::CodeExpire, T::CodeExpireHint),
+        "GIFTING" => (T::CodeGifting, T::CodeGiftingHint),
+        "GIFT_TIMEOUT" => (T::CodeGiftTimeout, T::CodeGiftTimeoutHint),
+        "DELETE" => (T::CodeDeleted, T::CodeDeletedHint),
+        "UNAVAILABLE" => (T::CodeUnavailable, T::CodeUnavailableHint),
         other => return (other.to_owned(), ""),
     };
-    match lang {
-        Lang::Zh => (zh.to_owned(), hint_zh),
-        Lang::En => (en.to_owned(), hint_en),
-    }
+    (name.get(lang).to_owned(), hint.get(lang))
 }
 
 /// Whether a gift-back coupon was issued by a consume: the card gives one

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::api::code::DayStats;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, T};
 use crate::placement::FieldError;
 
 /// The longest range datacube accepts, both ends counted (the guide: ≤ 62 days, else 61501).
@@ -37,18 +37,14 @@ impl Metric {
 
     /// The name in `lang`.
     pub fn name(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Self::View, Lang::Zh) => "浏览",
-            (Self::Receive, Lang::Zh) => "领取",
-            (Self::Verify, Lang::Zh) => "核销",
-            (Self::Given, Lang::Zh) => "转赠",
-            (Self::Expire, Lang::Zh) => "过期",
-            (Self::View, Lang::En) => "Views",
-            (Self::Receive, Lang::En) => "Receives",
-            (Self::Verify, Lang::En) => "Uses",
-            (Self::Given, Lang::En) => "Gifts",
-            (Self::Expire, Lang::En) => "Expiries",
+        match self {
+            Self::View => T::MetricView,
+            Self::Receive => T::MetricReceive,
+            Self::Verify => T::MetricVerify,
+            Self::Given => T::MetricGiven,
+            Self::Expire => T::MetricExpire,
         }
+        .get(lang)
     }
 
     /// The count (`*_cnt`) or the users (`*_user`) of a row.
@@ -71,20 +67,14 @@ impl Metric {
 /// Checks a range before it is sent; the error names the field, the rule and the limit.
 pub fn check_range(begin: NaiveDate, end: NaiveDate) -> Result<i64, FieldError> {
     if end < begin {
-        return Err(FieldError {
-            field_zh: "日期范围",
-            field_en: "Date range",
-            rule_zh: "结束日期不能早于开始日期".into(),
-            rule_en: "the end must not be before the start".into(),
-        });
+        return Err(FieldError::new(T::DateRange, T::RangeEndBeforeStart));
     }
     let days = (end - begin).num_days() + 1;
     if days > MAX_DAYS {
         return Err(FieldError {
-            field_zh: "日期范围",
-            field_en: "Date range",
-            rule_zh: format!("最长 {MAX_DAYS} 天(含首尾),现为 {days} 天"),
-            rule_en: format!("at most {MAX_DAYS} days, both ends counted; now {days}"),
+            field: T::DateRange,
+            rule: T::RangeTooLong,
+            args: vec![("max", MAX_DAYS), ("days", days)],
         });
     }
     Ok(days)
@@ -162,17 +152,11 @@ impl Table {
         let mut out = Vec::from("\u{feff}".as_bytes());
         {
             let mut w = csv::Writer::from_writer(&mut out);
-            let mut header = vec![match lang {
-                Lang::Zh => "日期".to_owned(),
-                Lang::En => "Date".to_owned(),
-            }];
+            let mut header = vec![T::CsvDate.get(lang).to_owned()];
             for m in Metric::ALL {
-                let (cnt, user) = match lang {
-                    Lang::Zh => ("次数", "人数"),
-                    Lang::En => ("count", "users"),
-                };
-                header.push(format!("{}{}", m.name(lang), cnt));
-                header.push(format!("{}{}", m.name(lang), user));
+                let metric: &[(&str, &dyn std::fmt::Display)] = &[("metric", &m.name(lang))];
+                header.push(T::CsvMetricCount.fill(lang, metric));
+                header.push(T::CsvMetricUsers.fill(lang, metric));
             }
             w.write_record(&header)?;
             for (d, v) in self.days.iter().zip(&self.values) {

@@ -8,7 +8,7 @@
 use crate::api::pay::{OrderInfo, PayPrice};
 use crate::card::beijing;
 use crate::card::pricing::Coins;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, T};
 
 /// How long a quote (getpayprice) is valid: the guide's 60 seconds.
 pub const QUOTE_LIFE_SECS: f64 = 60.0;
@@ -167,37 +167,31 @@ pub const ORDER_TYPES: [&str; 5] = [
 
 /// An order status in words (the guide's Chinese; unknown values as they are).
 pub fn status_text(status: &str, lang: Lang) -> String {
-    let (zh, en) = match status {
-        "ORDER_STATUS_WAITING" => ("等待支付", "Waiting for payment"),
-        "ORDER_STATUS_SUCC" => ("支付成功", "Paid"),
-        "ORDER_STATUS_FINANCE_SUCC" => ("加代币成功", "Coins credited"),
-        "ORDER_STATUS_QUANTITY_SUCC" => ("加库存成功", "Stock added"),
-        "ORDER_STATUS_HAS_REFUND" => ("已退币", "Coins refunded"),
-        "ORDER_STATUS_REFUND_WAITING" => ("等待退币确认", "Refund waiting"),
-        "ORDER_STATUS_ROLLBACK" => ("已回退,系统失败", "Rolled back (system failure)"),
-        "ORDER_STATUS_HAS_RECEIPT" => ("已开发票", "Invoiced"),
+    let key = match status {
+        "ORDER_STATUS_WAITING" => T::OrderStatusWaiting,
+        "ORDER_STATUS_SUCC" => T::OrderStatusSucc,
+        "ORDER_STATUS_FINANCE_SUCC" => T::OrderStatusFinanceSucc,
+        "ORDER_STATUS_QUANTITY_SUCC" => T::OrderStatusQuantitySucc,
+        "ORDER_STATUS_HAS_REFUND" => T::OrderStatusHasRefund,
+        "ORDER_STATUS_REFUND_WAITING" => T::OrderStatusRefundWaiting,
+        "ORDER_STATUS_ROLLBACK" => T::OrderStatusRollback,
+        "ORDER_STATUS_HAS_RECEIPT" => T::OrderStatusHasReceipt,
         other => return other.to_owned(),
     };
-    match lang {
-        Lang::Zh => zh.to_owned(),
-        Lang::En => en.to_owned(),
-    }
+    key.get(lang).to_owned()
 }
 
 /// An order type in words.
 pub fn type_text(order_type: &str, lang: Lang) -> String {
-    let (zh, en) = match order_type {
-        "ORDER_TYPE_SYS_ADD" => ("平台赠送", "Granted by WeChat"),
-        "ORDER_TYPE_WXPAY" => ("充值", "Recharge"),
-        "ORDER_TYPE_REFUND" => ("库存回退券点", "Stock returned as coins"),
-        "ORDER_TYPE_REDUCE" => ("券点兑换库存", "Coins to stock"),
-        "ORDER_TYPE_SYS_REDUCE" => ("平台扣减", "Deducted by WeChat"),
+    let key = match order_type {
+        "ORDER_TYPE_SYS_ADD" => T::OrderTypeSysAdd,
+        "ORDER_TYPE_WXPAY" => T::OrderTypeWxpay,
+        "ORDER_TYPE_REFUND" => T::OrderTypeRefund,
+        "ORDER_TYPE_REDUCE" => T::OrderTypeReduce,
+        "ORDER_TYPE_SYS_REDUCE" => T::OrderTypeSysReduce,
         other => return other.to_owned(),
     };
-    match lang {
-        Lang::Zh => zh.to_owned(),
-        Lang::En => en.to_owned(),
-    }
+    key.get(lang).to_owned()
 }
 
 /// A Unix time as a Beijing date and time ("2015-12-21 23:46:38"); empty for 0.
@@ -220,32 +214,18 @@ pub fn orders_csv(orders: &[OrderInfo], lang: Lang) -> Result<Vec<u8>, csv::Erro
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut w = csv::Writer::from_writer(&mut out);
-        let header: [&str; 10] = match lang {
-            Lang::Zh => [
-                "订单号",
-                "类型",
-                "状态",
-                "创建时间(北京)",
-                "支付完成时间(北京)",
-                "说明",
-                "免费券点",
-                "付费券点",
-                "order_type",
-                "status",
-            ],
-            Lang::En => [
-                "Order id",
-                "Type",
-                "Status",
-                "Created (Beijing)",
-                "Paid (Beijing)",
-                "Description",
-                "Free coins",
-                "Paid coins",
-                "order_type",
-                "status",
-            ],
-        };
+        let header: [&str; 10] = [
+            T::CsvOrderId.get(lang),
+            T::CsvOrderType.get(lang),
+            T::CsvOrderStatus.get(lang),
+            T::CsvCreated.get(lang),
+            T::CsvPaidAt.get(lang),
+            T::CsvDescription.get(lang),
+            T::CsvFreeCoins.get(lang),
+            T::CsvPaidCoins.get(lang),
+            "order_type",
+            "status",
+        ];
         w.write_record(header)?;
         for o in orders {
             w.write_record([

@@ -46,10 +46,13 @@ pub(super) fn recovery_error(r: &Recovery) -> UiError {
                 T::DbCorruptNew.en()
             ),
         },
-        Recovery::TooNew { found, backup } => UiError {
-            zh: format!("{} {}(版本 {found})", T::DbNewer.zh(), backup.display()),
-            en: format!("{} {} (version {found})", T::DbNewer.en(), backup.display()),
-        },
+        Recovery::TooNew { found, backup } => {
+            let version = UiError::fill(T::DbVersion, &[("found", found)]);
+            UiError {
+                zh: format!("{} {}{}", T::DbNewer.zh(), backup.display(), version.zh),
+                en: format!("{} {}{}", T::DbNewer.en(), backup.display(), version.en),
+            }
+        }
     }
 }
 

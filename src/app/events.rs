@@ -21,6 +21,22 @@ impl UiError {
         }
     }
 
+    /// A text of the string table.
+    pub fn of(key: crate::i18n::T) -> Self {
+        Self {
+            zh: key.zh().to_owned(),
+            en: key.en().to_owned(),
+        }
+    }
+
+    /// A text of the string table with its `{name}` placeholders filled.
+    pub fn fill(key: crate::i18n::T, args: &[(&str, &dyn std::fmt::Display)]) -> Self {
+        Self {
+            zh: key.fill(crate::i18n::Lang::Zh, args),
+            en: key.fill(crate::i18n::Lang::En, args),
+        }
+    }
+
     /// The text in `lang`.
     pub fn text(&self, lang: crate::i18n::Lang) -> &str {
         match lang {

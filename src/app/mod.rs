@@ -179,10 +179,10 @@ impl CouponStudioApp {
             ),
             (Err(e), None) => (
                 None,
-                Some(events::UiError {
-                    zh: format!("无法打开本地数据库 {}:{e}", db_path.display()),
-                    en: format!("Cannot open the local database {}: {e}", db_path.display()),
-                }),
+                Some(events::UiError::fill(
+                    T::DbCannotOpen,
+                    &[("path", &db_path.display()), ("error", &e)],
+                )),
             ),
         };
         let mut placement = PlacementPanel::default();

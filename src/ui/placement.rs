@@ -780,7 +780,7 @@ impl PlacementPanel {
             .inner;
         ui.add(
             egui::TextEdit::multiline(&mut self.labels_text)
-                .hint_text("1,北风羽绒 天河店")
+                .hint_text(T::ChannelLabelsHint.get(lang))
                 .desired_rows(3)
                 .desired_width(360.0),
         )

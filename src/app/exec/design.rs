@@ -37,10 +37,7 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
             Event::Imported(
                 String::from_utf8(bytes)
                     .map(|text| (name, text))
-                    .map_err(|_| UiError {
-                        zh: "文件不是 UTF-8 文本".into(),
-                        en: "The file is not UTF-8 text".into(),
-                    }),
+                    .map_err(|_| UiError::of(crate::i18n::T::NotUtf8)),
             )
         }),
         Command::ExportJson(name, text) => io.spawn(async move {

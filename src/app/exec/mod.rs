@@ -137,10 +137,7 @@ impl Backend {
 }
 
 pub(super) fn store_error(e: &StoreError) -> UiError {
-    UiError {
-        zh: format!("本地数据库出错:{e}"),
-        en: format!("Local database error: {e}"),
-    }
+    UiError::fill(crate::i18n::T::DbError, &[("error", e)])
 }
 
 /// The API error in both languages, with WeChat's explanation when the code is known.

@@ -203,10 +203,7 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
             };
             let text = String::from_utf8(file.read().await)
                 .map(|t| t.trim_start_matches('\u{feff}').to_owned())
-                .map_err(|_| UiError {
-                    zh: "文件不是 UTF-8 文本".into(),
-                    en: "The file is not UTF-8 text".into(),
-                });
+                .map_err(|_| UiError::of(crate::i18n::T::NotUtf8));
             placement(PlacementEvent::Labels(text))
         }),
         Command::ExportPoster {

@@ -56,12 +56,7 @@ async fn record(
 }
 
 fn no_store() -> UiError {
-    UiError {
-        zh: "本地数据库不可用:涉及券点的操作必须先记入日志,因此未发送。".into(),
-        en: "The local database is unavailable: money calls are journalled first, so nothing \
-             was sent."
-            .into(),
-    }
+    UiError::of(crate::i18n::T::NoStoreForMoney)
 }
 
 /// Runs one Wallet command.

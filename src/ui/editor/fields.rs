@@ -137,7 +137,7 @@ pub fn money_field(
                 .desired_width(120.0),
         );
         let resp = resp.labelled_by(label_resp.id);
-        ui.label("元");
+        ui.label(T::Yuan.get(fc.lang));
         if resp.changed() {
             match parse_yuan(text) {
                 Some(fen) => {
@@ -151,13 +151,7 @@ pub fn money_field(
         }
     });
     if parse_error {
-        let msg = match fc.lang {
-            Lang::Zh => format!("{}:请输入金额,例如 50 或 50.5(最多两位小数)", fc.t(label)),
-            Lang::En => format!(
-                "{}: enter an amount such as 50 or 50.5 (two decimals at most)",
-                fc.t(label)
-            ),
-        };
+        let msg = T::AmountRule.fill(fc.lang, &[("field", &fc.t(label))]);
         ui.label(
             RichText::new(msg)
                 .color(severity_color(Severity::Error))
@@ -215,10 +209,7 @@ pub fn int_field(
         }
     });
     if bad {
-        let msg = match fc.lang {
-            Lang::Zh => format!("{}:请输入整数", fc.t(label)),
-            Lang::En => format!("{}: enter a whole number", fc.t(label)),
-        };
+        let msg = T::WholeNumberRule.fill(fc.lang, &[("field", &fc.t(label))]);
         ui.label(
             RichText::new(msg)
                 .color(severity_color(Severity::Error))

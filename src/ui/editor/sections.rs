@@ -234,16 +234,16 @@ pub fn brand_ui(
 }
 
 fn code_type_label(c: &CodeType, lang: Lang) -> &str {
-    let (zh, en) = match c {
-        CodeType::Text => ("仅 code(输码核销)", "Code text only"),
-        CodeType::Barcode => ("一维码显示 code", "Barcode with code"),
-        CodeType::Qrcode => ("二维码显示 code", "QR code with code"),
-        CodeType::OnlyQrcode => ("二维码不显示 code", "QR code only"),
-        CodeType::OnlyBarcode => ("一维码不显示 code", "Barcode only"),
-        CodeType::None => ("无 code(线上核销)", "No code (online use)"),
-        CodeType::Other(s) => (s.as_str(), s.as_str()),
+    let key = match c {
+        CodeType::Text => T::CodeTypeText,
+        CodeType::Barcode => T::CodeTypeBarcode,
+        CodeType::Qrcode => T::CodeTypeQrcode,
+        CodeType::OnlyQrcode => T::CodeTypeOnlyQrcode,
+        CodeType::OnlyBarcode => T::CodeTypeOnlyBarcode,
+        CodeType::None => T::CodeTypeNone,
+        CodeType::Other(s) => return s.as_str(),
     };
-    if lang == Lang::En { en } else { zh }
+    key.get(lang)
 }
 
 /// Validity (Beijing dates, 90-day limit) and stores.

@@ -1,6 +1,7 @@
 //! The few words the preview adds itself, in Chinese and English.
 
 use crate::card::BusinessService;
+use crate::i18n::T;
 use crate::ui::Lang;
 
 /// The UI words of the card preview. WeChat's own text (title, summary, time limits) is not
@@ -41,37 +42,37 @@ impl PreviewLabels {
     /// 简体中文.
     pub const ZH: Self = Self {
         lang: Lang::Zh,
-        valid: "有效期",
-        coins_per_unit: "券点/张",
-        stock_price: "库存单价",
-        details: "优惠详情",
-        notes: "使用须知",
-        services: "商户服务",
-        use_now: "立即使用",
-        not_yet_valid: "未到有效期,按钮置灰",
-        expired: "已过有效期",
-        service_phone: "客服电话",
-        logo: "Logo",
-        cover: "封面 850×350",
-        image: "图片",
+        valid: T::PvValid.zh(),
+        coins_per_unit: T::PvCoinsPerUnit.zh(),
+        stock_price: T::PvStockPrice.zh(),
+        details: T::PvDetails.zh(),
+        notes: T::PvNotes.zh(),
+        services: T::PvServices.zh(),
+        use_now: T::PvUseNow.zh(),
+        not_yet_valid: T::PvNotYetValid.zh(),
+        expired: T::PvExpired.zh(),
+        service_phone: T::PvServicePhone.zh(),
+        logo: T::PvLogo.zh(),
+        cover: T::PvCover.zh(),
+        image: T::PvImage.zh(),
     };
 
     /// English.
     pub const EN: Self = Self {
         lang: Lang::En,
-        valid: "Valid",
-        coins_per_unit: "coins/unit",
-        stock_price: "Stock price",
-        details: "Details",
-        notes: "Notes",
-        services: "Services",
-        use_now: "Use now",
-        not_yet_valid: "Not valid yet: the button is grey",
-        expired: "Expired",
-        service_phone: "Service phone",
-        logo: "Logo",
-        cover: "Cover 850×350",
-        image: "Image",
+        valid: T::PvValid.en(),
+        coins_per_unit: T::PvCoinsPerUnit.en(),
+        stock_price: T::PvStockPrice.en(),
+        details: T::PvDetails.en(),
+        notes: T::PvNotes.en(),
+        services: T::PvServices.en(),
+        use_now: T::PvUseNow.en(),
+        not_yet_valid: T::PvNotYetValid.en(),
+        expired: T::PvExpired.en(),
+        service_phone: T::PvServicePhone.en(),
+        logo: T::PvLogo.en(),
+        cover: T::PvCover.en(),
+        image: T::PvImage.en(),
     };
 
     /// The words for `lang`.
@@ -84,18 +85,12 @@ impl PreviewLabels {
 
     /// "核销后赠送 1 张本券": `n` coupons of this card are given after each use.
     pub fn gift_back_self(&self, n: i64) -> String {
-        match self.lang {
-            Lang::Zh => format!("核销后赠送 {n} 张本券"),
-            Lang::En => format!("After use: {n} more of this coupon"),
-        }
+        T::PvGiftBackSelf.fill(self.lang, &[("n", &n)])
     }
 
     /// "核销后赠送 1 张其他券": `n` coupons of another card are given after each use.
     pub fn gift_back_other(&self, n: i64) -> String {
-        match self.lang {
-            Lang::Zh => format!("核销后赠送 {n} 张其他券"),
-            Lang::En => format!("After use: {n} other coupon"),
-        }
+        T::PvGiftBackOther.fill(self.lang, &[("n", &n)])
     }
 
     /// The label under a business-service icon.
