@@ -81,7 +81,7 @@ fn placeholders(text: &str) -> Vec<&str> {
 strings! {
     AppName => "卡券工作室", "Coupon Studio";
     SandboxBadge => "沙箱模式", "Sandbox";
-    SandboxHint => "未配置公众号:所有操作都发往内置的微信接口模拟器,不会影响真实账号。", "No account configured: every call goes to the built-in WeChat API simulator; no real account is touched.";
+    SandboxHint => "沙箱模式:所有操作都发往内置的微信接口模拟器,不会影响真实账号。", "Sandbox mode: every call goes to the built-in WeChat API simulator; no real account is touched.";
     NavDesign => "设计", "Design";
     NavSettings => "设置", "Settings";
     Language => "语言", "Language";
@@ -385,6 +385,8 @@ strings! {
     ChannelScopeCard => "仅所选卡券", "Selected card only";
     Accounts => "公众号账号", "WeChat accounts";
     AddAccount => "添加账号", "Add account";
+    AccountSaved => "账号已保存", "Account saved";
+    AccountSavedKeyring => "账号已保存,AppSecret 已存入系统钥匙串", "Account saved; the AppSecret is in the system keyring";
     SandboxStateSetAside => "模拟器的状态文件无法读取,已从空白状态启动;原文件已备份为", "The simulator's state file could not be read, so it started empty; the file was kept as";
     SwitchWaitsForMoney => "券点兑换或充值正在进行,完成后再切换账号", "A stock purchase or recharge is in progress: switch accounts once it has finished";
     EditAccount => "编辑", "Edit";

@@ -102,6 +102,10 @@ fn adding_testing_saving_and_using_an_account_through_the_form() {
         h.state().accounts.list.accounts.len() == 1
     });
     assert!(has_label_containing(&h, &format!("华东门店 ({APPID})")));
+    assert!(has_label_containing(
+        &h,
+        "账号已保存,AppSecret 已存入系统钥匙串"
+    ));
     assert_eq!(store.get(APPID).unwrap().as_deref(), Some(SECRET));
     let on_disk = Accounts::load(&dir).unwrap();
     assert_eq!(on_disk.accounts[0].appid, APPID);
@@ -116,6 +120,11 @@ fn adding_testing_saving_and_using_an_account_through_the_form() {
         h.state().accounts.in_use.is_some() && !h.state().is_sandbox()
     });
     assert!(has_label_containing(&h, "已切换到 华东门店"));
+    // The top bar names the account as the user named it.
+    assert!(has_label_containing(
+        &h,
+        &format!("账号: 华东门店 ({APPID})")
+    ));
     assert_eq!(
         Accounts::load(&dir).unwrap().active.as_deref(),
         h.state().accounts.in_use.as_deref()

@@ -306,8 +306,26 @@ fn retryable(e: &ApiError) -> bool {
     }
 }
 
-fn transport_error(endpoint: &str, e: &reqwest::Error, kind: CallKind) -> ApiError {
-    let message = redact(&e.to_string());
+/// A transport error with its causes ("error sending request" alone says nothing; the DNS,
+/// TLS or refused-connection cause below it does), redacted.
+pub(crate) fn error_detail(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let c = cause.to_string();
+        if !text.contains(&c) {
+            text.push_str(": ");
+            text.push_str(&c);
+        }
+        source = cause.source();
+    }
+    redact(&text)
+}
+
+/// The error of a call that failed in transport: nothing sent, timed out, or (for money calls)
+/// unknown.
+pub(crate) fn transport_error(endpoint: &str, e: &reqwest::Error, kind: CallKind) -> ApiError {
+    let message = error_detail(e);
     let endpoint = endpoint.to_owned();
     // A connect error means nothing was sent; anything later may have reached WeChat.
     if e.is_connect() {

@@ -151,7 +151,10 @@ impl ApiError {
             Self::Http { endpoint, status } => format!("{endpoint} 返回 HTTP {status}"),
             Self::Timeout { endpoint } => format!("{endpoint} 超时,请检查网络后重试"),
             Self::Connect { endpoint, message } => {
-                format!("无法连接 {endpoint}:{}", redact(message))
+                format!(
+                    "无法连接 {endpoint}(网络不通、域名解析失败或被代理/防火墙拦截,请检查网络):{}",
+                    redact(message)
+                )
             }
             Self::Decode { endpoint, message } => {
                 format!("{endpoint} 的返回无法解析:{}", redact(message))
@@ -187,6 +190,10 @@ impl ApiError {
                     redact(reason)
                 )
             }
+            Self::Connect { endpoint, message } => format!(
+                "Cannot connect to {endpoint} (no network, a DNS failure, or a proxy or firewall in the way; check the network): {}",
+                redact(message)
+            ),
             other => redact(&other.to_string()),
         }
     }

@@ -117,7 +117,18 @@ impl TokenManager {
     }
 
     async fn fetch(&self, http: &reqwest::Client, base: &str) -> Result<(String, i64), ApiError> {
-        let err = |e: reqwest::Error| ApiError::Token(redact(&e.to_string()));
+        // Connection trouble reads as such (it is the usual cause on a laptop); the rest says
+        // the token could not be had.
+        let err = |e: reqwest::Error| {
+            let endpoint = e.url().map_or_else(String::new, |u| {
+                format!("{}{}", u.host_str().unwrap_or_default(), u.path())
+            });
+            if e.is_connect() || e.is_timeout() {
+                super::client::transport_error(&endpoint, &e, super::client::CallKind::Read)
+            } else {
+                ApiError::Token(super::client::error_detail(&e))
+            }
+        };
         let answer: TokenAnswer = match &self.source {
             TokenSource::Fixed(t) => return Ok((t.clone(), 7200)),
             TokenSource::Stable { appid, secret } => {

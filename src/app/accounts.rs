@@ -219,6 +219,10 @@ impl CouponStudioApp {
         self.placement.whitelist_usernames = usernames;
         self.redeem = crate::ui::redeem::RedeemPanel::default();
         self.stats = crate::ui::stats::StatsPanel::default();
+        // The previous account's stores and cards are not this account's (a poi_id of one
+        // account means nothing to another); the reload below fills them again.
+        self.design.stores.clear();
+        self.design.cards.clear();
         for cmd in [
             crate::ui::design::Command::LoadLookups,
             crate::ui::design::Command::ListCards,

@@ -356,7 +356,12 @@ impl CouponStudioApp {
                     .background_color(egui::Color32::from_rgb(0xc2, 0x7c, 0x0e));
                 ui.label(badge).on_hover_text(T::SandboxHint.get(lang));
             } else {
-                ui.label(format!("{}: {}", T::Account.get(lang), self.backend.label));
+                ui.label(format!(
+                    "{}: {}",
+                    T::Account.get(lang),
+                    self.account_display()
+                ))
+                .on_hover_text(&self.backend.api_base);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 crate::ui::settings::lang_theme_ui(
@@ -403,6 +408,15 @@ impl CouponStudioApp {
                     }
                 }
             }
+        }
+    }
+
+    /// The account in use as people know it: "name (AppID)", or the AppID alone when the
+    /// account list does not name it.
+    fn account_display(&self) -> String {
+        match self.accounts.in_use_name() {
+            Some(name) => format!("{name} ({})", self.backend.label),
+            None => self.backend.label.clone(),
         }
     }
 
@@ -488,8 +502,10 @@ impl eframe::App for CouponStudioApp {
             Nav::Settings => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     let dir = self.data_dir.display().to_string();
+                    let account = self.account_display();
                     let info = ConnectionInfo {
                         sandbox: self.is_sandbox(),
+                        account: &account,
                         api_base: &self.backend.api_base,
                         data_dir: &dir,
                     };

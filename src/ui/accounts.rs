@@ -463,11 +463,18 @@ pub fn saved_text(stored: Option<&Stored>) -> (bool, UiError) {
                 en: T::SecretSessionOnly.en().to_owned(),
             },
         ),
-        _ => (
+        Some(Stored::Keyring) => (
             true,
             UiError {
-                zh: format!("✔ {}", T::SaveAccount.zh()),
-                en: format!("✔ {}", T::SaveAccount.en()),
+                zh: format!("✔ {}", T::AccountSavedKeyring.zh()),
+                en: format!("✔ {}", T::AccountSavedKeyring.en()),
+            },
+        ),
+        None => (
+            true,
+            UiError {
+                zh: format!("✔ {}", T::AccountSaved.zh()),
+                en: format!("✔ {}", T::AccountSaved.en()),
             },
         ),
     }

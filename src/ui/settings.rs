@@ -60,6 +60,8 @@ fn theme_label(t: ThemeChoice, lang: Lang) -> &'static str {
 pub struct ConnectionInfo<'a> {
     /// True in sandbox mode.
     pub sandbox: bool,
+    /// The account in use, "name (AppID)".
+    pub account: &'a str,
     /// The API base URL.
     pub api_base: &'a str,
     /// The data folder.
@@ -86,7 +88,7 @@ pub fn settings_ui(
             ui.label(if info.sandbox {
                 T::SandboxBadge.get(l)
             } else {
-                info.api_base
+                info.account
             });
             ui.end_row();
             ui.label(T::ApiBase.get(l));
