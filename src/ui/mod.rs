@@ -2,6 +2,7 @@
 //! read the domain (`crate::card`) and never do IO themselves.
 
 pub mod accounts;
+pub mod card_picker;
 pub mod design;
 pub mod editor;
 pub mod fonts;

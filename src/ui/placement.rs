@@ -16,6 +16,7 @@ use crate::poster::{
     Channel, LogoImage, OutputFormats, PosterContent, PosterLayout, Progress, Stage, Template,
 };
 use crate::ui::ERROR_COLOR;
+use crate::ui::card_picker::card_picker;
 use crate::ui::poster_view::{LogoTexture, poster_ui};
 
 use crate::ui::OK_COLOR;
@@ -207,12 +208,6 @@ fn template_label(t: Template, lang: Lang) -> String {
     }
 }
 
-fn card_label(c: &CardSummary) -> String {
-    let title = crate::card::synth::title(&c.body.card);
-    let short: String = c.card_id.chars().take(10).collect();
-    format!("{title} · {short}…")
-}
-
 fn status_text(status: &str, lang: Lang) -> &'static str {
     match status {
         "CARD_STATUS_VERIFY_OK" => T::StatusVerifyOk.get(lang),
@@ -356,23 +351,14 @@ impl PlacementPanel {
     fn card_ui(&mut self, ui: &mut Ui, lang: Lang, out: &mut Vec<Command>) {
         ui.horizontal(|ui| {
             let label = ui.label(T::Card.get(lang));
-            let shown = self
-                .chosen()
-                .map_or_else(|| T::NoCards.get(lang).to_owned(), card_label);
-            egui::ComboBox::from_id_salt("placement_card")
-                .selected_text(shown)
-                .width(360.0)
-                .show_ui(ui, |ui| {
-                    for c in &self.cards {
-                        ui.selectable_value(
-                            &mut self.card_id,
-                            Some(c.card_id.clone()),
-                            card_label(c),
-                        );
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            card_picker(
+                ui,
+                "placement_card",
+                lang,
+                &self.cards,
+                &mut self.card_id,
+                Some(label.id),
+            );
             if action(ui, "refresh_cards", true, T::Refresh.get(lang)).clicked() {
                 out.push(Command::ListCards);
             }

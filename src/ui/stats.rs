@@ -11,6 +11,7 @@ use crate::app::events::{CardSummary, ChannelRow, StatsEvent, UiError};
 use crate::i18n::{Lang, T};
 use crate::stats::{Metric, Table, check_range};
 use crate::ui::ERROR_COLOR;
+use crate::ui::card_picker::card_picker;
 
 /// One colour per metric, in [`Metric::ALL`] order.
 const COLORS: [Color32; 5] = [
@@ -310,29 +311,7 @@ impl StatsPanel {
             ui.radio_value(&mut self.card_scope, false, T::ScopeAccount.get(lang));
             ui.radio_value(&mut self.card_scope, true, T::ScopeCard.get(lang));
             if self.card_scope {
-                let shown = self
-                    .card_id
-                    .as_ref()
-                    .and_then(|id| self.cards.iter().find(|c| &c.card_id == id))
-                    .map_or_else(
-                        || T::NoCards.get(lang).to_owned(),
-                        |c| crate::card::synth::title(&c.body.card),
-                    );
-                egui::ComboBox::from_id_salt("stats_card")
-                    .selected_text(shown)
-                    .show_ui(ui, |ui| {
-                        for c in &self.cards {
-                            ui.selectable_value(
-                                &mut self.card_id,
-                                Some(c.card_id.clone()),
-                                format!(
-                                    "{} · {}",
-                                    crate::card::synth::title(&c.body.card),
-                                    c.card_id
-                                ),
-                            );
-                        }
-                    });
+                card_picker(ui, "stats_card", lang, &self.cards, &mut self.card_id, None);
             }
             ui.separator();
             let ok = self.load_command().is_ok();

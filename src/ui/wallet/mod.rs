@@ -22,6 +22,7 @@ use crate::card::beijing;
 use crate::card::pricing::Coins;
 use crate::i18n::{Lang, T};
 use crate::store::{Entry, EntryKind, EntryState};
+use crate::ui::card_picker::card_picker;
 use crate::wallet::{
     self, ConfirmVerdict, LiveQuote, MAX_QUANTITY, MAX_RECHARGE, RechargeState, judge_confirm,
     recharge_for, recharge_state, shortfall,
@@ -304,12 +305,6 @@ pub fn short_id(id: &str) -> String {
     let head: String = id.chars().take(12).collect();
     let tail: String = id.chars().skip(n - 8).collect();
     format!("{head}…{tail}")
-}
-
-fn card_title(c: &CardSummary) -> String {
-    let title = crate::card::synth::title(&c.body.card);
-    let short: String = c.card_id.chars().take(10).collect();
-    format!("{title} · {short}…")
 }
 
 impl WalletPanel {
@@ -939,29 +934,19 @@ impl WalletPanel {
             self.quoting || matches!(self.confirm, ConfirmState::Sending(_)) || self.blocked();
         ui.horizontal(|ui| {
             let label = ui.label(T::Card.get(lang));
-            let shown = self
-                .card_id
-                .as_ref()
-                .and_then(|id| self.cards.iter().find(|c| &c.card_id == id))
-                .map_or_else(|| T::NoCards.get(lang).to_owned(), card_title);
-            let before = self.card_id.clone();
-            ui.add_enabled_ui(!busy, |ui| {
-                egui::ComboBox::from_id_salt("wallet_card")
-                    .selected_text(shown)
-                    .width(320.0)
-                    .show_ui(ui, |ui| {
-                        for c in &self.cards {
-                            ui.selectable_value(
-                                &mut self.card_id,
-                                Some(c.card_id.clone()),
-                                card_title(c),
-                            );
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-            });
-            if self.card_id != before {
+            let changed = ui
+                .add_enabled_ui(!busy, |ui| {
+                    card_picker(
+                        ui,
+                        "wallet_card",
+                        lang,
+                        &self.cards,
+                        &mut self.card_id,
+                        Some(label.id),
+                    )
+                })
+                .inner;
+            if changed {
                 self.quote = None;
                 self.confirm = ConfirmState::Idle;
                 self.stock_after = None;

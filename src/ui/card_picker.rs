@@ -1,0 +1,50 @@
+//! The card chooser the Coins, Placement and Stats panels share: the cards WeChat listed, each
+//! shown as the title WeChat synthesizes and the start of its card_id.
+
+use egui::Ui;
+
+use crate::app::events::CardSummary;
+use crate::i18n::{Lang, T};
+
+/// "羽绒服满500减50 · pSbxK_37mS…": the synthesized title and the first 10 characters of the
+/// card_id (several cards can share a title).
+pub fn card_label(c: &CardSummary) -> String {
+    let title = crate::card::synth::title(&c.body.card);
+    let short: String = c.card_id.chars().take(10).collect();
+    format!("{title} · {short}…")
+}
+
+/// The card of `cards` whose id is `chosen`.
+pub fn chosen<'a>(cards: &'a [CardSummary], chosen: Option<&str>) -> Option<&'a CardSummary> {
+    let id = chosen?;
+    cards.iter().find(|c| c.card_id == id)
+}
+
+/// A combo box over `cards` writing the chosen card_id into `chosen`; `id_salt` keeps each
+/// panel's box its own, `label` (when given) names it for screen readers and tests. Returns
+/// whether the choice changed this frame.
+pub fn card_picker(
+    ui: &mut Ui,
+    id_salt: &str,
+    lang: Lang,
+    cards: &[CardSummary],
+    chosen_id: &mut Option<String>,
+    label: Option<egui::Id>,
+) -> bool {
+    let before = chosen_id.clone();
+    let shown = chosen(cards, chosen_id.as_deref())
+        .map_or_else(|| T::NoCards.get(lang).to_owned(), card_label);
+    let response = egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(shown)
+        .width(340.0)
+        .show_ui(ui, |ui| {
+            for c in cards {
+                ui.selectable_value(chosen_id, Some(c.card_id.clone()), card_label(c));
+            }
+        })
+        .response;
+    if let Some(label) = label {
+        response.labelled_by(label);
+    }
+    *chosen_id != before
+}
