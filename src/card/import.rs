@@ -65,30 +65,47 @@ pub fn to_pretty_json(body: &CreateBody) -> String {
     serde_json::to_string_pretty(body).unwrap_or_else(|_| "{}".to_owned())
 }
 
+/// Where a character-by-character scan of JSON text is: inside a string literal or between
+/// tokens. The scanners that rewrite what lies between tokens (Unicode spaces here, the
+/// simulator's `//` comments) share it, so both read escapes the same way.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JsonScan {
+    in_string: bool,
+    escaped: bool,
+}
+
+impl JsonScan {
+    /// Feeds the next character; true when it belongs to a string literal (its quotes
+    /// included), false when it lies between tokens.
+    pub fn feed(&mut self, ch: char) -> bool {
+        if self.in_string {
+            if self.escaped {
+                self.escaped = false;
+            } else if ch == '\\' {
+                self.escaped = true;
+            } else if ch == '"' {
+                self.in_string = false;
+            }
+            return true;
+        }
+        self.in_string = ch == '"';
+        self.in_string
+    }
+}
+
 /// Replaces Unicode spaces that appear *between* JSON tokens by as many ASCII spaces as they
 /// have bytes, so that line and column numbers stay those of the original text. Text inside
 /// strings is left exactly as it is, and a leading byte-order mark is dropped.
 pub fn normalize_whitespace(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = String::with_capacity(text.len());
-    let (mut in_string, mut escaped) = (false, false);
+    let mut scan = JsonScan::default();
     for ch in text.chars() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if ch == '\\' {
-                escaped = true;
-            } else if ch == '"' {
-                in_string = false;
-            }
+        if scan.feed(ch) {
             out.push(ch);
             continue;
         }
         match ch {
-            '"' => {
-                in_string = true;
-                out.push(ch);
-            }
             '\u{a0}' | '\u{3000}' | '\u{2002}'..='\u{200b}' | '\u{202f}' | '\u{205f}' => {
                 out.extend(std::iter::repeat_n(' ', ch.len_utf8()));
             }

@@ -29,7 +29,8 @@ pub fn parse(bytes: &[u8]) -> Result<Value, WxError> {
 /// Removes `// …` outside strings, up to the end of the line or the next `"` (see below).
 pub fn strip_line_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
+    let mut scan = crate::card::import::JsonScan::default();
+    let mut in_comment = false;
     let mut chars = text.chars().peekable();
     while let Some(ch) = chars.next() {
         if in_comment {
@@ -42,31 +43,21 @@ pub fn strip_line_comments(text: &str) -> String {
                 // (`//…dateformaterror"end_date": …`): a quote ends the comment.
                 '"' => {
                     in_comment = false;
-                    in_string = true;
+                    scan.feed(ch);
                     out.push(ch);
                 }
                 _ => {}
             }
             continue;
         }
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if ch == '\\' {
-                escaped = true;
-            } else if ch == '"' {
-                in_string = false;
-            }
+        if scan.feed(ch) {
             out.push(ch);
             continue;
         }
-        match ch {
-            '"' => {
-                in_string = true;
-                out.push(ch);
-            }
-            '/' if chars.peek() == Some(&'/') => in_comment = true,
-            _ => out.push(ch),
+        if ch == '/' && chars.peek() == Some(&'/') {
+            in_comment = true;
+        } else {
+            out.push(ch);
         }
     }
     out
