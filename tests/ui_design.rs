@@ -2,81 +2,37 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test fails loudly on purpose.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-use coupon_studio::app::{Backend, CouponStudioApp, Persisted, StartOptions};
+use coupon_studio::app::{Backend, Persisted};
 use coupon_studio::card::Int;
 use coupon_studio::card::import::{parse_create_body, to_pretty_json};
 use coupon_studio::i18n::Lang;
 use coupon_studio::store::Store;
 use egui::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cs-ui-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+mod support;
+
+use support::ui::{H, has_exact as has_label, temp_dir as temp_dir_in, wait_for};
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    temp_dir_in("ui", name)
 }
 
-/// The app on a fresh simulator, Chinese UI pinned (never the system locale).
-fn app(
-    data_dir: &Path,
-    persisted: Option<Persisted>,
-) -> (Harness<'static, CouponStudioApp>, String) {
+/// The app on a fresh simulator, Chinese UI pinned (never the system locale), and the
+/// simulator's URL.
+fn app(data_dir: &std::path::Path, persisted: Option<Persisted>) -> (H, String) {
     let backend = Backend::start_sandbox(None).unwrap();
     let url = backend.sandbox_url().unwrap().to_owned();
-    let persisted = Some(persisted.unwrap_or(Persisted {
+    let persisted = persisted.unwrap_or(Persisted {
         lang: Lang::Zh,
         ..Persisted::default()
-    }));
-    let dir = data_dir.to_owned();
-    let harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .build_eframe(move |cc| {
-            CouponStudioApp::new(
-                cc,
-                StartOptions {
-                    data_dir: dir,
-                    backend,
-                    persisted,
-                },
-            )
-            .unwrap()
-        });
-    (harness, url)
+    });
+    let h = support::ui::app_with(data_dir, backend, persisted, egui::vec2(1400.0, 1000.0));
+    (h, url)
 }
 
-/// Steps frames until `done` holds (IO answers arrive on other threads).
-fn wait_for(
-    h: &mut Harness<'static, CouponStudioApp>,
-    what: &str,
-    done: impl Fn(&Harness<'static, CouponStudioApp>) -> bool,
-) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(20) {
-        h.step();
-        if done(h) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn type_into(h: &mut Harness<'static, CouponStudioApp>, label: &str, text: &str) {
-    h.get_by_role_and_label(Role::TextInput, label).focus();
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    h.step();
-    h.step();
-}
-
-fn has_label(h: &Harness<'static, CouponStudioApp>, text: &str) -> bool {
-    h.query_by_label(text).is_some()
+fn type_into(h: &mut H, label: &str, text: &str) {
+    support::ui::type_into(h, Role::TextInput, label, text);
 }
 
 #[test]
@@ -264,7 +220,7 @@ fn undo_and_redo_with_the_keyboard() {
             .is_some()
     });
     type_into(&mut h, "商户名称", "甲");
-    let brand = |h: &Harness<'static, CouponStudioApp>| {
+    let brand = |h: &H| {
         h.state()
             .design
             .doc

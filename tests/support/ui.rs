@@ -37,19 +37,24 @@ pub fn client(url: &str) -> ApiClient {
 /// The app on `nav` with the Chinese UI pinned (never the system locale). The backend is
 /// started by the caller so that the simulator can be prepared first.
 pub fn app(data_dir: &Path, backend: Backend, nav: Nav, size: egui::Vec2) -> H {
-    let dir = data_dir.to_owned();
-    let persisted = Some(Persisted {
+    let persisted = Persisted {
         lang: Lang::Zh,
         nav,
         ..Persisted::default()
-    });
+    };
+    app_with(data_dir, backend, persisted, size)
+}
+
+/// The app with the given persisted settings (a remembered draft, a language).
+pub fn app_with(data_dir: &Path, backend: Backend, persisted: Persisted, size: egui::Vec2) -> H {
+    let dir = data_dir.to_owned();
     Harness::builder().with_size(size).build_eframe(move |cc| {
         CouponStudioApp::new(
             cc,
             StartOptions {
                 data_dir: dir,
                 backend,
-                persisted,
+                persisted: Some(persisted),
             },
         )
         .unwrap()
@@ -85,6 +90,11 @@ pub fn click(h: &mut H, label: &str) {
     h.get_by_role_and_label(Role::Button, label)
         .click_accesskit();
     h.step();
+}
+
+/// Whether some node's label is exactly `text`.
+pub fn has_exact(h: &H, text: &str) -> bool {
+    h.query_by_label(text).is_some()
 }
 
 /// Types into the field `label` (`role` TextInput or MultilineTextInput), appending.

@@ -10,9 +10,7 @@ use std::time::{Duration, Instant};
 use coupon_studio::api::{ApiClient, TokenSource};
 use coupon_studio::app::{Backend, CouponStudioApp, Nav, Persisted, StartOptions};
 use coupon_studio::i18n::Lang;
-use egui::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
 use serde_json::{Value, json};
 
 #[path = "../support/mod.rs"]
@@ -133,40 +131,10 @@ pub fn wait_for_within(h: &mut H, limit: Duration, what: &str, done: impl Fn(&H)
     panic!("timed out waiting for {what}");
 }
 
-/// Steps until `done` (30 s at most).
-pub fn wait_for(h: &mut H, what: &str, done: impl Fn(&H) -> bool) {
-    wait_for_within(h, Duration::from_secs(30), what, done);
-}
-
-/// Whether a button with this label exists and is enabled.
-pub fn button_enabled(h: &H, label: &str) -> bool {
-    h.query_by_role_and_label(Role::Button, label)
-        .is_some_and(|b| !b.accesskit_node().is_disabled())
-}
-
-/// Whether some label contains `text`.
-pub fn has_label_containing(h: &H, text: &str) -> bool {
-    h.query_by_label_contains(text).is_some()
-}
-
-/// Clicks a button by label.
-pub fn click(h: &mut H, label: &str) {
-    h.get_by_role_and_label(Role::Button, label)
-        .click_accesskit();
-    h.step();
-}
-
-/// Replaces a text field's content.
-pub fn set_text(h: &mut H, label: &str, text: &str) {
-    h.get_by_role_and_label(Role::TextInput, label).focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    h.step();
-    h.step();
-}
+// The queries and actions every UI test needs are support::ui's.
+pub use support::ui::{
+    click, enabled as button_enabled, has as has_label_containing, set_text, wait_for,
+};
 
 /// Waits until the app has a draft open.
 pub fn wait_for_draft(h: &mut H) -> i64 {
