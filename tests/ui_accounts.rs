@@ -76,8 +76,12 @@ fn adding_testing_saving_and_using_an_account_through_the_form() {
     click(&mut h, "添加账号");
     // Save stays disabled until the form names the account and its AppID; the rule shows.
     assert!(!button_enabled(&h, "保存"));
+    assert!(has_label_containing(&h, "请填写显示名称"));
     type_field(&mut h, "显示名称", "华东门店");
+    assert!(!has_label_containing(&h, "请填写显示名称"));
+    assert!(has_label_containing(&h, "请填写 AppID"));
     type_field(&mut h, "AppID(开发者ID)", APPID);
+    assert!(!has_label_containing(&h, "请填写 AppID"));
     type_field(&mut h, "AppSecret(开发者密码)", "a-wrong-secret");
     assert!(button_enabled(&h, "保存"));
 

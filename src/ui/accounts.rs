@@ -307,17 +307,30 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
         };
         ui.colored_label(ERROR_COLOR, text.get(lang));
     }
+    // Each rule shows next to its field (the form's state at the start of the frame).
+    let problems = form.account().problems();
+    let problem_ui = |ui: &mut Ui, p: Problem| {
+        if problems.contains(&p) {
+            ui.colored_label(ERROR_COLOR, problem_text(p).get(lang));
+        }
+    };
     egui::Grid::new("account_form")
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
             let l = ui.label(T::AccountName.get(lang));
-            ui.add(egui::TextEdit::singleline(&mut form.name).desired_width(260.0))
-                .labelled_by(l.id);
+            ui.horizontal(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut form.name).desired_width(260.0))
+                    .labelled_by(l.id);
+                problem_ui(ui, Problem::NameMissing);
+            });
             ui.end_row();
             let l = ui.label(T::AppId.get(lang));
-            ui.add(egui::TextEdit::singleline(&mut form.appid).desired_width(260.0))
-                .labelled_by(l.id);
+            ui.horizontal(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut form.appid).desired_width(260.0))
+                    .labelled_by(l.id);
+                problem_ui(ui, Problem::AppIdMissing);
+            });
             ui.end_row();
             ui.label(T::TokenModeLabel.get(lang));
             ui.vertical(|ui| {
@@ -361,8 +374,11 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
                 }
                 ModeChoice::Service => {
                     let l = ui.label(T::ServiceUrl.get(lang));
-                    ui.add(egui::TextEdit::singleline(&mut form.url).desired_width(360.0))
-                        .labelled_by(l.id);
+                    ui.horizontal(|ui| {
+                        ui.add(egui::TextEdit::singleline(&mut form.url).desired_width(360.0))
+                            .labelled_by(l.id);
+                        problem_ui(ui, Problem::ServiceUrlInsecure);
+                    });
                     ui.end_row();
                     let l = ui.label(T::ServiceField.get(lang));
                     ui.add(egui::TextEdit::singleline(&mut form.json_field).desired_width(160.0))
@@ -387,9 +403,6 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
         });
     let account = form.account();
     let problems = account.problems();
-    for p in &problems {
-        ui.colored_label(ERROR_COLOR, problem_text(*p).get(lang));
-    }
     let mut cancel = false;
     ui.horizontal(|ui| {
         if ui
