@@ -45,6 +45,7 @@ if [ "$ci" = 1 ]; then
   cp target/debug/coupon-studio "$stage/release/coupon-studio"
   out=$(CARGO_TARGET_DIR="$stage" cargo deb --no-build --locked --fast \
     --output target/debian-debug/ "${args[@]}" | tail -n 1)
+  rm -rf "$stage"
 else
   out=$(cargo deb --locked --output target/debian/ "${args[@]}" | tail -n 1)
 fi
