@@ -104,6 +104,19 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// The app icon (`packaging/icons/`, rendered from the SVG by `packaging/make-icons.sh`) for the
+/// title bar and the task bar; `None` (the platform's default icon) if it does not decode.
+fn window_icon() -> Option<egui::IconData> {
+    static PNG: &[u8] = include_bytes!("../../packaging/icons/256x256/coupon-studio.png");
+    match eframe::icon_data::from_png_bytes(PNG) {
+        Ok(icon) => Some(icon),
+        Err(e) => {
+            tracing::warn!(error = %e, "window icon unreadable; using the default icon");
+            None
+        }
+    }
+}
+
 /// Opens the window; with no account configured the app runs on the built-in simulator.
 pub fn run(opts: RunOptions) -> ExitCode {
     let data_dir = data_dir();
@@ -122,11 +135,15 @@ pub fn run(opts: RunOptions) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("卡券工作室 Coupon Studio")
+        .with_inner_size([1280.0, 820.0])
+        .with_min_inner_size([900.0, 600.0]);
+    if let Some(icon) = window_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("卡券工作室 Coupon Studio")
-            .with_inner_size([1280.0, 820.0])
-            .with_min_inner_size([900.0, 600.0]),
+        viewport,
         persist_window: true,
         persistence_path: Some(data_dir.join("ui-state.ron")),
         ..Default::default()
@@ -165,5 +182,16 @@ pub fn run(opts: RunOptions) -> ExitCode {
             eprintln!("{e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn window_icon_decodes() {
+        let icon = super::window_icon();
+        assert!(
+            matches!(icon, Some(ref i) if i.width == 256 && i.height == 256 && i.rgba.len() == 256 * 256 * 4)
+        );
     }
 }
