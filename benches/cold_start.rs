@@ -203,7 +203,10 @@ fn time_v_max_rss(display: &str) -> Option<u64> {
     let (_, _, stderr) = run_app(display, 9999, Some(&["/usr/bin/time", "-v"]));
     stderr
         .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
         .and_then(|k| k.trim().parse().ok())
 }
 

@@ -119,10 +119,7 @@ fn filled_panel(ctx: &egui::Context) -> DesignPanel {
             body: full_card(),
         })
         .collect();
-    let mut slots = vec![
-        (ImageSlot::Logo, 300, 300),
-        (ImageSlot::Cover, 850, 350),
-    ];
+    let mut slots = vec![(ImageSlot::Logo, 300, 300), (ImageSlot::Cover, 850, 350)];
     slots.extend((0..3).map(|i| (ImageSlot::TextImage(i), 900, 675)));
     for (slot, w, h) in slots {
         panel.images.insert(
@@ -139,14 +136,14 @@ fn filled_panel(ctx: &egui::Context) -> DesignPanel {
 /// Texts that must be painted: one per area of the panel, so a bench that silently stopped
 /// drawing part of it fails.
 const MUST_PAINT: [&str; 8] = [
-    "羽绒服满500减50",           // the preview's synthesized title
-    "童装",                      // a threshold field in the editor
-    "会员到店再享免费干洗一次",  // the third text-image
-    "https://example.com/shop",  // an entrance URL
+    "羽绒服满500减50",          // the preview's synthesized title
+    "童装",                     // a threshold field in the editor
+    "会员到店再享免费干洗一次", // the third text-image
+    "https://example.com/shop", // an entrance URL
     "北风羽绒(朝阳大悦城店)",   // a store
-    "冬季活动草稿 8",            // the drafts list
-    "pFS7Fjg8kV1IdDz01r4SQwMkuCK3", // my cards
-    "请出示二维码核销卡券",      // the notice
+    "冬季活动草稿 8",           // the drafts list
+    "pFS7Fjg8kV1I…",            // my cards (ids are shortened)
+    "请出示二维码核销卡券",     // the notice
 ];
 
 /// One scenario's figures.
@@ -159,7 +156,13 @@ struct Figures {
 
 /// Runs `warm` + `frames` frames of the panel on a `size` screen; checks on the second frame
 /// that every text of `must_paint` and at least `pictures` textured shapes were painted.
-fn run(size: egui::Vec2, warm: usize, frames: usize, must_paint: &[&str], pictures: usize) -> Figures {
+fn run(
+    size: egui::Vec2,
+    warm: usize,
+    frames: usize,
+    must_paint: &[&str],
+    pictures: usize,
+) -> Figures {
     let ctx = egui::Context::default();
     coupon_studio::ui::fonts::install_fonts(&ctx);
     let mut panel = filled_panel(&ctx);
