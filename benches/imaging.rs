@@ -1,21 +1,40 @@
-//! Prepares a 4000×3000 photo-like picture (PNG, then JPEG) for the Cover and TextImage slots
-//! ten times each and prints the median time and the output size, after a breakdown by stage
-//! (decode, resize with `image` and with `fast_image_resize`, encode).
+//! Image preparation against ImageMagick: a 4000×3000 photo-like picture becomes a JPG of at
+//! most 1 MB for a text-image slot (900×675), by `coupon_studio::imaging::prepare_file` and by
+//! ImageMagick (`convert SRC -resize 900x675! -define jpeg:extent=1MB OUT.jpg`, or `magick`),
+//! in the same run, from the same file. Prints the median time of several runs of each, the
+//! output size and quality, and the SSIM of each output against the same reference: the
+//! original picture downscaled to 900×675 with `image`'s Lanczos3 in floating point (a
+//! separate implementation from both resizers); and, to tell the resampling from the JPEG
+//! loss, each resampler's pixels against the reference before JPEG.
+//!
+//! SSIM is image-compare's (MIT): the mean SSIM over 8×8 windows with the usual constants,
+//! on the luma, and on R, G and B separately (the lowest of the three is printed).
+//!
+//! The picture is the procedural landscape of `benches/support/scene.rs` (gradients, fractal
+//! texture, hard edges and fine stripes, sensor noise), given as a JPEG at quality 92 (what
+//! phones send) and as a PNG. Then a breakdown of where our time goes.
 //!
 //! `cargo bench --bench imaging` runs it in full; `cargo test --all-targets` runs it once on a
-//! small picture so it cannot rot.
+//! 400×300 picture so it cannot rot (ImageMagick is then optional).
+//!
+//! `IMAGEMAGICK=/path/to/convert` picks the ImageMagick binary (default: `magick`, else
+//! `convert`, on the PATH).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A bench fails loudly on purpose.
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use coupon_studio::imaging::{Prepared, Slot, prepare};
+use coupon_studio::imaging::{Prepared, Slot, UPLOAD_LIMIT_BYTES, prepare, prepare_file};
+use image::{GrayImage, RgbImage};
+use image_compare::Algorithm;
 
-#[path = "../tests/support/photo.rs"]
-mod photo;
+#[path = "support/scene.rs"]
+mod scene;
 
-/// The median of `runs` timings of `f`.
-fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+/// The median of `runs` timings of `f`, with the fastest and slowest.
+fn median_ms(runs: usize, mut f: impl FnMut()) -> (f64, f64, f64) {
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let start = Instant::now();
@@ -24,16 +43,101 @@ fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
         })
         .collect();
     times.sort();
-    times[times.len() / 2].as_secs_f64() * 1e3
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    (
+        ms(times[times.len() / 2]),
+        ms(times[0]),
+        ms(times[times.len() - 1]),
+    )
 }
 
-/// Where the time goes, measured with the same library calls the module makes, plus the two
-/// ways `image` alone could resize, for comparison with `fast_image_resize`.
-fn stages(png: &[u8], runs: usize) {
-    use image::imageops::{FilterType, resize, thumbnail};
+/// SSIM of `out` against `reference`: (luma, lowest of R, G, B).
+fn ssim(reference: &RgbImage, out: &RgbImage) -> (f64, f64) {
+    let luma = |i: &RgbImage| -> GrayImage { image::DynamicImage::ImageRgb8(i.clone()).to_luma8() };
+    let y = image_compare::gray_similarity_structure(
+        &Algorithm::MSSIMSimple,
+        &luma(reference),
+        &luma(out),
+    )
+    .unwrap()
+    .score;
+    let rgb = image_compare::rgb_similarity_structure(&Algorithm::MSSIMSimple, reference, out)
+        .unwrap()
+        .score;
+    (y, rgb)
+}
+
+/// The ImageMagick command, if one is installed.
+fn imagemagick() -> Option<String> {
+    let candidates = match std::env::var("IMAGEMAGICK") {
+        Ok(p) => vec![p],
+        Err(_) => vec!["magick".to_owned(), "convert".to_owned()],
+    };
+    candidates.into_iter().find(|c| {
+        Command::new(c)
+            .arg("-version")
+            .output()
+            .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"Version: ImageMagick"))
+    })
+}
+
+/// ImageMagick's JPEG quality of a file (`identify -format %Q`), if it can tell.
+fn im_quality(im: &str, path: &Path) -> Option<u32> {
+    let (program, pre): (&str, &[&str]) = if im.ends_with("magick") {
+        (im, &["identify"])
+    } else {
+        ("identify", &[])
+    };
+    let o = Command::new(program)
+        .args(pre)
+        .args(["-format", "%Q"])
+        .arg(path)
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&o.stdout).trim().parse().ok()
+}
+
+/// One side of the comparison.
+struct Result {
+    name: String,
+    time: (f64, f64, f64),
+    bytes: usize,
+    quality: Option<u32>,
+    ssim: (f64, f64),
+}
+
+fn print(results: &[Result]) {
+    for r in results {
+        println!(
+            "    {:<34} median {:>7.1} ms (min {:.1}, max {:.1}), {:>7} bytes{}, SSIM luma {:.4}, RGB {:.4}",
+            r.name,
+            r.time.0,
+            r.time.1,
+            r.time.2,
+            r.bytes,
+            r.quality.map(|q| format!(" (q{q})")).unwrap_or_default(),
+            r.ssim.0,
+            r.ssim.1
+        );
+    }
+}
+
+/// `src` resized as the module resizes (fast_image_resize, Lanczos3).
+fn fir_resize(src: &RgbImage, w: u32, h: u32) -> RgbImage {
+    use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer, images};
+    let s =
+        images::ImageRef::new(src.width(), src.height(), src.as_raw(), PixelType::U8x3).unwrap();
+    let mut dst = images::Image::new(w, h, PixelType::U8x3);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    Resizer::new().resize(&s, &mut dst, &options).unwrap();
+    RgbImage::from_raw(w, h, dst.into_vec()).unwrap()
+}
+
+/// Where our time goes on `bytes`, with the same library calls the module makes.
+fn stages(bytes: &[u8], runs: usize) {
     let mut decoded = None;
     let decode = median_ms(runs, || {
-        decoded = Some(image::load_from_memory(png).unwrap());
+        decoded = Some(image::load_from_memory(bytes).unwrap());
     });
     let rgb = decoded.expect("decoded").into_rgb8();
     let (tw, th) = (
@@ -41,92 +145,141 @@ fn stages(png: &[u8], runs: usize) {
         (675 * 900.min(rgb.width()) / 900).max(1),
     );
     let mut small = None;
-    let image_ms = median_ms(runs, || {
-        small = Some(resize(&rgb, tw, th, FilterType::CatmullRom));
+    let resize = median_ms(runs, || {
+        small = Some(fir_resize(&rgb, tw, th));
     });
-    let small = small.expect("resized");
-    let two_step_ms = median_ms(runs, || {
-        let coarse = thumbnail(&rgb, tw * 2, th * 2);
-        std::hint::black_box(resize(&coarse, tw, th, FilterType::CatmullRom));
-    });
-    let fir_ms = median_ms(runs, || {
-        use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer, images};
-        let src = images::ImageRef::new(rgb.width(), rgb.height(), rgb.as_raw(), PixelType::U8x3)
-            .unwrap();
-        let mut dst = images::Image::new(tw, th, PixelType::U8x3);
-        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-        Resizer::new().resize(&src, &mut dst, &options).unwrap();
-    });
+    let small = small.unwrap();
     let encode = median_ms(runs, || {
-        let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95)
-            .encode_image(&small)
-            .unwrap();
+        coupon_studio::imaging::encode_jpeg(&small, 100).unwrap();
     });
-    let (w, h) = rgb.dimensions();
-    println!("stages, median of {runs}:");
-    for (label, ms) in [
-        (format!("decode {w}×{h} PNG"), decode),
-        (format!("resize to {tw}×{th}, image CatmullRom"), image_ms),
-        (
-            "resize, image thumbnail ×2 then CatmullRom".into(),
-            two_step_ms,
-        ),
-        ("resize, fast_image_resize Lanczos3 (used)".into(), fir_ms),
-        (format!("encode {tw}×{th} JPEG q95"), encode),
-    ] {
-        println!("  {label:<44} {ms:>6.1} ms");
-    }
+    println!(
+        "    our stages (median of {runs}): decode {:.1} ms, resize (fast_image_resize Lanczos3) \
+         {:.1} ms, one JPEG encode at q100 {:.1} ms",
+        decode.0, resize.0, encode.0
+    );
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; `cargo test` does not, and then a smoke run is enough.
     let full = std::env::args().any(|a| a == "--bench");
-    let (width, height, runs) = if full {
-        (4000, 3000, 10)
-    } else {
-        (400, 300, 1)
-    };
+    let (width, height, runs) = if full { (4000, 3000, 7) } else { (400, 300, 1) };
+    let dir = std::env::temp_dir().join(format!("cs-imaging-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
 
-    let png = photo::photo_png(width, height);
-    // Phones send JPEGs: the commonest real source.
+    let start = Instant::now();
+    let original = scene::scene(width, height);
+    println!(
+        "source: the procedural landscape at {width}×{height} (made in {:.1} s)",
+        start.elapsed().as_secs_f64()
+    );
+    let mut sources: Vec<(&str, PathBuf)> = Vec::new();
     let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
-        .encode_image(&photo::photo(width, height))
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92)
+        .encode_image(&original)
         .unwrap();
-    stages(&png, runs);
-    for (format, bytes) in [("PNG", &png), ("JPEG", &jpeg)] {
+    let jpeg_path = dir.join("photo.jpg");
+    std::fs::write(&jpeg_path, &jpeg).unwrap();
+    sources.push(("JPEG q92", jpeg_path));
+    let png_path = dir.join("photo.png");
+    original.save(&png_path).unwrap();
+    sources.push(("PNG", png_path));
+
+    // The output size the app picks for a text image, and the reference at that size.
+    let probe = prepare(&jpeg, Slot::TextImage).unwrap();
+    let (tw, th) = (probe.width, probe.height);
+    let reference =
+        image::imageops::resize(&original, tw, th, image::imageops::FilterType::Lanczos3);
+    let im = imagemagick();
+
+    for (label, path) in &sources {
+        let size = std::fs::metadata(path).unwrap().len();
         println!(
-            "source: {width}×{height} {format}, {:.1} MB",
-            bytes.len() as f64 / 1_048_576.0
+            "  from {label} ({:.1} MB) to a {tw}×{th} text image, JPG ≤ 1 MB:",
+            size as f64 / 1_048_576.0
         );
-        for (name, slot) in [("Cover", Slot::Cover), ("TextImage", Slot::TextImage)] {
-            let mut times: Vec<Duration> = Vec::with_capacity(runs);
-            let mut first: Option<Prepared> = None;
-            for _ in 0..runs {
-                let start = Instant::now();
-                let p = prepare(bytes, slot).expect("the bench picture prepares");
-                times.push(start.elapsed());
-                match &first {
-                    Some(f) => assert_eq!(f.jpeg, p.jpeg, "{name}: output differs between runs"),
-                    None => first = Some(p),
+        let mut results = Vec::new();
+        let mut ours: Option<Prepared> = None;
+        let time = median_ms(runs, || {
+            let p = prepare_file(path, Slot::TextImage).expect("the bench picture prepares");
+            if let Some(first) = &ours {
+                assert_eq!(first.jpeg, p.jpeg, "output differs between runs");
+            }
+            ours = Some(p);
+        });
+        let ours = ours.unwrap();
+        assert!(ours.jpeg.len() <= UPLOAD_LIMIT_BYTES);
+        let decoded = image::load_from_memory(&ours.jpeg).unwrap().into_rgb8();
+        results.push(Result {
+            name: "coupon-studio (prepare_file)".into(),
+            time,
+            bytes: ours.jpeg.len(),
+            quality: Some(u32::from(ours.quality)),
+            ssim: ssim(&reference, &decoded),
+        });
+        match &im {
+            Some(im) => {
+                let out = dir.join("im.jpg");
+                let geometry = format!("{tw}x{th}!");
+                let time = median_ms(runs, || {
+                    let ok = Command::new(im)
+                        .arg(path)
+                        .args(["-resize", &geometry, "-define", "jpeg:extent=1MB"])
+                        .arg(&out)
+                        .status()
+                        .is_ok_and(|s| s.success());
+                    assert!(ok, "{im} failed");
+                });
+                let bytes = std::fs::read(&out).unwrap();
+                assert!(bytes.len() <= UPLOAD_LIMIT_BYTES, "{} bytes", bytes.len());
+                let decoded = image::load_from_memory(&bytes).unwrap().into_rgb8();
+                assert_eq!(decoded.dimensions(), (tw, th));
+                results.push(Result {
+                    name: format!("ImageMagick ({im})"),
+                    time,
+                    bytes: bytes.len(),
+                    quality: im_quality(im, &out),
+                    ssim: ssim(&reference, &decoded),
+                });
+                // Before JPEG: each resampler's pixels against the reference.
+                let png_out = dir.join("im.png");
+                let ok = Command::new(im)
+                    .arg(path)
+                    .args(["-resize", &geometry])
+                    .arg(&png_out)
+                    .status()
+                    .is_ok_and(|s| s.success());
+                let theirs = image::open(&png_out)
+                    .ok()
+                    .filter(|_| ok)
+                    .map(|i| i.into_rgb8());
+                let source = image::open(path).unwrap().into_rgb8();
+                let mine = fir_resize(&source, tw, th);
+                if let Some(theirs) = theirs {
+                    let (a, b) = (ssim(&reference, &mine), ssim(&reference, &theirs));
+                    println!(
+                        "    before JPEG, resampled pixels vs the reference: ours SSIM luma \
+                         {:.4}, RGB {:.4}; ImageMagick's luma {:.4}, RGB {:.4}",
+                        a.0, a.1, b.0, b.1
+                    );
                 }
             }
-            times.sort();
-            let median = times[times.len() / 2];
-            let p = first.expect("at least one run");
+            None => println!("    ImageMagick not installed: comparison skipped"),
+        }
+        print(&results);
+        if let [us, them] = &results[..] {
             println!(
-                "  {name:<9} {}×{}  median {:>6.1} ms (min {:.1}, max {:.1}) over {runs} runs, \
-                 {} bytes ({:.0} KB) at quality {}",
-                p.width,
-                p.height,
-                median.as_secs_f64() * 1e3,
-                times[0].as_secs_f64() * 1e3,
-                times[times.len() - 1].as_secs_f64() * 1e3,
-                p.jpeg.len(),
-                p.jpeg.len() as f64 / 1024.0,
-                p.quality,
+                "    ours / ImageMagick: {:.1}× as fast, SSIM luma {:+.4}, RGB {:+.4} \
+                 (target: faster at equal or better SSIM: {})",
+                them.time.0 / us.time.0,
+                us.ssim.0 - them.ssim.0,
+                us.ssim.1 - them.ssim.1,
+                if us.time.0 < them.time.0 && us.ssim.0 >= them.ssim.0 {
+                    "met"
+                } else {
+                    "not met"
+                }
             );
         }
+        stages(&std::fs::read(path).unwrap(), runs);
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -15,9 +15,9 @@ use coupon_studio::card::Card;
 use coupon_studio::card::synth::synthesize;
 use coupon_studio::poster::batch::png_file_name;
 use coupon_studio::poster::{
-    BatchRequest, Channel, ChannelError, ChannelQr, OutputFormats, PdfBuilder, PosterContent,
-    PosterError, Progress, Raster, Stage, Template, layout, parse_channel_spec, parse_channels_csv,
-    rasterize, run_batch,
+    BatchRequest, Channel, ChannelError, ChannelQr, LogoImage, OutputFormats, PdfBuilder, PngStamp,
+    PosterContent, PosterError, Progress, Raster, Stage, Template, layout, parse_channel_spec,
+    parse_channels_csv, rasterize, render_png, run_batch,
 };
 use coupon_studio::sandbox::SandboxHandle;
 use serde_json::{Value, json};
@@ -131,6 +131,87 @@ async fn pdf_holds_the_chinese_text_and_one_page_per_channel() {
     }
     // The font is embedded as a subset, not the whole 1.6 MB file.
     assert!(bytes.len() < 400_000, "{} bytes", bytes.len());
+}
+
+/// Decodes a PNG with the png crate: RGBA pixels, size and pixels per metre.
+fn decode_png(bytes: &[u8]) -> (Vec<u8>, u32, u32, Option<u32>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let ppm = reader.info().pixel_dims.map(|d| d.xppu);
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgba);
+    buf.truncate(info.buffer_size());
+    (buf, info.width, info.height, ppm)
+}
+
+/// The batch's fast PNGs (the page rendered once, each channel's QR code and label stamped
+/// on) decode with the png crate to exactly the pixels of the straightforward renderer, on
+/// every template, with a logo, for channels with labels of different lengths.
+#[test]
+fn stamped_pngs_are_pixel_identical_to_the_renderer() {
+    let body =
+        coupon_studio::card::import::parse_create_body(include_str!("fixtures/down-jacket.json"))
+            .unwrap();
+    let s = synthesize(&body.card);
+    let logo = image::RgbaImage::from_fn(120, 80, |x, y| {
+        image::Rgba([
+            (x * 2) as u8,
+            (y * 3) as u8,
+            90,
+            if x < 10 { 0 } else { 255 },
+        ])
+    });
+    let mut logo_png = Vec::new();
+    image::DynamicImage::ImageRgba8(logo)
+        .write_to(
+            &mut std::io::Cursor::new(&mut logo_png),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    let logo = std::sync::Arc::new(LogoImage::decode(&logo_png).unwrap());
+    let content = PosterContent::from_card(&body.card, &s, "").with_logo(Some(logo));
+    let channels = [
+        (
+            "http://weixin.qq.com/q/BHWya_zlfioH6fX00007",
+            "朝阳大悦城店",
+        ),
+        ("http://weixin.qq.com/q/BHWya_zlfioH6fX00199", "门店199"),
+    ];
+    for t in Template::ALL {
+        let layouts: Vec<_> = channels
+            .iter()
+            .map(|(url, label)| layout(&content.for_channel(url, label), t).unwrap())
+            .collect();
+        let stamp = PngStamp::new(&layouts[0], 300)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{t}: the layout cannot be stamped"));
+        for l in &layouts {
+            assert!(stamp.fits(l), "{t}");
+            let fast = stamp.render(l).unwrap();
+            let (pixels, w, h, ppm) = decode_png(&fast);
+            let r = rasterize(l, 300).unwrap();
+            assert_eq!((w, h), (r.width, r.height), "{t}");
+            assert_eq!(ppm, Some(11_811), "{t}: 300 dpi in pHYs");
+            if let Some(i) = pixels.iter().zip(&r.rgba).position(|(a, b)| a != b) {
+                let px = i / 4;
+                panic!(
+                    "{t}: pixel ({}, {}) differs: {:?} vs {:?}",
+                    px as u32 % w,
+                    px as u32 / w,
+                    &pixels[px * 4..px * 4 + 4],
+                    &r.rgba[px * 4..px * 4 + 4]
+                );
+            }
+            // The straightforward encoder's file decodes to the same pixels too.
+            assert_eq!(decode_png(&render_png(l, 300).unwrap()).0, pixels, "{t}");
+        }
+        // Another page (no label: the footer moves) does not fit, and says so.
+        let unlabelled = layout(&content.for_channel(channels[0].0, ""), t).unwrap();
+        assert!(!stamp.fits(&unlabelled), "{t}");
+        assert!(stamp.render(&unlabelled).is_err(), "{t}");
+    }
 }
 
 /// Runs a batch on a plain thread, getting QR codes from the simulator through `rt`.

@@ -13,6 +13,7 @@ use super::content::PosterContent;
 use super::layout::{PosterLayout, layout};
 use super::pdf::PdfBuilder;
 use super::png::render_png;
+use super::stamp::PngStamp;
 use super::template::Template;
 
 /// The highest channel number (`outer_id`) a batch accepts.
@@ -391,8 +392,11 @@ fn check(cancel: &AtomicBool) -> Result<(), PosterError> {
 ///
 /// `qr` is called once per channel, in order, to get its QR code (the app and the CLI call
 /// card/qrcode/create with `outer_id`); its error message names what failed. Then
-/// `channels.csv` is written, then the PNGs (on several threads) and the PDF. `progress`
-/// is called after each item; setting `cancel` stops the batch at the next item with
+/// `channels.csv` is written, the posters are laid out, and the PNGs (on the worker threads,
+/// stamped from one rendered page where the channels share it: see [`PngStamp`]) and the
+/// PDF (on its own thread, the shared page content drawn once:
+/// [`PdfBuilder::add_batch_page`]) are written at the same time. `progress` is called after
+/// each item, from several threads; setting `cancel` stops the batch at the next item with
 /// [`PosterError::Cancelled`] (files already written stay).
 pub fn run_batch<Q>(
     req: &BatchRequest<'_>,
@@ -431,60 +435,188 @@ where
     report.csv = req.out_dir.join("channels.csv");
     write_channels_csv(&report.csv, &report.channels)?;
 
-    let layouts: Vec<PosterLayout> = report
-        .channels
-        .iter()
-        .map(|(ch, code)| layout(&req.content.for_channel(&code.url, &ch.label), req.template))
-        .collect::<Result<_, _>>()?;
-
+    let layouts = layouts_of(req, &report.channels)?;
     if req.formats.png {
-        let start = Instant::now();
         report.pngs = req
             .channels
             .iter()
             .map(|c| req.out_dir.join(png_file_name(c)))
             .collect();
-        write_pngs(&layouts, &report.pngs, req.dpi, progress, cancel)?;
-        report.png_time = start.elapsed();
     }
-    if req.formats.pdf {
-        let start = Instant::now();
-        let title = format!("{} · {}", req.content.brand_name, req.content.title);
-        let mut pdf = PdfBuilder::new(&title)?;
-        for (i, l) in layouts.iter().enumerate() {
-            check(cancel)?;
-            pdf.add_page(l)?;
-            progress(Progress {
-                stage: Stage::Pdf,
-                done: i + 1,
-                total,
-            });
+
+    // The PDF is written on its own thread while the PNGs are made on the others, so the two
+    // overlap; either failing stops the other at its next item.
+    let stop = AtomicBool::new(false);
+    let halted = || {
+        if cancel.load(Ordering::Relaxed) {
+            Err(PosterError::Cancelled)
+        } else if stop.load(Ordering::Relaxed) {
+            // The other half failed; its error is the one reported.
+            Err(PosterError::Cancelled)
+        } else {
+            Ok(())
         }
-        let path = req.out_dir.join(pdf_file_name(req.template));
-        write_file(&path, &pdf.finish()?)?;
+    };
+    let (png, pdf) = std::thread::scope(|s| {
+        let pdf = req.formats.pdf.then(|| {
+            s.spawn(|| {
+                let start = Instant::now();
+                let path = req.out_dir.join(pdf_file_name(req.template));
+                let result = write_pdf(req, &layouts, &path, progress, &halted);
+                if result.is_err() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                result.map(|()| (path, start.elapsed()))
+            })
+        });
+        let png = req.formats.png.then(|| {
+            let start = Instant::now();
+            let result = write_pngs(&layouts, &report.pngs, req.dpi, progress, &halted);
+            if result.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            result.map(|()| start.elapsed())
+        });
+        let pdf = pdf.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(PosterError::Pdf("the PDF writer panicked".into())))
+        });
+        (png, pdf)
+    });
+    // A cancel wins; then a real failure of either half (the other half, stopped by it,
+    // reports `Cancelled`).
+    check(cancel)?;
+    let mut stopped = false;
+    let png = settle(png, &mut stopped)?;
+    let pdf = settle(pdf, &mut stopped)?;
+    if stopped {
+        return Err(PosterError::Cancelled);
+    }
+    if let Some(t) = png {
+        report.png_time = t;
+    }
+    if let Some((path, t)) = pdf {
         report.pdf = Some(path);
-        report.pdf_time = start.elapsed();
+        report.pdf_time = t;
     }
     Ok(report)
 }
 
-/// Renders and writes the PNGs on up to 4 threads (each 300-dpi A4 page holds 35 MB while
-/// it is drawn, so more threads would mostly cost memory).
+/// The layout of every channel's poster, in order, made on several threads (a layout is
+/// mostly the QR code's encoding and its mask choice).
+fn layouts_of(
+    req: &BatchRequest<'_>,
+    channels: &[(Channel, ChannelQr)],
+) -> Result<Vec<PosterLayout>, PosterError> {
+    let threads = worker_threads(channels.len());
+    let per_thread = channels.len().div_ceil(threads).max(1);
+    let make = |part: &[(Channel, ChannelQr)]| {
+        part.iter()
+            .map(|(ch, code)| layout(&req.content.for_channel(&code.url, &ch.label), req.template))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    std::thread::scope(|s| {
+        let mut parts = channels.chunks(per_thread);
+        let first = parts.next().unwrap_or_default();
+        let others: Vec<_> = parts.map(|p| s.spawn(move || make(p))).collect();
+        let mut all = make(first)?;
+        for h in others {
+            let part = h
+                .join()
+                .map_err(|_| PosterError::Raster("a layout thread panicked".into()))??;
+            all.extend(part);
+        }
+        Ok(all)
+    })
+}
+
+/// Worker threads for `items` items: the cores, at most 4 (each 300-dpi A4 page rendered
+/// page by page holds 35 MB while it is drawn, so more threads would mostly cost memory).
+fn worker_threads(items: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(items.max(1))
+}
+
+/// The outcome of one half of the batch: its value, `None` when it did not run or was stopped
+/// (then `stopped` is set), or its error.
+fn settle<T>(
+    half: Option<Result<T, PosterError>>,
+    stopped: &mut bool,
+) -> Result<Option<T>, PosterError> {
+    match half {
+        None => Ok(None),
+        Some(Ok(v)) => Ok(Some(v)),
+        Some(Err(PosterError::Cancelled)) => {
+            *stopped = true;
+            Ok(None)
+        }
+        Some(Err(e)) => Err(e),
+    }
+}
+
+/// Writes one PDF page per layout.
+fn write_pdf(
+    req: &BatchRequest<'_>,
+    layouts: &[PosterLayout],
+    path: &Path,
+    progress: &(dyn Fn(Progress) + Sync),
+    halted: &(dyn Fn() -> Result<(), PosterError> + Sync),
+) -> Result<(), PosterError> {
+    let title = format!("{} · {}", req.content.brand_name, req.content.title);
+    let mut pdf = PdfBuilder::new(&title)?;
+    for (i, l) in layouts.iter().enumerate() {
+        halted()?;
+        pdf.add_batch_page(l)?;
+        progress(Progress {
+            stage: Stage::Pdf,
+            done: i + 1,
+            total: layouts.len(),
+        });
+    }
+    write_file(path, &pdf.finish()?)
+}
+
+/// The stamps of a batch: for each layout, the index of the [`PngStamp`] that makes its PNG,
+/// or `None` to render it page by page. A stamp costs about one page's rendering, so one is
+/// made only for pages that at least two channels share.
+fn stamps_for(
+    layouts: &[PosterLayout],
+    dpi: u32,
+) -> Result<(Vec<PngStamp>, Vec<Option<usize>>), PosterError> {
+    let mut stamps: Vec<PngStamp> = Vec::new();
+    let mut which = Vec::with_capacity(layouts.len());
+    for (i, l) in layouts.iter().enumerate() {
+        if let Some(k) = stamps.iter().position(|s| s.fits(l)) {
+            which.push(Some(k));
+            continue;
+        }
+        let stamp = PngStamp::new(l, dpi)?.filter(|s| layouts[i + 1..].iter().any(|o| s.fits(o)));
+        which.push(stamp.map(|s| {
+            stamps.push(s);
+            stamps.len() - 1
+        }));
+    }
+    Ok((stamps, which))
+}
+
+/// Renders and writes the PNGs on the worker threads: stamped (see [`PngStamp`]) where
+/// channels share a page, else page by page.
 fn write_pngs(
     layouts: &[PosterLayout],
     paths: &[PathBuf],
     dpi: u32,
     progress: &(dyn Fn(Progress) + Sync),
-    cancel: &AtomicBool,
+    halted: &(dyn Fn() -> Result<(), PosterError> + Sync),
 ) -> Result<(), PosterError> {
+    halted()?;
+    let (stamps, which) = stamps_for(layouts, dpi)?;
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let first_error: Mutex<Option<PosterError>> = Mutex::new(None);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4)
-        .min(layouts.len());
+    let threads = worker_threads(layouts.len());
     let total = layouts.len();
     let work = || {
         loop {
@@ -495,8 +627,12 @@ fn write_pngs(
             let (Some(l), Some(path)) = (layouts.get(i), paths.get(i)) else {
                 return;
             };
-            let result = check(cancel)
-                .and_then(|()| render_png(l, dpi))
+            let stamp = which.get(i).copied().flatten().and_then(|k| stamps.get(k));
+            let result = halted()
+                .and_then(|()| match stamp {
+                    Some(s) => s.render(l),
+                    None => render_png(l, dpi),
+                })
                 .and_then(|png| write_file(path, &png));
             match result {
                 Ok(()) => {

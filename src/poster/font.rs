@@ -23,6 +23,9 @@ pub struct PosterFont {
     units_per_em: f32,
     ascent: f32,
     descent: f32,
+    /// The highest and lowest point of any glyph, in em (y up).
+    y_max: f32,
+    y_min: f32,
 }
 
 impl std::fmt::Debug for PosterFont {
@@ -39,11 +42,17 @@ impl PosterFont {
         let font = FontRef::new(FONT_BYTES).map_err(|e| PosterError::Font(e.to_string()))?;
         let m = font.metrics(Size::unscaled(), LocationRef::default());
         let upem = f32::from(m.units_per_em.max(1));
+        // Without a head table bounding box, assume glyphs stay within 1.5 em of the baseline.
+        let (y_min, y_max) = m
+            .bounds
+            .map_or((-1.5, 1.5), |b| (b.y_min / upem, b.y_max / upem));
         Ok(Self {
             font,
             units_per_em: upem,
             ascent: m.ascent / upem,
             descent: -m.descent / upem,
+            y_max: y_max.max(m.ascent / upem),
+            y_min: y_min.min(m.descent / upem),
         })
     }
 
@@ -55,6 +64,12 @@ impl PosterFont {
     /// Descent (positive, below the baseline) as a fraction of the em size.
     pub fn descent(&self) -> f32 {
         self.descent
+    }
+
+    /// The vertical extent of every glyph of the font, in em: `(lowest, highest)` point, y up
+    /// (from the `head` table's bounding box).
+    pub fn y_bounds(&self) -> (f32, f32) {
+        (self.y_min, self.y_max)
     }
 
     /// Font units per em (1000 for Noto Sans SC).

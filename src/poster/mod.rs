@@ -14,10 +14,12 @@
 
 pub mod batch;
 pub mod content;
+pub mod deflate;
 pub mod font;
 pub mod layout;
 pub mod pdf;
 pub mod png;
+pub mod stamp;
 pub mod template;
 
 pub use batch::{
@@ -31,6 +33,7 @@ pub use layout::{
 };
 pub use pdf::{PdfBuilder, render_pdf};
 pub use png::{Raster, rasterize, render_png};
+pub use stamp::PngStamp;
 pub use template::Template;
 
 /// Why a poster could not be made.

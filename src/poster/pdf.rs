@@ -4,6 +4,7 @@
 use krilla::Document;
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Size};
+use krilla::graphic::Graphic;
 use krilla::image::Image;
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
@@ -25,6 +26,8 @@ pub struct PdfBuilder {
     doc: Document,
     font: Font,
     pages: usize,
+    /// For batches: the page content shared by the pages so far, and the layout it is of.
+    shared: Option<(PosterLayout, Graphic)>,
 }
 
 impl std::fmt::Debug for PdfBuilder {
@@ -48,6 +51,7 @@ impl PdfBuilder {
             doc,
             font,
             pages: 0,
+            shared: None,
         })
     }
 
@@ -58,33 +62,58 @@ impl PdfBuilder {
 
     /// Adds one page with the layout.
     pub fn add_page(&mut self, layout: &PosterLayout) -> Result<(), PosterError> {
-        let settings = PageSettings::from_wh(layout.width * PT_PER_MM, layout.height * PT_PER_MM)
-            .ok_or_else(|| PosterError::Pdf("empty page size".into()))?;
-        let mut page = self.doc.start_page_with(settings);
+        let mut page = self.doc.start_page_with(page_settings(layout)?);
         let mut surface = page.surface();
         for item in &layout.items {
-            match item {
-                Primitive::Rect {
-                    rect,
-                    color,
-                    radius,
-                } => fill_rect(&mut surface, *rect, *color, *radius),
-                Primitive::Text(run) => draw_text(&mut surface, &self.font, run),
-                Primitive::Qr(q) => draw_qr(&mut surface, q),
-                Primitive::Image { rect, image } => {
-                    // The logo was decoded and re-encoded as PNG by LogoImage::decode, so
-                    // this only fails on a bug; a poster without its logo is still useful.
-                    if let (Ok(img), Some(size)) = (
-                        Image::from_png(image.png.clone().into(), true),
-                        Size::from_wh(rect.w * PT_PER_MM, rect.h * PT_PER_MM),
-                    ) {
-                        surface.push_transform(&krilla::geom::Transform::from_translate(
-                            rect.x * PT_PER_MM,
-                            rect.y * PT_PER_MM,
-                        ));
-                        surface.draw_image(img, size);
-                        surface.pop();
+            draw_item(&mut surface, &self.font, item);
+        }
+        surface.finish();
+        page.finish();
+        self.pages += 1;
+        Ok(())
+    }
+
+    /// Adds one page of a batch: what the page shares with the batch's other pages (all but
+    /// the QR code and the channel label) is drawn once into a form XObject that every such
+    /// page shows, so the file holds and compresses it once. Looks the same as
+    /// [`PdfBuilder::add_page`]; pages that share nothing are drawn in full.
+    pub fn add_batch_page(&mut self, layout: &PosterLayout) -> Result<(), PosterError> {
+        let mut page = self.doc.start_page_with(page_settings(layout)?);
+        let mut surface = page.surface();
+        let shared = self
+            .shared
+            .as_ref()
+            .filter(|(reference, _)| super::stamp::same_page(reference, layout))
+            .map(|(_, graphic)| graphic.clone());
+        let shared = match shared {
+            Some(g) => Some(g),
+            None if super::stamp::separable(layout) => {
+                let mut builder = surface.stream_builder();
+                let mut inner = builder.surface();
+                for (i, item) in layout.items.iter().enumerate() {
+                    if !layout.channel_items.contains(&i) {
+                        draw_item(&mut inner, &self.font, item);
                     }
+                }
+                inner.finish();
+                let graphic = Graphic::new(builder.finish(), false);
+                self.shared = Some((layout.clone(), graphic.clone()));
+                Some(graphic)
+            }
+            None => None,
+        };
+        match shared {
+            Some(graphic) => {
+                surface.draw_graphic(graphic);
+                for &i in &layout.channel_items {
+                    if let Some(item) = layout.items.get(i) {
+                        draw_item(&mut surface, &self.font, item);
+                    }
+                }
+            }
+            None => {
+                for item in &layout.items {
+                    draw_item(&mut surface, &self.font, item);
                 }
             }
         }
@@ -99,6 +128,39 @@ impl PdfBuilder {
         self.doc
             .finish()
             .map_err(|e| PosterError::Pdf(format!("{e:?}")))
+    }
+}
+
+fn page_settings(layout: &PosterLayout) -> Result<PageSettings, PosterError> {
+    PageSettings::from_wh(layout.width * PT_PER_MM, layout.height * PT_PER_MM)
+        .ok_or_else(|| PosterError::Pdf("empty page size".into()))
+}
+
+/// Draws one primitive.
+fn draw_item(surface: &mut Surface<'_>, font: &Font, item: &Primitive) {
+    match item {
+        Primitive::Rect {
+            rect,
+            color,
+            radius,
+        } => fill_rect(surface, *rect, *color, *radius),
+        Primitive::Text(run) => draw_text(surface, font, run),
+        Primitive::Qr(q) => draw_qr(surface, q),
+        Primitive::Image { rect, image } => {
+            // The logo was decoded and re-encoded as PNG by LogoImage::decode, so this only
+            // fails on a bug; a poster without its logo is still useful.
+            if let (Ok(img), Some(size)) = (
+                Image::from_png(image.png.clone().into(), true),
+                Size::from_wh(rect.w * PT_PER_MM, rect.h * PT_PER_MM),
+            ) {
+                surface.push_transform(&krilla::geom::Transform::from_translate(
+                    rect.x * PT_PER_MM,
+                    rect.y * PT_PER_MM,
+                ));
+                surface.draw_image(img, size);
+                surface.pop();
+            }
+        }
     }
 }
 
@@ -186,23 +248,31 @@ fn draw_text(surface: &mut Surface<'_>, font: &Font, run: &TextRun) {
     );
 }
 
-/// The dark modules as one path of row runs: one fill, no hairline seams between modules.
+/// The dark modules as one path in module units, placed with one transform: one fill, no
+/// hairline seams between modules, and a content stream a quarter of the size of one in page
+/// coordinates (small integers instead of decimals), which is most of what a batch's PDF
+/// costs to write and compress.
 fn draw_qr(surface: &mut Surface<'_>, q: &QrBlock) {
     let m = q.module * PT_PER_MM;
-    let (ox, oy) = (q.x * PT_PER_MM, q.y * PT_PER_MM);
     let mut pb = PathBuilder::new();
-    for (row, col, len) in q.matrix.dark_runs() {
-        if let Some(r) = krilla::geom::Rect::from_xywh(
-            ox + col as f32 * m,
-            oy + row as f32 * m,
-            len as f32 * m,
-            m,
-        ) {
+    for (row, col, len, height) in q.matrix.dark_rects() {
+        if let Some(r) =
+            krilla::geom::Rect::from_xywh(col as f32, row as f32, len as f32, height as f32)
+        {
             pb.push_rect(r);
         }
     }
     if let Some(path) = pb.finish() {
+        surface.push_transform(&krilla::geom::Transform::from_row(
+            m,
+            0.0,
+            0.0,
+            m,
+            q.x * PT_PER_MM,
+            q.y * PT_PER_MM,
+        ));
         set_fill(surface, q.color);
         surface.draw_path(&path);
+        surface.pop();
     }
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use skrifa::outline::OutlinePen;
 use tiny_skia::{
-    FillRule, FilterQuality, IntSize, Paint, Path, PathBuilder, Pixmap, PixmapPaint, Rect,
-    Transform,
+    FillRule, FilterQuality, IntSize, Paint, Path, PathBuilder, Pixmap, PixmapMut, PixmapPaint,
+    Rect, Transform,
 };
 
 use super::PosterError;
@@ -62,43 +62,199 @@ pub fn render_png(layout: &PosterLayout, dpi: u32) -> Result<Vec<u8>, PosterErro
     Ok(out)
 }
 
-/// Renders a layout at `dpi` into RGB pixels.
-pub fn rasterize(layout: &PosterLayout, dpi: u32) -> Result<Raster, PosterError> {
-    let scale = dpi as f32 / MM_PER_INCH;
-    let (w, h) = (layout.width * scale, layout.height * scale);
-    if !(w >= 1.0 && h >= 1.0 && w <= MAX_SIDE_PX && h <= MAX_SIDE_PX) {
-        return Err(PosterError::Raster(format!(
-            "a {:.0}×{:.0} px page is out of range",
-            w, h
-        )));
+/// A page's size in pixels at a resolution, and the mm → pixel factor.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct PageSize {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Pixels per mm.
+    pub scale: f32,
+}
+
+impl PageSize {
+    /// The pixel size of `layout` at `dpi`; refuses pages that are empty or absurdly large.
+    pub fn of(layout: &PosterLayout, dpi: u32) -> Result<Self, PosterError> {
+        let scale = dpi as f32 / MM_PER_INCH;
+        let (w, h) = (layout.width * scale, layout.height * scale);
+        if !(w >= 1.0 && h >= 1.0 && w <= MAX_SIDE_PX && h <= MAX_SIDE_PX) {
+            return Err(PosterError::Raster(format!(
+                "a {:.0}×{:.0} px page is out of range",
+                w, h
+            )));
+        }
+        Ok(Self {
+            width: w.round() as u32,
+            height: h.round() as u32,
+            scale,
+        })
     }
-    let (width, height) = (w.round() as u32, h.round() as u32);
-    let mut pixmap = Pixmap::new(width, height)
-        .ok_or_else(|| PosterError::Raster("cannot allocate the page".into()))?;
-    pixmap.fill(tiny_skia::Color::WHITE);
-    let font = PosterFont::embedded()?;
-    let mut glyphs = GlyphCache::default();
+
+    /// Bytes per RGBA row.
+    pub fn stride(&self) -> usize {
+        self.width as usize * 4
+    }
+}
+
+/// Renders a layout at `dpi` into RGBA pixels.
+pub fn rasterize(layout: &PosterLayout, dpi: u32) -> Result<Raster, PosterError> {
+    let page = PageSize::of(layout, dpi)?;
+    let mut painter = Painter::new(page)?;
+    let mut rgba = painter.blank_page()?;
     for item in &layout.items {
+        painter.paint(&mut rgba, 0, item);
+    }
+    // The page is opaque, so premultiplied RGBA is plain RGBA.
+    Ok(Raster {
+        width: page.width,
+        height: page.height,
+        dpi,
+        rgba,
+    })
+}
+
+/// Paints primitives into RGBA rows of a page.
+///
+/// Paint targets are row ranges of the page: `buf` holds whole rows starting at page row
+/// `top`. Text is always painted through a window of the rows its font can reach
+/// ([`Painter::text_rows`]), and the QR code's modules are whole pixels written directly, so a
+/// text line or a QR code comes out bit for bit the same whether the target is the whole page
+/// ([`rasterize`]) or only the rows around it (the batch's [`super::stamp::PngStamp`]).
+pub(crate) struct Painter {
+    page: PageSize,
+    font: PosterFont,
+    glyphs: GlyphCache,
+}
+
+impl Painter {
+    /// A painter for pages of `page` size.
+    pub fn new(page: PageSize) -> Result<Self, PosterError> {
+        Ok(Self {
+            page,
+            font: PosterFont::embedded()?,
+            glyphs: GlyphCache::default(),
+        })
+    }
+
+    /// A white page.
+    pub fn blank_page(&self) -> Result<Vec<u8>, PosterError> {
+        let mut pixmap = Pixmap::new(self.page.width, self.page.height)
+            .ok_or_else(|| PosterError::Raster("cannot allocate the page".into()))?;
+        pixmap.fill(tiny_skia::Color::WHITE);
+        Ok(pixmap.take())
+    }
+
+    /// The page rows `[first, end)` a text run is painted into: everything any glyph of the
+    /// font can cover at the run's size, plus two rows for anti-aliasing, within the page.
+    pub fn text_rows(&self, run: &TextRun) -> (u32, u32) {
+        let (y_min, y_max) = self.font.y_bounds();
+        let (baseline, size) = (run.baseline * self.page.scale, run.size * self.page.scale);
+        let top = (baseline - y_max * size).floor() - 2.0;
+        let bottom = (baseline - y_min * size).ceil() + 2.0;
+        let h = self.page.height as f32;
+        (top.clamp(0.0, h) as u32, bottom.clamp(0.0, h) as u32)
+    }
+
+    /// The page rows `[first, end)` of a QR code's modules, and its columns.
+    pub fn qr_area(&self, q: &QrBlock) -> QrArea {
+        let s = self.page.scale;
+        let module = (q.module * s).round().max(1.0) as u32;
+        let side = module * q.matrix.width as u32;
+        let (x, y) = (
+            (q.x * s).round().max(0.0) as u32,
+            (q.y * s).round().max(0.0) as u32,
+        );
+        QrArea { x, y, module, side }
+    }
+
+    /// Paints `item` into `buf`, which holds page rows from `top` on (whole rows).
+    /// Rectangles and the logo need `buf` to hold the rows they cover; a text run needs all of
+    /// [`Painter::text_rows`] (anything outside `buf` is skipped).
+    pub fn paint(&mut self, buf: &mut [u8], top: u32, item: &Primitive) {
+        let width = self.page.width;
+        let rows = (buf.len() / self.page.stride()) as u32;
+        let scale = self.page.scale;
         match item {
             Primitive::Rect {
                 rect,
                 color,
                 radius,
-            } => fill_rect(&mut pixmap, *rect, *color, *radius, scale),
-            Primitive::Text(run) => draw_text(&mut pixmap, &font, &mut glyphs, run, scale),
-            Primitive::Qr(q) => draw_qr(&mut pixmap, q, scale),
+            } => {
+                if let Some(mut pm) = PixmapMut::from_bytes(buf, width, rows) {
+                    fill_rect(&mut pm, top, *rect, *color, *radius, scale);
+                }
+            }
             Primitive::Image { rect, image } => {
-                draw_image(&mut pixmap, *rect, image, scale);
+                if let Some(mut pm) = PixmapMut::from_bytes(buf, width, rows) {
+                    draw_image(&mut pm, top, *rect, image, scale);
+                }
+            }
+            Primitive::Text(run) => {
+                let (first, end) = self.text_rows(run);
+                if first < top || end > top + rows || first >= end {
+                    return;
+                }
+                let stride = self.page.stride();
+                let window =
+                    &mut buf[(first - top) as usize * stride..(end - top) as usize * stride];
+                if let Some(mut pm) = PixmapMut::from_bytes(window, width, end - first) {
+                    draw_text(&mut pm, first, &self.font, &mut self.glyphs, run, scale);
+                }
+            }
+            Primitive::Qr(q) => {
+                let area = self.qr_area(q);
+                let stride = self.page.stride();
+                for (i, row) in buf.chunks_exact_mut(stride).enumerate() {
+                    let y = top + i as u32;
+                    if let Some(r) = area.module_row(y) {
+                        fill_qr_row(row, q, &area, r);
+                    }
+                }
             }
         }
     }
-    // The page is opaque, so premultiplied RGBA is plain RGBA.
-    Ok(Raster {
-        width,
-        height,
-        dpi,
-        rgba: pixmap.take(),
-    })
+}
+
+/// Where a QR code's modules are on the page, in pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct QrArea {
+    /// Left edge of the first module.
+    pub x: u32,
+    /// Top edge of the first module.
+    pub y: u32,
+    /// Pixels per module.
+    pub module: u32,
+    /// Pixels per side (modules × `module`).
+    pub side: u32,
+}
+
+impl QrArea {
+    /// The module row that page row `y` shows, if any.
+    pub fn module_row(&self, y: u32) -> Option<usize> {
+        (y >= self.y && y < self.y + self.side).then(|| ((y - self.y) / self.module) as usize)
+    }
+}
+
+/// Writes the dark modules of module row `r` into one RGBA page row, as whole pixels with
+/// sharp edges (opaque, so premultiplied and plain RGBA agree).
+pub(crate) fn fill_qr_row(row: &mut [u8], q: &QrBlock, area: &QrArea, r: usize) {
+    let px = [q.color.r, q.color.g, q.color.b, 255];
+    let n = q.matrix.width;
+    let Some(dark) = q.matrix.dark.get(r * n..(r + 1) * n) else {
+        return;
+    };
+    let m = area.module as usize;
+    let x0 = area.x as usize;
+    for (col, _) in dark.iter().enumerate().filter(|(_, d)| **d) {
+        let start = (x0 + col * m) * 4;
+        let Some(cells) = row.get_mut(start..start + m * 4) else {
+            return;
+        };
+        for cell in cells.chunks_exact_mut(4) {
+            cell.copy_from_slice(&px);
+        }
+    }
 }
 
 /// Encodes RGB8 pixels as PNG, recording `dpi` in a pHYs chunk when given.
@@ -169,7 +325,19 @@ pub(crate) fn rounded_rect(x: f32, y: f32, w: f32, h: f32, r: f32) -> Option<Pat
     pb.finish()
 }
 
-fn fill_rect(pixmap: &mut Pixmap, rect: RectMm, color: Rgb, radius: f32, scale: f32) {
+/// Page rows from `top` on are rows from 0 of the target.
+fn page_to_target(top: u32) -> Transform {
+    Transform::from_translate(0.0, -(top as f32))
+}
+
+fn fill_rect(
+    pixmap: &mut PixmapMut<'_>,
+    top: u32,
+    rect: RectMm,
+    color: Rgb,
+    radius: f32,
+    scale: f32,
+) {
     if let Some(path) = rounded_rect(
         rect.x * scale,
         rect.y * scale,
@@ -181,7 +349,7 @@ fn fill_rect(pixmap: &mut Pixmap, rect: RectMm, color: Rgb, radius: f32, scale: 
             &path,
             &paint(color, true),
             FillRule::Winding,
-            Transform::identity(),
+            page_to_target(top),
             None,
         );
     }
@@ -211,8 +379,10 @@ impl OutlinePen for Pen {
     }
 }
 
+/// Draws a text run into a target whose first row is page row `top`.
 fn draw_text(
-    pixmap: &mut Pixmap,
+    pixmap: &mut PixmapMut<'_>,
+    top: u32,
     font: &PosterFont,
     cache: &mut GlyphCache,
     run: &TextRun,
@@ -231,29 +401,26 @@ fn draw_text(
             }
         });
         if let Some(path) = path {
-            let t =
-                Transform::from_row(k, 0.0, 0.0, -k, (run.x + g.x) * scale, run.baseline * scale);
+            let t = Transform::from_row(
+                k,
+                0.0,
+                0.0,
+                -k,
+                (run.x + g.x) * scale,
+                run.baseline * scale - top as f32,
+            );
             pixmap.fill_path(path, &p, FillRule::Winding, t, None);
         }
     }
 }
 
-/// Modules as whole-pixel squares without anti-aliasing, so every module edge is sharp.
-fn draw_qr(pixmap: &mut Pixmap, q: &QrBlock, scale: f32) {
-    let p = paint(q.color, false);
-    let ox = (q.x * scale).round();
-    let oy = (q.y * scale).round();
-    let m = (q.module * scale).round().max(1.0);
-    for (row, col, len) in q.matrix.dark_runs() {
-        if let Some(r) =
-            Rect::from_xywh(ox + col as f32 * m, oy + row as f32 * m, len as f32 * m, m)
-        {
-            pixmap.fill_rect(r, &p, Transform::identity(), None);
-        }
-    }
-}
-
-fn draw_image(pixmap: &mut Pixmap, rect: RectMm, image: &super::content::LogoImage, scale: f32) {
+fn draw_image(
+    pixmap: &mut PixmapMut<'_>,
+    top: u32,
+    rect: RectMm,
+    image: &super::content::LogoImage,
+    scale: f32,
+) {
     let Some(size) = IntSize::from_wh(image.width, image.height) else {
         return;
     };
@@ -267,7 +434,14 @@ fn draw_image(pixmap: &mut Pixmap, rect: RectMm, image: &super::content::LogoIma
     };
     let sx = rect.w * scale / image.width as f32;
     let sy = rect.h * scale / image.height as f32;
-    let t = Transform::from_row(sx, 0.0, 0.0, sy, rect.x * scale, rect.y * scale);
+    let t = Transform::from_row(
+        sx,
+        0.0,
+        0.0,
+        sy,
+        rect.x * scale,
+        rect.y * scale - top as f32,
+    );
     let paint = PixmapPaint {
         quality: FilterQuality::Bicubic,
         ..PixmapPaint::default()
