@@ -8,17 +8,15 @@ mod support;
 
 use std::collections::HashMap;
 
-use coupon_studio::app::{Backend, CouponStudioApp, Nav, Persisted, StartOptions};
+use coupon_studio::app::{Backend, Nav, Persisted};
 use coupon_studio::card::synth::synthesize;
 use coupon_studio::i18n::Lang;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use support::ui::{H, has, wait_for};
 
 /// The app on `nav` in `lang`, on a simulator holding one approved card with stock (so the
 /// panels show their card pickers, prices, warnings and tables, not only empty states).
 fn app_in(dir: &std::path::Path, nav: Nav, lang: Lang) -> H {
-    let dir = dir.to_owned();
     let backend = Backend::start_sandbox(None).unwrap();
     let c = support::ui::client(backend.sandbox_url().unwrap());
     tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -31,23 +29,12 @@ fn app_in(dir: &std::path::Path, nav: Nav, lang: Lang) -> H {
         )
         .await;
     });
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 1100.0))
-        .build_eframe(move |cc| {
-            CouponStudioApp::new(
-                cc,
-                StartOptions {
-                    data_dir: dir,
-                    backend,
-                    persisted: Some(Persisted {
-                        lang,
-                        nav,
-                        ..Persisted::default()
-                    }),
-                },
-            )
-            .unwrap()
-        })
+    let persisted = Persisted {
+        lang,
+        nav,
+        ..Persisted::default()
+    };
+    support::ui::app_with(dir, backend, persisted, egui::vec2(1400.0, 1100.0))
 }
 
 /// Every text the accessibility tree shows (labels' values, widgets' labels).

@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use coupon_studio::api::{ApiClient, TokenSource};
-use coupon_studio::app::{Backend, CouponStudioApp, Nav, Persisted, StartOptions};
-use coupon_studio::i18n::Lang;
+use coupon_studio::app::{Backend, CouponStudioApp, Nav};
 use egui_kittest::Harness;
 use serde_json::{Value, json};
 
@@ -97,25 +96,7 @@ impl Sim {
 
 /// The app on `nav`, Chinese UI pinned.
 pub fn app(data_dir: &Path, backend: Backend, nav: Nav) -> H {
-    let dir = data_dir.to_owned();
-    let persisted = Some(Persisted {
-        lang: Lang::Zh,
-        nav,
-        ..Persisted::default()
-    });
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 1100.0))
-        .build_eframe(move |cc| {
-            CouponStudioApp::new(
-                cc,
-                StartOptions {
-                    data_dir: dir,
-                    backend,
-                    persisted,
-                },
-            )
-            .unwrap()
-        })
+    support::ui::app(data_dir, backend, nav, egui::vec2(1400.0, 1100.0))
 }
 
 /// Steps until `done`, failing after `limit`.
