@@ -187,24 +187,10 @@ fn a_full_session_writes_neither_the_secret_nor_the_token_anywhere() {
     .unwrap();
 
     // Close the app the way eframe does: save ui-state, flush the draft.
-    let mut storage = std::collections::HashMap::<String, String>::new();
+    let mut storage = ui_support::support::ui::MemStorage::default();
     h.state_mut().flush();
-    {
-        struct Mem<'a>(&'a mut std::collections::HashMap<String, String>);
-        impl eframe::Storage for Mem<'_> {
-            fn get_string(&self, key: &str) -> Option<String> {
-                self.0.get(key).cloned()
-            }
-            fn set_string(&mut self, key: &str, value: String) {
-                self.0.insert(key.into(), value);
-            }
-            fn remove_string(&mut self, key: &str) {
-                self.0.remove(key);
-            }
-            fn flush(&mut self) {}
-        }
-        eframe::App::save(h.state_mut(), &mut Mem(&mut storage));
-    }
+    eframe::App::save(h.state_mut(), &mut storage);
+    let storage = storage.0;
     std::fs::write(dir.join("ui-state.ron"), format!("{storage:?}")).unwrap();
     let shown_error = h.state().design.colors_offline.then_some("offline palette");
     drop(h);

@@ -6,8 +6,6 @@
 
 mod support;
 
-use std::collections::HashMap;
-
 use coupon_studio::app::{Backend, Nav, Persisted};
 use coupon_studio::card::synth::synthesize;
 use coupon_studio::i18n::Lang;
@@ -63,20 +61,6 @@ fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3000}'..='\u{303f}').contains(&c)
 }
 
-struct Mem(HashMap<String, String>);
-impl eframe::Storage for Mem {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.into(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
-}
-
 #[test]
 fn the_language_switches_at_runtime_and_is_kept() {
     let dir = support::ui::temp_dir("lang", "switch");
@@ -96,7 +80,7 @@ fn the_language_switches_at_runtime_and_is_kept() {
     assert!(!has(&h, "设计"));
 
     // eframe saves on exit; the next start reads it back.
-    let mut mem = Mem(HashMap::new());
+    let mut mem = support::ui::MemStorage::default();
     eframe::App::save(h.state_mut(), &mut mem);
     let kept: Persisted = eframe::get_value(&mem, "coupon-studio").unwrap();
     assert_eq!(kept.lang, Lang::En);

@@ -92,6 +92,23 @@ pub fn click(h: &mut H, label: &str) {
     h.step();
 }
 
+/// eframe's storage in memory, for checking what the app saves on exit.
+#[derive(Default)]
+pub struct MemStorage(pub std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.into(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
 /// Whether some node's label is exactly `text`.
 pub fn has_exact(h: &H, text: &str) -> bool {
     h.query_by_label(text).is_some()

@@ -37,25 +37,16 @@ impl Backend {
     /// the simulated account (cards, coins, orders) survives a restart, so the journal can be
     /// reconciled against it.
     pub fn start_sandbox(state_file: Option<PathBuf>) -> anyhow::Result<Self> {
-        let thread = crate::sandbox::spawn_blocking_thread(crate::sandbox::SandboxConfig {
-            state_file,
-            ..crate::sandbox::SandboxConfig::default()
-        })?;
-        let url = thread.url().to_owned();
-        let client = ApiClient::new(
-            &url,
+        Self::start_sandbox_with(
+            crate::sandbox::SandboxConfig {
+                state_file,
+                ..crate::sandbox::SandboxConfig::default()
+            },
             crate::api::TokenSource::Stable {
                 appid: "sandbox".into(),
                 secret: "sandbox".into(),
             },
-        )?;
-        Ok(Self {
-            sandbox: true,
-            api_base: url,
-            label: "sandbox".into(),
-            client,
-            sandbox_thread: Some(thread),
-        })
+        )
     }
 
     /// The app's simulator on its state file. A state file that cannot be read (damaged, or
