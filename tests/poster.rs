@@ -190,6 +190,12 @@ fn stamped_pngs_are_pixel_identical_to_the_renderer() {
         for l in &layouts {
             assert!(stamp.fits(l), "{t}");
             let fast = stamp.render(l).unwrap();
+            // Written piece by piece (as the batch writes files), the same bytes.
+            let mut written = Vec::new();
+            let parts = stamp.render_parts(l).unwrap();
+            parts.write_to(&mut written).unwrap();
+            assert_eq!(written, fast, "{t}");
+            assert_eq!(parts.len(), fast.len(), "{t}");
             let (pixels, w, h, ppm) = decode_png(&fast);
             let r = rasterize(l, 300).unwrap();
             assert_eq!((w, h), (r.width, r.height), "{t}");
@@ -268,6 +274,74 @@ fn batch_through_simulator(
         &cancel,
     );
     (result, c, rt, h, seen.into_inner().unwrap())
+}
+
+/// A batch written into a folder that already holds larger files of the same names (an
+/// earlier run) leaves exactly the new files: files are overwritten in place, and the tail of
+/// each longer old file is cut off.
+#[test]
+fn a_batch_over_an_earlier_one_leaves_exactly_the_new_files() {
+    let dir = temp_dir("overwrite");
+    std::fs::create_dir_all(&dir).unwrap();
+    let body =
+        coupon_studio::card::import::parse_create_body(include_str!("fixtures/down-jacket.json"))
+            .unwrap();
+    let s = synthesize(&body.card);
+    let content = PosterContent::from_card(&body.card, &s, "");
+    let channels: Vec<Channel> = (1..=3)
+        .map(|outer_id| Channel {
+            outer_id,
+            label: format!("门店{outer_id}"),
+        })
+        .collect();
+    let url = |ch: &Channel| format!("http://weixin.qq.com/q/BHWya_zlfioH6fX{:05}", ch.outer_id);
+    // Larger files of the same names, as an earlier batch with more text would leave.
+    let junk = vec![0xAB_u8; 3 << 20];
+    for ch in &channels {
+        std::fs::write(dir.join(png_file_name(ch)), &junk).unwrap();
+    }
+    std::fs::write(dir.join("posters-a5.pdf"), &junk).unwrap();
+    let req = BatchRequest {
+        content: &content,
+        template: Template::A5,
+        channels: &channels,
+        formats: "pdf,png".parse().unwrap(),
+        out_dir: &dir,
+        dpi: 300,
+    };
+    let report = run_batch(
+        &req,
+        |ch: &Channel| {
+            Ok(ChannelQr {
+                url: url(ch),
+                ticket: String::new(),
+                expire_seconds: None,
+            })
+        },
+        &|_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    for (ch, path) in channels.iter().zip(&report.pngs) {
+        let bytes = std::fs::read(path).unwrap();
+        let l = layout(&content.for_channel(&url(ch), &ch.label), Template::A5).unwrap();
+        let fresh = render_png(&l, 300).unwrap();
+        assert!(bytes.len() < junk.len() / 10, "{} bytes", bytes.len());
+        assert!(bytes.ends_with(&[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82]));
+        assert_eq!(
+            decode_png(&bytes).0,
+            decode_png(&fresh).0,
+            "{}",
+            ch.outer_id
+        );
+    }
+    let pdf = std::fs::read(report.pdf.as_ref().unwrap()).unwrap();
+    assert!(pdf.len() < junk.len() / 10, "{} bytes", pdf.len());
+    assert_eq!(
+        lopdf::Document::load_mem(&pdf).unwrap().get_pages().len(),
+        3
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! `outer_id,label`, a list of store names), and the batch that asks for each channel's QR
 //! url, then writes one multi-page PDF, one PNG per channel and `channels.csv`.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -13,7 +14,7 @@ use super::content::PosterContent;
 use super::layout::{PosterLayout, layout};
 use super::pdf::PdfBuilder;
 use super::png::render_png;
-use super::stamp::PngStamp;
+use super::stamp::{PngStamp, StampedPng};
 use super::template::Template;
 
 /// The highest channel number (`outer_id`) a batch accepts.
@@ -348,11 +349,37 @@ pub fn pdf_file_name(template: Template) -> String {
     format!("posters-{}.pdf", template.name())
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), PosterError> {
-    std::fs::write(path, bytes).map_err(|source| PosterError::Io {
+/// Writes a file of `len` bytes with `write`, over any file already at `path`: its blocks
+/// are overwritten in place and only the excess is cut off at the end. Truncating first, as
+/// `File::create` does, makes the file system free every page and allocate it again, which
+/// made re-running a 200-poster batch into the same folder take a third longer (measured:
+/// 22 ms of 92 ms were system time, 5 ms without the truncation).
+fn overwrite(
+    path: &Path,
+    len: usize,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), PosterError> {
+    let io = |source| PosterError::Io {
         path: path.to_owned(),
         source,
-    })
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(io)?;
+    write(&mut file).map_err(io)?;
+    file.set_len(len as u64).map_err(io)
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), PosterError> {
+    overwrite(path, bytes.len(), |file| file.write_all(bytes))
+}
+
+/// Writes a stamped PNG without joining its pieces.
+fn write_stamped(path: &Path, png: &StampedPng<'_>) -> Result<(), PosterError> {
+    overwrite(path, png.len(), |file| png.write_to(file))
 }
 
 /// Writes `outer_id,label,url,ticket,expire_seconds` rows.
@@ -444,8 +471,9 @@ where
             .collect();
     }
 
-    // The PDF is written on its own thread while the PNGs are made on the others, so the two
-    // overlap; either failing stops the other at its next item.
+    // One worker per core: one writes the PDF first while the others stamp PNGs, then joins
+    // them, so the two halves overlap without more threads than cores. Either half failing
+    // stops the other at its next item.
     let stop = AtomicBool::new(false);
     let halted = || {
         if cancel.load(Ordering::Relaxed) {
@@ -457,32 +485,36 @@ where
             Ok(())
         }
     };
-    let (png, pdf) = std::thread::scope(|s| {
-        let pdf = req.formats.pdf.then(|| {
-            s.spawn(|| {
-                let start = Instant::now();
-                let path = req.out_dir.join(pdf_file_name(req.template));
-                let result = write_pdf(req, &layouts, &path, progress, &halted);
-                if result.is_err() {
-                    stop.store(true, Ordering::Relaxed);
-                }
-                result.map(|()| (path, start.elapsed()))
-            })
-        });
-        let png = req.formats.png.then(|| {
-            let start = Instant::now();
-            let result = write_pngs(&layouts, &report.pngs, req.dpi, progress, &halted);
-            if result.is_err() {
-                stop.store(true, Ordering::Relaxed);
-            }
-            result.map(|()| start.elapsed())
-        });
-        let pdf = pdf.map(|h| {
-            h.join()
-                .unwrap_or_else(|_| Err(PosterError::Pdf("the PDF writer panicked".into())))
-        });
-        (png, pdf)
-    });
+    let pdf_result: Mutex<Option<Result<(PathBuf, Duration), PosterError>>> = Mutex::new(None);
+    let pdf_job = || {
+        let start = Instant::now();
+        let path = req.out_dir.join(pdf_file_name(req.template));
+        let result = write_pdf(req, &layouts, &path, progress, &halted);
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        if let Ok(mut slot) = pdf_result.lock() {
+            *slot = Some(result.map(|()| (path, start.elapsed())));
+        }
+    };
+    let pdf_first: Option<&(dyn Fn() + Sync)> = req.formats.pdf.then_some(&pdf_job);
+    let png = if req.formats.png {
+        let start = Instant::now();
+        let workers = Workers {
+            progress,
+            halted: &halted,
+            stop: &stop,
+            first: pdf_first,
+        };
+        let result = write_pngs(&layouts, &report.pngs, req.dpi, &workers);
+        Some(result.map(|()| start.elapsed()))
+    } else {
+        if let Some(job) = pdf_first {
+            job();
+        }
+        None
+    };
+    let pdf = pdf_result.into_inner().ok().flatten();
     // A cancel wins; then a real failure of either half (the other half, stopped by it,
     // reports `Cancelled`).
     check(cancel)?;
@@ -601,24 +633,49 @@ fn stamps_for(
     Ok((stamps, which))
 }
 
+/// How the PNG workers report and stop.
+#[derive(Clone, Copy)]
+struct Workers<'a> {
+    progress: &'a (dyn Fn(Progress) + Sync),
+    /// Whether to stop (cancelled, or the other half failed).
+    halted: &'a (dyn Fn() -> Result<(), PosterError> + Sync),
+    /// Set when a PNG fails, so the other half stops too.
+    stop: &'a AtomicBool,
+    /// Run by one worker before it joins the others (the batch's PDF), while the stamps are
+    /// made.
+    first: Option<&'a (dyn Fn() + Sync)>,
+}
+
 /// Renders and writes the PNGs on the worker threads: stamped (see [`PngStamp`]) where
 /// channels share a page, else page by page.
 fn write_pngs(
     layouts: &[PosterLayout],
     paths: &[PathBuf],
     dpi: u32,
-    progress: &(dyn Fn(Progress) + Sync),
-    halted: &(dyn Fn() -> Result<(), PosterError> + Sync),
+    w: &Workers<'_>,
 ) -> Result<(), PosterError> {
-    halted()?;
-    let (stamps, which) = stamps_for(layouts, dpi)?;
+    let Workers {
+        progress,
+        halted,
+        stop: failed,
+        first,
+    } = *w;
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
     let first_error: Mutex<Option<PosterError>> = Mutex::new(None);
-    let threads = worker_threads(layouts.len());
+    let fail = |e: PosterError| {
+        failed.store(true, Ordering::Relaxed);
+        if let Ok(mut slot) = first_error.lock() {
+            slot.get_or_insert(e);
+        }
+    };
+    // Set once the stamps are made (empty if that failed: the error is in `first_error`).
+    type Stamps = (Vec<PngStamp>, Vec<Option<usize>>);
+    let stamps: std::sync::OnceLock<Stamps> = std::sync::OnceLock::new();
+    let threads = worker_threads(layouts.len()).max(if first.is_some() { 2 } else { 1 });
     let total = layouts.len();
     let work = || {
+        let (stamps, which) = stamps.wait();
         loop {
             if failed.load(Ordering::Relaxed) {
                 return;
@@ -628,12 +685,10 @@ fn write_pngs(
                 return;
             };
             let stamp = which.get(i).copied().flatten().and_then(|k| stamps.get(k));
-            let result = halted()
-                .and_then(|()| match stamp {
-                    Some(s) => s.render(l),
-                    None => render_png(l, dpi),
-                })
-                .and_then(|png| write_file(path, &png));
+            let result = halted().and_then(|()| match stamp {
+                Some(s) => s.render_parts(l).and_then(|png| write_stamped(path, &png)),
+                None => render_png(l, dpi).and_then(|png| write_file(path, &png)),
+            });
             match result {
                 Ok(()) => {
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -644,18 +699,33 @@ fn write_pngs(
                     });
                 }
                 Err(e) => {
-                    failed.store(true, Ordering::Relaxed);
-                    if let Ok(mut slot) = first_error.lock() {
-                        slot.get_or_insert(e);
-                    }
+                    fail(e);
                     return;
                 }
             }
         }
     };
     std::thread::scope(|s| {
-        for _ in 1..threads {
+        if let Some(first) = first {
+            s.spawn(|| {
+                first();
+                work();
+            });
+        }
+        let others = threads - 1 - usize::from(first.is_some());
+        for _ in 0..others {
             s.spawn(work);
+        }
+        // The stamps cost about a page each: made here while the PDF is being written.
+        let made = halted().and_then(|()| stamps_for(layouts, dpi));
+        match made {
+            Ok(made) => {
+                let _ = stamps.set(made);
+            }
+            Err(e) => {
+                fail(e);
+                let _ = stamps.set((Vec::new(), Vec::new()));
+            }
         }
         work();
     });

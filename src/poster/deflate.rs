@@ -250,6 +250,23 @@ impl<'a> RunEncoder<'a> {
         self.in_block = false;
     }
 
+    /// Bytes in the output buffer.
+    pub fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    /// Whether the output buffer is empty.
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// Accounts for a ready segment the caller places after the output so far (ending any
+    /// open block first) without copying it: continues the checksum past it.
+    pub fn skip(&mut self, s: &Segment) {
+        self.flush();
+        self.adler = adler32_combine(self.adler, s.adler, s.len);
+    }
+
     /// Appends a ready segment (ending any open block first).
     pub fn segment(&mut self, s: &Segment) {
         self.flush();

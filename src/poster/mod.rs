@@ -33,7 +33,7 @@ pub use layout::{
 };
 pub use pdf::{PdfBuilder, render_pdf};
 pub use png::{Raster, rasterize, render_png};
-pub use stamp::PngStamp;
+pub use stamp::{PngStamp, StampedPng};
 pub use template::Template;
 
 /// Why a poster could not be made.

@@ -137,6 +137,11 @@ impl Painter {
         })
     }
 
+    /// The page size it paints.
+    pub fn page(&self) -> PageSize {
+        self.page
+    }
+
     /// A white page.
     pub fn blank_page(&self) -> Result<Vec<u8>, PosterError> {
         let mut pixmap = Pixmap::new(self.page.width, self.page.height)

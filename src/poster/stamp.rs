@@ -18,7 +18,9 @@
 //! filtered) followed by rows equal to it ("Up" filtered: all zeros, precompressed runs), a
 //! label band is the base rows with the label painted on them. Those rows are compressed with
 //! the [`RunEncoder`]. The zlib checksum is combined from the parts' checksums, the chunk's
-//! CRC is computed over the (small) compressed data.
+//! CRC is computed over the compressed data. [`PngStamp::render_parts`] leaves the shared
+//! segments (most of the file) where they are: the batch writes a file with one vectored
+//! write of its own bytes and the borrowed segments, never copying them per channel.
 //!
 //! Text and QR codes are painted by the same [`Painter`] code as [`super::rasterize`], into
 //! the same row windows, so the decoded pixels are identical to the straightforward
@@ -82,6 +84,71 @@ impl std::fmt::Debug for PngStamp {
             self.page.height,
             self.parts.len()
         )
+    }
+}
+
+/// Per-thread buffers of [`PngStamp::render_parts`].
+#[derive(Default)]
+struct Scratch {
+    rows: Vec<u8>,
+    filtered: Vec<u8>,
+    painter: Option<Painter>,
+}
+
+/// One stamped PNG file ([`PngStamp::render_parts`]): the bytes made for its channel, with
+/// the stamp's shared rows borrowed in between.
+#[derive(Debug)]
+pub struct StampedPng<'a> {
+    own: Vec<u8>,
+    /// In file order: the own bytes up to `.0` come before the shared bytes `.1`.
+    pieces: Vec<(usize, &'a [u8])>,
+}
+
+impl StampedPng<'_> {
+    /// The file's pieces in order.
+    fn slices(&self) -> Vec<&[u8]> {
+        let mut out = Vec::with_capacity(self.pieces.len() * 2 + 1);
+        let mut from = 0;
+        for &(at, bytes) in &self.pieces {
+            out.push(&self.own[from..at]);
+            out.push(bytes);
+            from = at;
+        }
+        out.push(&self.own[from..]);
+        out
+    }
+
+    /// The file's size in bytes.
+    pub fn len(&self) -> usize {
+        self.own.len() + self.pieces.iter().map(|(_, b)| b.len()).sum::<usize>()
+    }
+
+    /// Whether the file is empty (never: a PNG has a header).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The whole file.
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.slices().concat()
+    }
+
+    /// Writes the file to `w` with vectored writes (one system call for a whole file, as a
+    /// rule), without joining the pieces first.
+    pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        let slices = self.slices();
+        let mut io: Vec<std::io::IoSlice<'_>> =
+            slices.iter().map(|s| std::io::IoSlice::new(s)).collect();
+        let mut rest = io.as_mut_slice();
+        while !rest.is_empty() {
+            match w.write_vectored(rest) {
+                Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(n) => std::io::IoSlice::advance_slices(&mut rest, n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 }
 
@@ -185,7 +252,8 @@ fn png_head(page: PageSize, dpi: u32) -> Vec<u8> {
     let mut ihdr = Vec::with_capacity(13);
     ihdr.extend_from_slice(&page.width.to_be_bytes());
     ihdr.extend_from_slice(&page.height.to_be_bytes());
-    // Bit depth 8, colour type 6 (RGBA), deflate, adaptive filtering, no interlace.
+    // Bit depth 8, colour type 6 (RGBA), deflate, adaptive filtering, no interlace. The
+    // page is opaque, but dropping the alpha per row costs more than it saves in the file.
     ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
     chunk(&mut out, b"IHDR", &ihdr);
     let ppm = (f64::from(dpi) / 0.0254).round() as u32;
@@ -386,29 +454,43 @@ impl PngStamp {
 
     /// The PNG file of `layout`, which must [fit](PngStamp::fits) the stamp.
     pub fn render(&self, layout: &PosterLayout) -> Result<Vec<u8>, PosterError> {
+        Ok(self.render_parts(layout)?.to_vec())
+    }
+
+    /// The PNG file of `layout`, which must [fit](PngStamp::fits) the stamp, as pieces that
+    /// borrow the stamp's shared rows: written with [`StampedPng::write_to`], the shared rows
+    /// (most of the file) go to the file without being copied per channel.
+    pub fn render_parts(&self, layout: &PosterLayout) -> Result<StampedPng<'_>, PosterError> {
         if !self.fits(layout) {
             return Err(PosterError::Raster(
                 "this poster does not match the batch's page".into(),
             ));
         }
-        let mut painter = Painter::new(self.page)?;
-        let mut out = Vec::with_capacity(self.head.len() + self.shared_len() + 64 * 1024);
-        out.extend_from_slice(&self.head);
+        let mut own = Vec::with_capacity(self.head.len() + 64 * 1024);
+        let mut pieces = Vec::with_capacity(self.parts.len());
+        own.extend_from_slice(&self.head);
         // The IDAT chunk: its length is patched in at the end.
-        let length_at = out.len();
-        out.extend_from_slice(&[0, 0, 0, 0]);
-        out.extend_from_slice(b"IDAT");
-        out.extend_from_slice(&ZLIB_HEADER);
-        let mut enc = RunEncoder::new(&mut out, 1);
-        // Row buffers, kept per thread: allocating them per poster costs more (page faults)
-        // than much of the stamping.
+        let length_at = own.len();
+        own.extend_from_slice(&[0, 0, 0, 0]);
+        own.extend_from_slice(b"IDAT");
+        own.extend_from_slice(&ZLIB_HEADER);
+        let mut enc = RunEncoder::new(&mut own, 1);
+        // Row buffers and the painter (its glyph outlines), kept per thread: making them per
+        // poster costs more (page faults, outlines) than much of the stamping.
         thread_local! {
-            static SCRATCH: std::cell::RefCell<(Vec<u8>, Vec<u8>)> = Default::default();
+            static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
         }
-        SCRATCH.with_borrow_mut(|(rows, filtered)| {
+        SCRATCH.with_borrow_mut(|scratch| -> Result<(), PosterError> {
+            let painter = match &mut scratch.painter {
+                Some(p) if p.page() == self.page => p,
+                slot => slot.insert(Painter::new(self.page)?),
+            };
             for part in &self.parts {
                 match part {
-                    Part::Shared(segment) => enc.segment(segment),
+                    Part::Shared(segment) => {
+                        enc.skip(segment);
+                        pieces.push((enc.len(), segment.bytes.as_slice()));
+                    }
                     Part::Band {
                         first,
                         end,
@@ -417,34 +499,35 @@ impl PngStamp {
                     } => {
                         if let Some(item) = layout.items.get(*item) {
                             let band = (*first, *end, same_as_above.as_slice());
-                            self.band(&mut enc, &mut painter, rows, filtered, item, band);
+                            let buffers = (&mut scratch.rows, &mut scratch.filtered);
+                            self.band(&mut enc, painter, buffers, item, band);
                         }
                     }
                 }
             }
-        });
+            Ok(())
+        })?;
         enc.flush();
         let adler = enc.adler;
-        out.extend_from_slice(&FINAL_EMPTY_BLOCK);
-        out.extend_from_slice(&adler.to_be_bytes());
-        let data_len = out.len() - length_at - 8;
+        own.extend_from_slice(&FINAL_EMPTY_BLOCK);
+        own.extend_from_slice(&adler.to_be_bytes());
+        let shared: usize = pieces.iter().map(|(_, bytes)| bytes.len()).sum();
+        let data_len = own.len() + shared - length_at - 8;
         let len = u32::try_from(data_len)
             .map_err(|_| PosterError::Raster("the PNG is too large".into()))?;
-        out[length_at..length_at + 4].copy_from_slice(&len.to_be_bytes());
-        let crc = crc32fast::hash(&out[length_at + 4..]);
-        out.extend_from_slice(&crc.to_be_bytes());
-        chunk(&mut out, b"IEND", &[]);
-        Ok(out)
-    }
-
-    fn shared_len(&self) -> usize {
-        self.parts
-            .iter()
-            .map(|p| match p {
-                Part::Shared(s) => s.bytes.len(),
-                Part::Band { .. } => 0,
-            })
-            .sum()
+        own[length_at..length_at + 4].copy_from_slice(&len.to_be_bytes());
+        // The chunk's CRC covers its type and data: the own bytes and shared rows in order.
+        let mut crc = crc32fast::Hasher::new();
+        let mut from = length_at + 4;
+        for &(at, bytes) in &pieces {
+            crc.update(&own[from..at]);
+            crc.update(bytes);
+            from = at;
+        }
+        crc.update(&own[from..]);
+        own.extend_from_slice(&crc.finalize().to_be_bytes());
+        chunk(&mut own, b"IEND", &[]);
+        Ok(StampedPng { own, pieces })
     }
 
     /// Appends `n` rows equal to the row above them.
@@ -460,8 +543,7 @@ impl PngStamp {
         &self,
         enc: &mut RunEncoder<'_>,
         painter: &mut Painter,
-        scratch: &mut Vec<u8>,
-        filtered: &mut Vec<u8>,
+        (scratch, filtered): (&mut Vec<u8>, &mut Vec<u8>),
         item: &Primitive,
         (first, end, same_as_above): (u32, u32, &[bool]),
     ) {
