@@ -381,17 +381,26 @@ fn to_u32(v: u64) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
 }
 
-/// Crops and resizes with `fast_image_resize`: about ten times faster than `image`'s resize on a
+/// Crops and resizes with `fast_image_resize`: several times faster than `image`'s resize on a
 /// 12-megapixel photo (SIMD; see `benches/imaging.rs`), which is most of the time a person waits.
+///
+/// The filtering runs on 16-bit samples. The 8-bit path rounds to 8 bits between its
+/// horizontal and vertical passes: its result was 58 dB (PSNR) from the exact Lanczos3 one,
+/// and after JPEG that measured 0.001 below ImageMagick's SSIM, whose resize works in floating
+/// point. In 16 bits it is 82 dB from exact and matches ImageMagick after JPEG, for about
+/// 45 ms more on a 12-megapixel photo.
 fn resize(rgb: RgbImage, plan: &Plan) -> Result<RgbImage, ImageError> {
     use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer, images};
     if plan.is_identity(rgb.width(), rgb.height()) {
         return Ok(rgb);
     }
     let failed = |e: &dyn std::fmt::Display| ImageError::Corrupt(format!("resize failed: {e}"));
-    let src = images::ImageRef::new(rgb.width(), rgb.height(), rgb.as_raw(), PixelType::U8x3)
-        .map_err(|e| failed(&e))?;
-    let mut dst = images::Image::new(plan.out_width, plan.out_height, PixelType::U8x3);
+    let wide = widen(rgb.as_raw());
+    let (width, height) = rgb.dimensions();
+    drop(rgb);
+    let src =
+        images::ImageRef::new(width, height, &wide, PixelType::U16x3).map_err(|e| failed(&e))?;
+    let mut dst = images::Image::new(plan.out_width, plan.out_height, PixelType::U16x3);
     // Cropping inside the resizer filters only the kept pixels, with no intermediate copy.
     let options = ResizeOptions::new()
         .resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3))
@@ -404,9 +413,40 @@ fn resize(rgb: RgbImage, plan: &Plan) -> Result<RgbImage, ImageError> {
     Resizer::new()
         .resize(&src, &mut dst, &options)
         .map_err(|e| failed(&e))?;
-    RgbImage::from_raw(plan.out_width, plan.out_height, dst.into_vec())
+    // Back to 8 bits, rounded, before the encoder's colour conversion: converting the 16-bit
+    // values directly (one rounding fewer) was measured too, and scored lower after JPEG
+    // against an 8-bit reference (SSIM luma 0.9953 against 0.9963 from the PNG source).
+    let narrow: Vec<u8> = dst
+        .buffer()
+        .chunks_exact(2)
+        .map(|b| {
+            // v·257 back to 0–255, rounded; at most 255, so the cast cannot truncate.
+            let v = u32::from(u16::from_ne_bytes([b[0], b[1]]));
+            ((v + 128) / 257) as u8
+        })
+        .collect();
+    RgbImage::from_raw(plan.out_width, plan.out_height, narrow)
         .ok_or_else(|| failed(&"unexpected buffer size"))
 }
+
+/// 8-bit samples as 16-bit ones (v·257, so 255 becomes 65535), in native byte order as
+/// `fast_image_resize` reads them, on all cores: a 12-megapixel photo is 36 million samples.
+fn widen(samples: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u8; samples.len() * 2];
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per = samples.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        for (src, dst) in samples.chunks(per).zip(out.chunks_mut(per * 2)) {
+            s.spawn(move || {
+                for (d, &v) in dst.chunks_exact_mut(2).zip(src) {
+                    d.copy_from_slice(&(u16::from(v) * 257).to_ne_bytes());
+                }
+            });
+        }
+    });
+    out
+}
+
 /// Encodes RGB pixels as a baseline JPEG at `quality` (1–100), as [`prepare`] does: with
 /// jpeg-encoder and no chroma subsampling (like libjpeg and ImageMagick at high qualities). At
 /// the same quality its pixels match libjpeg's closely, where `image`'s own encoder loses
