@@ -489,7 +489,12 @@ where
     let pdf_job = || {
         let start = Instant::now();
         let path = req.out_dir.join(pdf_file_name(req.template));
-        let result = write_pdf(req, &layouts, &path, progress, &halted);
+        // A panic in the PDF writer becomes an error, as when it had a thread of its own
+        // (a panic in a scoped worker would otherwise take the whole batch down).
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            write_pdf(req, &layouts, &path, progress, &halted)
+        }))
+        .unwrap_or_else(|_| Err(PosterError::Pdf("the PDF writer panicked".into())));
         if result.is_err() {
             stop.store(true, Ordering::Relaxed);
         }
