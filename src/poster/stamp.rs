@@ -516,18 +516,17 @@ impl PngStamp {
         let len = u32::try_from(data_len)
             .map_err(|_| PosterError::Raster("the PNG is too large".into()))?;
         own[length_at..length_at + 4].copy_from_slice(&len.to_be_bytes());
-        // The chunk's CRC covers its type and data: the own bytes and shared rows in order.
+        let mut png = StampedPng { own, pieces };
+        // The chunk's CRC covers its type and data: the file so far, from the type on.
         let mut crc = crc32fast::Hasher::new();
-        let mut from = length_at + 4;
-        for &(at, bytes) in &pieces {
-            crc.update(&own[from..at]);
-            crc.update(bytes);
-            from = at;
+        let mut skip = length_at + 4;
+        for slice in png.slices() {
+            crc.update(slice.get(skip..).unwrap_or_default());
+            skip = skip.saturating_sub(slice.len());
         }
-        crc.update(&own[from..]);
-        own.extend_from_slice(&crc.finalize().to_be_bytes());
-        chunk(&mut own, b"IEND", &[]);
-        Ok(StampedPng { own, pieces })
+        png.own.extend_from_slice(&crc.finalize().to_be_bytes());
+        chunk(&mut png.own, b"IEND", &[]);
+        Ok(png)
     }
 
     /// Appends `n` rows equal to the row above them.
