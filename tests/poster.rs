@@ -381,6 +381,11 @@ fn batch_of_200_channels_through_the_simulator() {
     assert_eq!(doc.get_pages().len(), 200);
     assert!(doc.extract_text(&[200]).unwrap().contains("门店200"));
     let csv = std::fs::read_to_string(dir.join("channels.csv")).unwrap();
+    // As Excel writes "CSV UTF-8": a BOM and CRLF, so Chinese labels open right in Excel.
+    let csv = csv
+        .strip_prefix('\u{feff}')
+        .expect("channels.csv starts with a BOM");
+    assert!(csv.ends_with("\r\n") && !csv.replace("\r\n", "").contains('\n'));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "outer_id,label,url,ticket,expire_seconds");
     assert_eq!(lines.len(), 201);

@@ -4,16 +4,6 @@ use std::process::ExitCode;
 
 use coupon_studio::app::{Backend, CouponStudioApp, StartOptions};
 
-/// The data folder: `$COUPON_STUDIO_DATA_DIR`, else the platform's user data folder.
-pub fn data_dir() -> std::path::PathBuf {
-    if let Some(dir) = std::env::var_os("COUPON_STUDIO_DATA_DIR") {
-        return dir.into();
-    }
-    directories::ProjectDirs::from("", "", "coupon-studio")
-        .map(|d| d.data_dir().to_owned())
-        .unwrap_or_else(|| std::path::PathBuf::from(".coupon-studio"))
-}
-
 /// How the app starts: the backend, the account that still needs its secret, and the backup
 /// of a simulator state file that could not be read.
 struct Start {
@@ -82,6 +72,16 @@ impl eframe::App for FirstFrame {
             let ms = self.started.elapsed().as_secs_f64() * 1000.0;
             let rss = peak_rss_kib().map_or_else(|| "unknown".to_owned(), |k| format!("{k}"));
             println!("first frame: {ms:.0} ms, peak RSS: {rss} KiB");
+            // The display scaling the app drew at (1.25 at 125 %), and the window's size in
+            // points, so that a test can tell a scaled window from a stretched or clipped one.
+            let ctx = ui.ctx();
+            let size = ctx.content_rect().size();
+            println!(
+                "scale: {:.2}, window: {:.0}×{:.0} points",
+                ctx.pixels_per_point(),
+                size.x,
+                size.y
+            );
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         } else {
             ui.ctx().request_repaint();
@@ -97,11 +97,18 @@ impl eframe::App for FirstFrame {
     }
 }
 
-/// Peak resident set size of this process (`VmHWM`), where the OS reports it (Linux).
+/// Peak resident set size of this process: `VmHWM` on Linux, the peak working set on Windows.
 fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    #[cfg(windows)]
+    {
+        super::windows::peak_working_set_kib()
+    }
+    #[cfg(not(windows))]
+    {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
 }
 
 /// The app icon (`packaging/icons/`, rendered from the SVG by `packaging/make-icons.sh`) for the
@@ -117,9 +124,18 @@ fn window_icon() -> Option<egui::IconData> {
     }
 }
 
+/// What the app is made of once a window exists. It waits in a cell until a renderer has
+/// started, so that a second renderer can take it when the first one cannot open a window.
+struct Pending {
+    data_dir: std::path::PathBuf,
+    backend: Backend,
+    needs_credentials: Option<String>,
+    sandbox_backup: Option<std::path::PathBuf>,
+}
+
 /// Opens the window; with no account configured the app runs on the built-in simulator.
 pub fn run(opts: RunOptions) -> ExitCode {
-    let data_dir = data_dir();
+    let data_dir = coupon_studio::paths::data_dir();
     if let Err(e) = coupon_studio::logging::init(&coupon_studio::logging::log_dir(&data_dir)) {
         // The app works without a log; say so on the terminal it was started from.
         eprintln!("{e}");
@@ -135,23 +151,83 @@ pub fn run(opts: RunOptions) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let pending = std::rc::Rc::new(std::cell::RefCell::new(Some(Pending {
+        data_dir: data_dir.clone(),
+        backend,
+        needs_credentials,
+        sandbox_backup,
+    })));
+    let renderers = super::renderer::order();
+    let mut failures: Vec<String> = Vec::new();
+    for (i, renderer) in renderers.iter().enumerate() {
+        // Only a renderer that failed before the app was built may be followed by another.
+        let result = run_with(*renderer, &data_dir, &pending, opts.first_frame);
+        let started = pending.borrow().is_none();
+        match result {
+            Ok(()) => return ExitCode::SUCCESS,
+            // The app was built, so the renderer worked: the error is the app's own.
+            Err(e) if started => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+            Err(e) => {
+                let name = super::renderer::name(*renderer);
+                tracing::warn!(renderer = name, error = %e, "renderer failed to open a window");
+                if i + 1 < renderers.len() {
+                    eprintln!("{name}: {e}; trying the next renderer");
+                }
+                failures.push(format!("{name}: {e}"));
+            }
+        }
+    }
+    eprintln!(
+        "无法打开窗口 / cannot open a window ({})",
+        failures.join("; ")
+    );
+    ExitCode::FAILURE
+}
+
+/// One attempt to open the window with `renderer`. The app is built from `pending` only once
+/// the renderer has a surface, so a failed attempt leaves `pending` for the next one.
+fn run_with(
+    renderer: eframe::Renderer,
+    data_dir: &std::path::Path,
+    pending: &std::rc::Rc<std::cell::RefCell<Option<Pending>>>,
+    first_frame: Option<std::time::Instant>,
+) -> eframe::Result {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("卡券工作室 Coupon Studio")
         .with_inner_size([1280.0, 820.0])
-        .with_min_inner_size([900.0, 600.0]);
+        .with_min_inner_size([900.0, 600.0])
+        // At 150 % a 1280×820 window is taller than a 1080p screen: shrink it to fit.
+        .with_clamp_size_to_monitor_size(true);
     if let Some(icon) = window_icon() {
         viewport = viewport.with_icon(icon);
     }
     let options = eframe::NativeOptions {
         viewport,
+        renderer,
         persist_window: true,
         persistence_path: Some(data_dir.join("ui-state.ron")),
         ..Default::default()
     };
-    let result = eframe::run_native(
+    let pending = std::rc::Rc::clone(pending);
+    eframe::run_native(
         "coupon-studio",
         options,
         Box::new(move |cc| {
+            let Some(Pending {
+                data_dir,
+                backend,
+                needs_credentials,
+                sandbox_backup,
+            }) = pending.borrow_mut().take()
+            else {
+                return Err("the app was already started".into());
+            };
+            if first_frame.is_some() {
+                println!("renderer: {}", super::renderer::describe(cc));
+            }
             let mut app = CouponStudioApp::new(
                 cc,
                 StartOptions {
@@ -166,7 +242,7 @@ pub fn run(opts: RunOptions) -> ExitCode {
             if let Some(backup) = sandbox_backup {
                 app.report_sandbox_state_set_aside(&backup);
             }
-            Ok(match opts.first_frame {
+            Ok(match first_frame {
                 Some(started) => Box::new(FirstFrame {
                     app,
                     started,
@@ -175,14 +251,7 @@ pub fn run(opts: RunOptions) -> ExitCode {
                 None => Box::new(app),
             })
         }),
-    );
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
-    }
+    )
 }
 
 #[cfg(test)]

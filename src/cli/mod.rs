@@ -1,9 +1,13 @@
 //! Command-line interface: subcommands parsed with clap.
 
 mod check;
+mod doctor;
 mod gui;
 mod poster;
+mod renderer;
 mod sandbox;
+#[cfg(windows)]
+mod windows;
 
 use std::process::ExitCode;
 
@@ -39,16 +43,26 @@ enum Command {
     /// Make placement posters of a card: one QR code per channel (outer_id), a multi-page
     /// PDF and 300-dpi PNGs, and channels.csv.
     Poster(poster::PosterArgs),
+    /// Check this machine: the data folder can be written and a secret round-trips through
+    /// the system keyring (exit 0 when all pass, 1 otherwise).
+    Doctor(doctor::DoctorArgs),
 }
 
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
     let started = std::time::Instant::now();
+    // A bare start (Explorer, a shortcut) is the window alone; anything else was typed in a
+    // shell, whose console the Windows GUI-subsystem binary must join before printing.
+    #[cfg(windows)]
+    if std::env::args_os().len() > 1 {
+        windows::attach_parent_console();
+    }
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Sandbox(args)) => sandbox::run(args),
         Some(Command::Poster(args)) => poster::run(args),
+        Some(Command::Doctor(args)) => doctor::run(&args),
         None => gui::run(gui::RunOptions {
             first_frame: cli.first_frame.then_some(started),
         }),

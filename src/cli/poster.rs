@@ -103,8 +103,9 @@ fn account(api_base: Option<&str>) -> Result<(String, TokenSource), String> {
 fn channels(args: &PosterArgs) -> Result<Vec<Channel>, String> {
     let labels = match &args.labels {
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            // As Excel saves it: UTF-8 with a BOM, GBK or UTF-16, CRLF.
+            let text = coupon_studio::textfile::read(path)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
             parse_channels_csv(&text).map_err(|e| format!("{}: {e}", path.display()))?
         }
         None => Vec::new(),

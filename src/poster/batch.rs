@@ -382,13 +382,29 @@ fn write_stamped(path: &Path, png: &StampedPng<'_>) -> Result<(), PosterError> {
     overwrite(path, png.len(), |file| png.write_to(file))
 }
 
-/// Writes `outer_id,label,url,ticket,expire_seconds` rows.
+/// Writes `outer_id,label,url,ticket,expire_seconds` rows as Excel's own "CSV UTF-8": a BOM
+/// (without it Excel on a Chinese Windows reads the labels as GBK) and CRLF line ends.
 pub fn write_channels_csv(path: &Path, rows: &[(Channel, ChannelQr)]) -> Result<(), PosterError> {
     let io = |e: csv::Error| PosterError::Io {
         path: path.to_owned(),
         source: std::io::Error::other(e.to_string()),
     };
-    let mut w = csv::Writer::from_path(path).map_err(io)?;
+    let mut file =
+        std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|source| PosterError::Io {
+                path: path.to_owned(),
+                source,
+            })?,
+        );
+    std::io::Write::write_all(&mut file, "\u{feff}".as_bytes()).map_err(|source| {
+        PosterError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    })?;
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(file);
     w.write_record(["outer_id", "label", "url", "ticket", "expire_seconds"])
         .map_err(io)?;
     for (c, q) in rows {

@@ -264,7 +264,7 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, ctx: &AccountsCtx) {
         Command::OpenLogs => io.spawn_blocking(move || {
             let logs = crate::logging::log_dir(&dir);
             let result = std::fs::create_dir_all(&logs)
-                .and_then(|()| open::that_detached(&logs))
+                .and_then(|()| crate::desktop::open_in_system_viewer(&logs))
                 .map_err(|e| UiError::plain(format!("{}: {e}", logs.display())));
             event(AccountsEvent::LogsOpened(result))
         }),

@@ -242,7 +242,7 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
         }),
         Command::Open(path) => io.spawn_blocking(move || {
             // The system viewer prints too; a failure to start it is only logged.
-            if let Err(e) = open::that_detached(&path) {
+            if let Err(e) = crate::desktop::open_in_system_viewer(&path) {
                 tracing::warn!("cannot open {}: {e}", path.display());
             }
             Event::Nothing
