@@ -50,7 +50,9 @@ shim=$PWD/target/wine/bcryptprimitives.dll
 x86_64-w64-mingw32-gcc -shared -O2 -o "$shim" "$shim_src" -ladvapi32
 export COUPON_STUDIO_WINE_SHIM=$shim
 
-# One X server for every Wine step; a private HOME so Wine never touches a real desktop.
+# One X server for every Wine step; a private HOME so Wine never touches a real desktop
+# (cargo and rustup keep finding theirs).
+export CARGO_HOME=${CARGO_HOME:-$HOME/.cargo} RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup}
 work=$(mktemp -d)
 Xvfb :97 -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
