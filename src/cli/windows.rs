@@ -66,5 +66,5 @@ pub fn peak_working_set_kib() -> Option<u64> {
     // SAFETY: the pseudo-handle of the current process needs no closing, and `counters` is a
     // live local of exactly the size passed.
     let ok = unsafe { K32GetProcessMemoryInfo(GetCurrentProcess(), &mut counters, size) };
-    (ok != 0).then(|| counters.PeakWorkingSetSize as u64 / 1024)
+    (ok != 0).then_some(counters.PeakWorkingSetSize as u64 / 1024)
 }
