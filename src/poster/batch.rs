@@ -385,23 +385,13 @@ fn write_stamped(path: &Path, png: &StampedPng<'_>) -> Result<(), PosterError> {
 /// Writes `outer_id,label,url,ticket,expire_seconds` rows as Excel's own "CSV UTF-8": a BOM
 /// (without it Excel on a Chinese Windows reads the labels as GBK) and CRLF line ends.
 pub fn write_channels_csv(path: &Path, rows: &[(Channel, ChannelQr)]) -> Result<(), PosterError> {
-    let io = |e: csv::Error| PosterError::Io {
+    let file_error = |source| PosterError::Io {
         path: path.to_owned(),
-        source: std::io::Error::other(e.to_string()),
+        source,
     };
-    let mut file =
-        std::io::BufWriter::new(
-            std::fs::File::create(path).map_err(|source| PosterError::Io {
-                path: path.to_owned(),
-                source,
-            })?,
-        );
-    std::io::Write::write_all(&mut file, "\u{feff}".as_bytes()).map_err(|source| {
-        PosterError::Io {
-            path: path.to_owned(),
-            source,
-        }
-    })?;
+    let io = |e: csv::Error| file_error(std::io::Error::other(e.to_string()));
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(file_error)?);
+    std::io::Write::write_all(&mut file, "\u{feff}".as_bytes()).map_err(file_error)?;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(file);
@@ -417,10 +407,7 @@ pub fn write_channels_csv(path: &Path, rows: &[(Channel, ChannelQr)]) -> Result<
         ])
         .map_err(io)?;
     }
-    w.flush().map_err(|source| PosterError::Io {
-        path: path.to_owned(),
-        source,
-    })
+    w.flush().map_err(file_error)
 }
 
 fn check(cancel: &AtomicBool) -> Result<(), PosterError> {
