@@ -22,7 +22,7 @@ fail() { echo "FAILED: $*" >&2; exit 1; }
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive
-wanted=(wine wine64 xvfb xauth x11-utils)
+wanted=(wine wine64 xvfb xauth x11-utils unzip)
 missing=()
 for p in "${wanted[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
