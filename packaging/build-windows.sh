@@ -6,7 +6,8 @@
 #                                          tests under Wine, not for distribution):
 #                                          target/windows-debug/
 #
-# Both write coupon-studio-<version>-x86_64-setup.exe (NSIS, per-user, no administrator
+# Both also build the console launcher coupon-studio.com (packaging/windows/launcher), which
+# cmd and PowerShell wait for. Both write coupon-studio-<version>-x86_64-setup.exe (NSIS, per-user, no administrator
 # rights) and coupon-studio-<version>-x86_64-portable.zip, and print their paths last.
 # Installs what is missing first: the x86_64-pc-windows-gnu rust-std, mingw-w64 (linker and
 # windres, which embeds the icon, version and manifest: build.rs), nsis and zip.
@@ -21,8 +22,6 @@ for a in "$@"; do
   esac
 done
 target=x86_64-pc-windows-gnu
-if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
 
 # The cross toolchain. ../shared/ (beside the clone, in CI) carries a copy of the rust-std for
 # machines where rustup cannot download it.
@@ -33,16 +32,8 @@ else
   sysroot=$(rustc --print sysroot)
   [ -d "$sysroot/lib/rustlib/$target/lib" ] || rustup target add "$target" >&2
 fi
-wanted=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis zip)
-missing=()
-for p in "${wanted[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "installing ${missing[*]}" >&2
-  "${SUDO[@]}" apt-get update -q >&2
-  "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
-fi
+. scripts/lib/apt.sh
+apt_ensure gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis zip
 
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 if [ "$ci" = 1 ]; then
@@ -53,6 +44,10 @@ fi
 start=$SECONDS
 cargo build --locked --target "$target" "${profile[@]}" --bin coupon-studio >&2
 echo "cargo build ($target${profile[*]:+ release}): $((SECONDS - start)) s" >&2
+# The console launcher, coupon-studio.com (packaging/windows/launcher): a crate of its own.
+cargo build --locked --target "$target" "${profile[@]}" \
+  --manifest-path packaging/windows/launcher/Cargo.toml --target-dir target/launcher >&2
+launcher=target/launcher/$target/${built##*/}/coupon-studio-console.exe
 
 # The staging folder is exactly what the installer installs and the .zip holds.
 stage=$out/stage
@@ -60,6 +55,8 @@ rm -rf "$stage"
 mkdir -p "$stage"
 # Stripped: the debug symbols are for this machine's debugger, not for users (60 → 20 MB).
 x86_64-w64-mingw32-strip -o "$stage/coupon-studio.exe" "$built/coupon-studio.exe"
+# PATHEXT puts .COM before .EXE: `coupon-studio check …` typed at a prompt runs the launcher.
+x86_64-w64-mingw32-strip -o "$stage/coupon-studio.com" "$launcher"
 cp assets/fonts/OFL.txt "$stage/OFL-NotoSansCJK.txt"
 cp README.md "$stage/README.md"
 cp packaging/icons/coupon-studio.ico "$stage/coupon-studio.ico"

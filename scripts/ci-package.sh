@@ -14,16 +14,8 @@ export DEBIAN_FRONTEND=noninteractive
 step() { echo "== $*"; }
 
 # Validators and the headless X server.
-wanted=(desktop-file-utils appstream xvfb xauth)
-missing=()
-for p in "${wanted[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  step "installing ${missing[*]}"
-  "${SUDO[@]}" apt-get update -q
-  "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+. scripts/lib/apt.sh
+apt_ensure desktop-file-utils appstream xvfb xauth
 
 step "building the .deb from the debug binary"
 start=$SECONDS

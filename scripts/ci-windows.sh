@@ -3,9 +3,13 @@
 # installer and portable .zip (packaging/build-windows.sh --ci), then under Debian's Wine and
 # Xvfb:
 #   1. `coupon-studio.exe check` on the fixtures: exit codes 0, 1 and 2 and the Chinese title;
+#      then the same through cmd.exe and the console launcher coupon-studio.com, which a
+#      prompt runs for `coupon-studio` (PATHEXT), including output redirected to a file;
 #   2. `coupon-studio.exe --first-frame` with no data folder set: the window renders at 100 %,
 #      125 % and 150 % display scaling, the app reports its scale, first-frame time and peak
-#      memory, and the simulator's state lands in %APPDATA%\coupon-studio;
+#      memory, and the simulator's state lands in %APPDATA%\coupon-studio; the native Linux
+#      binary's figures on the same X server beside them; and the renderer fallback: with
+#      wgpu forced onto a graphics API it has no driver for, the window still opens with glow;
 #   3. the library's Windows tests (data folder, Credential Manager, Chinese paths, Excel's
 #      CSV files) and the `check` integration tests, cross-compiled and run by Wine;
 #   4. the setup.exe installed silently into a fresh prefix, the installed program started
@@ -20,18 +24,8 @@ cd "$(dirname "$0")/.."
 step() { echo "== $*"; }
 fail() { echo "FAILED: $*" >&2; exit 1; }
 
-if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-wanted=(wine wine64 xvfb xauth x11-utils unzip)
-missing=()
-for p in "${wanted[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  step "installing ${missing[*]}"
-  "${SUDO[@]}" apt-get update -q
-  "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+. scripts/lib/apt.sh
+apt_ensure wine wine64 xvfb xauth x11-utils unzip
 
 step "cross-building the Windows debug build, its installer and .zip"
 start=$SECONDS
@@ -95,6 +89,42 @@ expect_check 0 --json --lang en --now 1796054400 "$fixtures/down-jacket.json"
 grep -q '"title":"羽绒服满500减50"' "$work/out" || grep -q '"title": "羽绒服满500减50"' "$work/out" \
   || fail "check --json has no Chinese title"
 
+step "coupon-studio.com through cmd.exe: what typing \`coupon-studio …\` at a prompt runs"
+pathext=$(wine cmd /c 'echo %PATHEXT%' 2>/dev/null | tr -d '\r' | tr '[:lower:]' '[:upper:]')
+[ "${pathext%%;*}" = .COM ] || fail "PATHEXT does not start with .COM: $pathext"
+stage_win=$(winepath -w "$PWD/$(dirname "$exe")")
+fixtures_win=$(winepath -w "$PWD/$fixtures")
+# A .bat file, because cmd expands %errorlevel% of a one-line `cmd /c` before running it.
+expect_prompt() { # expected-code args...
+  local want=$1; shift
+  printf '@cd /d "%s"\r\n@coupon-studio %s\r\n@exit /b %%errorlevel%%\r\n' "$stage_win" "$*" \
+    >"$WINEPREFIX/drive_c/prompt.bat"
+  set +e
+  wine cmd /c 'C:\prompt.bat' >"$work/out" 2>"$work/err"
+  local rc=$?
+  set -e
+  [ "$rc" = "$want" ] || { cat "$work/out" "$work/err" >&2; fail "prompt: coupon-studio $* exited $rc, expected $want"; }
+  echo "ok: prompt: coupon-studio $* → exit $rc"
+}
+expect_prompt 0 check --now 1796054400 "$fixtures_win\\down-jacket.json"
+grep -q '羽绒服满500减50' "$work/out" || fail "the launcher did not pass the Chinese title through"
+expect_prompt 1 check "$fixtures_win\\guide-gift.json"
+expect_prompt 2 check "$fixtures_win\\guide-gift-as-printed.txt"
+grep -q . "$work/err" || fail "check through the launcher gave no reason for exit 2"
+expect_prompt 0 check --now 1796054400 "$fixtures_win\\down-jacket.json" '>C:\redirected.txt'
+grep -q '羽绒服满500减50' "$WINEPREFIX/drive_c/redirected.txt" \
+  || fail "output redirected to a file does not hold the UTF-8 Chinese title"
+echo "ok: redirected to a file: $(head -n 1 "$WINEPREFIX/drive_c/redirected.txt")"
+mkdir -p "$work/alone"
+cp "$(dirname "$exe")/coupon-studio.com" "$work/alone/"
+set +e
+wine "$work/alone/coupon-studio.com" check x >"$work/out" 2>"$work/err"
+rc=$?
+set -e
+[ "$rc" = 9 ] && grep -q 'coupon-studio.exe not found' "$work/err" \
+  || { cat "$work/err" >&2; fail "the launcher without coupon-studio.exe exited $rc"; }
+echo "ok: without coupon-studio.exe beside it the launcher says so: exit 9"
+
 step "coupon-studio.exe --first-frame at 100 %, 125 % and 150 %"
 for dpi in 96 120 144; do
   wine reg add 'HKCU\Control Panel\Desktop' /v LogPixels /t REG_DWORD /d "$dpi" /f >/dev/null 2>&1
@@ -112,8 +142,38 @@ for dpi in 96 120 144; do
   want=$(awk -v d="$dpi" 'BEGIN { printf "%.2f", d / 96 }')
   [ "$scale" = "$want" ] || { cat "$work/out" >&2; fail "at $dpi dpi the app drew at scale $scale, expected $want"; }
   echo "ok: $dpi dpi: $line; $(grep -m 1 '^scale:' "$work/out"); $(grep -m 1 '^renderer:' "$work/out")"
+  cp "$work/out" "$work/first-frame-$dpi"
 done
 wine reg add 'HKCU\Control Panel\Desktop' /v LogPixels /t REG_DWORD /d 96 /f >/dev/null 2>&1
+wineserver -w
+# The 100 % figures of the loop above, for the comparison below.
+wine100=$(grep -m 1 '^first frame:' "$work/first-frame-96" || true)
+
+step "the same first frame natively (Linux, this X server) and under Wine"
+native=target/debug/coupon-studio
+[ -x "$native" ] || cargo build --locked --bin coupon-studio
+set +e
+COUPON_STUDIO_DATA_DIR=$work/native-data timeout 120 "$native" --first-frame >"$work/out" 2>"$work/err"
+rc=$?
+set -e
+[ "$rc" = 0 ] || { cat "$work/out" "$work/err" >&2; fail "the native --first-frame exited $rc"; }
+echo "native Linux (glow, Mesa): $(grep -m 1 '^first frame:' "$work/out")"
+echo "Wine, 100 %:               $wine100"
+
+step "the renderer fallback: wgpu cannot start, glow opens the window"
+# The Windows build compiles wgpu with Direct3D 12 only; WGPU_BACKEND=vulkan asks it for an API
+# it has no code for, so it finds no adapter, as on Windows without Direct3D 12.
+set +e
+COUPON_STUDIO_RENDERER=wgpu,glow WGPU_BACKEND=vulkan timeout 300 wine "$exe" --first-frame \
+  >"$work/out" 2>"$work/err"
+rc=$?
+set -e
+if [ "$rc" != 0 ] || ! grep -q '^renderer: glow' "$work/out" || ! grep -q 'trying the next renderer' "$work/err"; then
+  cat "$work/out" "$work/err" >&2
+  fail "the fallback from wgpu to glow did not happen (exit $rc)"
+fi
+echo "ok: $(grep -m 1 'trying the next renderer' "$work/err")"
+echo "ok: $(grep -m 1 '^renderer:' "$work/out"); $(grep -m 1 '^first frame:' "$work/out")"
 [ -f "$appdata/coupon-studio/sandbox-state.json" ] \
   || fail "no sandbox-state.json in %APPDATA%\\coupon-studio ($appdata/coupon-studio)"
 echo "ok: the data folder is %APPDATA%\\coupon-studio: $(ls "$appdata/coupon-studio" | tr '\n' ' ')"

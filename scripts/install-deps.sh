@@ -8,18 +8,9 @@ set -euo pipefail
 # Run: OpenGL (Mesa, software rendering works too) and X11/Wayland client libraries.
 # Headless runs (the cold-start benchmark, the package smoke test): Xvfb and xauth.
 # The real keyring test (scripts/keyring-test.sh): a D-Bus session and gnome-keyring.
-wanted=(build-essential pkg-config libdbus-1-dev libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxrandr2 libxi6 xvfb xauth dbus gnome-keyring)
-missing=()
-for p in "${wanted[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-
-if ((${#missing[@]})); then
-  if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${SUDO[@]}" apt-get update -q
-  "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+. "$(dirname "$0")/lib/apt.sh"
+apt_ensure build-essential pkg-config libdbus-1-dev libgl1 libegl1 libgl1-mesa-dri \
+  libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxrandr2 libxi6 xvfb xauth dbus gnome-keyring
 
 if ! command -v cargo >/dev/null; then
   echo "cargo not found: install Rust 1.95 with rustup (https://rustup.rs) first" >&2

@@ -1,6 +1,6 @@
 //! What differs on Windows, run by Wine in CI (`scripts/ci-windows.sh`): the Credential
-//! Manager, a user folder with a Chinese name, Excel's CSV files in it, and a poster handed to
-//! its associated program. Compiled only for Windows targets.
+//! Manager, a user folder with a Chinese name, Excel's CSV files in it, a poster handed to
+//! its associated program; and the native save dialog. Compiled only for Windows targets.
 #![cfg(windows)]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test fails loudly on purpose.
 
@@ -172,4 +172,68 @@ fn a_poster_is_handed_to_its_associated_program() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// The top-level window titled `title`, once it is on screen (60 s at most).
+#[allow(unsafe_code)] // FindWindowW and IsWindowVisible: a title we own, a handle Windows gave.
+fn wait_for_window(title: &str) -> windows_sys::Win32::Foundation::HWND {
+    use windows_sys::Win32::UI::WindowsAndMessaging::{FindWindowW, IsWindowVisible};
+    let wide: Vec<u16> = title.encode_utf16().chain(Some(0)).collect();
+    let start = Instant::now();
+    loop {
+        // SAFETY: `wide` is a live NUL-terminated UTF-16 string; a null class matches any.
+        let hwnd = unsafe { FindWindowW(std::ptr::null(), wide.as_ptr()) };
+        // SAFETY: IsWindowVisible accepts any handle, stale ones included.
+        if !hwnd.is_null() && unsafe { IsWindowVisible(hwnd) } != 0 {
+            return hwnd;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no window titled {title:?} appeared"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The save dialog the app shows for 导出 JSON (rfd's `AsyncFileDialog` on the tokio runtime,
+/// as `app::exec::design` runs it): the native dialog opens, a person accepts the proposed
+/// Chinese file name in a folder under `…\Users\张三\…`, and the app gets that path back.
+#[test]
+#[allow(unsafe_code)] // PostMessageW to the dialog found above.
+fn a_native_save_dialog_returns_the_chinese_path_the_person_accepted() {
+    use windows_sys::Win32::UI::WindowsAndMessaging::{IDOK, PostMessageW, WM_COMMAND};
+    let dir = chinese_home("dialog");
+    let title = format!("导出卡券 Export test {}", std::process::id());
+    let io = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dialog = io.spawn(
+        rfd::AsyncFileDialog::new()
+            .set_title(&title)
+            .set_directory(&dir)
+            .set_file_name("羽绒服满500减50.json")
+            .save_file(),
+    );
+    let hwnd = wait_for_window(&title);
+    // The dialog's 保存 (Save) button, as a click sends it.
+    // SAFETY: `hwnd` came from FindWindowW; posting to a window that has gone fails harmlessly.
+    let posted = unsafe { PostMessageW(hwnd, WM_COMMAND, IDOK as usize, 0) };
+    assert_ne!(posted, 0, "PostMessageW to the dialog failed");
+    let picked = io
+        .block_on(dialog)
+        .unwrap()
+        .expect("the accepted dialog returned no file");
+    assert_eq!(
+        picked.path().file_name(),
+        Some(std::ffi::OsStr::new("羽绒服满500减50.json"))
+    );
+    let parent = picked.path().parent().unwrap();
+    assert!(
+        parent == dir || std::fs::canonicalize(parent).ok() == std::fs::canonicalize(&dir).ok(),
+        "the dialog returned {}, not a file in {}",
+        picked.path().display(),
+        dir.display()
+    );
 }

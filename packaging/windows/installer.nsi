@@ -3,8 +3,9 @@
 ;   makensis -V2 -WX -DVERSION=0.1.0 -DSRCDIR=<dir> \
 ;            -DOUTFILE=<dir>/coupon-studio-0.1.0-x86_64-setup.exe packaging/windows/installer.nsi
 ;
-; SRCDIR holds coupon-studio.exe (the GUI program, which the command-line tools share), coupon-studio.ico,
-; OFL-NotoSansCJK.txt and README.md. -DVERSION4=a.b.c.d overrides the 4-part version of the
+; SRCDIR holds coupon-studio.exe (the GUI program, which the command-line tools share),
+; coupon-studio.com (the console launcher a prompt finds first, packaging/windows/launcher),
+; coupon-studio.ico, OFL-NotoSansCJK.txt and README.md. -DVERSION4=a.b.c.d overrides the 4-part version of the
 ; setup.exe's version resource (default: VERSION + ".0", so VERSION must be plain a.b.c).
 ; Tested under Wine by packaging/windows/test-installer.sh.
 ;
@@ -140,6 +141,7 @@ Section "$(SecMain)" SecMainId
   ; Anything still locked gets NSIS's own Abort/Retry/Ignore dialog.
   SetOverwrite on
   File "${SRCDIR}/coupon-studio.exe"
+  File "${SRCDIR}/coupon-studio.com"
   File "${SRCDIR}/coupon-studio.ico"
   File "${SRCDIR}/OFL-NotoSansCJK.txt"
   File "${SRCDIR}/README.md"
@@ -179,6 +181,7 @@ Section "un.$(SecUnMain)"
 
   ; File by file rather than RMDir /r: $INSTDIR is whatever folder the user picked.
   Delete "$INSTDIR\coupon-studio.exe"
+  Delete "$INSTDIR\coupon-studio.com"
   Delete "$INSTDIR\coupon-studio.ico"
   Delete "$INSTDIR\OFL-NotoSansCJK.txt"
   Delete "$INSTDIR\README.md"

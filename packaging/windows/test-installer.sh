@@ -104,7 +104,7 @@ run_setup() {
 
 check_installed() {
   local f v
-  for f in coupon-studio.exe uninstall.exe OFL-NotoSansCJK.txt README.md coupon-studio.ico; do
+  for f in coupon-studio.exe coupon-studio.com uninstall.exe OFL-NotoSansCJK.txt README.md coupon-studio.ico; do
     [ -f "$instdir/$f" ] || fail "not installed: $instdir/$f"
   done
   ok "program files in $instdir_win"
@@ -133,7 +133,7 @@ check_installed() {
 
 check_uninstalled() {
   local f
-  for f in coupon-studio.exe OFL-NotoSansCJK.txt README.md coupon-studio.ico; do
+  for f in coupon-studio.exe coupon-studio.com OFL-NotoSansCJK.txt README.md coupon-studio.ico; do
     [ ! -e "$instdir/$f" ] || fail "left behind: $instdir/$f"
   done
   [ ! -e "$startmenu/卡券工作室.lnk" ] || fail "Start menu shortcut left behind"

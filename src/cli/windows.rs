@@ -14,12 +14,13 @@
 //! own locals.
 #![allow(unsafe_code)]
 
+use windows_sys::Win32::Foundation::FILETIME;
 use windows_sys::Win32::Foundation::{HANDLE, INVALID_HANDLE_VALUE};
 use windows_sys::Win32::System::Console::{
     ATTACH_PARENT_PROCESS, AttachConsole, GetStdHandle, STD_ERROR_HANDLE, STD_OUTPUT_HANDLE,
 };
 use windows_sys::Win32::System::ProcessStatus::{K32GetProcessMemoryInfo, PROCESS_MEMORY_COUNTERS};
-use windows_sys::Win32::System::Threading::GetCurrentProcess;
+use windows_sys::Win32::System::Threading::{GetCurrentProcess, GetProcessTimes};
 
 /// A standard handle that leads nowhere: a GUI program started from a console gets none.
 fn missing(handle: HANDLE) -> bool {
@@ -27,8 +28,12 @@ fn missing(handle: HANDLE) -> bool {
 }
 
 /// Attaches to the console of the parent process (cmd.exe, PowerShell, Windows Terminal) when
-/// neither standard output nor standard error leads anywhere. Output that was redirected to a
-/// file or a pipe is left alone. Returns whether a console was attached.
+/// neither standard output nor standard error leads anywhere, or always when the console
+/// launcher `coupon-studio.com` started us (`COUPON_STUDIO_CONSOLE=1`,
+/// packaging/windows/launcher): it hands down its own standard handles, and the console is
+/// what delivers Ctrl+C. Standard handles that are set (inherited, or redirected to a file or
+/// a pipe) stay as they are: Windows fills in only the missing ones. Returns whether a console
+/// was attached.
 pub fn attach_parent_console() -> bool {
     // SAFETY: GetStdHandle takes a constant and only reads the process parameters.
     let (out, err) = unsafe {
@@ -37,7 +42,9 @@ pub fn attach_parent_console() -> bool {
             GetStdHandle(STD_ERROR_HANDLE),
         )
     };
-    if !(missing(out) && missing(err)) {
+    let launched = std::env::var_os("COUPON_STUDIO_CONSOLE").is_some_and(|v| v == "1");
+    let nowhere = missing(out) && missing(err);
+    if !(launched || nowhere) {
         return false;
     }
     // SAFETY: AttachConsole takes a constant; on success Windows sets the standard handles,
@@ -67,4 +74,27 @@ pub fn peak_working_set_kib() -> Option<u64> {
     // live local of exactly the size passed.
     let ok = unsafe { K32GetProcessMemoryInfo(GetCurrentProcess(), &mut counters, size) };
     (ok != 0).then_some(counters.PeakWorkingSetSize as u64 / 1024)
+}
+
+/// The CPU time this process has used, user and kernel, all threads (`GetProcessTimes`).
+pub fn process_cpu_seconds() -> Option<f64> {
+    let zero = || FILETIME {
+        dwLowDateTime: 0,
+        dwHighDateTime: 0,
+    };
+    let (mut created, mut exited, mut kernel, mut user) = (zero(), zero(), zero(), zero());
+    // SAFETY: the pseudo-handle of the current process needs no closing; the four FILETIMEs
+    // are live locals.
+    let ok = unsafe {
+        GetProcessTimes(
+            GetCurrentProcess(),
+            &mut created,
+            &mut exited,
+            &mut kernel,
+            &mut user,
+        )
+    };
+    // FILETIME counts 100 ns.
+    let ticks = |t: &FILETIME| (u64::from(t.dwHighDateTime) << 32) | u64::from(t.dwLowDateTime);
+    (ok != 0).then(|| (ticks(&kernel) + ticks(&user)) as f64 / 1e7)
 }
