@@ -19,71 +19,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A bench fails loudly on purpose.
 
+#[path = "support/xvfb.rs"]
+mod xvfb;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use xvfb::{Xvfb, wait_with_timeout};
 
 /// The app binary of this build (debug under `cargo test`, release under `cargo bench`).
 const APP: &str = env!("CARGO_BIN_EXE_coupon-studio");
 /// A run that takes longer than this is stuck (no GL, a dialog, …).
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// An Xvfb server this bench started; stopped on drop.
-struct Xvfb {
-    child: Child,
-    display: String,
-}
-
-impl Xvfb {
-    /// Starts Xvfb on a display it picks itself, and waits until it accepts connections.
-    fn start() -> Self {
-        let (reader, writer) = std::io::pipe().expect("a pipe for -displayfd");
-        // `-displayfd 1`: Xvfb chooses a free display and writes its number to its standard
-        // output (our pipe) once it is ready, so there is no guessing and no race.
-        let child = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1920x1080x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdin(Stdio::null())
-            .stdout(writer)
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot start Xvfb ({e}): the cold-start benchmark needs an X server. \
-                     Install it with `apt-get install xvfb` (scripts/install-deps.sh does), \
-                     or set DISPLAY to a running X server."
-                )
-            });
-        let mut line = String::new();
-        BufReader::new(reader)
-            .read_line(&mut line)
-            .expect("reading Xvfb's display number");
-        let number = line.trim();
-        assert!(
-            !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()),
-            "Xvfb did not report a display (got {line:?})"
-        );
-        Self {
-            display: format!(":{number}"),
-            child,
-        }
-    }
-}
-
-impl Drop for Xvfb {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// What one run reported.
 #[derive(Clone, Copy, Debug)]
@@ -110,22 +59,6 @@ fn parse_report(line: &str) -> Option<(f64, Option<u64>)> {
     let (ms, rest) = rest.split_once(" ms, peak RSS: ")?;
     let rss = rest.strip_suffix(" KiB").and_then(|k| k.parse().ok());
     Some((ms.parse().ok()?, rss))
-}
-
-/// Waits for `child` with a timeout; kills it when the time is up.
-fn wait_with_timeout(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the app did not exit within {timeout:?}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
 
 /// Runs `coupon-studio --first-frame` (behind `wrapper`, e.g. `/usr/bin/time -v`, if given) on
@@ -217,7 +150,7 @@ fn main() {
         .ok()
         .filter(|d| !d.is_empty())
         .is_none();
-    let xvfb = own_display.then(Xvfb::start);
+    let xvfb = own_display.then(|| Xvfb::start("1920x1080x24"));
     let display = match &xvfb {
         Some(x) => x.display.clone(),
         None => std::env::var("DISPLAY").unwrap(),

@@ -154,6 +154,10 @@ strings! {
     CodeType => "券码类型", "Code type";
     BeginDate => "开始日期", "Start date";
     EndDate => "结束日期", "End date";
+    StartHour => "开始时间(时)", "Start time (hour)";
+    StartMinute => "开始时间(分)", "Start time (minute)";
+    EndHour => "结束时间(时)", "End time (hour)";
+    EndMinute => "结束时间(分)", "End time (minute)";
     BeijingTime => "北京时间", "Beijing time";
     ValiditySpan => "有效期", "Validity";
     Days => "天", "days";

@@ -299,3 +299,45 @@ fn no_switch_while_a_purchase_is_on_its_way() {
     click(&mut h, "使用");
     wait_for(&mut h, "the switch", |h| !h.state().is_sandbox());
 }
+
+/// Issue 16: the Placement panel's set-up (where batches go, which formats, which channels)
+/// belongs to the person, not to the account, so a switch keeps it: it used to be rebuilt
+/// empty, and the batch button went dead after a switch.
+#[test]
+fn the_placement_set_up_survives_an_account_switch() {
+    let dir = temp_dir("accounts-placement");
+    let (_wechat, sim) = wechat();
+    let account = Account::new("总部", APPID, TokenMode::Stable);
+    let mut list = Accounts::default();
+    list.upsert(account.clone());
+    list.active = Some(account.id.clone());
+    list.save(&dir).unwrap();
+
+    let mut h = app(&dir, Backend::start_sandbox(None).unwrap(), Nav::Design);
+    h.state_mut()
+        .set_secret_store(Arc::new(MemoryStore::default()));
+    h.state_mut()
+        .use_api_base_for_accounts(sim.client.base_url())
+        .unwrap();
+    let posters = dir.join("posters").display().to_string();
+    let p = &h.state().placement;
+    assert_eq!(p.batch_dir, posters);
+    assert_eq!(p.channel_spec, "1-20");
+    assert!(p.batch_pdf && p.batch_png);
+    // What the person changed before switching is kept too.
+    h.state_mut().placement.channel_spec = "1-50".into();
+    h.state_mut().placement.batch_png = false;
+
+    h.state_mut().ask_for_credentials(&account.id);
+    h.step();
+    type_field(&mut h, "AppSecret(开发者密码)", SECRET);
+    click(&mut h, "保存");
+    wait_for(&mut h, "the switch", |h| {
+        h.state().accounts.in_use.as_deref() == Some(account.id.as_str()) && !h.state().is_sandbox()
+    });
+    let p = &h.state().placement;
+    assert_eq!(p.batch_dir, posters, "the output folder was dropped");
+    assert_eq!(p.channel_spec, "1-50");
+    assert!(p.batch_pdf, "the PDF format was dropped");
+    assert!(!p.batch_png);
+}

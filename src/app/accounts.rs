@@ -211,12 +211,8 @@ impl CouponStudioApp {
     fn switch_backend(&mut self, backend: Backend) {
         self.io.next_generation();
         self.backend = Arc::new(backend);
-        let openids = std::mem::take(&mut self.placement.whitelist_openids);
-        let usernames = std::mem::take(&mut self.placement.whitelist_usernames);
         self.wallet = crate::ui::wallet::WalletPanel::default();
-        self.placement = crate::ui::placement::PlacementPanel::default();
-        self.placement.whitelist_openids = openids;
-        self.placement.whitelist_usernames = usernames;
+        self.placement.for_another_account();
         self.redeem = crate::ui::redeem::RedeemPanel::default();
         self.stats = crate::ui::stats::StatsPanel::default();
         // The previous account's stores and cards are not this account's (a poi_id of one

@@ -148,6 +148,8 @@ pub struct CouponStudioApp {
     /// A fatal start-up problem to show (e.g. the database could not be opened).
     pub startup_error: Option<events::UiError>,
     applied_theme: Option<ThemeChoice>,
+    /// The window title last sent to the window.
+    applied_title: String,
     /// A draft is being opened (so start-up does not open two).
     opening: bool,
     /// The accounts part of Settings.
@@ -185,11 +187,8 @@ impl CouponStudioApp {
                 )),
             ),
         };
-        let mut placement = PlacementPanel::default();
-        placement.batch_dir = options.data_dir.join("posters").display().to_string();
-        placement.channel_spec = "1-20".into();
-        placement.batch_pdf = true;
-        placement.batch_png = true;
+        let mut placement =
+            PlacementPanel::new(options.data_dir.join("posters").display().to_string());
         placement
             .whitelist_openids
             .clone_from(&persisted.whitelist_openids);
@@ -211,6 +210,7 @@ impl CouponStudioApp {
             data_dir: options.data_dir,
             startup_error,
             applied_theme: None,
+            applied_title: String::new(),
             opening: false,
             accounts: accounts_panel,
             accounts_ctx,
@@ -446,7 +446,12 @@ impl eframe::App for CouponStudioApp {
         } else {
             T::AppName.get(lang).to_owned()
         };
-        ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
+        // Only when it changes: every viewport command asks for another frame, so sending the
+        // title each frame kept the app painting without end (issue 16).
+        if self.applied_title != title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.applied_title = title;
+        }
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
         egui::Panel::left("nav")
             .exact_size(96.0)

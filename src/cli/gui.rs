@@ -54,6 +54,8 @@ fn start_backend(data_dir: &std::path::Path) -> anyhow::Result<Start> {
 pub struct RunOptions {
     /// `--first-frame`: when the process started; the app reports the first frame and exits.
     pub first_frame: Option<std::time::Instant>,
+    /// `--at-rest`: the panel shown and how long it is left alone and measured.
+    pub at_rest: Option<super::at_rest::AtRest>,
 }
 
 /// Wraps the app for `--first-frame`: lets it draw one frame, and on the next one (so the first
@@ -161,7 +163,7 @@ pub fn run(opts: RunOptions) -> ExitCode {
     let mut failures: Vec<String> = Vec::new();
     for (i, renderer) in renderers.iter().enumerate() {
         // Only a renderer that failed before the app was built may be followed by another.
-        let result = run_with(*renderer, &data_dir, &pending, opts.first_frame);
+        let result = run_with(*renderer, &data_dir, &pending, &opts);
         let started = pending.borrow().is_none();
         match result {
             Ok(()) => return ExitCode::SUCCESS,
@@ -193,8 +195,9 @@ fn run_with(
     renderer: eframe::Renderer,
     data_dir: &std::path::Path,
     pending: &std::rc::Rc<std::cell::RefCell<Option<Pending>>>,
-    first_frame: Option<std::time::Instant>,
+    opts: &RunOptions,
 ) -> eframe::Result {
+    let (first_frame, at_rest) = (opts.first_frame, opts.at_rest);
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("卡券工作室 Coupon Studio")
         .with_inner_size([1280.0, 820.0])
@@ -242,13 +245,14 @@ fn run_with(
             if let Some(backup) = sandbox_backup {
                 app.report_sandbox_state_set_aside(&backup);
             }
-            Ok(match first_frame {
-                Some(started) => Box::new(FirstFrame {
+            Ok(match (first_frame, at_rest) {
+                (Some(started), _) => Box::new(FirstFrame {
                     app,
                     started,
                     frames: 0,
                 }),
-                None => Box::new(app),
+                (None, Some(plan)) => Box::new(super::at_rest::Meter::new(app, plan)),
+                (None, None) => Box::new(app),
             })
         }),
     )

@@ -1,5 +1,6 @@
 //! Command-line interface: subcommands parsed with clap.
 
+mod at_rest;
 mod check;
 mod doctor;
 mod gui;
@@ -23,6 +24,56 @@ struct Cli {
     /// (RSS), then exit: for the cold-start benchmark and the packaging smoke test.
     #[arg(long)]
     first_frame: bool,
+    /// Leave the window alone, then count the frames painted and the CPU time used over this
+    /// many seconds, print them and exit: for the at-rest benchmark.
+    #[arg(long, value_name = "SECONDS", conflicts_with = "first_frame")]
+    at_rest: Option<f64>,
+    /// With --at-rest: seconds of start-up before counting.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 5.0,
+        requires = "at_rest"
+    )]
+    warm_up: f64,
+    /// With --at-rest: the panel shown.
+    #[arg(long, value_enum, default_value_t = Panel::Design, requires = "at_rest")]
+    panel: Panel,
+}
+
+/// A panel of the left navigation, for --panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Panel {
+    /// 设计.
+    Design,
+    /// 券点.
+    Wallet,
+    /// 投放.
+    Placement,
+    /// 核销.
+    Redeem,
+    /// 数据.
+    Stats,
+    /// 设置.
+    Settings,
+}
+
+impl From<Panel> for coupon_studio::app::Nav {
+    fn from(p: Panel) -> Self {
+        match p {
+            Panel::Design => Self::Design,
+            Panel::Wallet => Self::Wallet,
+            Panel::Placement => Self::Placement,
+            Panel::Redeem => Self::Redeem,
+            Panel::Stats => Self::Stats,
+            Panel::Settings => Self::Settings,
+        }
+    }
+}
+
+/// Seconds from the command line as a duration; negative, NaN or huge values are refused.
+fn seconds(flag: &str, s: f64) -> Result<std::time::Duration, String> {
+    std::time::Duration::try_from_secs_f64(s).map_err(|e| format!("--{flag} {s}: {e}"))
 }
 
 /// Message language.
@@ -63,8 +114,27 @@ pub fn run() -> ExitCode {
         Some(Command::Sandbox(args)) => sandbox::run(args),
         Some(Command::Poster(args)) => poster::run(args),
         Some(Command::Doctor(args)) => doctor::run(&args),
-        None => gui::run(gui::RunOptions {
-            first_frame: cli.first_frame.then_some(started),
-        }),
+        None => {
+            let at_rest = match cli.at_rest {
+                Some(measure) => {
+                    match (seconds("at-rest", measure), seconds("warm-up", cli.warm_up)) {
+                        (Ok(measure), Ok(warm_up)) => Some(at_rest::AtRest {
+                            panel: cli.panel.into(),
+                            warm_up,
+                            measure,
+                        }),
+                        (Err(e), _) | (_, Err(e)) => {
+                            eprintln!("{e}");
+                            return ExitCode::from(2);
+                        }
+                    }
+                }
+                None => None,
+            };
+            gui::run(gui::RunOptions {
+                first_frame: cli.first_frame.then_some(started),
+                at_rest,
+            })
+        }
     }
 }

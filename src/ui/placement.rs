@@ -238,6 +238,38 @@ fn action(
 }
 
 impl PlacementPanel {
+    /// A panel that writes batches into `batch_dir`: channels 1–20, PDF and PNG.
+    pub fn new(batch_dir: String) -> Self {
+        Self {
+            batch_dir,
+            channel_spec: "1-20".into(),
+            batch_pdf: true,
+            batch_png: true,
+            ..Self::default()
+        }
+    }
+
+    /// After an account switch: what the person set up (the output folder and formats, the
+    /// channels and labels, the template, the whitelist as typed) stays; everything of the
+    /// previous account (its cards, QR codes, results) goes, and a running batch is stopped.
+    pub fn for_another_account(&mut self) {
+        if let Some(job) = &self.job {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+        let old = std::mem::take(self);
+        *self = Self {
+            whitelist_openids: old.whitelist_openids,
+            whitelist_usernames: old.whitelist_usernames,
+            template: old.template,
+            channel_spec: old.channel_spec,
+            labels_text: old.labels_text,
+            batch_pdf: old.batch_pdf,
+            batch_png: old.batch_png,
+            batch_dir: old.batch_dir,
+            ..Self::default()
+        };
+    }
+
     /// Commands when the panel is shown.
     pub fn on_open(&mut self) -> Vec<Command> {
         self.loaded = true;

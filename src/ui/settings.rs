@@ -27,8 +27,10 @@ impl ThemeChoice {
     }
 }
 
-/// Language and theme pickers, used in the top bar and the Settings panel.
+/// Language and theme pickers, used in the top bar and the Settings panel. They have no label
+/// beside them (the top bar is narrow); the hover text names them, for screen readers too.
 pub fn lang_theme_ui(ui: &mut Ui, lang: &mut Lang, theme: &mut ThemeChoice) {
+    let named = *lang;
     egui::ComboBox::from_id_salt("lang")
         .selected_text(match lang {
             Lang::Zh => "中文",
@@ -37,7 +39,9 @@ pub fn lang_theme_ui(ui: &mut Ui, lang: &mut Lang, theme: &mut ThemeChoice) {
         .show_ui(ui, |ui| {
             ui.selectable_value(lang, Lang::Zh, "中文");
             ui.selectable_value(lang, Lang::En, "English");
-        });
+        })
+        .response
+        .on_hover_text(format!("{} / Language", T::Language.zh()));
     let l = *lang;
     egui::ComboBox::from_id_salt("theme")
         .selected_text(theme_label(*theme, l))
@@ -45,7 +49,9 @@ pub fn lang_theme_ui(ui: &mut Ui, lang: &mut Lang, theme: &mut ThemeChoice) {
             for t in [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark] {
                 ui.selectable_value(theme, t, theme_label(t, l));
             }
-        });
+        })
+        .response
+        .on_hover_text(T::Theme.get(named));
 }
 
 fn theme_label(t: ThemeChoice, lang: Lang) -> &'static str {

@@ -290,7 +290,7 @@ impl StatsPanel {
                 }
             }
             ui.separator();
-            ui.label("cond_source");
+            let label = ui.label("cond_source");
             egui::ComboBox::from_id_salt("cond_source")
                 .selected_text(if self.cond_source == 0 {
                     T::SourcePlatform.get(lang)
@@ -300,7 +300,9 @@ impl StatsPanel {
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.cond_source, 0, T::SourcePlatform.get(lang));
                     ui.selectable_value(&mut self.cond_source, 1, T::SourceApi.get(lang));
-                });
+                })
+                .response
+                .labelled_by(label.id);
         });
         if let (Some(b), Some(e)) = (self.begin, self.end)
             && let Err(err) = check_range(b, e)

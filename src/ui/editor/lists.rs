@@ -180,21 +180,28 @@ fn hours_ui(ui: &mut Ui, t: &mut TimeLimit, fc: &FieldCtx<'_>) -> bool {
         ui.label("");
         return changed;
     }
-    let mut clock = |ui: &mut Ui, h: &mut Option<Int>, m: &mut Option<Int>| {
+    let lang = fc.lang;
+    // The two fields of a time have no label of their own: the hover text names them (and
+    // gives a screen reader their name).
+    let mut clock = |ui: &mut Ui, h: &mut Option<Int>, m: &mut Option<Int>, names: [T; 2]| {
         ui.horizontal(|ui| {
             let mut hh = h.as_ref().and_then(Int::get).unwrap_or(0);
             let mut mm = m.as_ref().and_then(Int::get).unwrap_or(0);
-            let a = ui.add(
-                egui::DragValue::new(&mut hh)
-                    .range(0..=23)
-                    .custom_formatter(|v, _| format!("{v:02}")),
-            );
+            let a = ui
+                .add(
+                    egui::DragValue::new(&mut hh)
+                        .range(0..=23)
+                        .custom_formatter(|v, _| format!("{v:02}")),
+                )
+                .on_hover_text(names[0].get(lang));
             ui.label(":");
-            let b = ui.add(
-                egui::DragValue::new(&mut mm)
-                    .range(0..=59)
-                    .custom_formatter(|v, _| format!("{v:02}")),
-            );
+            let b = ui
+                .add(
+                    egui::DragValue::new(&mut mm)
+                        .range(0..=59)
+                        .custom_formatter(|v, _| format!("{v:02}")),
+                )
+                .on_hover_text(names[1].get(lang));
             if a.changed() || b.changed() {
                 *h = Some(Int::Num(hh));
                 *m = Some(Int::Num(mm));
@@ -202,8 +209,18 @@ fn hours_ui(ui: &mut Ui, t: &mut TimeLimit, fc: &FieldCtx<'_>) -> bool {
             }
         });
     };
-    clock(ui, &mut t.begin_hour, &mut t.begin_minute);
-    clock(ui, &mut t.end_hour, &mut t.end_minute);
+    clock(
+        ui,
+        &mut t.begin_hour,
+        &mut t.begin_minute,
+        [T::StartHour, T::StartMinute],
+    );
+    clock(
+        ui,
+        &mut t.end_hour,
+        &mut t.end_minute,
+        [T::EndHour, T::EndMinute],
+    );
     changed
 }
 

@@ -206,7 +206,7 @@ pub fn brand_ui(
     findings_ui(ui, fc, &fc.path("base_info.color"), false);
 
     ui.horizontal(|ui| {
-        ui.label(fc.t(T::CodeType));
+        let label = ui.label(fc.t(T::CodeType));
         let current = base.code_type.clone();
         egui::ComboBox::from_id_salt("code_type")
             .selected_text(
@@ -227,7 +227,9 @@ pub fn brand_ui(
                         changed = true;
                     }
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
     });
     findings_ui(ui, fc, &fc.path("base_info.code_type"), false);
     changed

@@ -81,7 +81,7 @@ impl OrdersView {
         let mut action = None;
         let mut changed = false;
         ui.horizontal_wrapped(|ui| {
-            ui.label(T::OrderType.get(lang));
+            let type_label = ui.label(T::OrderType.get(lang));
             let shown = self
                 .order_type
                 .as_deref()
@@ -101,8 +101,10 @@ impl OrdersView {
                             )
                             .changed();
                     }
-                });
-            ui.label(T::ExcludeStatus.get(lang));
+                })
+                .response
+                .labelled_by(type_label.id);
+            let status_label = ui.label(T::ExcludeStatus.get(lang));
             let shown = self.exclude_status.as_deref().map_or_else(
                 || T::NoneLabel.get(lang).to_owned(),
                 |s| status_text(s, lang),
@@ -122,7 +124,9 @@ impl OrdersView {
                             )
                             .changed();
                     }
-                });
+                })
+                .response
+                .labelled_by(status_label.id);
             let sort = if self.ascending {
                 T::SortAsc
             } else {
