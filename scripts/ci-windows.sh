@@ -181,7 +181,7 @@ echo "ok: the data folder is %APPDATA%\\coupon-studio: $(ls "$appdata/coupon-stu
 step "the Windows tests, cross-compiled and run by Wine"
 start=$SECONDS
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
-cargo test --locked --target x86_64-pc-windows-gnu --lib --test cli_check --test windows -- \
+cargo test --locked --target x86_64-pc-windows-gnu --lib --test cli --test windows -- \
   --test-threads 2
 echo "Windows tests: $((SECONDS - start)) s"
 unset CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER

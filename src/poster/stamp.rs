@@ -24,7 +24,7 @@
 //!
 //! Text and QR codes are painted by the same [`Painter`] code as [`super::rasterize`], into
 //! the same row windows, so the decoded pixels are identical to the straightforward
-//! renderer's (`tests/poster.rs` checks this). A layout whose per-channel items overlap
+//! renderer's (`tests/it/placement/poster.rs` checks this). A layout whose per-channel items overlap
 //! each other or are painted over by a later item cannot be stamped ([`PngStamp::new`]
 //! answers `None`) and the batch renders it page by page.
 

@@ -1,0 +1,4 @@
+//! Accounts in Settings, and the AppSecret never written anywhere.
+
+mod secrets_never_leak;
+mod ui;

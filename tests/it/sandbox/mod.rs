@@ -1,0 +1,14 @@
+//! The simulator of WeChat's card API, over raw loopback HTTP and through the API client:
+//! cards, tokens, codes, the wallet, statistics, faults and the state file.
+
+mod api;
+mod api_faults;
+mod cards;
+mod codes;
+mod datacube;
+mod faults;
+mod guide_examples;
+mod pay;
+mod persist;
+mod placement;
+mod tokens;

@@ -1,0 +1,4 @@
+//! The campaign's statistics (datacube) and their charts.
+
+mod api;
+mod ui;

@@ -1,0 +1,295 @@
+//! The Stats panel, headless (egui_kittest), on the in-process simulator: the 62-day rule is
+//! enforced before sending, and after 模拟一周活动 the charted numbers equal the simulator's
+//! own counts.
+
+use coupon_studio::app::{Backend, Nav};
+use coupon_studio::stats::Metric;
+use egui::Role;
+use egui_kittest::kittest::Queryable;
+use serde_json::json;
+
+use crate::support::ui::{app_sized, client, enabled, has, wait_for};
+use crate::support::{self, temp_dir};
+
+#[test]
+fn a_range_over_62_days_is_refused_before_sending() {
+    let dir = temp_dir("stats-range");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let (rt, c) = (
+        tokio::runtime::Runtime::new().unwrap(),
+        client(backend.sandbox_url().unwrap()),
+    );
+    let mut h = app_sized(&dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0));
+    wait_for(&mut h, "the first load", |h| {
+        h.state().stats.table.is_some()
+    });
+    let sent = rt.block_on(support::calls(&c, "/datacube/getcardbizuininfo"));
+    assert_eq!(sent, 1);
+    rt.block_on(support::admin(&c, "/sandbox/calls/reset", json!({})));
+    let end = h.state().stats.end.unwrap();
+    h.state_mut().stats.begin = Some(end - chrono::Duration::days(62));
+    h.step();
+    h.step();
+    assert!(has(&h, "日期范围:最长 62 天(含首尾),现为 63 天"));
+    assert!(!enabled(&h, "查询数据"));
+    // Clicking the disabled button, in either scope, sends nothing.
+    for scope in ["整个账号(getcardbizuininfo)", "单张卡券(getcardcardinfo)"] {
+        h.get_by_label(scope).click_accesskit();
+        h.step();
+        h.get_by_role_and_label(Role::Button, "查询数据")
+            .click_accesskit();
+        h.step();
+        h.step();
+    }
+    for path in ["/datacube/getcardbizuininfo", "/datacube/getcardcardinfo"] {
+        assert_eq!(rt.block_on(support::calls(&c, path)), 0, "{path}");
+    }
+    h.get_by_label("整个账号(getcardbizuininfo)")
+        .click_accesskit();
+    h.step();
+    // 62 days is fine again.
+    h.state_mut().stats.begin = Some(end - chrono::Duration::days(61));
+    h.step();
+    h.step();
+    assert!(!has(&h, "最长 62 天"));
+    assert!(enabled(&h, "查询数据"));
+    assert_eq!(
+        rt.block_on(support::calls(&c, "/datacube/getcardbizuininfo")),
+        0,
+        "nothing was sent while the range was too long"
+    );
+    assert!(sent >= 1);
+}
+
+#[test]
+fn after_a_simulated_week_the_charted_numbers_equal_the_simulators_counts() {
+    let dir = temp_dir("stats-week");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let (rt, c) = (
+        tokio::runtime::Runtime::new().unwrap(),
+        client(backend.sandbox_url().unwrap()),
+    );
+    // An approved card, valid from 10 days ago, with stock.
+    rt.block_on(async {
+        let body = support::fixture_body(&c, -10 * 86_400, 30 * 86_400).await;
+        let id = c.create_card(&body).await.unwrap();
+        support::admin(
+            &c,
+            "/sandbox/card/review",
+            json!({"card_id": id, "approve": true}),
+        )
+        .await;
+        c.pay_activate().await.unwrap();
+        let q = c.get_pay_price(&id, 300).await.unwrap();
+        c.confirm(&id, &q.order_id, 300).await.unwrap();
+    });
+    let mut h = app_sized(&dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0));
+    wait_for(&mut h, "the first load", |h| {
+        h.state().stats.table.is_some()
+    });
+    // The simulated week is the 7 days before today: the button widens the range to them.
+    wait_for(&mut h, "the simulate button", |h| {
+        enabled(h, "模拟一周活动")
+    });
+    h.get_by_role_and_label(Role::Button, "模拟一周活动")
+        .click_accesskit();
+    h.step();
+    wait_for(&mut h, "the simulated data", |h| {
+        h.state().stats.simulated.is_some()
+            && h.state()
+                .stats
+                .table
+                .as_ref()
+                .is_some_and(|t| t.days.len() == 8 && t.total(Metric::Receive).0 > 0)
+    });
+    let simulated = h.state().stats.simulated.clone().unwrap();
+    let table = h.state().stats.table.clone().unwrap();
+    for (m, key) in [
+        (Metric::View, "view"),
+        (Metric::Receive, "receive"),
+        (Metric::Verify, "verify"),
+        (Metric::Given, "given"),
+        (Metric::Expire, "expire"),
+    ] {
+        assert_eq!(
+            table.total(m).0,
+            simulated["events"][key].as_i64().unwrap(),
+            "{key}"
+        );
+    }
+    // The chart's series are the same numbers, day by day.
+    let series_sum: f64 = table
+        .series(Metric::Receive, false)
+        .iter()
+        .map(|p| p[1])
+        .sum();
+    assert_eq!(series_sum as i64, table.total(Metric::Receive).0);
+    assert!(has(&h, "领取→核销转化率"));
+    // Channels (sandbox): every receive is in exactly one channel.
+    wait_for(&mut h, "the channels", |h| {
+        h.state().stats.channels.as_ref().is_some_and(|c| {
+            c.iter().map(|r| r.receives).sum::<i64>() == table.total(Metric::Receive).0
+        })
+    });
+    let uses: i64 = h
+        .state()
+        .stats
+        .channels
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|r| r.uses)
+        .sum();
+    assert!(uses <= table.total(Metric::Verify).0);
+    // Day by day, counts and users, the panel's series are the datacube answer…
+    let (begin, end) = (table.days[0], *table.days.last().unwrap());
+    let answer = rt
+        .block_on(c.card_biz_uin_info(
+            &begin.format("%Y-%m-%d").to_string(),
+            &end.format("%Y-%m-%d").to_string(),
+            1,
+        ))
+        .unwrap();
+    for m in Metric::ALL {
+        for users in [false, true] {
+            let want: Vec<f64> = table
+                .days
+                .iter()
+                .map(|d| {
+                    let day = d.format("%Y-%m-%d").to_string();
+                    answer
+                        .iter()
+                        .filter(|r| r.ref_date == day)
+                        .map(|r| m.of(r, users) as f64)
+                        .sum()
+                })
+                .collect();
+            let got: Vec<f64> = table.series(m, users).iter().map(|p| p[1]).collect();
+            assert_eq!(got, want, "{m:?} users={users}");
+        }
+    }
+    // …and the simulator's own event log, counted per Beijing day.
+    let state: serde_json::Value = rt.block_on(async {
+        c.http()
+            .get(format!("{}/sandbox/state", c.base_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    for (m, kind) in [
+        (Metric::View, "view"),
+        (Metric::Receive, "receive"),
+        (Metric::Verify, "verify"),
+        (Metric::Given, "given"),
+    ] {
+        let mut per_day = vec![0.0; table.days.len()];
+        for e in state["events"].as_array().unwrap() {
+            if e["kind"] != kind {
+                continue;
+            }
+            let day = coupon_studio::card::beijing::date_of(e["time"].as_i64().unwrap()).unwrap();
+            if let Some(i) = table.days.iter().position(|d| *d == day) {
+                per_day[i] += 1.0;
+            }
+        }
+        let got: Vec<f64> = table.series(m, false).iter().map(|p| p[1]).collect();
+        assert_eq!(got, per_day, "{kind} per day from /sandbox/state");
+    }
+    // Channels add up to the charted views, receives and uses.
+    let rows = h.state().stats.channels.clone().unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.views).sum::<i64>(),
+        table.total(Metric::View).0
+    );
+    assert_eq!(uses, table.total(Metric::Verify).0);
+    assert!(
+        rows.iter()
+            .map(|r| r.outer_id)
+            .all(|o| (0..=3).contains(&o))
+    );
+    assert!(has(&h, "其中核销赠券"));
+}
+
+#[test]
+fn one_card_scope_counts_only_that_card() {
+    let dir = temp_dir("stats-card");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let (rt, c) = (
+        tokio::runtime::Runtime::new().unwrap(),
+        client(backend.sandbox_url().unwrap()),
+    );
+    // Two approved cards with stock; the simulated week covers both.
+    let ids: Vec<String> = rt.block_on(async {
+        c.pay_activate().await.unwrap();
+        let mut ids = Vec::new();
+        for _ in 0..2 {
+            let body = support::fixture_body(&c, -10 * 86_400, 30 * 86_400).await;
+            let id = c.create_card(&body).await.unwrap();
+            support::admin(
+                &c,
+                "/sandbox/card/review",
+                json!({"card_id": id, "approve": true}),
+            )
+            .await;
+            let q = c.get_pay_price(&id, 100).await.unwrap();
+            c.confirm(&id, &q.order_id, 100).await.unwrap();
+            ids.push(id);
+        }
+        support::admin(
+            &c,
+            "/sandbox/activity/simulate",
+            json!({"seed": 7, "days": 7}),
+        )
+        .await;
+        ids
+    });
+    let mut h = app_sized(&dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0));
+    wait_for(&mut h, "the first load and the cards", |h| {
+        h.state().stats.table.is_some() && h.state().stats.cards.len() == 2
+    });
+    let end = h.state().stats.end.unwrap();
+    h.state_mut().stats.begin = Some(end - chrono::Duration::days(7));
+    h.state_mut().stats.card_id = Some(ids[1].clone());
+    h.get_by_label("单张卡券(getcardcardinfo)")
+        .click_accesskit();
+    h.step();
+    wait_for(&mut h, "the load button", |h| enabled(h, "查询数据"));
+    h.get_by_role_and_label(Role::Button, "查询数据")
+        .click_accesskit();
+    h.step();
+    let (b, e) = (
+        (end - chrono::Duration::days(7))
+            .format("%Y-%m-%d")
+            .to_string(),
+        end.format("%Y-%m-%d").to_string(),
+    );
+    let card_rows = rt.block_on(c.card_card_info(&b, &e, 1, &ids[1])).unwrap();
+    let want: i64 = card_rows.iter().map(|r| r.receive_cnt).sum();
+    let account: i64 = rt
+        .block_on(c.card_biz_uin_info(&b, &e, 1))
+        .unwrap()
+        .iter()
+        .map(|r| r.receive_cnt)
+        .sum();
+    assert!(want > 0 && want < account, "{want} of {account}");
+    wait_for(&mut h, "the card's numbers", |h| {
+        h.state()
+            .stats
+            .table
+            .as_ref()
+            .is_some_and(|t| t.total(Metric::Receive).0 == want)
+    });
+    assert!(rt.block_on(support::calls(&c, "/datacube/getcardcardinfo")) >= 1);
+    // The channels follow the scope.
+    wait_for(&mut h, "the card's channels", |h| {
+        h.state()
+            .stats
+            .channels
+            .as_ref()
+            .is_some_and(|c| c.iter().map(|r| r.receives).sum::<i64>() == want)
+    });
+    assert!(has(&h, "仅所选卡券"));
+}

@@ -1,0 +1,188 @@
+//! Helpers shared by the tests of this binary: a fresh folder for each test, the fixtures, a
+//! process of its own for a test that needs one, and the simulator through the API client
+//! (here), over raw JSON ([`wire`]) or from a blocking UI test ([`sim`]); the app under
+//! egui_kittest ([`ui`]); and a photo-like picture ([`photo`]).
+//!
+//! Every test of the binary shares one process: nothing here sets an environment variable,
+//! changes the current directory or names a file after the process alone.
+
+pub mod photo;
+pub mod sim;
+pub mod ui;
+pub mod wire;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use coupon_studio::api::{ApiClient, TokenSource};
+use coupon_studio::card::import::parse_create_body;
+use coupon_studio::card::{Card, CreateBody, Int};
+use coupon_studio::sandbox::{SandboxConfig, SandboxHandle, spawn};
+use serde_json::{Value, json};
+
+/// The running test's name (`wallet::ui::…`): libtest names each test's thread after it.
+pub fn test_name() -> String {
+    std::thread::current()
+        .name()
+        .unwrap_or("unnamed")
+        .to_owned()
+}
+
+/// A fresh, empty folder for `name` in the running test. The test's name, a counter and the
+/// process id are in the folder's name, so no two tests, calls or concurrent runs share one.
+pub fn temp_dir(name: &str) -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let test = test_name().replace("::", ".");
+    let dir = std::env::temp_dir().join(format!("cs-{test}-{name}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A file of `tests/fixtures`, as text.
+pub fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Runs the calling test again, alone, in a child process of this binary: true there, so the
+/// caller goes on with its body; false in the parent once the child passed. For a test that
+/// changes what is process-wide, such as the global log.
+pub fn in_own_process() -> bool {
+    const CHILD: &str = "COUPON_STUDIO_IT_OWN_PROCESS";
+    let test = test_name();
+    if std::env::var_os(CHILD).is_some_and(|t| t == test.as_str()) {
+        return true;
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([test.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, &test)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    print!("{stdout}");
+    eprint!("{stderr}");
+    assert!(
+        out.status.success() && stdout.contains("test result: ok. 1 passed"),
+        "{test} failed in its own process ({})",
+        out.status
+    );
+    false
+}
+
+/// A fresh simulator and a stable-token client for it.
+pub async fn setup() -> (SandboxHandle, ApiClient) {
+    let handle = spawn(SandboxConfig::default()).await.unwrap();
+    let client = ApiClient::new(
+        &handle.url(),
+        TokenSource::Stable {
+            appid: "wx1".into(),
+            secret: "s".into(),
+        },
+    )
+    .unwrap();
+    (handle, client)
+}
+
+/// POSTs to the simulator's admin API.
+pub async fn admin(c: &ApiClient, path: &str, body: Value) -> Value {
+    c.http()
+        .post(format!("{}{path}", c.base_url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Calls the simulator received on a WeChat path.
+pub async fn calls(c: &ApiClient, path: &str) -> u64 {
+    let v: Value = c
+        .http()
+        .get(format!("{}/sandbox/calls", c.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["counts"][path].as_u64().unwrap_or(0)
+}
+
+/// The simulated time.
+pub async fn sim_now(c: &ApiClient) -> i64 {
+    let v: Value = c
+        .http()
+        .get(format!("{}/sandbox/clock", c.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["now"].as_i64().unwrap()
+}
+
+/// The down-jacket fixture, valid from `begin` to `end` seconds after the simulated now.
+pub async fn fixture_body(c: &ApiClient, begin: i64, end: i64) -> CreateBody {
+    let mut body = parse_create_body(&fixture("down-jacket.json")).unwrap();
+    let now = sim_now(c).await;
+    let d = body.card.date_info_mut();
+    d.begin_timestamp = Some(Int::Num(now + begin));
+    d.end_timestamp = Some(Int::Num(now + end));
+    body
+}
+
+/// An approved down-jacket card with `stock` units, valid from a minute ago for `days` days.
+pub async fn stocked_card(c: &ApiClient, stock: u32, days: i64) -> String {
+    let id = c
+        .create_card(&fixture_body(c, -60, days * 86_400).await)
+        .await
+        .unwrap();
+    admin(
+        c,
+        "/sandbox/card/review",
+        json!({"card_id": id, "approve": true}),
+    )
+    .await;
+    if stock > 0 {
+        c.pay_activate().await.unwrap();
+        let q = c.get_pay_price(&id, stock).await.unwrap();
+        c.confirm(&id, &q.order_id, stock).await.unwrap();
+    }
+    id
+}
+
+/// A user scans a card or a QR code (the admin API's answer).
+pub async fn scan(c: &ApiClient, body: Value) -> Value {
+    admin(c, "/sandbox/user/scan", body).await
+}
+
+/// A fresh simulator with an approved down-jacket card valid from a minute ago for 20 days:
+/// the simulator, a client, the card's id and the card as card/get answers it.
+pub async fn approved_card() -> (SandboxHandle, ApiClient, String, Card) {
+    let (h, c) = setup().await;
+    let body = fixture_body(&c, -60, 20 * 86_400).await;
+    let id = c.create_card(&body).await.unwrap();
+    admin(
+        &c,
+        "/sandbox/card/review",
+        json!({"card_id": id, "approve": true}),
+    )
+    .await;
+    let card = c.get_card(&id).await.unwrap().body.card;
+    (h, c, id, card)
+}
+
+/// The text of every page of a PDF, and the page count.
+pub fn pdf_text(bytes: &[u8]) -> (usize, String) {
+    let doc = lopdf::Document::load_mem(bytes).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).unwrap();
+    (pages.len(), text)
+}
