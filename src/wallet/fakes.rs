@@ -556,3 +556,18 @@ pub fn run_now<F: Future>(f: F) -> Option<F::Output> {
         Poll::Pending => None,
     }
 }
+
+/// A stock order of 600 free coins (order P1, 2015-12-21), in the given status: for the label
+/// and verdict tests.
+pub fn sample_order(status: &str) -> OrderInfo {
+    OrderInfo {
+        order_id: "P1".into(),
+        status: status.into(),
+        create_time: 1_450_712_798,
+        pay_finish_time: 0,
+        desc: "兑换库存, 10 张".into(),
+        free_coin_count: Coins(600),
+        pay_coin_count: Coins(0),
+        order_type: "ORDER_TYPE_REDUCE".into(),
+    }
+}

@@ -110,20 +110,7 @@ pub fn orders_csv(orders: &[OrderInfo], lang: Lang) -> Result<Vec<u8>, csv::Erro
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::card::pricing::Coins;
-
-    fn order(status: &str) -> OrderInfo {
-        OrderInfo {
-            order_id: "P1".into(),
-            status: status.into(),
-            create_time: 1_450_712_798,
-            pay_finish_time: 0,
-            desc: "兑换库存, 10 张".into(),
-            free_coin_count: Coins(600),
-            pay_coin_count: Coins(0),
-            order_type: "ORDER_TYPE_REDUCE".into(),
-        }
-    }
+    use crate::wallet::fakes::sample_order as order;
 
     #[test]
     fn every_status_and_type_has_words_in_both_languages() {

@@ -364,30 +364,24 @@ impl WalletSession {
                 }
                 (EntryKind::Recharge, _, None) if !self.recharge_sending => {
                     self.closed.insert(e.id);
-                    out.push(Command::Resolve {
-                        journal_id: e.id,
-                        state: EntryState::Failed,
-                        detail: format!(
-                            "{} / {}",
-                            T::RechargeInterrupted.zh(),
-                            T::RechargeInterrupted.en()
-                        ),
-                    });
+                    out.push(interrupted(e.id, T::RechargeInterrupted));
                 }
                 (EntryKind::Quote, _, _) if !in_flight_quote => {
                     self.closed.insert(e.id);
-                    out.push(Command::Resolve {
-                        journal_id: e.id,
-                        state: EntryState::Failed,
-                        detail: format!(
-                            "{} / {}",
-                            T::QuoteInterrupted.zh(),
-                            T::QuoteInterrupted.en()
-                        ),
-                    });
+                    out.push(interrupted(e.id, T::QuoteInterrupted));
                 }
                 _ => {}
             }
         }
+    }
+}
+
+/// Closes a journal row whose call can no longer be answered (the app stopped while it was on
+/// its way) as failed, with the reason in both languages.
+fn interrupted(journal_id: i64, why: T) -> Command {
+    Command::Resolve {
+        journal_id,
+        state: EntryState::Failed,
+        detail: format!("{} / {}", why.zh(), why.en()),
     }
 }
