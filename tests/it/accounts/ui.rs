@@ -133,23 +133,29 @@ fn adding_testing_saving_and_using_an_account_through_the_form() {
     assert_eq!(sim.calls("/cgi-bin/token"), 0);
 }
 
-#[test]
-fn typing_the_missing_secret_at_start_switches_to_the_account() {
-    let dir = temp_dir("accounts-missing");
-    let (_wechat, sim) = wechat();
-    // The account was active last time, but its secret is not in this machine's keyring.
+/// The app on the sandbox in `dir`, where the account was active last time but its secret is
+/// not in this machine's keyring (an empty one); accounts talk to `sim`.
+fn started_without_the_secret(dir: &std::path::Path, sim: &Sim) -> (Account, H) {
     let account = Account::new("总部", APPID, TokenMode::Stable);
     let mut list = Accounts::default();
     list.upsert(account.clone());
     list.active = Some(account.id.clone());
-    list.save(&dir).unwrap();
+    list.save(dir).unwrap();
 
-    let mut h = app(&dir, Backend::start_sandbox(None).unwrap(), Nav::Design);
+    let mut h = app(dir, Backend::start_sandbox(None).unwrap(), Nav::Design);
     h.state_mut()
         .set_secret_store(Arc::new(MemoryStore::default()));
     h.state_mut()
         .use_api_base_for_accounts(sim.client.base_url())
         .unwrap();
+    (account, h)
+}
+
+#[test]
+fn typing_the_missing_secret_at_start_switches_to_the_account() {
+    let dir = temp_dir("accounts-missing");
+    let (_wechat, sim) = wechat();
+    let (account, mut h) = started_without_the_secret(&dir, &sim);
     h.state_mut().ask_for_credentials(&account.id);
     h.step();
     h.step();
@@ -297,18 +303,7 @@ fn no_switch_while_a_purchase_is_on_its_way() {
 fn the_placement_set_up_survives_an_account_switch() {
     let dir = temp_dir("accounts-placement");
     let (_wechat, sim) = wechat();
-    let account = Account::new("总部", APPID, TokenMode::Stable);
-    let mut list = Accounts::default();
-    list.upsert(account.clone());
-    list.active = Some(account.id.clone());
-    list.save(&dir).unwrap();
-
-    let mut h = app(&dir, Backend::start_sandbox(None).unwrap(), Nav::Design);
-    h.state_mut()
-        .set_secret_store(Arc::new(MemoryStore::default()));
-    h.state_mut()
-        .use_api_base_for_accounts(sim.client.base_url())
-        .unwrap();
+    let (account, mut h) = started_without_the_secret(&dir, &sim);
     let posters = dir.join("posters").display().to_string();
     let p = &h.state().placement;
     assert_eq!(p.batch_dir, posters);
