@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 pub mod card;
 pub mod desktop;
+pub mod errcode;
 pub mod i18n;
 pub mod imaging;
 pub mod logging;

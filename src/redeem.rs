@@ -2,6 +2,7 @@
 //! whole custom-URL), code statuses in words, and the 5-minute mark.
 
 use crate::api::error::ApiError;
+use crate::errcode;
 use crate::i18n::{Lang, T};
 
 /// A mark lapses after this long unless released (the guide: 5 minutes).
@@ -98,7 +99,15 @@ fn url_encode(value: &str) -> String {
 /// The errcodes of the guide's redemption table, then the two its mark notes name (40146
 /// marked by someone else, 40416 unmark by another openid).
 pub const REDEMPTION_ERRCODES: [i64; 9] = [
-    40003, 40056, 40075, 40078, 40079, 40099, 40127, 40146, 40416,
+    errcode::NOT_MARKED,
+    errcode::SERIAL_CODE,
+    errcode::ENCRYPT_CODE,
+    errcode::DELETED_OR_GIFTING,
+    errcode::INVALID_TIME,
+    errcode::CONSUMED,
+    errcode::USER_CARD_STATUS,
+    errcode::MARKED_BY_OTHER,
+    errcode::UNMARK_OPENID,
 ];
 
 /// Whether a failed consume certainly did not use the code: WeChat answered with an errcode,
@@ -225,7 +234,7 @@ mod tests {
     #[test]
     fn only_answers_and_unsent_requests_are_certain_failures() {
         let wechat = ApiError::WeChat {
-            errcode: 40099,
+            errcode: errcode::CONSUMED,
             errmsg: "used".into(),
         };
         let connect = ApiError::Connect {

@@ -301,7 +301,7 @@ fn retryable(e: &ApiError) -> bool {
     match e {
         ApiError::Http { status, .. } => *status >= 500,
         ApiError::Connect { .. } | ApiError::Timeout { .. } => true,
-        ApiError::WeChat { errcode, .. } => *errcode == -1,
+        ApiError::WeChat { errcode, .. } => *errcode == crate::errcode::SYSTEM,
         _ => false,
     }
 }

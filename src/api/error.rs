@@ -3,67 +3,10 @@
 
 use thiserror::Error;
 
-/// What the guide (and the reference notes) say about an errcode.
-#[derive(Debug)]
-pub struct ErrcodeInfo {
-    /// The code.
-    pub code: i64,
-    /// 说明.
-    pub zh: &'static str,
-    /// Explanation in English.
-    pub en: &'static str,
-    /// 排错指引 (what to do), Chinese.
-    pub guidance_zh: &'static str,
-    /// What to do, English.
-    pub guidance_en: &'static str,
-}
+use crate::errcode;
 
-macro_rules! codes {
-    ($( $code:literal => $zh:literal, $en:literal, $gzh:literal, $gen:literal; )+) => {
-        /// Every errcode the guide lists, plus the token and upload codes of the reference notes.
-        pub const ERRCODES: &[ErrcodeInfo] = &[
-            $( ErrcodeInfo { code: $code, zh: $zh, en: $en, guidance_zh: $gzh, guidance_en: $gen }, )+
-        ];
-    };
-}
-
-codes! {
-    -1 => "系统繁忙", "WeChat is busy", "稍后重试", "Try again shortly";
-    40001 => "access_token 无效", "Invalid access_token", "重新获取 token;若有多个调用源,需统一管理 token", "Get a new token; share one token source between all callers";
-    40003 => "Invalid openid,核销时用户的卡券未处于展示(mark)状态", "Invalid openid: the code is not marked by this user", "朋友的券必须先 mark 才能线上核销", "Mark the code with the user's openid before an online consume";
-    40005 => "文件类型无效", "Invalid file type", "上传 JPG 图片", "Upload a JPG picture";
-    40009 => "图片大小无效", "Invalid image size", "图片须小于 1 MB", "The picture must be under 1 MB";
-    40013 => "AppID 无效", "Invalid AppID", "检查 AppID", "Check the AppID";
-    40014 => "access_token 不合法", "Illegal access_token", "重新获取 token", "Get a new token";
-    40053 => "JSON 结构错误", "Wrong JSON structure", "card_id 或者参数名有误,请对比示例排查", "Check card_id and member names against the guide's example";
-    40056 => "无效 code", "Invalid code", "Code 尚未被领取", "The code has not been received";
-    40071 => "格式错误", "Format error", "请对比 JSON 示例排查错误", "Compare the body with the guide's example";
-    40075 => "错误的 encrypt 码", "Invalid encrypt_code", "检查加密码拼写,从 URL 中取出的 encrypt_code 在 POST 之前须做 urlencode", "Check the encrypt_code; URL-encode the value taken from the URL before posting";
-    40078 => "该 Code 已经被删除或者转赠中", "The code was deleted or is being given", "核销前先调用查询 code 接口确认 code 有效", "Query the code before consuming it";
-    40079 => "有效期错误 / 卡券过期", "Invalid validity / expired", "有效期须设置为 90 天以内;核销前先查询 code", "Keep the validity within 90 days; query the code before consuming";
-    40099 => "Code 已经被核销", "The code was already consumed", "核销前先调用查询 code 接口确认 code 有效", "Query the code before consuming it";
-    40125 => "AppSecret 无效", "Invalid AppSecret", "检查 AppSecret", "Check the AppSecret";
-    40127 => "该 Code 已经被删除、置为失效或者转赠成功", "The code was deleted, made unavailable or given away", "核销前先调用查询 code 接口确认 code 有效", "Query the code before consuming it";
-    40141 => "图片 url 错误", "Invalid image URL", "须使用将图片上传至 CDN 后获得的 url", "Use the URL returned by the image upload API";
-    40146 => "该 code 已被其他用户 mark", "The code is marked by another user", "等对方解除或 5 分钟后自动解除", "Wait until it is unmarked (at most 5 minutes)";
-    40164 => "调用接口的 IP 地址不在白名单中", "The caller's IP address is not whitelisted", "在公众平台「开发 - 基本配置」添加本机出口 IP,或改用公司 token 服务", "Add this machine's IP to the whitelist, or use the company's token service";
-    40416 => "解除 mark 的 openid 与 mark 时不一致", "Unmark with a different openid", "使用 mark 时的 openid 解除", "Unmark with the openid that marked it";
-    41001 => "缺少 access_token", "access_token missing", "检查账号设置", "Check the account settings";
-    41005 => "缺少媒体文件", "Media data missing", "重新选择图片", "Choose the picture again";
-    41025 => "缺少 location_list", "location_id_list missing", "创建的 JSON 中须填入门店 ID(poi_id)", "Add at least one store id (poi_id)";
-    42001 => "access_token 已过期", "access_token expired", "重新获取最新的 token;若有多个调用源,需要统一管理 token", "Get a fresh token; share one token source between all callers";
-    43008 => "未开通支付权限或支付后送券接口权限", "WeChat Pay or pay-to-gift permission missing", "前往开通微信支付", "Enable WeChat Pay first";
-    45009 => "接口调用超过限制", "API call limit reached", "明日再试或联系微信", "Try again tomorrow";
-    45021 => "赠券规则列表长度高于 10 个", "More than 10 gift rules", "减少赠券规则列表的个数", "Use at most 10 rules";
-    47001 => "创建 JSON 结构错误", "Wrong JSON structure", "针对报错信息提示的位置对比示例排查", "Compare the reported position with the guide's example";
-    61500 => "日期格式错误", "Date format error", "按 2015-06-15 格式填写", "Use the format 2015-06-15";
-    61501 => "日期范围错误", "Date range error", "查询时间区间须 ≤ 62 天", "Query at most 62 days";
-}
-
-/// The guide's explanation of a code, if it lists one.
-pub fn describe(code: i64) -> Option<&'static ErrcodeInfo> {
-    ERRCODES.iter().find(|i| i.code == code)
-}
+// The errcode table lives in the bottom layer, shared with the domain and the simulator.
+pub use crate::errcode::{ERRCODES, ErrcodeInfo, describe};
 
 /// An error of a WeChat call.
 #[derive(Debug, Error)]
@@ -133,7 +76,10 @@ impl ApiError {
 
     /// Whether this means "get a fresh token and retry once" (40001, 40014, 42001).
     pub fn is_token_error(&self) -> bool {
-        matches!(self.errcode(), Some(40001 | 40014 | 42001))
+        matches!(
+            self.errcode(),
+            Some(errcode::TOKEN_INVALID | errcode::TOKEN_ILLEGAL | errcode::TOKEN_EXPIRED)
+        )
     }
 
     /// A message for people, in Chinese, with WeChat's explanation when the code is known.

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::errcode;
+
 use super::import::ImportError;
 use super::model::CreateBody;
 use super::pricing::Coins;
@@ -40,10 +42,14 @@ impl Report {
                 rule: "json_structure",
                 limit: None,
                 severity: Severity::Error,
-                errcode: Some(47001),
-                message_zh: format!("JSON 结构错误(47001):{path} 的类型不对:{detail}"),
+                errcode: Some(errcode::JSON_STRUCTURE),
+                message_zh: format!(
+                    "JSON 结构错误({}):{path} 的类型不对:{detail}",
+                    errcode::JSON_STRUCTURE
+                ),
                 message_en: format!(
-                    "Wrong JSON structure (47001): {path} has the wrong type: {detail}"
+                    "Wrong JSON structure ({}): {path} has the wrong type: {detail}",
+                    errcode::JSON_STRUCTURE
                 ),
             }],
         }

@@ -18,6 +18,8 @@ mod tests;
 
 use serde::Serialize;
 
+use crate::errcode;
+
 use super::model::{CardType, CashCard, CreateBody, GiftCard};
 use super::value::Int;
 use check::{Node, Out};
@@ -54,13 +56,13 @@ pub const RECEIVE_LEAD_DAYS: i64 = 5;
 pub const DAY_SECS: i64 = 86_400;
 
 /// errcode 40079: the validity is wrong (longer than 90 days).
-pub const ERRCODE_DATE: i64 = 40079;
+pub const ERRCODE_DATE: i64 = errcode::INVALID_TIME;
 /// errcode 40141: an image URL that does not come from the upload API.
-pub const ERRCODE_IMAGE_URL: i64 = 40141;
+pub const ERRCODE_IMAGE_URL: i64 = errcode::IMAGE_URL;
 /// errcode 41025: no store (`location_id_list`).
-pub const ERRCODE_LOCATION: i64 = 41025;
+pub const ERRCODE_LOCATION: i64 = errcode::LOCATION_MISSING;
 /// errcode 47001: the JSON structure is wrong (a missing or misplaced object).
-pub const ERRCODE_JSON_STRUCTURE: i64 = 47001;
+pub const ERRCODE_JSON_STRUCTURE: i64 = errcode::JSON_STRUCTURE;
 
 /// The offline colour palette (`card/getcolors`), name and value, as every SDK lists it.
 pub const COLOR_PALETTE: [(&str, &str); 14] = [

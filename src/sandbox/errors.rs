@@ -46,74 +46,77 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use thiserror::Error;
 
-/// Errcodes by name (see the module table).
+/// Errcodes by name: the shared names of [`crate::errcode`], so the handlers write `code::X`;
+/// when the simulator answers each is its own (the module table).
 pub mod code {
+    use crate::errcode;
+
     /// System busy / internal failure.
-    pub const SYSTEM: i64 = -1;
+    pub const SYSTEM: i64 = errcode::SYSTEM;
     /// Unknown access_token.
-    pub const TOKEN_INVALID: i64 = 40001;
+    pub const TOKEN_INVALID: i64 = errcode::TOKEN_INVALID;
     /// grant_type is not client_credential.
-    pub const GRANT_TYPE: i64 = 40002;
+    pub const GRANT_TYPE: i64 = errcode::GRANT_TYPE;
     /// Online consume without a mark; mark without openid.
-    pub const NOT_MARKED: i64 = 40003;
+    pub const NOT_MARKED: i64 = errcode::NOT_MARKED;
     /// Upload is not an image.
-    pub const FILE_TYPE: i64 = 40005;
+    pub const FILE_TYPE: i64 = errcode::FILE_TYPE;
     /// Upload too large.
-    pub const IMAGE_SIZE: i64 = 40009;
+    pub const IMAGE_SIZE: i64 = errcode::IMAGE_SIZE;
     /// Wrong appid.
-    pub const APPID: i64 = 40013;
+    pub const APPID: i64 = errcode::APPID;
     /// Unknown card_id.
-    pub const CARD_ID: i64 = 40053;
+    pub const CARD_ID: i64 = errcode::CARD_ID;
     /// Unknown code ("invalid serial code").
-    pub const SERIAL_CODE: i64 = 40056;
+    pub const SERIAL_CODE: i64 = errcode::SERIAL_CODE;
     /// Undecryptable encrypt_code.
-    pub const ENCRYPT_CODE: i64 = 40075;
+    pub const ENCRYPT_CODE: i64 = errcode::ENCRYPT_CODE;
     /// Code deleted or being given.
-    pub const DELETED_OR_GIFTING: i64 = 40078;
+    pub const DELETED_OR_GIFTING: i64 = errcode::DELETED_OR_GIFTING;
     /// Date error; consume outside the validity.
-    pub const INVALID_TIME: i64 = 40079;
+    pub const INVALID_TIME: i64 = errcode::INVALID_TIME;
     /// Missing or mistyped member.
-    pub const INVALID_ARGS: i64 = 40097;
+    pub const INVALID_ARGS: i64 = errcode::INVALID_ARGS;
     /// Code already consumed.
-    pub const CONSUMED: i64 = 40099;
+    pub const CONSUMED: i64 = errcode::CONSUMED;
     /// Wrong secret.
-    pub const SECRET: i64 = 40125;
+    pub const SECRET: i64 = errcode::SECRET;
     /// code/get: the code is not usable.
-    pub const USER_CARD_STATUS: i64 = 40127;
+    pub const USER_CARD_STATUS: i64 = errcode::USER_CARD_STATUS;
     /// Marked by another openid.
-    pub const MARKED_BY_OTHER: i64 = 40146;
+    pub const MARKED_BY_OTHER: i64 = errcode::MARKED_BY_OTHER;
     /// Unknown store id (simulator).
-    pub const LOCATION_UNKNOWN: i64 = 40180;
+    pub const LOCATION_UNKNOWN: i64 = errcode::LOCATION_UNKNOWN;
     /// Unmark by another openid.
-    pub const UNMARK_OPENID: i64 = 40416;
+    pub const UNMARK_OPENID: i64 = errcode::UNMARK_OPENID;
     /// access_token missing.
-    pub const TOKEN_MISSING: i64 = 41001;
+    pub const TOKEN_MISSING: i64 = errcode::TOKEN_MISSING;
     /// Upload part missing.
-    pub const MEDIA_MISSING: i64 = 41005;
+    pub const MEDIA_MISSING: i64 = errcode::MEDIA_MISSING;
     /// No stores.
-    pub const LOCATION_MISSING: i64 = 41025;
+    pub const LOCATION_MISSING: i64 = errcode::LOCATION_MISSING;
     /// Unknown order (simulator).
-    pub const ORDER_UNKNOWN: i64 = 41310;
+    pub const ORDER_UNKNOWN: i64 = errcode::ORDER_UNKNOWN;
     /// Quote expired (simulator).
-    pub const ORDER_EXPIRED: i64 = 41311;
+    pub const ORDER_EXPIRED: i64 = errcode::ORDER_EXPIRED;
     /// Quote used (simulator).
-    pub const ORDER_USED: i64 = 41312;
+    pub const ORDER_USED: i64 = errcode::ORDER_USED;
     /// Quote mismatch (simulator).
-    pub const ORDER_MISMATCH: i64 = 41313;
+    pub const ORDER_MISMATCH: i64 = errcode::ORDER_MISMATCH;
     /// Not enough coins (simulator).
-    pub const COIN_NOT_ENOUGH: i64 = 41314;
+    pub const COIN_NOT_ENOUGH: i64 = errcode::COIN_NOT_ENOUGH;
     /// Bad quantity or coin_count (simulator).
-    pub const BAD_AMOUNT: i64 = 41315;
+    pub const BAD_AMOUNT: i64 = errcode::BAD_AMOUNT;
     /// A list longer than 10 (the whitelist).
-    pub const LIST_TOO_LONG: i64 = 45021;
+    pub const LIST_TOO_LONG: i64 = errcode::LIST_TOO_LONG;
     /// access_token expired.
-    pub const TOKEN_EXPIRED: i64 = 42001;
+    pub const TOKEN_EXPIRED: i64 = errcode::TOKEN_EXPIRED;
     /// JSON structure error.
-    pub const JSON_STRUCTURE: i64 = 47001;
+    pub const JSON_STRUCTURE: i64 = errcode::JSON_STRUCTURE;
     /// Datacube date format.
-    pub const DATE_FORMAT: i64 = 61500;
+    pub const DATE_FORMAT: i64 = errcode::DATE_FORMAT;
     /// Datacube date range.
-    pub const DATE_RANGE: i64 = 61501;
+    pub const DATE_RANGE: i64 = errcode::DATE_RANGE;
 }
 
 /// The codes the simulator chose itself (the guide names none), with Chinese and English

@@ -16,6 +16,7 @@ use std::task::{Context, Poll, Waker};
 use crate::api::ApiError;
 use crate::api::pay::{OrderInfo, OrderList, OrderListQuery, PayPrice, Recharge};
 use crate::card::pricing::Coins;
+use crate::errcode;
 use crate::store::{Entry, EntryKind, EntryState, NewEntry, StoreError};
 use crate::wallet::journal::{JournalStore, PayApi};
 use crate::wallet::{QUOTE_LIFE_SECS, UiError};
@@ -384,7 +385,7 @@ async fn answer<T>(fate: Fate, endpoint: &str, result: Result<T, ApiError>) -> R
             endpoint: endpoint.to_owned(),
             reason: "connection reset".into(),
         }),
-        Fate::Refused => Err(wechat(45_009)),
+        Fate::Refused => Err(wechat(errcode::API_LIMIT)),
         _ => result,
     }
 }
@@ -435,13 +436,13 @@ impl PayApi for FakeApi {
         let now = w.server_ms();
         let result = if fate.reaches() {
             let verdict = match w.quotes.get_mut(order_id) {
-                Some(q) if q.used => Err(41_311),
-                Some(q) if now >= q.expires_ms => Err(41_310),
+                Some(q) if q.used => Err(errcode::ORDER_EXPIRED),
+                Some(q) if now >= q.expires_ms => Err(errcode::ORDER_UNKNOWN),
                 Some(q) if q.card_id == card_id && q.quantity == quantity => {
                     q.used = true;
                     Ok(())
                 }
-                _ => Err(41_311),
+                _ => Err(errcode::ORDER_EXPIRED),
             };
             if verdict.is_ok() {
                 *w.stock.entry(card_id.to_owned()).or_default() += i64::from(quantity);
@@ -498,7 +499,7 @@ impl PayApi for FakeApi {
                 pay_coin_count: Coins(0),
                 order_type: "ORDER_TYPE_WXPAY".into(),
             }),
-            None => Err(wechat(41_312)),
+            None => Err(wechat(errcode::ORDER_USED)),
         };
         answer(fate, "/card/pay/getorder", result)
     }

@@ -25,6 +25,7 @@ use std::time::Duration;
 use crate::api::pay::CoinsInfo;
 use crate::card::beijing;
 use crate::card::pricing::Coins;
+use crate::errcode;
 use crate::i18n::Lang;
 use crate::store::Entry;
 
@@ -38,7 +39,7 @@ const CLOCK_SYNC_MS: i64 = 1_000;
 /// While a quote counts down, the screen is redrawn this often.
 const COUNTDOWN_TICK_MS: i64 = 250;
 /// The errcode of "not enough coins" (the simulator's 41314).
-pub const NOT_ENOUGH_COINS: i64 = 41_314;
+pub const NOT_ENOUGH_COINS: i64 = errcode::COIN_NOT_ENOUGH;
 
 /// How the last confirm stands.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! recharge poll, and the journal listing whose open entries an earlier run left behind.
 
 use crate::api::pay::OrderInfo;
+use crate::errcode;
 use crate::i18n::T;
 use crate::store::{Entry, EntryKind, EntryState};
 
@@ -16,7 +17,7 @@ const RECHARGE_POLL_MS: i64 = (RECHARGE_POLL_SECS * 1000.0) as i64;
 /// A failed reconciliation lookup is tried again after this long.
 const RECONCILE_RETRY_MS: i64 = 3_000;
 /// The errcodes that say a quote is over or unknown (the simulator's 41310/41311).
-const QUOTE_GONE: [i64; 2] = [41_310, 41_311];
+const QUOTE_GONE: [i64; 2] = [errcode::ORDER_UNKNOWN, errcode::ORDER_EXPIRED];
 
 impl WalletSession {
     /// Handles an IO answer. Answers may come late, twice, or for an order that is no longer

@@ -1,0 +1,322 @@
+//! WeChat's errcodes by name, and the one table that explains them.
+//!
+//! The bottom layer: this module uses nothing else of the crate, so the domain (`card`), the
+//! simulator (`sandbox`), the client (`api`), the redemption rules and the wallet can all name
+//! a code the same way instead of writing the bare number.
+//!
+//! **Style**: one plain `pub const NAME: i64` per code, used with the module path
+//! (`errcode::MARKED_BY_OTHER`), since every errcode travels as the `i64` WeChat sends
+//! (`ApiError::WeChat`, the simulator's `WxError`, a rule's finding). The `errcodes!` table
+//! below defines each constant together with its row of [`ERRCODES`], so a name without a row
+//! cannot be written.
+//!
+//! The table says where each code comes from ([`Origin`]): the client explains the guide's and
+//! the reference notes' codes ([`describe`]); WeChat's other codes and the codes the simulator
+//! chose itself are named and described here, but a client error shows them raw.
+
+/// Where a code comes from, and so whether the client explains it to people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The card guide's errcode table, or the notes beside its APIs (mark, consume).
+    Guide,
+    /// The reference notes: token, upload, permission and call-limit codes.
+    Notes,
+    /// WeChat's own code that the simulator answers but neither the guide nor the notes
+    /// explain; the client shows it with WeChat's raw message.
+    WeChat,
+    /// A code the simulator chose where the guide names none (never answered by WeChat).
+    Simulator,
+}
+
+/// One row of the table: a code, its name, and what the guide (and the reference notes) say.
+#[derive(Debug)]
+pub struct ErrcodeInfo {
+    /// The number WeChat answers in `errcode`.
+    pub code: i64,
+    /// The name of its constant in this module (`"MARKED_BY_OTHER"`).
+    pub name: &'static str,
+    /// Where the code comes from, which decides whether [`describe`] explains it.
+    pub origin: Origin,
+    /// 说明: what the code means, in Chinese.
+    pub zh: &'static str,
+    /// What the code means, in English.
+    pub en: &'static str,
+    /// 排错指引: what to do about it, in Chinese.
+    pub guidance_zh: &'static str,
+    /// What to do about it, in English.
+    pub guidance_en: &'static str,
+}
+
+macro_rules! errcodes {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident = $code:literal, $origin:ident,
+            $zh:literal, $en:literal, $gzh:literal, $gen:literal;
+    )+) => {
+        $( $(#[$doc])* pub const $name: i64 = $code; )+
+
+        /// Every named errcode with its explanation, ordered by code: the guide's codes, the
+        /// token and upload codes of the reference notes, WeChat's other codes the simulator
+        /// answers, and the simulator's own.
+        pub const ERRCODES: &[ErrcodeInfo] = &[
+            $( ErrcodeInfo {
+                code: $name,
+                name: stringify!($name),
+                origin: Origin::$origin,
+                zh: $zh,
+                en: $en,
+                guidance_zh: $gzh,
+                guidance_en: $gen,
+            }, )+
+        ];
+    };
+}
+
+errcodes! {
+    /// -1: WeChat is busy, or the simulator failed inside (a poisoned lock, an unencodable
+    /// value); reads are retried on it.
+    SYSTEM = -1, Notes,
+        "系统繁忙", "WeChat is busy", "稍后重试", "Try again shortly";
+    /// 40001: the access_token is unknown (or was cut by a newer `cgi-bin/token` call); the
+    /// client refreshes the token and retries once.
+    TOKEN_INVALID = 40001, Notes,
+        "access_token 无效", "Invalid access_token", "重新获取 token;若有多个调用源,需统一管理 token", "Get a new token; share one token source between all callers";
+    /// 40002: a token request whose `grant_type` is not `client_credential`.
+    GRANT_TYPE = 40002, WeChat,
+        "grant_type 无效", "Invalid grant_type", "grant_type 须为 client_credential", "Use grant_type client_credential";
+    /// 40003: an online consume of a code this openid has not marked, or a mark without an
+    /// openid.
+    NOT_MARKED = 40003, Guide,
+        "Invalid openid,核销时用户的卡券未处于展示(mark)状态", "Invalid openid: the code is not marked by this user", "朋友的券必须先 mark 才能线上核销", "Mark the code with the user's openid before an online consume";
+    /// 40005: an uploaded file that is not a picture of an accepted type.
+    FILE_TYPE = 40005, Notes,
+        "文件类型无效", "Invalid file type", "上传 JPG 图片", "Upload a JPG picture";
+    /// 40009: an uploaded picture over 1 MB.
+    IMAGE_SIZE = 40009, Notes,
+        "图片大小无效", "Invalid image size", "图片须小于 1 MB", "The picture must be under 1 MB";
+    /// 40013: a token request with a wrong AppID.
+    APPID = 40013, Notes,
+        "AppID 无效", "Invalid AppID", "检查 AppID", "Check the AppID";
+    /// 40014: an access_token that is not well formed; refreshed and retried like 40001.
+    TOKEN_ILLEGAL = 40014, Notes,
+        "access_token 不合法", "Illegal access_token", "重新获取 token", "Get a new token";
+    /// 40053: a wrong or unknown card_id, or a member the endpoint does not accept (the
+    /// guide: "card_id 或者参数名有误").
+    CARD_ID = 40053, Guide,
+        "JSON 结构错误", "Wrong JSON structure", "card_id 或者参数名有误,请对比示例排查", "Check card_id and member names against the guide's example";
+    /// 40056: a code that is unknown, not received yet, or of another card ("invalid serial
+    /// code").
+    SERIAL_CODE = 40056, Guide,
+        "无效 code", "Invalid code", "Code 尚未被领取", "The code has not been received";
+    /// 40071: a body whose format does not match the guide's example.
+    FORMAT = 40071, Guide,
+        "格式错误", "Format error", "请对比 JSON 示例排查错误", "Compare the body with the guide's example";
+    /// 40075: an encrypt_code that cannot be decrypted (often one taken from a URL and not
+    /// URL-encoded again).
+    ENCRYPT_CODE = 40075, Guide,
+        "错误的 encrypt 码", "Invalid encrypt_code", "检查加密码拼写,从 URL 中取出的 encrypt_code 在 POST 之前须做 urlencode", "Check the encrypt_code; URL-encode the value taken from the URL before posting";
+    /// 40078: consume of a code that was deleted or is being given to a friend.
+    DELETED_OR_GIFTING = 40078, Guide,
+        "该 Code 已经被删除或者转赠中", "The code was deleted or is being given", "核销前先调用查询 code 接口确认 code 有效", "Query the code before consuming it";
+    /// 40079: a validity WeChat does not accept at create or update (over 90 days, end before
+    /// begin), or a consume outside the validity or of an expired code.
+    INVALID_TIME = 40079, Guide,
+        "有效期错误 / 卡券过期", "Invalid validity / expired", "有效期须设置为 90 天以内;核销前先查询 code", "Keep the validity within 90 days; query the code before consuming";
+    /// 40097: a required member that is missing or of the wrong type ("invalid args").
+    INVALID_ARGS = 40097, WeChat,
+        "参数错误", "Invalid arguments", "检查必填字段及其类型", "Check the required members and their types";
+    /// 40099: consume of a code that was already consumed.
+    CONSUMED = 40099, Guide,
+        "Code 已经被核销", "The code was already consumed", "核销前先调用查询 code 接口确认 code 有效", "Query the code before consuming it";
+    /// 40125: a token request with a wrong AppSecret.
+    SECRET = 40125, Notes,
+        "AppSecret 无效", "Invalid AppSecret", "检查 AppSecret", "Check the AppSecret";
+    /// 40127: a code that is not NORMAL: code/get with check_consume, mark, or consume of an
+    /// UNAVAILABLE or GIFT_TIMEOUT code.
+    USER_CARD_STATUS = 40127, Guide,
+        "该 Code 已经被删除、置为失效或者转赠成功", "The code was deleted, made unavailable or given away", "核销前先调用查询 code 接口确认 code 有效", "Query the code before consuming it";
+    /// 40141: an image URL that does not come from the upload API (WeChat's CDN).
+    IMAGE_URL = 40141, Guide,
+        "图片 url 错误", "Invalid image URL", "须使用将图片上传至 CDN 后获得的 url", "Use the URL returned by the image upload API";
+    /// 40146: a mark of a code that another openid holds marked (for at most 5 minutes).
+    MARKED_BY_OTHER = 40146, Guide,
+        "该 code 已被其他用户 mark", "The code is marked by another user", "等对方解除或 5 分钟后自动解除", "Wait until it is unmarked (at most 5 minutes)";
+    /// 40164: the caller's IP address is not on the account's whitelist.
+    IP_NOT_WHITELISTED = 40164, Notes,
+        "调用接口的 IP 地址不在白名单中", "The caller's IP address is not whitelisted", "在公众平台「开发 - 基本配置」添加本机出口 IP,或改用公司 token 服务", "Add this machine's IP to the whitelist, or use the company's token service";
+    /// 40180: a location id that is not one of the account's stores (getpoilist); the
+    /// simulator's choice.
+    LOCATION_UNKNOWN = 40180, Simulator,
+        "门店 ID 不是本账号的门店", "A location id is not one of the account's stores", "使用 getpoilist 返回的门店 ID", "Use a store id that getpoilist returns";
+    /// 40416: an unmark by another openid than the one that marked, or with nothing marked.
+    UNMARK_OPENID = 40416, Guide,
+        "解除 mark 的 openid 与 mark 时不一致", "Unmark with a different openid", "使用 mark 时的 openid 解除", "Unmark with the openid that marked it";
+    /// 41001: a call without an access_token.
+    TOKEN_MISSING = 41001, Notes,
+        "缺少 access_token", "access_token missing", "检查账号设置", "Check the account settings";
+    /// 41005: an upload without its media part (`buffer` or `media`).
+    MEDIA_MISSING = 41005, Notes,
+        "缺少媒体文件", "Media data missing", "重新选择图片", "Choose the picture again";
+    /// 41025: a card without stores (`location_id_list` missing or empty).
+    LOCATION_MISSING = 41025, Guide,
+        "缺少 location_list", "location_id_list missing", "创建的 JSON 中须填入门店 ID(poi_id)", "Add at least one store id (poi_id)";
+    /// 41310: confirm or getorder of an order_id that is unknown (or forgotten a day after its
+    /// quote died); the simulator's choice.
+    ORDER_UNKNOWN = 41310, Simulator,
+        "订单不存在", "order_id unknown", "重新批价", "Get a new price quote";
+    /// 41311: confirm of a price quote older than 60 s; the simulator's choice.
+    ORDER_EXPIRED = 41311, Simulator,
+        "批价订单已过期(60 秒)", "The price quote is older than 60 s", "重新批价", "Get a new price quote";
+    /// 41312: confirm of a price quote that was already used; the simulator's choice.
+    ORDER_USED = 41312, Simulator,
+        "批价订单已使用", "The price quote was already used", "重新批价", "Get a new price quote";
+    /// 41313: confirm whose card_id or quantity differ from the quote; the simulator's choice.
+    ORDER_MISMATCH = 41313, Simulator,
+        "card_id 或 quantity 与批价不一致", "card_id or quantity differ from the price quote", "按批价的 card_id 和数量确认", "Confirm with the quote's card_id and quantity";
+    /// 41314: confirm while free plus paid coins are below the price; the simulator's choice.
+    COIN_NOT_ENOUGH = 41314, Simulator,
+        "券点不足", "Not enough coins", "先充值券点", "Recharge coins first";
+    /// 41315: a quantity outside 1–100000 or a coin_count outside 1–1000000; the simulator's
+    /// choice.
+    BAD_AMOUNT = 41315, Simulator,
+        "数量无效:库存 1–100000,充值券点 1–1000000", "Invalid amount: quantity 1–100000, coin_count 1–1000000", "修改数量", "Change the amount";
+    /// 42001: an access_token that has expired; refreshed and retried like 40001.
+    TOKEN_EXPIRED = 42001, Notes,
+        "access_token 已过期", "access_token expired", "重新获取最新的 token;若有多个调用源,需要统一管理 token", "Get a fresh token; share one token source between all callers";
+    /// 43008: the account lacks WeChat Pay or the pay-to-gift permission.
+    PAY_PERMISSION = 43008, Guide,
+        "未开通支付权限或支付后送券接口权限", "WeChat Pay or pay-to-gift permission missing", "前往开通微信支付", "Enable WeChat Pay first";
+    /// 45009: the daily call limit of an API is reached.
+    API_LIMIT = 45009, Notes,
+        "接口调用超过限制", "API call limit reached", "明日再试或联系微信", "Try again tomorrow";
+    /// 45021: a list longer than 10 (gift rules, the test whitelist).
+    LIST_TOO_LONG = 45021, Guide,
+        "赠券规则列表长度高于 10 个", "More than 10 gift rules", "减少赠券规则列表的个数", "Use at most 10 rules";
+    /// 47001: a body that is not JSON or has a missing, misplaced or mistyped object, or a
+    /// field card/update cannot change.
+    JSON_STRUCTURE = 47001, Guide,
+        "创建 JSON 结构错误", "Wrong JSON structure", "针对报错信息提示的位置对比示例排查", "Compare the reported position with the guide's example";
+    /// 61500: a datacube date that is not `YYYY-MM-DD`.
+    DATE_FORMAT = 61500, Guide,
+        "日期格式错误", "Date format error", "按 2015-06-15 格式填写", "Use the format 2015-06-15";
+    /// 61501: a datacube range that ends before it begins or spans more than 62 days (both
+    /// ends counted).
+    DATE_RANGE = 61501, Guide,
+        "日期范围错误", "Date range error", "查询时间区间须 ≤ 62 天", "Query at most 62 days";
+}
+
+/// The table row of any named code, whatever its [`Origin`].
+pub fn info(code: i64) -> Option<&'static ErrcodeInfo> {
+    ERRCODES.iter().find(|i| i.code == code)
+}
+
+/// The explanation the client shows for a code: the rows of the guide and the reference notes
+/// only (WeChat's other codes and the simulator's own are shown raw).
+pub fn describe(code: i64) -> Option<&'static ErrcodeInfo> {
+    info(code).filter(|i| matches!(i.origin, Origin::Guide | Origin::Notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every constant of the module, written out by hand so that a constant defined outside
+    /// the table would be caught.
+    const NAMED: [i64; 39] = [
+        SYSTEM,
+        TOKEN_INVALID,
+        GRANT_TYPE,
+        NOT_MARKED,
+        FILE_TYPE,
+        IMAGE_SIZE,
+        APPID,
+        TOKEN_ILLEGAL,
+        CARD_ID,
+        SERIAL_CODE,
+        FORMAT,
+        ENCRYPT_CODE,
+        DELETED_OR_GIFTING,
+        INVALID_TIME,
+        INVALID_ARGS,
+        CONSUMED,
+        SECRET,
+        USER_CARD_STATUS,
+        IMAGE_URL,
+        MARKED_BY_OTHER,
+        IP_NOT_WHITELISTED,
+        LOCATION_UNKNOWN,
+        UNMARK_OPENID,
+        TOKEN_MISSING,
+        MEDIA_MISSING,
+        LOCATION_MISSING,
+        ORDER_UNKNOWN,
+        ORDER_EXPIRED,
+        ORDER_USED,
+        ORDER_MISMATCH,
+        COIN_NOT_ENOUGH,
+        BAD_AMOUNT,
+        TOKEN_EXPIRED,
+        PAY_PERMISSION,
+        API_LIMIT,
+        LIST_TOO_LONG,
+        JSON_STRUCTURE,
+        DATE_FORMAT,
+        DATE_RANGE,
+    ];
+
+    #[test]
+    fn no_duplicate_codes_and_every_constant_has_a_row() {
+        let mut codes: Vec<i64> = ERRCODES.iter().map(|i| i.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(
+            codes.len(),
+            ERRCODES.len(),
+            "a code appears twice in ERRCODES"
+        );
+        let mut names: Vec<&str> = ERRCODES.iter().map(|i| i.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(
+            names.len(),
+            ERRCODES.len(),
+            "a name appears twice in ERRCODES"
+        );
+        for code in NAMED {
+            let row = info(code).unwrap_or_else(|| panic!("{code} has no row"));
+            assert!(!row.zh.is_empty() && !row.en.is_empty(), "{code}");
+            assert!(
+                !row.guidance_zh.is_empty() && !row.guidance_en.is_empty(),
+                "{code}"
+            );
+        }
+        assert_eq!(NAMED.len(), ERRCODES.len());
+        assert!(
+            ERRCODES.windows(2).all(|w| w[0].code < w[1].code),
+            "ordered by code"
+        );
+    }
+
+    #[test]
+    fn the_names_carry_wechats_numbers() {
+        assert_eq!(MARKED_BY_OTHER, 40146);
+        assert_eq!(JSON_STRUCTURE, 47001);
+        assert_eq!(SYSTEM, -1);
+        assert_eq!(info(41314).map(|i| i.name), Some("COIN_NOT_ENOUGH"));
+    }
+
+    #[test]
+    fn the_client_explains_only_the_guide_and_the_notes() {
+        assert!(describe(MARKED_BY_OTHER).is_some());
+        assert!(describe(SYSTEM).is_some());
+        for code in [
+            GRANT_TYPE,
+            INVALID_ARGS,
+            LOCATION_UNKNOWN,
+            ORDER_UNKNOWN,
+            BAD_AMOUNT,
+        ] {
+            assert!(info(code).is_some() && describe(code).is_none(), "{code}");
+        }
+    }
+}
