@@ -1,7 +1,7 @@
 //! Placement rules, free of egui and of IO: QR options, the warnings a QR deserves, the test
 //! whitelist limits and the `wx.addCard` snippet for H5 pages.
 
-use crate::api::code::QrRequest;
+use crate::api::placement::QrRequest;
 use crate::api::signature::CardExt;
 use crate::i18n::{Lang, T};
 

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::api::code::DayStats;
+use crate::api::stats::DayStats;
 use crate::i18n::{Lang, T};
 use crate::placement::FieldError;
 

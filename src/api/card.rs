@@ -3,7 +3,8 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::client::{ApiClient, CallKind, Method};
+use super::call::{CallKind, Method};
+use super::client::ApiClient;
 use super::error::ApiError;
 use crate::card::CreateBody;
 

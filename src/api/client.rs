@@ -1,5 +1,6 @@
 //! The HTTP transport: base-URL policy, timeouts, token refresh, retries for reads, and
-//! "never sent twice" for money-moving calls.
+//! "never sent twice" for money-moving calls. It knows no endpoint: the endpoint files
+//! (`card.rs`, `pay.rs`, `placement.rs`, `redeem.rs`, `stats.rs`) build on it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,42 +9,26 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::call::transport_error;
+pub use super::call::{CallKind, Method};
 use super::error::{ApiError, redact};
 use super::token::{TokenManager, TokenSource};
 
 /// The real API.
 pub const WECHAT_API: &str = "https://api.weixin.qq.com";
 
-/// How a call may be repeated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CallKind {
-    /// Idempotent read: retried with backoff on 5xx, connection errors and errcode -1.
-    Read,
-    /// A write: never retried except once after a token refresh (the token error proves it
-    /// did not run).
-    Write,
-    /// Moves money (confirm, recharge): never re-sent at all; an unclear outcome is
-    /// [`ApiError::Uncertain`].
-    Money,
-}
-
-/// HTTP method of an endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Method {
-    /// GET with query parameters.
-    Get,
-    /// POST with a JSON body.
-    Post,
-}
-
 struct Inner {
     http: reqwest::Client,
     base: String,
     tokens: TokenManager,
-    /// The wx_card api_ticket and when it stops being used (WeChat gives 7200 s and limits
-    /// how often it may be fetched, so it is cached like the token).
-    card_ticket: tokio::sync::Mutex<Option<(String, std::time::Instant)>>,
+    /// A cache slot that the endpoint files fill (the wx_card api_ticket, in
+    /// `placement.rs`): the transport only keeps it alive as long as the client.
+    card_ticket: CachedValue,
 }
+
+/// A value fetched from WeChat and the instant it stops being used, behind an async lock so
+/// that concurrent callers share one fetch.
+pub type CachedValue = tokio::sync::Mutex<Option<(String, std::time::Instant)>>;
 
 /// A WeChat API client. Cheap to clone.
 #[derive(Clone)]
@@ -89,20 +74,10 @@ impl ApiClient {
         })
     }
 
-    /// The wx_card api_ticket for cardExt signatures, cached for its `expires_in` (7200 s)
-    /// less five minutes; the lock makes concurrent callers share one fetch.
-    pub async fn card_api_ticket(&self) -> Result<String, ApiError> {
-        let mut slot = self.inner.card_ticket.lock().await;
-        if let Some((ticket, until)) = slot.as_ref()
-            && std::time::Instant::now() < *until
-        {
-            return Ok(ticket.clone());
-        }
-        let fresh = self.get_ticket(super::code::TicketType::WxCard).await?;
-        let life = u64::try_from(fresh.expires_in.clamp(0, 7200)).unwrap_or(0);
-        let until = std::time::Instant::now() + Duration::from_secs(life.saturating_sub(300));
-        *slot = Some((fresh.ticket.clone(), until));
-        Ok(fresh.ticket)
+    /// The slot in which `placement.rs` caches the wx_card api_ticket for this client (and
+    /// its clones), so that the ticket is fetched once per 7200 s and not per call.
+    pub(crate) fn card_ticket_slot(&self) -> &CachedValue {
+        &self.inner.card_ticket
     }
 
     /// The base URL.
@@ -303,41 +278,6 @@ fn retryable(e: &ApiError) -> bool {
         ApiError::Connect { .. } | ApiError::Timeout { .. } => true,
         ApiError::WeChat { errcode, .. } => *errcode == crate::errcode::SYSTEM,
         _ => false,
-    }
-}
-
-/// A transport error with its causes ("error sending request" alone says nothing; the DNS,
-/// TLS or refused-connection cause below it does), redacted.
-pub(crate) fn error_detail(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        let c = cause.to_string();
-        if !text.contains(&c) {
-            text.push_str(": ");
-            text.push_str(&c);
-        }
-        source = cause.source();
-    }
-    redact(&text)
-}
-
-/// The error of a call that failed in transport: nothing sent, timed out, or (for money calls)
-/// unknown.
-pub(crate) fn transport_error(endpoint: &str, e: &reqwest::Error, kind: CallKind) -> ApiError {
-    let message = error_detail(e);
-    let endpoint = endpoint.to_owned();
-    // A connect error means nothing was sent; anything later may have reached WeChat.
-    if e.is_connect() {
-        return ApiError::Connect { endpoint, message };
-    }
-    match kind {
-        CallKind::Money => ApiError::Uncertain {
-            endpoint,
-            reason: message,
-        },
-        _ if e.is_timeout() => ApiError::Timeout { endpoint },
-        _ => ApiError::Connect { endpoint, message },
     }
 }
 

@@ -8,7 +8,8 @@ use base64::Engine;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
 
-use super::client::{ApiClient, CallKind, Method};
+use super::call::{CallKind, Method};
+use super::client::ApiClient;
 use super::error::ApiError;
 use crate::card::pricing::Coins;
 

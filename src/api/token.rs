@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
+use super::call::{CallKind, error_detail, transport_error};
 use super::error::{ApiError, redact, register_sensitive};
 
 /// Where the access token comes from.
@@ -124,9 +125,9 @@ impl TokenManager {
                 format!("{}{}", u.host_str().unwrap_or_default(), u.path())
             });
             if e.is_connect() || e.is_timeout() {
-                super::client::transport_error(&endpoint, &e, super::client::CallKind::Read)
+                transport_error(&endpoint, &e, CallKind::Read)
             } else {
-                ApiError::Token(super::client::error_detail(&e))
+                ApiError::Token(error_detail(&e))
             }
         };
         let answer: TokenAnswer = match &self.source {

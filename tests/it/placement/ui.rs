@@ -166,7 +166,7 @@ fn the_card_ext_is_signed_with_the_cached_wx_card_ticket() {
     };
     // The simulator hands out one wx_card ticket per token: sign the same values with it.
     let ticket = rt
-        .block_on(c.get_ticket(coupon_studio::api::code::TicketType::WxCard))
+        .block_on(c.get_ticket(coupon_studio::api::placement::TicketType::WxCard))
         .unwrap()
         .ticket;
     let ts: i64 = made.ext.timestamp.parse().unwrap();
