@@ -14,20 +14,21 @@ use super::error::ApiError;
 /// Options of `card/qrcode/create`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QrRequest {
-    /// The card.
+    /// The card the QR code hands out.
     pub card_id: String,
     /// 60–1800 s, or `None` for permanent.
     pub expire_seconds: Option<u32>,
     /// One code per scan (needs an approved card with stock).
     pub is_unique_code: bool,
-    /// The channel.
+    /// The channel number, reported back in the datacube and the receive events.
     pub outer_id: Option<i64>,
-    /// Only this user may receive.
+    /// Only this user (an openid) may receive the card.
     pub openid: Option<String>,
 }
 
 impl QrRequest {
-    /// The body in the guide's shape.
+    /// The request body in the guide's shape (`action_name` QR_CARD, the card under
+    /// `action_info.card`).
     pub fn to_json(&self) -> Value {
         let mut card = json!({"card_id": self.card_id, "is_unique_code": self.is_unique_code});
         if let Some(o) = self.outer_id {
@@ -47,7 +48,7 @@ impl QrRequest {
 /// `card/qrcode/create` answer.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 pub struct QrCode {
-    /// The ticket.
+    /// The QR ticket, which also exchanges for WeChat's QR image.
     pub ticket: String,
     /// Seconds, absent for permanent codes.
     #[serde(default)]
@@ -71,14 +72,14 @@ pub enum TicketType {
 /// `getticket` answer.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 pub struct Ticket {
-    /// The ticket.
+    /// The ticket value to sign with (jsapi) or put in a cardExt signature (wx_card).
     pub ticket: String,
-    /// Seconds left.
+    /// Seconds left (WeChat gives 7200).
     pub expires_in: i64,
 }
 
 impl ApiClient {
-    /// `card/qrcode/create`.
+    /// `card/qrcode/create`: a QR code that hands out the card (a write, never retried).
     pub async fn create_qrcode(&self, req: &QrRequest) -> Result<QrCode, ApiError> {
         self.call(
             Method::Post,
@@ -106,7 +107,8 @@ impl ApiClient {
         .map(drop)
     }
 
-    /// `cgi-bin/ticket/getticket`.
+    /// `cgi-bin/ticket/getticket`: a fresh jsapi or wx_card ticket, uncached (see
+    /// [`Self::card_api_ticket`] for the cached one).
     pub async fn get_ticket(&self, kind: TicketType) -> Result<Ticket, ApiError> {
         let t = match kind {
             TicketType::Jsapi => "jsapi",

@@ -12,7 +12,8 @@ use super::error::ApiError;
 /// `card/code/get` answer.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 pub struct CodeInfo {
-    /// card_id, begin_time, end_time.
+    /// The card the code belongs to and the code's validity (card_id, begin_time,
+    /// end_time).
     pub card: CodeCard,
     /// Owner.
     #[serde(default)]
@@ -34,7 +35,7 @@ pub struct CodeInfo {
 /// The card part of a code answer.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 pub struct CodeCard {
-    /// The card.
+    /// The card the code belongs to.
     pub card_id: String,
     /// Valid from.
     #[serde(default)]
@@ -45,7 +46,8 @@ pub struct CodeCard {
 }
 
 impl ApiClient {
-    /// `card/code/get`.
+    /// `card/code/get`: the code's owner, status and mark; with `check_consume` WeChat
+    /// answers 40127 for a code that cannot be consumed instead of its status.
     pub async fn get_code(
         &self,
         card_id: Option<&str>,

@@ -12,25 +12,25 @@ use super::error::ApiError;
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(default)]
 pub struct DayStats {
-    /// `YYYY-MM-DD`.
+    /// The day the counts are for, `YYYY-MM-DD`.
     pub ref_date: String,
-    /// Views.
+    /// How often the card was viewed.
     pub view_cnt: i64,
-    /// Viewers.
+    /// How many users viewed it.
     pub view_user: i64,
-    /// Receives.
+    /// How many coupons were received.
     pub receive_cnt: i64,
-    /// Receivers.
+    /// How many users received one.
     pub receive_user: i64,
-    /// Uses.
+    /// How many coupons were used (consumed).
     pub verify_cnt: i64,
-    /// Users who used.
+    /// How many users used one.
     pub verify_user: i64,
-    /// Gifts.
+    /// How many coupons were given to friends.
     pub given_cnt: i64,
-    /// Givers.
+    /// How many users gave one.
     pub given_user: i64,
-    /// Expiries.
+    /// How many coupons expired unused.
     pub expire_cnt: i64,
     /// Users whose coupon expired.
     pub expire_user: i64,
@@ -51,7 +51,8 @@ impl ApiClient {
         .await
     }
 
-    /// `datacube/getcardcardinfo`.
+    /// `datacube/getcardcardinfo`: the daily counts of one card (same date rules as
+    /// [`Self::card_biz_uin_info`]).
     pub async fn card_card_info(
         &self,
         begin: &str,
