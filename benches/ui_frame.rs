@@ -21,13 +21,15 @@ use std::time::Instant;
 /// The height of the screen on which everything is painted (points).
 const TALL: f32 = 6000.0;
 
-use coupon_studio::app::events::{CardSummary, ImageSlot, StoreInfo};
+use coupon_studio::api::{CardDetails, Poi};
 use coupon_studio::card::import::parse_create_body;
 use coupon_studio::card::rules::COLOR_PALETTE;
 use coupon_studio::i18n::Lang;
+use coupon_studio::message::ImageSlot;
 use coupon_studio::store::DraftMeta;
 use coupon_studio::ui::design::{DesignPanel, Doc};
 use coupon_studio::ui::editor::{ImageState, UploadStatus};
+use coupon_studio::ui::panel::{Panel, PanelCx};
 
 /// The down-jacket fixture with the fields it leaves out filled in too.
 fn full_card() -> coupon_studio::card::CreateBody {
@@ -97,9 +99,10 @@ fn filled_panel(ctx: &egui::Context) -> DesignPanel {
         (400183238, "北风羽绒(五道口店)"),
     ]
     .into_iter()
-    .map(|(id, name)| StoreInfo {
+    .map(|(id, name)| Poi {
         poi_id: id.to_string(),
-        name: name.into(),
+        business_name: name.into(),
+        branch_name: String::new(),
         address: "北京市朝阳区朝阳北路101号".into(),
     })
     .collect();
@@ -112,7 +115,7 @@ fn filled_panel(ctx: &egui::Context) -> DesignPanel {
         })
         .collect();
     panel.cards = (1..=3)
-        .map(|i| CardSummary {
+        .map(|i| CardDetails {
             card_id: format!("pFS7Fjg8kV1IdDz01r4SQwMkuCK{i}"),
             status: "CARD_STATUS_VERIFY_OK".into(),
             quantity: Some(100 * i),
@@ -177,10 +180,15 @@ fn run(
             ..Default::default()
         };
         let start = Instant::now();
+        let cx = PanelCx {
+            lang: Lang::Zh,
+            sandbox: true,
+            now_ms: 1_700_000_000_000,
+            now: Instant::now(),
+        };
+        // As the app does: the Design panel lays out its own side panels on the root ui.
         let out = ctx.run_ui(input, |ui| {
-            egui::CentralPanel::default().show(ui, |ui| {
-                let _ = panel.ui(ui, Lang::Zh);
-            });
+            let _ = panel.ui(ui, &cx);
         });
         if i == 1 {
             // Frame 0 only sizes things; by frame 1 everything is laid out.

@@ -138,9 +138,28 @@ errcodes! {
     /// 40141: an image URL that does not come from the upload API (WeChat's CDN).
     IMAGE_URL = 40141, Guide,
         "图片 url 错误", "Invalid image URL", "须使用将图片上传至 CDN 后获得的 url", "Use the URL returned by the image upload API";
+    /// 40144: `consume_share_self_num` too big (WxJava's table; the guide allows 0 or 1).
+    SHARE_SELF_NUM = 40144, Notes,
+        "核销后送本券数量过大", "consume_share_self_num too big", "核销后送本券数量只能填 0 或 1", "Give at most 1 of this coupon after use";
     /// 40146: a mark of a code that another openid holds marked (for at most 5 minutes).
     MARKED_BY_OTHER = 40146, Guide,
         "该 code 已被其他用户 mark", "The code is marked by another user", "等对方解除或 5 分钟后自动解除", "Wait until it is unmarked (at most 5 minutes)";
+    /// 40147: a consume outside the coupon's usable hours (`time_limit`).
+    CONSUME_TIME = 40147, Notes,
+        "不在可核销时段内", "Consume time restricted", "在券面写明的使用时段内核销", "Consume within the coupon's usable hours";
+    /// 40148: a card that is not a friends' coupon where one is required (the gift-back card
+    /// of `consume_share_card_list`: "此处必须填入共享券").
+    FRIENDS_CARD_TYPE = 40148, Notes,
+        "不是朋友的券(共享券)", "Not a friends' coupon", "核销后赠券须填入本账号的朋友的券 card_id", "Give back a friends' coupon of this account";
+    /// 40149: a usable-hours setting (`time_limit`) WeChat does not accept.
+    USE_TIME_LIMIT = 40149, Notes,
+        "使用时段设置无效", "Invalid usable hours", "检查使用时段的类型、小时和分钟", "Check the type, hours and minutes of the usable hours";
+    /// 40151: text or a picture caught by WeChat's content filter.
+    ANTISPAM = 40151, Notes,
+        "文字或图片含违规内容", "Text or picture hit the content filter", "修改券面文字或更换图片", "Change the wording or the picture";
+    /// 40153: a friends' coupon whose self-consume cell does not ask for a verify code.
+    SELF_CONSUME_VERIFY = 40153, Notes,
+        "朋友的券自助核销须填写验证码", "Self-consume needs a verify code", "开启自助核销验证码", "Require a verify code for self-consume";
     /// 40164: the caller's IP address is not on the account's whitelist.
     IP_NOT_WHITELISTED = 40164, Notes,
         "调用接口的 IP 地址不在白名单中", "The caller's IP address is not whitelisted", "在公众平台「开发 - 基本配置」添加本机出口 IP,或改用公司 token 服务", "Add this machine's IP to the whitelist, or use the company's token service";
@@ -180,22 +199,41 @@ errcodes! {
     /// choice.
     BAD_AMOUNT = 41315, Simulator,
         "数量无效:库存 1–100000,充值券点 1–1000000", "Invalid amount: quantity 1–100000, coin_count 1–1000000", "修改数量", "Change the amount";
+    /// 41316: getpayprice or confirm for a card that is not approved, or is past its end
+    /// ("审核中的朋友的券无法修改库存"); the simulator's choice.
+    CARD_NOT_BUYABLE = 41316, Simulator,
+        "卡券未通过审核或已过期,不能购买库存", "The card is not approved or has expired: no stock can be bought", "等审核通过;过期的券请新建", "Wait for approval; create a new card for an expired one";
     /// 42001: an access_token that has expired; refreshed and retried like 40001.
     TOKEN_EXPIRED = 42001, Notes,
         "access_token 已过期", "access_token expired", "重新获取最新的 token;若有多个调用源,需要统一管理 token", "Get a fresh token; share one token source between all callers";
     /// 43008: the account lacks WeChat Pay or the pay-to-gift permission.
     PAY_PERMISSION = 43008, Guide,
         "未开通支付权限或支付后送券接口权限", "WeChat Pay or pay-to-gift permission missing", "前往开通微信支付", "Enable WeChat Pay first";
+    /// 43017: a call that needs a store (location id).
+    LOCATION_REQUIRED = 43017, Notes,
+        "缺少门店", "A location id is required", "先在门店管理中创建门店", "Create a store first";
     /// 45009: the daily call limit of an API is reached.
     API_LIMIT = 45009, Notes,
         "接口调用超过限制", "API call limit reached", "明日再试或联系微信", "Try again tomorrow";
     /// 45021: a list longer than 10 (gift rules, the test whitelist).
     LIST_TOO_LONG = 45021, Guide,
         "赠券规则列表长度高于 10 个", "More than 10 gift rules", "减少赠券规则列表的个数", "Use at most 10 rules";
+    /// 45031: stock out of limit (a sub-merchant gets at most 10000 units a card).
+    STOCK_LIMIT = 45031, Notes,
+        "库存超出上限", "Stock out of limit", "减少购买数量", "Buy fewer units";
+    /// 45033: the receive limit per user (`get_limit`) was reached or is invalid.
+    GET_LIMIT = 45033, Notes,
+        "超出每人领取上限", "Receive limit reached", "检查每人领取次数", "Check the receive limit per user";
     /// 47001: a body that is not JSON or has a missing, misplaced or mistyped object, or a
     /// field card/update cannot change.
     JSON_STRUCTURE = 47001, Guide,
         "创建 JSON 结构错误", "Wrong JSON structure", "针对报错信息提示的位置对比示例排查", "Compare the reported position with the guide's example";
+    /// 47002: a body with `\uXXXX` escapes ("do NOT use json unicode encode").
+    JSON_UNICODE = 47002, Notes,
+        "请求不能使用 unicode 转义", "Do not send \\uXXXX escapes", "以 UTF-8 发送中文原文", "Send the text as UTF-8";
+    /// 48001: the account lacks permission for this API.
+    API_UNAUTHORIZED = 48001, Notes,
+        "接口未授权", "API unauthorized", "在公众平台开通卡券功能或检查第三方授权范围", "Enable the card feature, or check the platform's authorised scopes";
     /// 61500: a datacube date that is not `YYYY-MM-DD`.
     DATE_FORMAT = 61500, Guide,
         "日期格式错误", "Date format error", "按 2015-06-15 格式填写", "Use the format 2015-06-15";
@@ -222,7 +260,7 @@ mod tests {
 
     /// Every constant of the module, written out by hand so that a constant defined outside
     /// the table would be caught.
-    const NAMED: [i64; 39] = [
+    const NAMED: [i64; 51] = [
         SYSTEM,
         TOKEN_INVALID,
         GRANT_TYPE,
@@ -242,7 +280,13 @@ mod tests {
         SECRET,
         USER_CARD_STATUS,
         IMAGE_URL,
+        SHARE_SELF_NUM,
         MARKED_BY_OTHER,
+        CONSUME_TIME,
+        FRIENDS_CARD_TYPE,
+        USE_TIME_LIMIT,
+        ANTISPAM,
+        SELF_CONSUME_VERIFY,
         IP_NOT_WHITELISTED,
         LOCATION_UNKNOWN,
         UNMARK_OPENID,
@@ -255,11 +299,17 @@ mod tests {
         ORDER_MISMATCH,
         COIN_NOT_ENOUGH,
         BAD_AMOUNT,
+        CARD_NOT_BUYABLE,
         TOKEN_EXPIRED,
         PAY_PERMISSION,
+        LOCATION_REQUIRED,
         API_LIMIT,
         LIST_TOO_LONG,
+        STOCK_LIMIT,
+        GET_LIMIT,
         JSON_STRUCTURE,
+        JSON_UNICODE,
+        API_UNAUTHORIZED,
         DATE_FORMAT,
         DATE_RANGE,
     ];

@@ -448,6 +448,7 @@ strings! {
     OrderTypeWxpay => "充值", "Recharge";
     OrderTypeRefund => "库存回退券点", "Stock returned as coins";
     OrderTypeReduce => "券点兑换库存", "Coins to stock";
+    RefundAtExpiry => "到期退回", "Returned at expiry:";
     OrderTypeSysReduce => "平台扣减", "Deducted by WeChat";
     CsvOrderId => "订单号", "Order id";
     CsvOrderType => "类型", "Type";

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use crate::api::stats::DayStats;
 use crate::i18n::{Lang, T};
 use crate::placement::FieldError;
+use crate::sandbox::EventKind;
 
 /// The longest range datacube accepts, both ends counted (the guide: ≤ 62 days, else 61501).
 pub const MAX_DAYS: i64 = 62;
@@ -175,20 +176,22 @@ impl Table {
 
 /// One entry of the simulator's event log (`GET /sandbox/state` → `events`); WeChat itself
 /// only pushes these to a server, and its datacube answers have no channel column.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
 pub struct LogEvent {
     /// Unix seconds.
     pub time: i64,
-    /// `view`, `receive`, `verify`, `given` or `expire`.
-    pub kind: String,
+    /// What happened (the simulator's own kinds: view, receive, verify, given, expire).
+    pub kind: EventKind,
     /// The card.
     pub card_id: String,
     /// The code concerned.
+    #[serde(default)]
     pub code: Option<String>,
     /// The placement channel the code came through (QR scene value).
+    #[serde(default)]
     pub outer_id: i64,
     /// `scan`, `share`, `consume`, `gift_back`, `admin` or `simulate`.
+    #[serde(default)]
     pub source: String,
 }
 
@@ -230,14 +233,14 @@ pub fn channels(events: &[LogEvent], card_id: Option<&str>, from: i64, to: i64) 
             outer_id: e.outer_id,
             ..ChannelRow::default()
         });
-        match e.kind.as_str() {
-            "view" => row.views += 1,
-            "receive" => {
+        match e.kind {
+            EventKind::View => row.views += 1,
+            EventKind::Receive => {
                 row.receives += 1;
                 row.gift_backs += i64::from(e.source == "gift_back");
             }
-            "verify" => row.uses += 1,
-            _ => {}
+            EventKind::Verify => row.uses += 1,
+            EventKind::Given | EventKind::Expire => {}
         }
     }
     rows.into_values()
@@ -300,7 +303,7 @@ mod tests {
     fn ev(time: i64, kind: &str, card: &str, outer_id: i64, source: &str) -> LogEvent {
         LogEvent {
             time,
-            kind: kind.into(),
+            kind: serde_json::from_value(serde_json::Value::from(kind)).unwrap(),
             card_id: card.into(),
             code: Some("1".into()),
             outer_id,

@@ -30,9 +30,22 @@ pub struct Poi {
     pub address: String,
 }
 
+impl Poi {
+    /// Business and branch name as one line ("麦当劳 珠江新城店"), as 门店 lists show it.
+    pub fn name(&self) -> String {
+        [self.business_name.as_str(), self.branch_name.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// A card as `card/get` returns it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CardDetails {
+    /// The card id it was asked for (`card/get` answers without it at the top).
+    pub card_id: String,
     /// The body (without the status members, which stay in `base_info.extra`).
     pub body: CreateBody,
     /// `base_info.status`: CARD_STATUS_NOT_VERIFY, CARD_STATUS_VERIFY_OK, …
@@ -127,7 +140,7 @@ impl ApiClient {
                 CallKind::Read,
             )
             .await?;
-        card_details_from(&v)
+        card_details_from(card_id, &v)
     }
 
     /// `card/batchget`.
@@ -159,7 +172,7 @@ impl ApiClient {
 
 /// Reads a `card/get` answer: the editable body, the review status and the stock. Never
 /// panics, whatever the JSON.
-pub fn card_details_from(v: &Value) -> Result<CardDetails, ApiError> {
+pub fn card_details_from(card_id: &str, v: &Value) -> Result<CardDetails, ApiError> {
     let card = v.get("card").cloned().unwrap_or(Value::Null);
     let key = if card.get("gift").is_some() {
         "gift"
@@ -183,6 +196,7 @@ pub fn card_details_from(v: &Value) -> Result<CardDetails, ApiError> {
         b.extra.remove(k);
     }
     Ok(CardDetails {
+        card_id: card_id.to_owned(),
         body,
         status,
         quantity,

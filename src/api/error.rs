@@ -9,7 +9,7 @@ use crate::errcode;
 pub use crate::errcode::{ERRCODES, ErrcodeInfo, describe};
 
 /// An error of a WeChat call.
-#[derive(Debug, Error)]
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum ApiError {
     /// WeChat answered with a non-zero errcode.
     #[error("WeChat errcode {errcode}: {errmsg}")]

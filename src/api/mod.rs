@@ -4,8 +4,10 @@
 //! The files depend on each other in one direction only: `error` (with the shared
 //! [`crate::errcode`] table) at the bottom, then `call` (call kinds, transport errors),
 //! `token`, the transport `client`, and on top the endpoint files `card`, `pay`,
-//! `placement`, `redeem` and `stats` (`code` only re-exports the last three).
+//! `placement`, `redeem` and `stats` (`code` only re-exports the last three). `admin`, the
+//! simulator's admin API, stands alone.
 
+pub mod admin;
 pub mod call;
 pub mod card;
 pub mod client;
@@ -18,6 +20,7 @@ pub mod signature;
 pub mod stats;
 pub mod token;
 
+pub use admin::{AdminError, SandboxAdmin};
 pub use call::{CallKind, Method};
 pub use card::{CardColor, CardDetails, CardIdList, Poi};
 pub use client::{ApiClient, WECHAT_API};

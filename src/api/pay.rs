@@ -110,6 +110,12 @@ pub struct OrderInfo {
     /// Paid coins.
     #[serde(default, deserialize_with = "coins")]
     pub pay_coin_count: Coins,
+    /// Free coins given back (a refund of stock left at expiry).
+    #[serde(default, deserialize_with = "coins")]
+    pub refund_free_coin_count: Coins,
+    /// Paid coins given back.
+    #[serde(default, deserialize_with = "coins")]
+    pub refund_pay_coin_count: Coins,
     /// ORDER_TYPE_*.
     #[serde(default)]
     pub order_type: String,

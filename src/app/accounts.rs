@@ -8,9 +8,11 @@ use super::events::{AccountsEvent, UiError};
 use super::{Backend, CouponStudioApp};
 use crate::accounts::{Accounts, SecretStore, Vault};
 use crate::api::ApiError;
-use crate::i18n::T;
+use crate::i18n::{Lang, T};
+use crate::message::ErrorKind;
 use crate::store::Recovery;
 use crate::ui::accounts::{AccountsPanel, Command};
+use crate::ui::panel::Panel;
 
 /// The panel as the app starts: the stored list, and which account the backend runs on.
 pub(super) fn load_panel(data_dir: &Path, backend: &Backend) -> AccountsPanel {
@@ -32,26 +34,38 @@ pub(super) fn load_panel(data_dir: &Path, backend: &Backend) -> AccountsPanel {
 /// The start-up notice for a database that was set aside.
 pub(super) fn recovery_error(r: &Recovery) -> UiError {
     match r {
-        Recovery::Corrupt { backup, message } => UiError {
-            zh: format!(
+        Recovery::Corrupt { backup, message } => UiError::both(
+            format!(
                 "{} {}({message}),{}",
                 T::DbCorrupt.zh(),
                 backup.display(),
                 T::DbCorruptNew.zh()
             ),
-            en: format!(
+            format!(
                 "{} {} ({message}) {}",
                 T::DbCorrupt.en(),
                 backup.display(),
                 T::DbCorruptNew.en()
             ),
-        },
+        )
+        .kind_of(ErrorKind::Store),
         Recovery::TooNew { found, backup } => {
             let version = UiError::fill(T::DbVersion, &[("found", found)]);
-            UiError {
-                zh: format!("{} {}{}", T::DbNewer.zh(), backup.display(), version.zh),
-                en: format!("{} {}{}", T::DbNewer.en(), backup.display(), version.en),
-            }
+            UiError::both(
+                format!(
+                    "{} {}{}",
+                    T::DbNewer.zh(),
+                    backup.display(),
+                    version.text(Lang::Zh)
+                ),
+                format!(
+                    "{} {}{}",
+                    T::DbNewer.en(),
+                    backup.display(),
+                    version.text(Lang::En)
+                ),
+            )
+            .kind_of(ErrorKind::Store)
         }
     }
 }
@@ -63,11 +77,11 @@ impl CouponStudioApp {
         let zh = format!("{} {}", T::SandboxStateSetAside.zh(), backup.display());
         let en = format!("{} {}", T::SandboxStateSetAside.en(), backup.display());
         self.startup_error = Some(match self.startup_error.take() {
-            Some(e) => UiError {
-                zh: format!("{}\n{zh}", e.zh),
-                en: format!("{}\n{en}", e.en),
-            },
-            None => UiError { zh, en },
+            Some(e) => UiError::both(
+                format!("{}\n{zh}", e.text(Lang::Zh)),
+                format!("{}\n{en}", e.text(Lang::En)),
+            ),
+            None => UiError::both(zh, en).kind_of(ErrorKind::File),
         });
     }
 
@@ -110,13 +124,7 @@ impl CouponStudioApp {
             if self.wallet.money_in_flight() {
                 // A confirm or recharge answer must reach the panel and journal it was sent from.
                 out.pop();
-                self.accounts.status = Some((
-                    false,
-                    UiError {
-                        zh: T::SwitchWaitsForMoney.zh().to_owned(),
-                        en: T::SwitchWaitsForMoney.en().to_owned(),
-                    },
-                ));
+                self.accounts.status = Some((false, UiError::of(T::SwitchWaitsForMoney)));
             } else {
                 self.accounts.switching = true;
                 self.accounts.status = None;
@@ -188,10 +196,10 @@ impl CouponStudioApp {
                         self.accounts.needs_credentials = None;
                         self.accounts.status = Some((
                             true,
-                            UiError {
-                                zh: format!("{} {name}", T::SwitchedTo.zh()),
-                                en: format!("{} {name}", T::SwitchedTo.en()),
-                            },
+                            UiError::both(
+                                format!("{} {name}", T::SwitchedTo.zh()),
+                                format!("{} {name}", T::SwitchedTo.en()),
+                            ),
                         ));
                         self.switch_backend(switch.backend);
                     }
@@ -211,20 +219,16 @@ impl CouponStudioApp {
     fn switch_backend(&mut self, backend: Backend) {
         self.io.next_generation();
         self.backend = Arc::new(backend);
-        self.wallet = crate::ui::wallet::WalletPanel::default();
-        self.placement.for_another_account();
-        self.redeem = crate::ui::redeem::RedeemPanel::default();
-        self.stats = crate::ui::stats::StatsPanel::default();
-        // The previous account's stores and cards are not this account's (a poi_id of one
-        // account means nothing to another); the reload below fills them again.
-        self.design.stores.clear();
-        self.design.cards.clear();
-        for cmd in [
-            crate::ui::design::Command::LoadLookups,
-            crate::ui::design::Command::ListCards,
-        ] {
-            self.run(cmd);
-        }
-        self.run(crate::ui::wallet::Command::LoadJournal);
+        // Each panel forgets what was the previous account's and keeps the person's set-up.
+        let cmds = self.design.for_another_account();
+        self.run_all(cmds);
+        let cmds = self.wallet.for_another_account();
+        self.run_all(cmds);
+        let cmds = self.placement.for_another_account();
+        self.run_all(cmds);
+        let cmds = self.redeem.for_another_account();
+        self.run_all(cmds);
+        let cmds = self.stats.for_another_account();
+        self.run_all(cmds);
     }
 }

@@ -62,15 +62,16 @@ impl Io {
     }
 
     /// Runs `fut` on the runtime; its event arrives in [`Self::drain`] and triggers a repaint.
-    pub fn spawn<F>(&self, fut: F)
+    pub fn spawn<F, E>(&self, fut: F)
     where
-        F: Future<Output = Event> + Send + 'static,
+        F: Future<Output = E> + Send + 'static,
+        E: Into<Event>,
     {
         let tx = self.tx.clone();
         let ctx = self.ctx.clone();
         let generation = self.generation.get();
         self.handle.spawn(async move {
-            let event = fut.await;
+            let event = fut.await.into();
             // The receiver only goes away when the app closes; nothing is waiting then.
             let _ = tx.send((generation, event));
             ctx.request_repaint();
@@ -78,15 +79,16 @@ impl Io {
     }
 
     /// Runs blocking work (SQLite, image encoding) on the runtime's blocking pool.
-    pub fn spawn_blocking<F>(&self, work: F)
+    pub fn spawn_blocking<F, E>(&self, work: F)
     where
-        F: FnOnce() -> Event + Send + 'static,
+        F: FnOnce() -> E + Send + 'static,
+        E: Into<Event>,
     {
         let tx = self.tx.clone();
         let ctx = self.ctx.clone();
         let generation = self.generation.get();
         self.handle.spawn_blocking(move || {
-            let _ = tx.send((generation, work()));
+            let _ = tx.send((generation, work().into()));
             ctx.request_repaint();
         });
     }
@@ -106,12 +108,6 @@ impl Io {
                 }
             })
             .collect()
-    }
-
-    /// Blocks on a future from the UI thread. Only for start-up and shutdown, where there is
-    /// no frame to keep alive.
-    pub fn block_on<F: Future>(&self, fut: F) -> F::Output {
-        self.handle.block_on(fut)
     }
 }
 

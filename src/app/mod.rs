@@ -13,15 +13,18 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, T};
+use crate::message::DesignEvent;
 use crate::store::Store;
 use crate::ui::design::{Command, DesignPanel};
+use crate::ui::panel::{Panel, PanelCx};
 use crate::ui::placement::PlacementPanel;
 use crate::ui::redeem::RedeemPanel;
 use crate::ui::settings::{ConnectionInfo, ThemeChoice};
 use crate::ui::stats::StatsPanel;
 use crate::ui::wallet::WalletPanel;
+use events::Event;
 
-pub use exec::Backend;
+pub use exec::{Backend, BackendError};
 
 /// A command of any panel, for the IO side.
 #[derive(Clone, Debug, PartialEq)]
@@ -165,6 +168,7 @@ impl CouponStudioApp {
     /// Builds the app inside eframe's creation context.
     pub fn new(cc: &eframe::CreationContext<'_>, options: StartOptions) -> std::io::Result<Self> {
         crate::ui::fonts::install_fonts(&cc.egui_ctx);
+        crate::ui::install_status_colors(&cc.egui_ctx);
         let persisted = options
             .persisted
             .or_else(|| cc.storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)))
@@ -269,79 +273,134 @@ impl CouponStudioApp {
         self.backend.sandbox
     }
 
-    /// Handles IO answers and due timers; called at the start of every frame.
+    /// What every panel sees this frame: the clocks are read once.
+    fn panel_cx(&self) -> PanelCx {
+        PanelCx {
+            lang: self.persisted.lang,
+            sandbox: self.is_sandbox(),
+            now_ms: local_ms(),
+            now: Instant::now(),
+        }
+    }
+
+    /// Runs the commands a panel returned, in order.
+    fn run_all<C: Into<AppCommand>>(&mut self, cmds: Vec<C>) {
+        for cmd in cmds {
+            self.run(cmd);
+        }
+    }
+
+    /// Hands a Design answer to the panel, with the shell's own book-keeping of which draft
+    /// is open (persisted, and opened again at the next start).
+    fn on_design_event(&mut self, ctx: &egui::Context, event: DesignEvent, cx: &PanelCx) {
+        match &event {
+            DesignEvent::DraftOpened(Ok(d)) => {
+                self.persisted.draft_id = Some(d.meta.id);
+                self.opening = false;
+            }
+            // The remembered draft is gone (deleted): fall back to the newest.
+            DesignEvent::DraftOpened(Err(_)) => self.opening = false,
+            _ => {}
+        }
+        let drafts_listed = matches!(event, DesignEvent::Drafts(Ok(_)));
+        let cmds = self.design.on_event(ctx, event, cx);
+        self.run_all(cmds);
+        if drafts_listed {
+            self.open_something();
+        }
+    }
+
+    /// Handles IO answers and due timers, and asks for the next frame only when a panel
+    /// needs one; called at the start of every frame. This is the one place that answers
+    /// "why will the next frame happen?" when no one touches the app.
     fn pump(&mut self, ctx: &egui::Context) {
-        let local = local_ms();
+        let cx = self.panel_cx();
         for event in self.io.drain() {
-            let event = match event {
-                events::Event::Wallet(e) => {
-                    for cmd in self.wallet.on_event(ctx, e, local) {
-                        self.run(cmd);
-                    }
-                    continue;
+            match event {
+                Event::Design(e) => self.on_design_event(ctx, e, &cx),
+                Event::Wallet(e) => {
+                    let cmds = self.wallet.on_event(ctx, e, &cx);
+                    self.run_all(cmds);
                 }
-                events::Event::Placement(e) => {
-                    self.placement.on_event(ctx, e);
-                    continue;
+                Event::Placement(e) => {
+                    let cmds = self.placement.on_event(ctx, e, &cx);
+                    self.run_all(cmds);
                 }
-                events::Event::Stats(e) => {
-                    let sandbox = self.is_sandbox();
-                    for cmd in self.stats.on_event(e, sandbox) {
-                        self.run(cmd);
-                    }
-                    continue;
+                Event::Stats(e) => {
+                    let cmds = self.stats.on_event(ctx, e, &cx);
+                    self.run_all(cmds);
                 }
-                events::Event::Redeem(e) => {
-                    for cmd in self.redeem.on_event(e, local / 1000) {
-                        self.run(cmd);
-                    }
-                    continue;
+                Event::Redeem(e) => {
+                    let cmds = self.redeem.on_event(ctx, e, &cx);
+                    self.run_all(cmds);
                 }
-                events::Event::Accounts(e) => {
-                    self.on_accounts_event(e);
-                    continue;
-                }
-                other => other,
-            };
-            match &event {
-                events::Event::DraftOpened(Ok(d)) => {
-                    self.persisted.draft_id = Some(d.meta.id);
-                    self.opening = false;
-                }
-                // The remembered draft is gone (deleted): fall back to the newest.
-                events::Event::DraftOpened(Err(_)) => self.opening = false,
-                _ => {}
-            }
-            let drafts_listed = matches!(event, events::Event::Drafts(Ok(_)));
-            for cmd in self.design.on_event(ctx, event) {
-                self.run(cmd);
-            }
-            if drafts_listed {
-                self.open_something();
+                Event::Accounts(e) => self.on_accounts_event(e),
+                Event::Nothing => {}
             }
         }
-        let now = Instant::now();
-        for cmd in self.design.due(now) {
-            self.run(cmd);
-        }
-        if let Some(wait) = self.design.next_wakeup(now) {
-            ctx.request_repaint_after(wait);
-        }
-        let sandbox = self.is_sandbox();
-        for cmd in self.wallet.due(local, sandbox) {
-            self.run(cmd);
-        }
-        if let Some(wait) = self.wallet.next_wakeup(local) {
-            ctx.request_repaint_after(wait);
-        }
-        if self.persisted.nav == Nav::Redeem
-            && let Some(wait) = self.redeem.next_wakeup(local / 1000)
-        {
+        let cmds = self.design.due(&cx);
+        self.run_all(cmds);
+        let cmds = self.wallet.due(&cx);
+        self.run_all(cmds);
+        let cmds = self.placement.due(&cx);
+        self.run_all(cmds);
+        let cmds = self.redeem.due(&cx);
+        self.run_all(cmds);
+        let cmds = self.stats.due(&cx);
+        self.run_all(cmds);
+        if let Some(wait) = self.next_wakeup(&cx) {
             ctx.request_repaint_after(wait);
         }
         if self.applied_theme != Some(self.persisted.theme) {
             ctx.set_theme(self.persisted.theme.preference());
             self.applied_theme = Some(self.persisted.theme);
+        }
+    }
+
+    /// The soonest wake-up any panel asks for (`None`: the app rests until input).
+    pub fn next_wakeup(&self, cx: &PanelCx) -> Option<std::time::Duration> {
+        let nav = self.persisted.nav;
+        [
+            self.design.next_wakeup(cx, nav == Nav::Design),
+            self.wallet.next_wakeup(cx, nav == Nav::Wallet),
+            self.placement.next_wakeup(cx, nav == Nav::Placement),
+            self.redeem.next_wakeup(cx, nav == Nav::Redeem),
+            self.stats.next_wakeup(cx, nav == Nav::Stats),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// The person opened `nav` from the navigation.
+    fn open_panel(&mut self, nav: Nav) {
+        let cx = self.panel_cx();
+        match nav {
+            Nav::Design => {
+                let cmds = self.design.on_open(&cx);
+                self.run_all(cmds);
+            }
+            Nav::Wallet => {
+                let cmds = self.wallet.on_open(&cx);
+                self.run_all(cmds);
+            }
+            Nav::Placement => {
+                let cmds = self.placement.on_open(&cx);
+                self.run_all(cmds);
+            }
+            Nav::Redeem => {
+                let cmds = self.redeem.on_open(&cx);
+                self.run_all(cmds);
+            }
+            Nav::Stats => {
+                let cmds = self.stats.on_open(&cx);
+                self.run_all(cmds);
+            }
+            Nav::Settings => {
+                if self.accounts.keyring.is_none() {
+                    self.run(crate::ui::accounts::Command::ProbeKeyring);
+                }
+            }
         }
     }
 
@@ -394,19 +453,7 @@ impl CouponStudioApp {
                 && self.persisted.nav != nav
             {
                 self.persisted.nav = nav;
-                if nav == Nav::Settings && self.accounts.keyring.is_none() {
-                    self.run(crate::ui::accounts::Command::ProbeKeyring);
-                }
-                if nav == Nav::Wallet {
-                    for cmd in self.wallet.on_open(local_ms()) {
-                        self.run(cmd);
-                    }
-                }
-                if nav == Nav::Placement {
-                    for cmd in self.placement.on_open() {
-                        self.run(cmd);
-                    }
-                }
+                self.open_panel(nav);
             }
         }
     }
@@ -459,50 +506,30 @@ impl eframe::App for CouponStudioApp {
             .show(ui, |ui| self.nav_ui(ui));
         if let Some(e) = &self.startup_error {
             egui::Panel::bottom("startup_error").show(ui, |ui| {
-                ui.colored_label(egui::Color32::from_rgb(0xd9, 0x36, 0x36), e.text(lang));
+                crate::ui::error_label(ui, e.text(lang));
             });
         }
+        let cx = self.panel_cx();
         match self.persisted.nav {
             Nav::Design => {
-                let cmds = self.design.ui(ui, lang);
-                for cmd in cmds {
-                    self.run(cmd);
-                }
+                let cmds = self.design.ui(ui, &cx);
+                self.run_all(cmds);
             }
             Nav::Wallet => {
-                let sandbox = self.is_sandbox();
-                let cmds = egui::CentralPanel::default()
-                    .show(ui, |ui| self.wallet.ui(ui, lang, sandbox, local_ms()))
-                    .inner;
-                for cmd in cmds {
-                    self.run(cmd);
-                }
+                let cmds = self.wallet.ui(ui, &cx);
+                self.run_all(cmds);
             }
             Nav::Placement => {
-                let cmds = egui::CentralPanel::default()
-                    .show(ui, |ui| self.placement.ui(ui, lang))
-                    .inner;
-                for cmd in cmds {
-                    self.run(cmd);
-                }
+                let cmds = self.placement.ui(ui, &cx);
+                self.run_all(cmds);
             }
             Nav::Redeem => {
-                let cmds = egui::CentralPanel::default()
-                    .show(ui, |ui| self.redeem.ui(ui, lang, local_ms() / 1000))
-                    .inner;
-                for cmd in cmds {
-                    self.run(cmd);
-                }
+                let cmds = self.redeem.ui(ui, &cx);
+                self.run_all(cmds);
             }
             Nav::Stats => {
-                let sandbox = self.is_sandbox();
-                let today = crate::card::beijing::date_of(local_ms() / 1000).unwrap_or_default();
-                let cmds = egui::CentralPanel::default()
-                    .show(ui, |ui| self.stats.ui(ui, lang, sandbox, today))
-                    .inner;
-                for cmd in cmds {
-                    self.run(cmd);
-                }
+                let cmds = self.stats.ui(ui, &cx);
+                self.run_all(cmds);
             }
             Nav::Settings => {
                 egui::CentralPanel::default().show(ui, |ui| {

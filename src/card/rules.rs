@@ -26,8 +26,10 @@ use check::{Node, Out};
 
 /// `brand_name`: at most 12 characters (商家名字,上限为12个汉字).
 pub const BRAND_NAME_MAX: usize = 12;
-/// `notice`: at most 12 characters at create (the update call allows 16).
+/// `notice`: at most 12 汉字 at create ("notice使用提醒,上限为12个汉字").
 pub const NOTICE_MAX: usize = 12;
+/// `notice` at update: "使用提醒,字数上限为16个汉字" (the update table).
+pub const NOTICE_MAX_AT_UPDATE: usize = 16;
 /// `description`: at most 1000 characters (WxJava says 1024; the guide wins).
 pub const DESCRIPTION_MAX: usize = 1000;
 /// `text_image_list[].text`: at most 5000 characters.
@@ -100,6 +102,20 @@ pub enum Mode {
     Draft,
     /// About to call `card/create`: everything WeChat would refuse is an error.
     Create,
+    /// The merged card after a `card/update`: as strict as create, with the update's limits
+    /// (the notice may be [`NOTICE_MAX_AT_UPDATE`] 汉字).
+    Update,
+}
+
+impl Mode {
+    /// The notice's limit in this mode.
+    #[must_use]
+    pub fn notice_max(self) -> usize {
+        match self {
+            Self::Update => NOTICE_MAX_AT_UPDATE,
+            Self::Draft | Self::Create => NOTICE_MAX,
+        }
+    }
 }
 
 /// What the rules need besides the body.
@@ -146,11 +162,51 @@ impl Finding {
     }
 }
 
-/// The length of a text as the guide counts it: one character is one 汉字 whatever its script
-/// (the strict reading; "6个汉字tips" is 8).
+/// The length of a text as WeChat counts it for its "N个汉字" limits: a full-width character
+/// (汉字, full-width punctuation, emoji, and the East Asian "ambiguous" ones such as × or ①)
+/// counts one, any other (ASCII, half-width forms, Latin letters) one half. The guide's own
+/// examples settle it: `"6个汉字tips"` is sent for a field of 6, and is 5.5.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TextLen {
+    /// The length in halves: 11 for "6个汉字tips".
+    pub halves: usize,
+}
+
+impl TextLen {
+    /// The length of `s`.
+    #[must_use]
+    pub fn of(s: &str) -> Self {
+        use unicode_width::UnicodeWidthChar;
+        let halves = s
+            .chars()
+            .map(|c| if c.width_cjk() == Some(2) { 2 } else { 1 })
+            .sum();
+        Self { halves }
+    }
+
+    /// Whether the text fits a limit of `max` 汉字.
+    #[must_use]
+    pub fn fits(self, max: usize) -> bool {
+        self.halves <= max.saturating_mul(2)
+    }
+}
+
+/// As people write it: `5.5`, `6`.
+impl std::fmt::Display for TextLen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let whole = self.halves / 2;
+        if self.halves.is_multiple_of(2) {
+            write!(f, "{whole}")
+        } else {
+            write!(f, "{whole}.5")
+        }
+    }
+}
+
+/// The length of a text in 汉字 (see [`TextLen`]).
 #[must_use]
-pub fn char_count(s: &str) -> usize {
-    s.chars().count()
+pub fn text_len(s: &str) -> TextLen {
+    TextLen::of(s)
 }
 
 /// The character limit of a field, by its name or any path ending in it

@@ -7,7 +7,7 @@
 //!
 //! Titles (the guide's table and notes):
 //! - CASH: "50元代金券"; `least_cost` → "全场满500减50", or "羽绒服满500减50" with an
-//!   `accept_category` of at most [`CATEGORY_TITLE_MAX_CHARS`] characters, else "满500减50"
+//!   `accept_category` of at most [`CATEGORY_TITLE_MAX_CHARS`] 汉字 (half-width counts ½), else "满500减50"
 //!   (also with only a `reject_category`: the coupon is then not 全场); category only →
 //!   "蛋挞减50元" (≤ 5 characters) or "50元代金券".
 //! - GIFT: "洗手液1瓶" (gift_name + gift_num + gift_unit); `object_use_for` → "买蛋糕送蛋挞",
@@ -32,6 +32,7 @@ use serde::Serialize;
 
 use super::model::{Card, CardType, TimeLimit, TimeLimitType, UseCondition};
 use super::pricing::{Coins, format_hundredths, price_per_unit};
+use super::rules::text_len;
 use super::value::Int;
 
 /// The longest `accept_category`, in characters, that WeChat puts into the title.
@@ -127,7 +128,7 @@ pub fn title(card: &Card) -> String {
     // Only a short accepted category fits in the title.
     let short_accept = t
         .accept
-        .filter(|a| a.chars().count() <= CATEGORY_TITLE_MAX_CHARS);
+        .filter(|a| text_len(a).fits(CATEGORY_TITLE_MAX_CHARS));
     match (t.least_cost, short_accept) {
         (Some(lc), Some(a)) => format!("{a}满{}减{reduce}", yuan(lc)),
         // A category (long or rejected) means the coupon is not 全场.

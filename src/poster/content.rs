@@ -124,7 +124,7 @@ impl LogoImage {
             rgb.extend_from_slice(&[over(r), over(g), over(b)]);
         }
         let mut png = Vec::new();
-        super::png::encode_rgb(&mut png, width, height, &rgb, None)?;
+        super::encode::encode_rgb(&mut png, width, height, &rgb, None)?;
         Ok(Self {
             width,
             height,

@@ -8,7 +8,7 @@ use skrifa::outline::{DrawSettings, OutlinePen};
 use skrifa::{FontRef, GlyphId, MetadataProvider};
 
 use super::PosterError;
-use super::layout::PlacedGlyph;
+use super::page::PlacedGlyph;
 
 /// The embedded font file (Noto Sans SC subset, OFL; see `assets/fonts/OFL.txt`).
 pub static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-subset.otf");

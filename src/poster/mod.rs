@@ -15,8 +15,10 @@
 pub mod batch;
 pub mod content;
 pub mod deflate;
+pub mod encode;
 pub mod font;
 pub mod layout;
+pub mod page;
 pub mod pdf;
 pub mod png;
 pub mod stamp;
@@ -27,9 +29,9 @@ pub use batch::{
     channels_from_store_names, parse_channel_spec, parse_channels_csv, run_batch,
 };
 pub use content::{CALL_TO_ACTION, LogoImage, PosterContent, Rgb, card_color, validity_text};
-pub use layout::{
+pub use layout::layout;
+pub use page::{
     Align, PRINT_DPI, PlacedGlyph, PosterLayout, Primitive, QrBlock, QrMatrix, RectMm, TextRun,
-    layout,
 };
 pub use pdf::{PdfBuilder, render_pdf};
 pub use png::{Raster, rasterize, render_png};

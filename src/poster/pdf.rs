@@ -16,7 +16,7 @@ use krilla::text::{Font, GlyphId, KrillaGlyph};
 use super::PosterError;
 use super::content::Rgb;
 use super::font::FONT_BYTES;
-use super::layout::{MM_PER_INCH, PosterLayout, Primitive, QrBlock, RectMm, TextRun};
+use super::page::{MM_PER_INCH, PosterLayout, Primitive, QrBlock, RectMm, TextRun};
 
 /// PDF points per millimetre.
 const PT_PER_MM: f32 = 72.0 / MM_PER_INCH;

@@ -11,8 +11,9 @@ use tiny_skia::{
 
 use super::PosterError;
 use super::content::Rgb;
+use super::encode::encode;
 use super::font::PosterFont;
-use super::layout::{MM_PER_INCH, PosterLayout, Primitive, QrBlock, RectMm, TextRun};
+use super::page::{MM_PER_INCH, PosterLayout, Primitive, QrBlock, RectMm, TextRun};
 
 /// The largest raster accepted (pixels a side): an A4 page at 600 dpi is 7016 px tall.
 const MAX_SIDE_PX: f32 = 16_000.0;
@@ -120,7 +121,7 @@ pub fn rasterize(layout: &PosterLayout, dpi: u32) -> Result<Raster, PosterError>
 /// `top`. Text is always painted through a window of the rows its font can reach
 /// ([`Painter::text_rows`]), and the QR code's modules are whole pixels written directly, so a
 /// text line or a QR code comes out bit for bit the same whether the target is the whole page
-/// ([`rasterize`]) or only the rows around it (the batch's [`super::stamp::PngStamp`]).
+/// ([`rasterize`]) or only the rows around it (the batch's PNG stamp).
 pub(crate) struct Painter {
     page: PageSize,
     font: PosterFont,
@@ -260,45 +261,6 @@ pub(crate) fn fill_qr_row(row: &mut [u8], q: &QrBlock, area: &QrArea, r: usize) 
             cell.copy_from_slice(&px);
         }
     }
-}
-
-/// Encodes RGB8 pixels as PNG, recording `dpi` in a pHYs chunk when given.
-pub fn encode_rgb(
-    out: &mut Vec<u8>,
-    width: u32,
-    height: u32,
-    rgb: &[u8],
-    dpi: Option<u32>,
-) -> Result<(), PosterError> {
-    encode(out, width, height, rgb, png::ColorType::Rgb, dpi)
-}
-
-fn encode(
-    out: &mut Vec<u8>,
-    width: u32,
-    height: u32,
-    pixels: &[u8],
-    color: png::ColorType,
-    dpi: Option<u32>,
-) -> Result<(), PosterError> {
-    let err = |e: png::EncodingError| PosterError::Raster(e.to_string());
-    let mut enc = png::Encoder::new(out, width, height);
-    enc.set_color(color);
-    enc.set_depth(png::BitDepth::Eight);
-    // Posters are mostly flat colour: the fast deflate is nearly as small and several
-    // times quicker than the default.
-    enc.set_compression(png::Compression::Fast);
-    if let Some(dpi) = dpi {
-        let ppm = (f64::from(dpi) / 0.0254).round() as u32;
-        enc.set_pixel_dims(Some(png::PixelDimensions {
-            xppu: ppm,
-            yppu: ppm,
-            unit: png::Unit::Meter,
-        }));
-    }
-    let mut w = enc.write_header().map_err(err)?;
-    w.write_image_data(pixels).map_err(err)?;
-    w.finish().map_err(err)
 }
 
 fn paint(color: Rgb, anti_alias: bool) -> Paint<'static> {

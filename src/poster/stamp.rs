@@ -32,7 +32,7 @@ use std::sync::Arc;
 
 use super::PosterError;
 use super::deflate::{FINAL_EMPTY_BLOCK, RunEncoder, Segment, ZLIB_HEADER};
-use super::layout::{PRINT_DPI, PosterLayout, Primitive};
+use super::page::{PRINT_DPI, PosterLayout, Primitive};
 use super::png::{PageSize, Painter, QrArea, fill_qr_row};
 
 /// The deflate level of the shared rows, compressed once per stamp.

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::State;
 use super::codes::CodeStatus;
 use super::events::Kind;
-use super::state::status;
+use super::status;
 use super::users::Scan;
 
 /// The number of simulated users.

@@ -43,6 +43,40 @@ pub fn check_locations(st: &State, ids: &[String]) -> Result<(), WxError> {
     }
 }
 
+/// 40148 when a gift-back card (`advanced_info.consume_share_card_list[].card_id` of the card
+/// JSON `body`, i.e. the `cash`/`gift` object) is not one of this account's friends' coupons:
+/// "目前仅支持填入一个共享券card_id,此处必须填入共享券".
+pub fn check_gift_back(st: &State, body: Option<&Value>) -> Result<(), WxError> {
+    let list = body
+        .and_then(|b| {
+            b.get("advanced_info")?
+                .get("consume_share_card_list")?
+                .as_array()
+        })
+        .cloned()
+        .unwrap_or_default();
+    for (i, item) in list.iter().enumerate() {
+        let id = item
+            .get("card_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim();
+        let friends = st
+            .cards
+            .get(id)
+            .is_some_and(|c| c.advanced("share_friends").and_then(Value::as_bool) == Some(true));
+        if !friends {
+            return Err(WxError::new(
+                code::FRIENDS_CARD_TYPE,
+                format!(
+                    "invalid friends card type: consume_share_card_list[{i}].card_id {id} is not a friends' coupon of this account"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The ids of a `location_id_list` value (numbers or strings).
 pub fn location_ids(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
@@ -95,6 +129,7 @@ pub async fn create(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
                 .and_then(|b| b.get("base_info")?.get("location_id_list")),
         );
         check_locations(st, &ids)?;
+        check_gift_back(st, card.get(key))?;
         let card_id = st.new_id("pSbx", 28);
         let now = st.now();
         let seq = st.seq;
@@ -111,15 +146,6 @@ pub async fn create(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
         );
         Ok(json!({"card_id": card_id}))
     })
-}
-
-/// The card id of a body, 40053 when missing or unknown.
-pub fn known_card<'a>(st: &'a State, v: &Value) -> Result<(String, &'a SimCard), WxError> {
-    let id = body::string(v, "card_id").unwrap_or_default();
-    match st.cards.get(&id) {
-        Some(card) => Ok((id, card)),
-        None => Err(WxError::card_id(&id)),
-    }
 }
 
 /// The card as card/get shows it: the created body plus id, status and sku.
@@ -145,7 +171,7 @@ pub fn card_view(st: &State, shared: &Shared, id: &str, card: &SimCard) -> Value
 pub async fn get_card(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
     shared.call(&q, false, |st, shared| {
         let v = body::parse(&bytes)?;
-        let (id, card) = known_card(st, &v)?;
+        let (id, card) = st.known_card(&v)?;
         Ok(json!({"card": card_view(st, shared, &id, card)}))
     })
 }

@@ -24,6 +24,7 @@
 //! | 40127 | guide | code/get with check_consume on a code that is not NORMAL; mark of a code that is not NORMAL; consume of an UNAVAILABLE or GIFT_TIMEOUT code | code 已删除、失效或转赠 |
 //! | 40141 | guide | image URL not from the upload API | 图片 url 错误 |
 //! | 40146 | guide | code marked by another openid | code 已被其他用户 mark |
+//! | 40148 | WeChat | create/update: a consume_share_card_list card that is not one of the account's friends' coupons ("此处必须填入共享券") | 不是朋友的券 |
 //! | 40180 | simulator | a location id is not one of the account's stores (getpoilist) | 门店 ID 不存在 |
 //! | 40416 | guide | unmark with another openid, or nothing to unmark | 解除 mark 的 openid 不一致 |
 //! | 41001 | WeChat | access_token missing | 缺少 access_token |
@@ -35,6 +36,7 @@
 //! | 41313 | simulator | confirm: card_id or quantity differ from the quote | 与批价不一致 |
 //! | 41314 | simulator | confirm: free + paid coins below the price | 券点不足 |
 //! | 41315 | simulator | quantity not 1–100000, or coin_count not 1–1000000 | 数量无效 |
+//! | 41316 | simulator | getpayprice/confirm: the card is not approved (in review or rejected) or past its end_timestamp | 卡券未通过审核或已过期 |
 //! | 42001 | WeChat | access_token expired | access_token 已过期 |
 //! | 45021 | guide | testwhitelist/set: more than 10 entries (the guide's "list longer than 10") | 列表长度高于 10 个 |
 //! | 47001 | guide | body not JSON, wrong structure, a field card/update cannot change | JSON 结构错误 |
@@ -107,6 +109,10 @@ pub mod code {
     pub const COIN_NOT_ENOUGH: i64 = errcode::COIN_NOT_ENOUGH;
     /// Bad quantity or coin_count (simulator).
     pub const BAD_AMOUNT: i64 = errcode::BAD_AMOUNT;
+    /// Stock for a card not approved or expired (simulator).
+    pub const CARD_NOT_BUYABLE: i64 = errcode::CARD_NOT_BUYABLE;
+    /// A gift-back card that is not a friends' coupon.
+    pub const FRIENDS_CARD_TYPE: i64 = errcode::FRIENDS_CARD_TYPE;
     /// A list longer than 10 (the whitelist).
     pub const LIST_TOO_LONG: i64 = errcode::LIST_TOO_LONG;
     /// access_token expired.
@@ -148,6 +154,11 @@ pub const SIMULATOR_CODES: &[(i64, &str, &str)] = &[
         code::BAD_AMOUNT,
         "数量无效:库存 1–100000,充值券点 1–1000000",
         "invalid amount: quantity 1–100000, coin_count 1–1000000",
+    ),
+    (
+        code::CARD_NOT_BUYABLE,
+        "卡券未通过审核或已过期,不能购买库存",
+        "the card is not approved or has expired: no stock can be bought",
     ),
 ];
 

@@ -18,12 +18,15 @@ mod datacube;
 pub mod errors;
 mod events;
 mod faults;
+mod ledger;
 mod media;
 mod pay;
 mod placement;
 mod redeem;
+mod refund;
 mod routes;
 mod state;
+mod status;
 mod update;
 mod users;
 
@@ -37,6 +40,8 @@ use thiserror::Error;
 use tokio::sync::oneshot;
 
 use errors::{WxError, WxResult};
+/// What a logged event was (the app's per-channel table reads the log with it).
+pub use events::Kind as EventKind;
 pub use state::{Review, SimCard, State};
 
 /// How to run the simulator.
@@ -148,6 +153,10 @@ impl Shared {
         let run = || -> WxResult {
             let mut st = self.lock()?;
             auth::authorize(&st, query)?;
+            // Refunds fall due as (simulated) time passes; every call sees them settled.
+            if refund::settle(&mut st) {
+                self.persist(&st);
+            }
             let out = f(&mut st, self)?;
             if mutates {
                 self.persist(&st);

@@ -4,6 +4,7 @@
 //!
 //! - activate: the first call rewards 200 free coins (an ORDER_TYPE_SYS_ADD order); later
 //!   calls answer `reward: 0`.
+//! - getpayprice and confirm refuse a card that is not approved or is past its end (41316).
 //! - confirm refusals: 41310 unknown order, 41312 used, 41311 expired, 41313 card_id/quantity
 //!   differ, 41314 not enough coins (see `errors.rs`). Free coins are spent first.
 //! - recharge: an ORDER_TYPE_WXPAY order waits (ORDER_STATUS_WAITING) until the admin call
@@ -14,13 +15,14 @@ use axum::body::Bytes;
 use axum::extract::{Query as AxQuery, State as AxState};
 use axum::response::Response;
 use base64::Engine;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::auth::{Q, S};
 use super::body;
-use super::cards::known_card;
 use super::errors::{WxError, code};
+use super::ledger::{Order, Quote};
+use super::state::SimCard;
+use super::{Shared, State, status};
 use crate::card::pricing::{Coins, price_per_unit};
 
 /// A quote lives this long (the guide: 60 s).
@@ -33,82 +35,6 @@ pub const MAX_QUANTITY: i64 = 100_000;
 pub const MAX_RECHARGE: i64 = 1_000_000;
 /// The merchant's openid shown on orders it made itself.
 pub const MERCHANT_OPENID: &str = "oSbxMerchant0000000000000000";
-
-/// A price quote (getpayprice).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Quote {
-    /// The card.
-    pub card_id: String,
-    /// Units.
-    pub quantity: i64,
-    /// Total price (hundredths).
-    pub price: i64,
-    /// Simulated expiry.
-    pub expires: i64,
-    /// Used by a confirm.
-    pub used: bool,
-}
-
-/// An order of the coin ledger (getorder / getorderlist).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Order {
-    /// order_id.
-    pub order_id: String,
-    /// ORDER_TYPE_*.
-    pub order_type: String,
-    /// ORDER_STATUS_*.
-    pub status: String,
-    /// Creation time.
-    pub create_time: i64,
-    /// Payment time (0 while unpaid).
-    pub pay_finish_time: i64,
-    /// Description.
-    pub desc: String,
-    /// Free coins moved (hundredths).
-    pub free_coin: i64,
-    /// Paid coins moved (hundredths).
-    pub pay_coin: i64,
-    /// Who paid.
-    pub openid: String,
-    /// The card, for stock orders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_id: Option<String>,
-}
-
-impl Order {
-    /// As getorder shows it (coin counts as strings, like the guide).
-    pub fn to_json(&self) -> Value {
-        json!({
-            "order_id": self.order_id,
-            "status": self.status,
-            "create_time": self.create_time,
-            "pay_finish_time": self.pay_finish_time,
-            "desc": self.desc,
-            "free_coin_count": Coins(self.free_coin).to_string(),
-            "pay_coin_count": Coins(self.pay_coin).to_string(),
-            "refund_free_coin_count": "0",
-            "refund_pay_coin_count": "0",
-            "openid": self.openid,
-            "order_type": self.order_type,
-        })
-    }
-}
-
-/// The wallet part of the state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Wallet {
-    /// Account opened.
-    pub activated: bool,
-    /// Free coins (hundredths).
-    pub free: i64,
-    /// Paid coins (hundredths).
-    pub paid: i64,
-    /// Quotes by order_id.
-    pub quotes: std::collections::BTreeMap<String, Quote>,
-    /// The ledger, oldest first.
-    pub orders: Vec<Order>,
-}
 
 /// Coins as a JSON number with at most two decimals (200, 199.4).
 pub fn coins_json(c: Coins) -> Value {
@@ -140,6 +66,8 @@ pub async fn activate(AxState(shared): S, AxQuery(q): Q) -> Response {
             desc: "开通券点账户奖励".into(),
             free_coin: reward,
             pay_coin: 0,
+            refund_free: 0,
+            refund_paid: 0,
             openid: MERCHANT_OPENID.into(),
             card_id: None,
         });
@@ -167,11 +95,32 @@ fn quantity(v: &Value) -> Result<i64, WxError> {
         .ok_or_else(|| WxError::sim(code::BAD_AMOUNT, "quantity"))
 }
 
+/// 41316 unless stock may be bought for `card` now: it is approved (the back office: "审核中的
+/// 朋友的券无法修改库存"; the guide adds stock only after approval) and not past its end.
+fn buyable(st: &State, shared: &Shared, id: &str, card: &SimCard) -> Result<(), WxError> {
+    let status = st.status_of(card, shared.review_delay());
+    if status != status::VERIFY_OK {
+        return Err(WxError::sim(
+            code::CARD_NOT_BUYABLE,
+            format!("{id} is {status}"),
+        ));
+    }
+    let end = card.validity().1;
+    if st.now() > end {
+        return Err(WxError::sim(
+            code::CARD_NOT_BUYABLE,
+            format!("{id} ended at {end}"),
+        ));
+    }
+    Ok(())
+}
+
 /// `POST card/pay/getpayprice {card_id, quantity}`.
 pub async fn pay_price(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
-    shared.call(&q, true, |st, _| {
+    shared.call(&q, true, |st, shared| {
         let v = body::parse(&bytes)?;
-        let (card_id, card) = known_card(st, &v)?;
+        let (card_id, card) = st.known_card(&v)?;
+        buyable(st, shared, &card_id, card)?;
         let quantity = quantity(&v)?;
         let price = price_per_unit(&card.model())
             .times(quantity)
@@ -202,7 +151,7 @@ pub async fn pay_price(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Respo
 /// `POST card/pay/confirm {card_id, order_id, quantity}`. The state lock is held from the
 /// checks to the spending, so concurrent confirms of one quote cannot both pass.
 pub async fn confirm(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
-    shared.call(&q, true, |st, _| {
+    shared.call(&q, true, |st, shared| {
         let v = body::parse(&bytes)?;
         let order_id = body::string(&v, "order_id").unwrap_or_default();
         let card_id = body::string(&v, "card_id").unwrap_or_default();
@@ -226,8 +175,9 @@ pub async fn confirm(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Respons
                 format!("quoted {} × {}", quote.card_id, quote.quantity),
             ));
         }
-        if !st.cards.contains_key(&card_id) {
-            return Err(WxError::card_id(&card_id));
+        match st.cards.get(&card_id) {
+            Some(card) => buyable(st, shared, &card_id, card)?,
+            None => return Err(WxError::card_id(&card_id)),
         }
         let w = &mut st.wallet;
         if w.free + w.paid < quote.price {
@@ -256,6 +206,8 @@ pub async fn confirm(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Respons
             desc: format!("兑换库存 {} 张", quote.quantity),
             free_coin: free,
             pay_coin: paid,
+            refund_free: 0,
+            refund_paid: 0,
             openid: MERCHANT_OPENID.into(),
             card_id: Some(card_id.clone()),
         });
@@ -291,6 +243,8 @@ pub async fn recharge(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Respon
             desc: "微信支付充值".into(),
             free_coin: 0,
             pay_coin: Coins::whole(count).0,
+            refund_free: 0,
+            refund_paid: 0,
             openid: String::new(),
             card_id: None,
         });

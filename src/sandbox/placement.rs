@@ -21,9 +21,8 @@ use serde_json::{Value, json};
 use super::State;
 use super::auth::{Q, S};
 use super::body;
-use super::cards::known_card;
 use super::errors::{WxError, code};
-use super::state::status;
+use super::status;
 
 /// Ticket lifetime.
 pub const TICKET_LIFE: i64 = 7200;
@@ -110,7 +109,7 @@ pub async fn qrcode(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
             .and_then(|a| a.get("card"))
             .cloned()
             .unwrap_or(Value::Null);
-        let (card_id, card) = known_card(st, &info)?;
+        let (card_id, card) = st.known_card(&info)?;
         let unique = body::boolean(&info, "is_unique_code", false);
         if unique
             && (st.status_of(card, shared.review_delay()) != status::VERIFY_OK

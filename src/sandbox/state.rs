@@ -9,10 +9,12 @@ use serde_json::{Value, json};
 
 use super::clock;
 use super::codes::UserCode;
+use super::errors::WxError;
 use super::events::Event;
 use super::faults::Fault;
-use super::pay::Wallet;
+use super::ledger::Wallet;
 use super::placement::{Placement, Ticket, Whitelist};
+use super::status;
 use crate::card::Card;
 
 /// Review outcome forced through the admin API.
@@ -94,16 +96,6 @@ impl SimCard {
             .and_then(super::body::int_value)
             .filter(|n| *n > 0)
     }
-}
-
-/// Card review statuses.
-pub mod status {
-    /// In review.
-    pub const NOT_VERIFY: &str = "CARD_STATUS_NOT_VERIFY";
-    /// Rejected.
-    pub const VERIFY_FAIL: &str = "CARD_STATUS_VERIFY_FAIL";
-    /// Approved.
-    pub const VERIFY_OK: &str = "CARD_STATUS_VERIFY_OK";
 }
 
 /// Everything the simulator remembers (serialized for `--state`).
@@ -222,6 +214,15 @@ impl State {
             if !self.codes.contains_key(&c) {
                 return c;
             }
+        }
+    }
+
+    /// The card a body names by `card_id`; 40053 when it is missing or unknown.
+    pub fn known_card(&self, v: &Value) -> Result<(String, &SimCard), WxError> {
+        let id = super::body::string(v, "card_id").unwrap_or_default();
+        match self.cards.get(&id) {
+            Some(card) => Ok((id, card)),
+            None => Err(WxError::card_id(&id)),
         }
     }
 

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::auth::{Q, S};
 use super::body;
-use super::cards::{check_locations, first_error, known_card, location_ids};
+use super::cards::{check_gift_back, check_locations, first_error, location_ids};
 use super::errors::{WxError, code};
 use super::state::Review;
 use crate::card::CreateBody;
@@ -39,9 +39,6 @@ pub const REVIEWED: &[&str] = &[
     "abstract",
     "text_image_list",
 ];
-
-/// `notice` may be 16 characters at update (12 at create).
-pub const NOTICE_MAX_AT_UPDATE: usize = 16;
 
 fn fixed(path: &str) -> WxError {
     WxError::new(
@@ -74,7 +71,7 @@ fn check_dates(old: (i64, i64), new: &Value) -> Result<(), WxError> {
 pub async fn update(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
     shared.call(&q, true, |st, _| {
         let patch = body::parse(&bytes)?;
-        let (id, card) = known_card(st, &patch)?;
+        let (id, card) = st.known_card(&patch)?;
         let key = card.body_key();
         let other = if key == "cash" { "gift" } else { "cash" };
         if patch.get(other).is_some() {
@@ -123,29 +120,17 @@ pub async fn update(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
         }
         let parsed: CreateBody = serde_json::from_value(json!({"card": merged}))
             .map_err(|e| WxError::new(code::JSON_STRUCTURE, format!("data format error: {e}")))?;
-        let notice_len = parsed
-            .card
-            .base_info()
-            .and_then(|b| b.notice.as_deref())
-            .map_or(0, rules::char_count);
-        let findings: Vec<_> = rules::validate(
+        let findings = rules::validate(
             &parsed,
             &Context {
                 now: st.now(),
-                mode: Mode::Create,
+                mode: Mode::Update,
             },
-        )
-        .into_iter()
-        .filter(|f| {
-            let notice_ok = f.field.ends_with("base_info.notice")
-                && f.rule == "max_chars"
-                && notice_len <= NOTICE_MAX_AT_UPDATE;
-            !notice_ok
-        })
-        .collect();
+        );
         if let Some(err) = first_error(&findings) {
             return Err(err);
         }
+        check_gift_back(st, merged.get(key))?;
         let now = st.now();
         if let Some(c) = st.cards.get_mut(&id) {
             c.card = merged;

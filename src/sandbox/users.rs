@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::State;
 use super::codes::CodeStatus;
 use super::events::Kind;
-use super::state::status;
+use super::status;
 
 /// A user scans: `ticket` or `url` of a placement, or a bare `card_id` (with `outer_id`).
 #[derive(Clone, Debug, Default)]

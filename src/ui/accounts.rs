@@ -4,16 +4,11 @@
 //! A typed secret or token leaves this panel once, inside a [`Command`], and the field is
 //! cleared; nothing here ever shows a stored secret back.
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 use crate::accounts::{Account, Accounts, Problem, Stored, TokenMode};
-use crate::app::events::UiError;
 use crate::i18n::{Lang, T};
-
-/// Red for errors and the cgi-bin/token warning.
-const ERROR_COLOR: Color32 = Color32::from_rgb(0xd9, 0x36, 0x36);
-/// Green for done.
-const OK_COLOR: Color32 = Color32::from_rgb(0x1a, 0x9c, 0x4b);
+use crate::message::UiError;
 
 /// A secret or token typed by the user; `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -214,8 +209,7 @@ pub fn accounts_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel) -> Vec<Co
     let mut out = Vec::new();
     ui.heading(T::Accounts.get(lang));
     if let Some(Err(why)) = &panel.keyring {
-        ui.colored_label(ERROR_COLOR, T::SecretSessionOnly.get(lang))
-            .on_hover_text(why);
+        crate::ui::error_label(ui, T::SecretSessionOnly.get(lang)).on_hover_text(why);
     }
     list_ui(ui, lang, panel, &mut out);
     if panel.form.is_none()
@@ -234,7 +228,11 @@ pub fn accounts_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel) -> Vec<Co
         });
     }
     if let Some((ok, text)) = &panel.status {
-        let color = if *ok { OK_COLOR } else { ERROR_COLOR };
+        let color = if *ok {
+            crate::ui::ok_color(ui)
+        } else {
+            crate::ui::error_color(ui)
+        };
         ui.colored_label(color, text.text(lang));
     }
     form_ui(ui, lang, panel, &mut out);
@@ -250,7 +248,7 @@ fn list_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
             ui.label(T::ModeSandbox.get(lang));
             ui.label("");
             if panel.in_use.is_none() {
-                ui.label(RichText::new(T::ActiveAccount.get(lang)).color(OK_COLOR));
+                ui.label(RichText::new(T::ActiveAccount.get(lang)).color(crate::ui::ok_color(ui)));
             } else if ui
                 .add_enabled(!busy, egui::Button::new(T::UseAccount.get(lang)))
                 .clicked()
@@ -265,7 +263,10 @@ fn list_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
                 ui.label(mode_label(&a.mode, lang));
                 ui.horizontal(|ui| {
                     if panel.in_use.as_deref() == Some(a.id.as_str()) {
-                        ui.label(RichText::new(T::ActiveAccount.get(lang)).color(OK_COLOR));
+                        ui.label(
+                            RichText::new(T::ActiveAccount.get(lang))
+                                .color(crate::ui::ok_color(ui)),
+                        );
                     } else if ui
                         .add_enabled(!busy, egui::Button::new(T::UseAccount.get(lang)))
                         .on_hover_text(&a.name)
@@ -305,13 +306,13 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
         } else {
             T::SecretNeeded
         };
-        ui.colored_label(ERROR_COLOR, text.get(lang));
+        crate::ui::error_label(ui, text.get(lang));
     }
     // Each rule shows next to its field (the form's state at the start of the frame).
     let problems = form.account().problems();
     let problem_ui = |ui: &mut Ui, p: Problem| {
         if problems.contains(&p) {
-            ui.colored_label(ERROR_COLOR, problem_text(p).get(lang));
+            crate::ui::error_label(ui, problem_text(p).get(lang));
         }
     };
     egui::Grid::new("account_form")
@@ -346,7 +347,7 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
                         // The warning stands next to the option, not only once it is picked.
                         ui.label(
                             RichText::new(T::ClassicWarning.get(lang))
-                                .color(ERROR_COLOR)
+                                .color(crate::ui::error_color(ui))
                                 .small(),
                         );
                     }
@@ -454,10 +455,13 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
     }
     match &panel.test_result {
         Some(Ok(colors)) => {
-            ui.colored_label(OK_COLOR, format!("✔ {}: {colors}", T::TestOk.get(lang)));
+            ui.colored_label(
+                crate::ui::ok_color(ui),
+                format!("✔ {}: {colors}", T::TestOk.get(lang)),
+            );
         }
         Some(Err(e)) => {
-            ui.colored_label(ERROR_COLOR, e.text(lang));
+            crate::ui::error_label(ui, e.text(lang));
         }
         None => {}
     }
@@ -469,26 +473,20 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
 /// The message after a save, in both languages.
 pub fn saved_text(stored: Option<&Stored>) -> (bool, UiError) {
     match stored {
-        Some(Stored::SessionOnly(_)) => (
-            false,
-            UiError {
-                zh: T::SecretSessionOnly.zh().to_owned(),
-                en: T::SecretSessionOnly.en().to_owned(),
-            },
-        ),
+        Some(Stored::SessionOnly(_)) => (false, UiError::of(T::SecretSessionOnly)),
         Some(Stored::Keyring) => (
             true,
-            UiError {
-                zh: format!("✔ {}", T::AccountSavedKeyring.zh()),
-                en: format!("✔ {}", T::AccountSavedKeyring.en()),
-            },
+            UiError::both(
+                format!("✔ {}", T::AccountSavedKeyring.zh()),
+                format!("✔ {}", T::AccountSavedKeyring.en()),
+            ),
         ),
         None => (
             true,
-            UiError {
-                zh: format!("✔ {}", T::AccountSaved.zh()),
-                en: format!("✔ {}", T::AccountSaved.en()),
-            },
+            UiError::both(
+                format!("✔ {}", T::AccountSaved.zh()),
+                format!("✔ {}", T::AccountSaved.en()),
+            ),
         ),
     }
 }

@@ -3,19 +3,19 @@
 
 use egui::Ui;
 
-use crate::app::events::CardSummary;
+use crate::api::CardDetails;
 use crate::i18n::{Lang, T};
 
 /// "羽绒服满500减50 · pSbxK_37mS…": the synthesized title and the first 10 characters of the
 /// card_id (several cards can share a title).
-pub fn card_label(c: &CardSummary) -> String {
+pub fn card_label(c: &CardDetails) -> String {
     let title = crate::card::synth::title(&c.body.card);
     let short: String = c.card_id.chars().take(10).collect();
     format!("{title} · {short}…")
 }
 
 /// The card of `cards` whose id is `chosen`.
-pub fn chosen<'a>(cards: &'a [CardSummary], chosen: Option<&str>) -> Option<&'a CardSummary> {
+pub fn chosen<'a>(cards: &'a [CardDetails], chosen: Option<&str>) -> Option<&'a CardDetails> {
     let id = chosen?;
     cards.iter().find(|c| c.card_id == id)
 }
@@ -27,7 +27,7 @@ pub fn card_picker(
     ui: &mut Ui,
     id_salt: &str,
     lang: Lang,
-    cards: &[CardSummary],
+    cards: &[CardDetails],
     chosen_id: &mut Option<String>,
     label: Option<egui::Id>,
 ) -> bool {

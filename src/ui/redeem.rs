@@ -4,15 +4,12 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::events::{CodeLookup, ConsumeDone, RedeemEvent, UiError};
 use crate::i18n::{Lang, T};
+use crate::message::{CodeLookup, ConsumeDone, RedeemEvent, UiError};
 use crate::redeem::{
     CodeInput, MARK_SECS, REDEMPTION_ERRCODES, gift_back_issued, parse_input, status_text,
 };
-use crate::ui::ERROR_COLOR;
-
-use crate::ui::OK_COLOR;
-use crate::ui::WARN_COLOR;
+use crate::ui::panel::{Panel, PanelCx};
 
 /// What the panel asks the app to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +80,37 @@ fn action(
     crate::ui::action(ui, "redeem", key, enabled, text)
 }
 
+impl Panel for RedeemPanel {
+    type Command = Command;
+    type Event = RedeemEvent;
+
+    fn ui(&mut self, ui: &mut Ui, cx: &PanelCx) -> Vec<Command> {
+        egui::CentralPanel::default()
+            .show(ui, |ui| self.body_ui(ui, cx.lang, cx.now_secs()))
+            .inner
+    }
+
+    fn on_event(&mut self, _ctx: &egui::Context, event: RedeemEvent, cx: &PanelCx) -> Vec<Command> {
+        self.take_event(event, cx.now_secs())
+    }
+
+    /// Only the mark's countdown needs frames, and only while it is on screen: the mark
+    /// expires on WeChat's side whether or not anyone watches.
+    fn next_wakeup(&self, cx: &PanelCx, shown: bool) -> Option<std::time::Duration> {
+        if shown {
+            self.wake_after(cx.now_secs())
+        } else {
+            None
+        }
+    }
+
+    /// A looked-up code, a mark and a consume all belong to the previous account.
+    fn for_another_account(&mut self) -> Vec<Command> {
+        *self = Self::default();
+        Vec::new()
+    }
+}
+
 impl RedeemPanel {
     /// Whether a lookup, mark or consume is in flight.
     pub fn busy(&self) -> bool {
@@ -97,12 +125,12 @@ impl RedeemPanel {
     }
 
     /// How long until the countdown needs a frame.
-    pub fn next_wakeup(&self, now: i64) -> Option<std::time::Duration> {
+    fn wake_after(&self, now: i64) -> Option<std::time::Duration> {
         (self.mark_left(now) > 0).then(|| std::time::Duration::from_millis(500))
     }
 
     /// Handles an IO answer; may ask for a fresh lookup.
-    pub fn on_event(&mut self, event: RedeemEvent, now: i64) -> Vec<Command> {
+    fn take_event(&mut self, event: RedeemEvent, now: i64) -> Vec<Command> {
         let mut out = Vec::new();
         match event {
             RedeemEvent::Looked(r) if self.refreshing => {
@@ -192,7 +220,7 @@ impl RedeemPanel {
     }
 
     /// Draws the panel.
-    pub fn ui(&mut self, ui: &mut Ui, lang: Lang, now: i64) -> Vec<Command> {
+    fn body_ui(&mut self, ui: &mut Ui, lang: Lang, now: i64) -> Vec<Command> {
         let mut out = Vec::new();
         egui::ScrollArea::vertical()
             .id_salt("redeem_scroll")
@@ -232,7 +260,7 @@ impl RedeemPanel {
                     }
                 });
                 if let Some(e) = &self.error {
-                    ui.colored_label(ERROR_COLOR, e.text(lang));
+                    crate::ui::error_label(ui, e.text(lang));
                 }
                 self.code_ui(ui, lang, now, &mut out);
                 ui.add_space(10.0);
@@ -260,7 +288,11 @@ impl RedeemPanel {
                     }
                     ui.label(T::CodeStatus.get(lang));
                     ui.colored_label(
-                        if normal { OK_COLOR } else { ERROR_COLOR },
+                        if normal {
+                            crate::ui::ok_color(ui)
+                        } else {
+                            crate::ui::error_color(ui)
+                        },
                         RichText::new(format!("{status} ({}) · {hint}", l.info.user_card_status))
                             .strong(),
                     );
@@ -348,7 +380,7 @@ impl RedeemPanel {
                 }
                 if left > 0 {
                     ui.colored_label(
-                        WARN_COLOR,
+                        crate::ui::warn_color(ui),
                         format!("{} {}:{:02}", T::MarkLeft.get(lang), left / 60, left % 60),
                     );
                 }
@@ -379,10 +411,17 @@ impl RedeemPanel {
             ui.weak(T::MarkFirst.get(lang));
         }
         if let Some(d) = &self.consumed {
-            ui.colored_label(OK_COLOR, format!("{} {}", T::Consumed.get(lang), d.code));
+            ui.colored_label(
+                crate::ui::ok_color(ui),
+                format!("{} {}", T::Consumed.get(lang), d.code),
+            );
             match gift_back_issued(d.share_self_num, d.stock.0, d.stock.1) {
-                Some(true) => ui.colored_label(OK_COLOR, T::GiftBackIssued.get(lang)),
-                Some(false) => ui.colored_label(WARN_COLOR, T::GiftBackNoStock.get(lang)),
+                Some(true) => {
+                    ui.colored_label(crate::ui::ok_color(ui), T::GiftBackIssued.get(lang))
+                }
+                Some(false) => {
+                    ui.colored_label(crate::ui::warn_color(ui), T::GiftBackNoStock.get(lang))
+                }
                 None => ui.weak(T::GiftBackNotSet.get(lang)),
             };
         }

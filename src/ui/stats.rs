@@ -7,11 +7,13 @@ use chrono::NaiveDate;
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
-use crate::app::events::{CardSummary, ChannelRow, StatsEvent, UiError};
+use crate::api::CardDetails;
 use crate::i18n::{Lang, T};
+use crate::message::{StatsEvent, UiError};
+use crate::stats::ChannelRow;
 use crate::stats::{Metric, Table, check_range};
-use crate::ui::ERROR_COLOR;
 use crate::ui::card_picker::card_picker;
+use crate::ui::panel::{Panel, PanelCx};
 
 /// One colour per metric, in [`Metric::ALL`] order.
 const COLORS: [Color32; 5] = [
@@ -71,7 +73,7 @@ pub struct StatsPanel {
     /// Card scope chosen.
     pub card_scope: bool,
     /// Cards for the scope.
-    pub cards: Vec<CardSummary>,
+    pub cards: Vec<CardDetails>,
     /// Show users instead of counts.
     pub users: bool,
     /// Bars instead of lines.
@@ -130,6 +132,29 @@ fn action(
     crate::ui::action(ui, "stats", key, enabled, text)
 }
 
+impl Panel for StatsPanel {
+    type Command = Command;
+    type Event = StatsEvent;
+
+    /// The first draw loads the last 7 days (Beijing dates).
+    fn ui(&mut self, ui: &mut Ui, cx: &PanelCx) -> Vec<Command> {
+        egui::CentralPanel::default()
+            .show(ui, |ui| self.body_ui(ui, cx.lang, cx.sandbox, cx.today()))
+            .inner
+    }
+
+    fn on_event(&mut self, _ctx: &egui::Context, event: StatsEvent, cx: &PanelCx) -> Vec<Command> {
+        self.take_event(event, cx.sandbox)
+    }
+
+    /// The table, the channels and the card list were the previous account's; the range
+    /// is chosen again (and loaded) when the panel is next drawn.
+    fn for_another_account(&mut self) -> Vec<Command> {
+        *self = Self::default();
+        Vec::new()
+    }
+}
+
 impl StatsPanel {
     /// The load command for the current form, or the error that keeps it from being sent.
     pub fn load_command(&self) -> Result<Command, String> {
@@ -177,7 +202,7 @@ impl StatsPanel {
     }
 
     /// Commands when the panel is first shown: last 7 days (Beijing) up to `today`.
-    pub fn on_open(&mut self, today: NaiveDate, sandbox: bool) -> Vec<Command> {
+    fn open_cmds(&mut self, today: NaiveDate, sandbox: bool) -> Vec<Command> {
         let mut out = vec![Command::ListCards];
         if self.begin.is_none() {
             self.begin = Some(today - chrono::Duration::days(6));
@@ -189,7 +214,7 @@ impl StatsPanel {
     }
 
     /// Handles an IO answer.
-    pub fn on_event(&mut self, event: StatsEvent, sandbox: bool) -> Vec<Command> {
+    fn take_event(&mut self, event: StatsEvent, sandbox: bool) -> Vec<Command> {
         let mut out = Vec::new();
         match event {
             StatsEvent::Cards(r) => match r {
@@ -235,17 +260,23 @@ impl StatsPanel {
     }
 
     /// Draws the panel.
-    pub fn ui(&mut self, ui: &mut Ui, lang: Lang, sandbox: bool, today: NaiveDate) -> Vec<Command> {
+    fn body_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        sandbox: bool,
+        today: NaiveDate,
+    ) -> Vec<Command> {
         let mut out = Vec::new();
         if !self.loaded {
-            out.extend(self.on_open(today, sandbox));
+            out.extend(self.open_cmds(today, sandbox));
         }
         egui::ScrollArea::vertical()
             .id_salt("stats_scroll")
             .show(ui, |ui| {
                 self.form_ui(ui, lang, sandbox, today, &mut out);
                 if let Some(e) = &self.error {
-                    ui.colored_label(ERROR_COLOR, e.text(lang));
+                    crate::ui::error_label(ui, e.text(lang));
                 }
                 self.chart_ui(ui, lang);
                 self.totals_ui(ui, lang, &mut out);
@@ -307,7 +338,7 @@ impl StatsPanel {
         if let (Some(b), Some(e)) = (self.begin, self.end)
             && let Err(err) = check_range(b, e)
         {
-            ui.colored_label(ERROR_COLOR, err.text(lang));
+            crate::ui::error_label(ui, err.text(lang));
         }
         ui.horizontal_wrapped(|ui| {
             ui.radio_value(&mut self.card_scope, false, T::ScopeAccount.get(lang));
@@ -348,7 +379,7 @@ impl StatsPanel {
             }
         });
         if sandbox && self.seed_text.trim().parse::<u64>().is_err() {
-            ui.colored_label(ERROR_COLOR, T::SeedRule.get(lang));
+            crate::ui::error_label(ui, T::SeedRule.get(lang));
         }
         ui.horizontal(|ui| {
             ui.radio_value(&mut self.users, false, T::Counts.get(lang));

@@ -1,8 +1,8 @@
 //! The IO answers the wallet session handles.
 
-// UiError and CardSummary are shared by every panel and still live in `app::events`;
-// re-exported here so the session's users (the Wallet panel) need not reach into `app`.
-pub use crate::app::events::{CardSummary, UiError};
+pub use crate::message::UiError;
+
+use crate::api::CardDetails;
 
 /// How a confirm ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub enum WalletEvent {
     /// activate: the reward.
     Activated(Result<i64, UiError>),
     /// The cards to buy stock for.
-    Cards(Result<Vec<CardSummary>, UiError>),
+    Cards(Result<Vec<CardDetails>, UiError>),
     /// A card's stock (card/get).
     Stock {
         /// The card.

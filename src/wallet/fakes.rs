@@ -454,6 +454,8 @@ impl PayApi for FakeApi {
                     desc: format!("{quantity}"),
                     free_coin_count: Coins(i64::from(quantity) * UNIT_PRICE),
                     pay_coin_count: Coins(0),
+                    refund_free_coin_count: Coins(0),
+                    refund_pay_coin_count: Coins(0),
                     order_type: "ORDER_TYPE_REDUCE".into(),
                 });
             }
@@ -497,6 +499,8 @@ impl PayApi for FakeApi {
                 desc: String::new(),
                 free_coin_count: Coins(0),
                 pay_coin_count: Coins(0),
+                refund_free_coin_count: Coins(0),
+                refund_pay_coin_count: Coins(0),
                 order_type: "ORDER_TYPE_WXPAY".into(),
             }),
             None => Err(wechat(errcode::ORDER_USED)),
@@ -569,6 +573,8 @@ pub fn sample_order(status: &str) -> OrderInfo {
         desc: "兑换库存, 10 张".into(),
         free_coin_count: Coins(600),
         pay_coin_count: Coins(0),
+        refund_free_coin_count: Coins(0),
+        refund_pay_coin_count: Coins(0),
         order_type: "ORDER_TYPE_REDUCE".into(),
     }
 }

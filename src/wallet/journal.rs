@@ -97,10 +97,7 @@ pub trait PayApi: Sync {
 
 /// An API error in both languages, with WeChat's explanation when the code is known.
 fn shown(e: &ApiError) -> UiError {
-    UiError {
-        zh: e.text_zh(),
-        en: e.text_en(),
-    }
+    UiError::api(e)
 }
 
 /// A store error as shown to the user.

@@ -2,6 +2,7 @@
 
 use crate::api::pay::OrderInfo;
 use crate::card::beijing;
+use crate::card::pricing::Coins;
 use crate::i18n::{Lang, T};
 
 /// The order statuses of the guide, in its order.
@@ -54,6 +55,26 @@ pub fn type_text(order_type: &str, lang: Lang) -> String {
     key.get(lang).to_owned()
 }
 
+/// What an order did, in words: a refund of stock left at expiry reads "到期退回 N 券点" (the
+/// coins given back, free and paid); any other order shows WeChat's description.
+pub fn summary(o: &OrderInfo, lang: Lang) -> String {
+    if o.order_type != "ORDER_TYPE_REFUND" {
+        return o.desc.clone();
+    }
+    let back = Coins(o.refund_free_coin_count.0 + o.refund_pay_coin_count.0);
+    // An answer that carries the counts only in free/pay_coin_count.
+    let back = if back.0 == 0 {
+        Coins(o.free_coin_count.0 + o.pay_coin_count.0)
+    } else {
+        back
+    };
+    format!(
+        "{} {back} {}",
+        T::RefundAtExpiry.get(lang),
+        T::Coins.get(lang)
+    )
+}
+
 /// A Unix time as a Beijing date and time ("2015-12-21 23:46:38"); empty for 0.
 pub fn beijing_time(ts: i64) -> String {
     if ts <= 0 {
@@ -94,7 +115,7 @@ pub fn orders_csv(orders: &[OrderInfo], lang: Lang) -> Result<Vec<u8>, csv::Erro
                 status_text(&o.status, lang),
                 beijing_time(o.create_time),
                 beijing_time(o.pay_finish_time),
-                o.desc.clone(),
+                summary(o, lang),
                 o.free_coin_count.to_string(),
                 o.pay_coin_count.to_string(),
                 o.order_type.clone(),
@@ -126,6 +147,20 @@ mod tests {
             status_text("ORDER_STATUS_NEW", Lang::Zh),
             "ORDER_STATUS_NEW"
         );
+    }
+
+    #[test]
+    fn a_refund_reads_as_coins_returned_at_expiry() {
+        let mut o = order("ORDER_STATUS_HAS_REFUND");
+        assert_eq!(summary(&o, Lang::Zh), "兑换库存, 10 张");
+        o.order_type = "ORDER_TYPE_REFUND".into();
+        o.refund_free_coin_count = Coins(19_950);
+        o.refund_pay_coin_count = Coins(3_990);
+        assert_eq!(summary(&o, Lang::Zh), "到期退回 239.4 券点");
+        assert_eq!(summary(&o, Lang::En), "Returned at expiry: 239.4 coins");
+        o.refund_free_coin_count = Coins(0);
+        o.refund_pay_coin_count = Coins(0);
+        assert_eq!(summary(&o, Lang::Zh), "到期退回 6 券点");
     }
 
     #[test]

@@ -25,8 +25,10 @@ mod fakes;
 mod properties;
 
 pub use command::Command;
-pub use event::{CardSummary, ConfirmOutcome, RechargeStarted, UiError, WalletEvent};
-pub use labels::{ORDER_STATUSES, ORDER_TYPES, beijing_time, orders_csv, status_text, type_text};
+pub use event::{ConfirmOutcome, RechargeStarted, UiError, WalletEvent};
+pub use labels::{
+    ORDER_STATUSES, ORDER_TYPES, beijing_time, orders_csv, status_text, summary, type_text,
+};
 pub use orders::{OrdersView, PAGE_SIZE};
 pub use quote::{
     CONFIRM_MARGIN_SECS, LiveQuote, MAX_QUANTITY, MAX_RECHARGE, QUOTE_LIFE_SECS,

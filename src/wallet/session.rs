@@ -22,6 +22,7 @@ mod tests;
 use std::collections::HashSet;
 use std::time::Duration;
 
+use crate::api::CardDetails;
 use crate::api::pay::CoinsInfo;
 use crate::card::beijing;
 use crate::card::pricing::Coins;
@@ -30,8 +31,8 @@ use crate::i18n::Lang;
 use crate::store::Entry;
 
 use super::{
-    CardSummary, Command, LiveQuote, OrdersView, RECHARGE_TIMEOUT_SECS, RechargeState, UiError,
-    orders_csv, recharge_state, shortfall,
+    Command, LiveQuote, OrdersView, RECHARGE_TIMEOUT_SECS, RechargeState, UiError, orders_csv,
+    recharge_state, shortfall,
 };
 
 /// The simulator's clock is read this often while a quote or a reconciliation is live.
@@ -129,7 +130,7 @@ pub struct WalletSession {
     pub activated: Option<Result<i64, UiError>>,
     activating: bool,
     /// Cards to buy stock for.
-    pub cards: Vec<CardSummary>,
+    pub cards: Vec<CardDetails>,
     cards_error: Option<UiError>,
     /// The chosen card.
     pub card_id: Option<String>,
@@ -274,11 +275,11 @@ impl WalletSession {
     }
 
     /// The chosen card.
-    pub fn chosen(&self) -> Option<&CardSummary> {
+    pub fn chosen(&self) -> Option<&CardDetails> {
         self.chosen_card(self.card_id.as_deref()?)
     }
 
-    fn chosen_card(&self, id: &str) -> Option<&CardSummary> {
+    fn chosen_card(&self, id: &str) -> Option<&CardDetails> {
         self.cards.iter().find(|c| c.card_id == id)
     }
 

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod app;
+mod architecture;
 mod cli;
 mod design;
 mod placement;

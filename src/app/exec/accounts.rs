@@ -4,11 +4,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::Backend;
+use super::{Backend, BackendError};
 use crate::accounts::{Account, AccountError, Accounts, KeyringStore, TokenMode, Vault};
-use crate::api::{ApiClient, ApiError, TokenSource, WECHAT_API};
+use crate::api::{ApiClient, TokenSource, WECHAT_API};
 use crate::app::events::{AccountsEvent, Event, Switch, UiError};
 use crate::app::io::Io;
+use crate::message::ErrorKind;
 use crate::ui::accounts::{Command, SecretText};
 
 /// What the accounts commands work with.
@@ -40,42 +41,18 @@ fn event(e: AccountsEvent) -> Event {
 pub fn account_error(e: &AccountError) -> UiError {
     use crate::i18n::T;
     match e {
-        AccountError::NeedSecret => UiError {
-            zh: T::SecretNeeded.zh().into(),
-            en: T::SecretNeeded.en().into(),
-        },
-        AccountError::NeedToken => UiError {
-            zh: T::TokenNeeded.zh().into(),
-            en: T::TokenNeeded.en().into(),
-        },
-        AccountError::ServiceUrlInsecure => UiError {
-            zh: T::ServiceUrlInsecure.zh().into(),
-            en: T::ServiceUrlInsecure.en().into(),
-        },
-        other => UiError {
-            zh: format!(
-                "{}:{}",
-                T::AccountsFileError.zh(),
-                redact(&other.to_string())
-            ),
-            en: format!(
-                "{}: {}",
-                T::AccountsFileError.en(),
-                redact(&other.to_string())
-            ),
-        },
+        AccountError::NeedSecret => UiError::of(T::SecretNeeded).kind_of(ErrorKind::Account),
+        AccountError::NeedToken => UiError::of(T::TokenNeeded).kind_of(ErrorKind::Account),
+        AccountError::ServiceUrlInsecure => {
+            UiError::of(T::ServiceUrlInsecure).kind_of(ErrorKind::Account)
+        }
+        other => UiError::of_then(T::AccountsFileError, redact(&other.to_string()))
+            .kind_of(ErrorKind::Account),
     }
 }
 
 fn redact(text: &str) -> String {
     crate::api::error::redact(text)
-}
-
-fn anyhow_error(e: &anyhow::Error) -> UiError {
-    match e.downcast_ref::<ApiError>() {
-        Some(api) => super::api_error(api),
-        None => UiError::plain(redact(&format!("{e:#}"))),
-    }
 }
 
 /// The AppIDs among `list` whose secret is available (for "stored, not shown").
@@ -93,7 +70,7 @@ pub fn backend_for(
     api_base: &str,
     vault: &Vault,
     account: Option<&Account>,
-) -> anyhow::Result<Backend> {
+) -> Result<Backend, BackendError> {
     let Some(account) = account.filter(|a| a.mode != TokenMode::Sandbox) else {
         // A state file that cannot be read is set aside (logged) rather than blocking the switch.
         return Backend::start_sandbox_recovering(&ctx_data_dir.join("sandbox-state.json"))
@@ -101,11 +78,15 @@ pub fn backend_for(
     };
     let source = account
         .token_source(vault)?
-        .ok_or_else(|| anyhow::anyhow!("no token source"))?;
+        .ok_or(BackendError::NoTokenSource)?;
     client_backend(api_base, &account.appid, source)
 }
 
-fn client_backend(api_base: &str, appid: &str, source: TokenSource) -> anyhow::Result<Backend> {
+fn client_backend(
+    api_base: &str,
+    appid: &str,
+    source: TokenSource,
+) -> Result<Backend, BackendError> {
     if api_base == WECHAT_API {
         return Backend::start_account(appid, source);
     }
@@ -195,12 +176,8 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, ctx: &AccountsCtx) {
                     ),
                     None => None,
                 };
-                let backend = backend_for(&dir, &api_base, &vault, account.as_ref()).map_err(|e| {
-                    match e.downcast_ref::<AccountError>() {
-                        Some(a) => account_error(a),
-                        None => anyhow_error(&e),
-                    }
-                })?;
+                let backend = backend_for(&dir, &api_base, &vault, account.as_ref())
+                    .map_err(|e| e.to_ui())?;
                 list.active.clone_from(&id);
                 list.save(&dir).map_err(|e| account_error(&e))?;
                 tracing::info!(account = ?id, api = %backend.api_base, "switched account");
@@ -278,7 +255,7 @@ impl Backend {
         data_dir: &std::path::Path,
         vault: &Vault,
         account: &Account,
-    ) -> anyhow::Result<Self> {
+    ) -> Result<Self, BackendError> {
         backend_for(data_dir, WECHAT_API, vault, Some(account))
     }
 }

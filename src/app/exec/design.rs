@@ -2,11 +2,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::super::events::{CardSummary, Event, ImageSlot, PreparedImage, StoreInfo, UiError};
 use super::super::io::Io;
 use super::{Backend, api_error, with_store};
-use crate::api::ApiClient;
+use crate::api::{ApiClient, CardDetails};
 use crate::card::CreateBody;
+use crate::message::{DesignEvent, ErrorKind, ImageSlot, PreparedImage, UiError};
 use crate::store::Store;
 use crate::ui::design::Command;
 
@@ -30,11 +30,11 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
                 .pick_file()
                 .await
             else {
-                return Event::Nothing;
+                return DesignEvent::Nothing;
             };
             let name = file.file_name();
             let bytes = file.read().await;
-            Event::Imported(
+            DesignEvent::Imported(
                 String::from_utf8(bytes)
                     .map(|text| (name, text))
                     .map_err(|_| UiError::of(crate::i18n::T::NotUtf8)),
@@ -46,10 +46,10 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
                 .save_file()
                 .await
             else {
-                return Event::Nothing;
+                return DesignEvent::Nothing;
             };
             let path = file.path().to_owned();
-            Event::Exported(
+            DesignEvent::Exported(
                 tokio::fs::write(&path, text)
                     .await
                     .map(|()| path)
@@ -64,8 +64,8 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
                 )
                 .pick_file()
                 .await;
-            picked.map_or(Event::Nothing, |f| {
-                Event::ImagePicked(slot, f.path().to_owned())
+            picked.map_or(DesignEvent::Nothing, |f| {
+                DesignEvent::ImagePicked(slot, f.path().to_owned())
             })
         }),
         Command::PrepareImage(slot, path) => io.spawn_blocking(move || prepare_image(slot, &path)),
@@ -76,32 +76,32 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
                     .upload_image(jpeg, "image.jpg")
                     .await
                     .map_err(|e| api_error(&e));
-                Event::ImageUploaded { slot, result }
+                DesignEvent::ImageUploaded { slot, result }
             });
         }
         Command::Create(draft_id, body) => {
             let client = backend.client.clone();
             io.spawn(async move {
                 let result = client.create_card(&body).await.map_err(|e| api_error(&e));
-                Event::CardCreated { draft_id, result }
+                DesignEvent::CardCreated { draft_id, result }
             });
         }
         Command::FetchCard(card_id) => {
             let client = backend.client.clone();
             io.spawn(async move {
                 let result = fetch_card(&client, &card_id).await.map(Box::new);
-                Event::CardFetched { card_id, result }
+                DesignEvent::CardFetched { card_id, result }
             });
         }
         Command::ListCards => {
             let client = backend.client.clone();
-            io.spawn(async move { Event::CardsListed(list_cards(&client).await) });
+            io.spawn(async move { DesignEvent::CardsListed(list_cards(&client).await) });
         }
         Command::Update(card_id, patch) => {
             let client = backend.client.clone();
             io.spawn(async move {
                 let result = client.update_card(&patch).await.map_err(|e| api_error(&e));
-                Event::CardUpdated { card_id, result }
+                DesignEvent::CardUpdated { card_id, result }
             });
         }
         Command::LoadLookups => {
@@ -112,69 +112,53 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
                     .await
                     .map(|list| list.into_iter().map(|c| (c.name, c.value)).collect())
                     .map_err(|e| api_error(&e));
-                Event::Colors(colors)
+                DesignEvent::Colors(colors)
             });
             let client = backend.client.clone();
             io.spawn(async move {
-                let stores = client
-                    .get_poi_list(0, 50)
-                    .await
-                    .map(|list| {
-                        list.into_iter()
-                            .map(|p| StoreInfo {
-                                poi_id: p.poi_id,
-                                name: [p.business_name, p.branch_name]
-                                    .into_iter()
-                                    .filter(|s| !s.is_empty())
-                                    .collect::<Vec<_>>()
-                                    .join(" "),
-                                address: p.address,
-                            })
-                            .collect()
-                    })
-                    .map_err(|e| api_error(&e));
-                Event::Stores(stores)
+                let stores = client.get_poi_list(0, 50).await.map_err(|e| api_error(&e));
+                DesignEvent::Stores(stores)
             });
         }
     }
 }
 
-fn draft_command(cmd: Command, store: &Arc<Mutex<Store>>) -> Event {
+fn draft_command(cmd: Command, store: &Arc<Mutex<Store>>) -> DesignEvent {
     match cmd {
-        Command::ListDrafts => Event::Drafts(with_store(store, Store::list_drafts)),
+        Command::ListDrafts => DesignEvent::Drafts(with_store(store, Store::list_drafts)),
         Command::NewDraft(name, text) => {
             let body = if text.is_empty() {
                 crate::card::import::to_pretty_json(&new_body())
             } else {
                 text
             };
-            Event::DraftOpened(with_store(store, |s| {
+            DesignEvent::DraftOpened(with_store(store, |s| {
                 let id = s.create_draft(&name, &body)?;
                 s.load_draft(id)
             }))
         }
-        Command::OpenDraft(id) => Event::DraftOpened(with_store(store, |s| s.load_draft(id))),
-        Command::SaveDraft(id, body) => Event::DraftSaved {
+        Command::OpenDraft(id) => DesignEvent::DraftOpened(with_store(store, |s| s.load_draft(id))),
+        Command::SaveDraft(id, body) => DesignEvent::DraftSaved {
             id,
             result: with_store(store, |s| s.save_draft_body(id, &body)),
         },
-        Command::RenameDraft(id, name) => Event::Drafts(with_store(store, |s| {
+        Command::RenameDraft(id, name) => DesignEvent::Drafts(with_store(store, |s| {
             s.rename_draft(id, &name)?;
             s.list_drafts()
         })),
-        Command::DuplicateDraft(id, name) => Event::DraftOpened(with_store(store, |s| {
+        Command::DuplicateDraft(id, name) => DesignEvent::DraftOpened(with_store(store, |s| {
             let new = s.duplicate_draft(id, &name)?;
             s.load_draft(new)
         })),
-        Command::DeleteDraft(id) => Event::Drafts(with_store(store, |s| {
+        Command::DeleteDraft(id) => DesignEvent::Drafts(with_store(store, |s| {
             s.delete_draft(id)?;
             s.list_drafts()
         })),
-        Command::LinkDraft(id, card_id) => Event::Drafts(with_store(store, |s| {
+        Command::LinkDraft(id, card_id) => DesignEvent::Drafts(with_store(store, |s| {
             s.set_draft_card_id(id, &card_id)?;
             s.list_drafts()
         })),
-        _ => Event::Nothing,
+        _ => DesignEvent::Nothing,
     }
 }
 
@@ -190,7 +174,7 @@ fn new_body() -> CreateBody {
     body
 }
 
-fn prepare_image(slot: ImageSlot, path: &std::path::Path) -> Event {
+fn prepare_image(slot: ImageSlot, path: &std::path::Path) -> DesignEvent {
     use crate::imaging::{Slot, prepare_file};
     let kind = match slot {
         ImageSlot::Logo => Slot::Logo,
@@ -198,10 +182,7 @@ fn prepare_image(slot: ImageSlot, path: &std::path::Path) -> Event {
         ImageSlot::TextImage(_) => Slot::TextImage,
     };
     let result = prepare_file(path, kind)
-        .map_err(|e| UiError {
-            zh: e.message_zh(),
-            en: e.message_en(),
-        })
+        .map_err(|e| UiError::both(e.message_zh(), e.message_en()).kind_of(ErrorKind::File))
         .and_then(|p| {
             let rgba = image::load_from_memory(&p.jpeg)
                 .map_err(|e| UiError::plain(e.to_string()))?
@@ -213,12 +194,12 @@ fn prepare_image(slot: ImageSlot, path: &std::path::Path) -> Event {
                 jpeg: p.jpeg,
             })
         });
-    Event::ImagePrepared { slot, result }
+    DesignEvent::ImagePrepared { slot, result }
 }
 
-pub(super) async fn fetch_card(client: &ApiClient, card_id: &str) -> Result<CardSummary, UiError> {
+pub(super) async fn fetch_card(client: &ApiClient, card_id: &str) -> Result<CardDetails, UiError> {
     let details = client.get_card(card_id).await.map_err(|e| api_error(&e))?;
-    Ok(CardSummary {
+    Ok(CardDetails {
         card_id: card_id.to_owned(),
         status: details.status.clone(),
         quantity: details.quantity,
@@ -226,7 +207,7 @@ pub(super) async fn fetch_card(client: &ApiClient, card_id: &str) -> Result<Card
     })
 }
 
-pub(super) async fn list_cards(client: &ApiClient) -> Result<Vec<CardSummary>, UiError> {
+pub(super) async fn list_cards(client: &ApiClient) -> Result<Vec<CardDetails>, UiError> {
     let ids = client
         .batch_get(0, 50, None)
         .await

@@ -17,6 +17,38 @@ use super::io::Io;
 use crate::api::{ApiClient, ApiError};
 use crate::store::{Store, StoreError};
 
+/// Why a backend could not be built. Typed, so that the shell can say what went wrong (a
+/// missing secret, a damaged simulator state) without reading error messages.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    /// The simulator did not start, or its state file could not be read.
+    #[error(transparent)]
+    Sandbox(#[from] crate::sandbox::SandboxError),
+    /// The client could not be built (e.g. a base URL that is not allowed).
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The account's secret or token is missing, or the accounts file failed.
+    #[error(transparent)]
+    Account(#[from] crate::accounts::AccountError),
+    /// A damaged simulator state file could not be renamed out of the way.
+    #[error("cannot set the simulator state aside: {0}")]
+    SetAside(#[source] std::io::Error),
+    /// The account has no way to get a token.
+    #[error("no token source")]
+    NoTokenSource,
+}
+
+impl BackendError {
+    /// The error as the accounts part of Settings shows it (secrets redacted).
+    pub fn to_ui(&self) -> UiError {
+        match self {
+            Self::Api(e) => api_error(e),
+            Self::Account(e) => accounts::account_error(e),
+            other => UiError::plain(crate::api::error::redact(&other.to_string())),
+        }
+    }
+}
+
 /// What the app talks to: the simulator or a real account. The client code is the same; only
 /// the base URL and the token source differ.
 pub struct Backend {
@@ -36,7 +68,7 @@ impl Backend {
     /// Starts the built-in simulator on its own thread and a client for it. With a state file
     /// the simulated account (cards, coins, orders) survives a restart, so the journal can be
     /// reconciled against it.
-    pub fn start_sandbox(state_file: Option<PathBuf>) -> anyhow::Result<Self> {
+    pub fn start_sandbox(state_file: Option<PathBuf>) -> Result<Self, BackendError> {
         Self::start_sandbox_with(
             crate::sandbox::SandboxConfig {
                 state_file,
@@ -54,22 +86,17 @@ impl Backend {
     /// simulator starts empty; the returned path is that backup, to tell the user about.
     pub fn start_sandbox_recovering(
         state_file: &std::path::Path,
-    ) -> anyhow::Result<(Self, Option<PathBuf>)> {
+    ) -> Result<(Self, Option<PathBuf>), BackendError> {
         match Self::start_sandbox(Some(state_file.to_owned())) {
             Ok(b) => Ok((b, None)),
-            Err(e)
-                if matches!(
-                    e.downcast_ref::<crate::sandbox::SandboxError>(),
-                    Some(crate::sandbox::SandboxError::State { .. })
-                ) =>
-            {
+            Err(e @ BackendError::Sandbox(crate::sandbox::SandboxError::State { .. })) => {
                 let secs = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
                     .map_or(0, |d| d.as_secs());
                 let mut name = state_file.as_os_str().to_owned();
                 name.push(format!(".corrupt-{secs}"));
                 let backup = PathBuf::from(name);
-                std::fs::rename(state_file, &backup)?;
+                std::fs::rename(state_file, &backup).map_err(BackendError::SetAside)?;
                 tracing::warn!(error = %e, backup = %backup.display(), "simulator state set aside");
                 Ok((
                     Self::start_sandbox(Some(state_file.to_owned()))?,
@@ -85,7 +112,7 @@ impl Backend {
     pub fn start_sandbox_with(
         config: crate::sandbox::SandboxConfig,
         tokens: crate::api::TokenSource,
-    ) -> anyhow::Result<Self> {
+    ) -> Result<Self, BackendError> {
         let thread = crate::sandbox::spawn_blocking_thread(config)?;
         let url = thread.url().to_owned();
         let client = ApiClient::new(&url, tokens)?;
@@ -100,7 +127,10 @@ impl Backend {
 
     /// A real account: always `https://api.weixin.qq.com` (tokens go nowhere else). The label
     /// is the AppID, so the journal's account key survives renaming the account.
-    pub fn start_account(appid: &str, tokens: crate::api::TokenSource) -> anyhow::Result<Self> {
+    pub fn start_account(
+        appid: &str,
+        tokens: crate::api::TokenSource,
+    ) -> Result<Self, BackendError> {
         let client = ApiClient::new(crate::api::WECHAT_API, tokens)?;
         Ok(Self {
             sandbox: false,
@@ -133,10 +163,7 @@ pub(super) fn store_error(e: &StoreError) -> UiError {
 
 /// The API error in both languages, with WeChat's explanation when the code is known.
 pub fn api_error(e: &ApiError) -> UiError {
-    UiError {
-        zh: e.text_zh(),
-        en: e.text_en(),
-    }
+    UiError::api(e)
 }
 
 pub(super) fn with_store<T>(

@@ -3,15 +3,17 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::super::events::{BatchSummary, CardExtMade, Event, PlacementEvent, UiError};
+use super::super::events::{Event, PlacementEvent, UiError};
 use super::super::io::Io;
 use super::design::list_cards;
 use super::{Backend, api_error};
 use crate::api::ApiClient;
 use crate::api::code::QrRequest;
+use crate::message::BatchJob;
+use crate::message::{BatchSummary, CardExtMade};
 use crate::poster::{BatchRequest, ChannelQr, LogoImage, PdfBuilder, render_png};
 use crate::store::{ChannelRecord, Store};
-use crate::ui::placement::{BatchJob, Command, PosterFormat};
+use crate::ui::placement::{Command, PosterFormat};
 
 fn placement(e: PlacementEvent) -> Event {
     Event::Placement(e)

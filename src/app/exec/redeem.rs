@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
-use super::super::events::{CodeLookup, ConsumeDone, Event, RedeemEvent, UiError};
+use super::super::events::{Event, RedeemEvent, UiError};
 use super::super::io::Io;
 use super::design::fetch_card;
 use super::{Backend, api_error};
 use crate::api::ApiClient;
 use crate::api::ApiError;
 use crate::i18n::T;
+use crate::message::{CodeLookup, ConsumeDone, ErrorKind};
 use crate::redeem::{CodeInput, consume_surely_failed};
 use crate::ui::redeem::Command;
 
@@ -17,7 +18,7 @@ fn redeem(e: RedeemEvent) -> Event {
     Event::Redeem(e)
 }
 
-fn share_self_num(card: Option<&super::super::events::CardSummary>) -> i64 {
+fn share_self_num(card: Option<&crate::api::CardDetails>) -> i64 {
     card.and_then(|c| c.body.card.advanced_info())
         .and_then(|a| a.consume_share_self_num.as_ref())
         .and_then(crate::card::Int::get)
@@ -31,10 +32,19 @@ fn consume_error(e: &ApiError) -> UiError {
     if consume_surely_failed(e) {
         return plain;
     }
-    UiError {
-        zh: format!("{}{}", T::ConsumeUnknown.zh(), plain.zh),
-        en: format!("{}{}", T::ConsumeUnknown.en(), plain.en),
-    }
+    UiError::both(
+        format!(
+            "{}{}",
+            T::ConsumeUnknown.zh(),
+            plain.text(crate::i18n::Lang::Zh)
+        ),
+        format!(
+            "{}{}",
+            T::ConsumeUnknown.en(),
+            plain.text(crate::i18n::Lang::En)
+        ),
+    )
+    .kind_of(ErrorKind::Uncertain)
 }
 
 async fn lookup(

@@ -3,12 +3,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use serde_json::{Value, json};
-
-use super::super::events::{ChannelRow, Event, StatsEvent, UiError};
+use super::super::events::{Event, StatsEvent, UiError};
 use super::super::io::Io;
 use super::design::list_cards;
 use super::{Backend, api_error};
+use crate::api::SandboxAdmin;
+use crate::stats::ChannelRow;
 use crate::stats::LogEvent;
 use crate::store::Store;
 use crate::ui::stats::Command;
@@ -17,10 +17,8 @@ fn stats(e: StatsEvent) -> Event {
     Event::Stats(e)
 }
 
-fn admin_client() -> Result<reqwest::Client, UiError> {
-    reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
+fn admin(base: &str) -> Result<SandboxAdmin, UiError> {
+    SandboxAdmin::new(base, std::time::Duration::from_secs(30))
         .map_err(|e| UiError::plain(e.to_string()))
 }
 
@@ -32,17 +30,10 @@ async fn channels(
     to: i64,
     labels: HashMap<i64, String>,
 ) -> Result<Vec<ChannelRow>, UiError> {
-    let state: Value = admin_client()?
-        .get(format!("{base}/sandbox/state"))
-        .send()
-        .await
-        .map_err(|e| UiError::plain(e.to_string()))?
-        .json()
+    let events: Vec<LogEvent> = admin(base)?
+        .events()
         .await
         .map_err(|e| UiError::plain(e.to_string()))?;
-    let events: Vec<LogEvent> =
-        serde_json::from_value(state.get("events").cloned().unwrap_or(Value::Null))
-            .map_err(|e| UiError::plain(format!("/sandbox/state events: {e}")))?;
     let mut rows = crate::stats::channels(&events, card_id, from, to);
     for r in &mut rows {
         if let Some(l) = labels.get(&r.outer_id) {
@@ -91,22 +82,10 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
             let Some(base) = sandbox else { return };
             io.spawn(async move {
                 let result = async {
-                    let resp = admin_client()?
-                        .post(format!("{base}/sandbox/activity/simulate"))
-                        .json(&json!({"seed": seed, "days": days}))
-                        .send()
+                    admin(&base)?
+                        .simulate(seed, days)
                         .await
-                        .map_err(|e| UiError::plain(e.to_string()))?;
-                    let ok = resp.status().is_success();
-                    let v: Value = resp
-                        .json()
-                        .await
-                        .map_err(|e| UiError::plain(e.to_string()))?;
-                    if ok {
-                        Ok(v)
-                    } else {
-                        Err(UiError::plain(v.to_string()))
-                    }
+                        .map_err(|e| UiError::plain(e.to_string()))
                 }
                 .await;
                 stats(StatsEvent::Simulated(result))

@@ -9,6 +9,7 @@ use super::super::events::{Event, UiError, WalletEvent};
 use super::super::io::Io;
 use super::design::{fetch_card, list_cards};
 use super::{Backend, api_error};
+use crate::api::SandboxAdmin;
 use crate::api::pay::{OrderInfo, OrderList, OrderListQuery, PayPrice, Recharge};
 use crate::api::{ApiClient, ApiError};
 use crate::store::{Entry, EntryKind, EntryState, NewEntry, Store, StoreError};
@@ -235,40 +236,21 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
     }
 }
 
-fn admin_client() -> Result<reqwest::Client, UiError> {
-    reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(10))
-        .build()
+fn admin(base: &str) -> Result<SandboxAdmin, UiError> {
+    SandboxAdmin::new(base, std::time::Duration::from_secs(10))
         .map_err(|e| UiError::plain(e.to_string()))
 }
 
 /// Pays (or fails) a recharge through the simulator's admin API.
 async fn sandbox_pay(base: &str, order_id: &str, fail: bool) -> Result<(), UiError> {
-    let resp = admin_client()?
-        .post(format!("{base}/sandbox/recharge/pay"))
-        .json(&serde_json::json!({"order_id": order_id, "fail": fail}))
-        .send()
+    admin(base)?
+        .pay_recharge(order_id, fail)
         .await
-        .map_err(|e| UiError::plain(e.to_string()))?;
-    if resp.status().is_success() {
-        Ok(())
-    } else {
-        let text = resp.text().await.unwrap_or_default();
-        Err(UiError::plain(text))
-    }
+        .map_err(|e| UiError::plain(e.to_string()))
 }
 
 /// The simulator's clock minus the local clock, in ms.
 async fn sandbox_now(base: &str) -> Option<i64> {
-    let v: serde_json::Value = admin_client()
-        .ok()?
-        .get(format!("{base}/sandbox/clock"))
-        .send()
-        .await
-        .ok()?
-        .json()
-        .await
-        .ok()?;
-    let server = v.get("now")?.as_i64()?;
+    let server = admin(base).ok()?.now().await.ok()?;
     Some(server * 1000 - chrono::Utc::now().timestamp_millis())
 }

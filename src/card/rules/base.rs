@@ -5,9 +5,11 @@ use super::check::{self, Node, Out};
 use super::{
     BRAND_NAME_MAX, CENTER_SUB_TITLE_MAX, CENTER_TITLE_MAX, COLOR_PALETTE, CUSTOM_URL_NAME_MAX,
     CUSTOM_URL_SUB_TITLE_MAX, DAY_SECS, DESCRIPTION_MAX, ERRCODE_DATE, ERRCODE_JSON_STRUCTURE,
-    ERRCODE_LOCATION, MAX_VALIDITY_DAYS, NOTICE_MAX, PROMOTION_URL_SUB_TITLE_MAX,
-    RECEIVE_LEAD_DAYS,
+    ERRCODE_LOCATION, MAX_VALIDITY_DAYS, PROMOTION_URL_SUB_TITLE_MAX, RECEIVE_LEAD_DAYS,
 };
+use serde_json::Value;
+
+use super::Mode;
 use crate::card::model::{BaseInfo, DateInfo};
 use crate::card::value::Int;
 
@@ -30,7 +32,8 @@ pub(super) fn base_info(out: &mut Out, body: &Node, base: Option<&BaseInfo>) {
         b.color.as_deref(),
     );
     let notice = node.field("notice", "使用提醒", "notice");
-    check::required_text_max(out, &notice, b.notice.as_deref(), NOTICE_MAX);
+    let notice_max = out.ctx().mode.notice_max();
+    check::required_text_max(out, &notice, b.notice.as_deref(), notice_max);
     let description = node.field("description", "使用说明", "description");
     check::required_text_max(out, &description, b.description.as_deref(), DESCRIPTION_MAX);
     date_info(out, &node, b.date_info.as_ref());
@@ -45,6 +48,58 @@ pub(super) fn base_info(out: &mut Out, body: &Node, base: Option<&BaseInfo>) {
         check::range(out, &get_limit, v, 1, None);
     }
     entrances(out, &node, b);
+    if out.ctx().mode != Mode::Update {
+        not_at_create(out, &node, b);
+    }
+}
+
+/// What a friends' coupon cannot have at create: its own codes ("暂不支持商家自定义Code码")
+/// and stock ("不支持在创建的时候填入库存": stock is bought with coins once approved). Not
+/// checked on an existing card, whose card/get answer carries `sku` and `use_custom_code`.
+fn not_at_create(out: &mut Out, base: &Node, b: &BaseInfo) {
+    let custom = base.field("use_custom_code", "自定义 Code 码", "custom codes");
+    if b.extra.get("use_custom_code").and_then(Value::as_bool) == Some(true) {
+        out.push(
+            check::error(
+                &custom,
+                "value",
+                format!("{}:朋友的券暂不支持商家自定义 Code 码,须为 false", custom.zh()),
+                format!(
+                    "{}: friends' coupons do not support the merchant's own codes yet; it must be false",
+                    custom.en()
+                ),
+            )
+            .with_limit("false")
+            .with_errcode(ERRCODE_JSON_STRUCTURE),
+        );
+    }
+    let quantity = b.extra.get("sku").and_then(|s| s.get("quantity"));
+    let stocked = match quantity {
+        Some(Value::Number(n)) => n.as_f64() != Some(0.0),
+        Some(Value::String(t)) => t.trim().parse::<f64>() != Ok(0.0),
+        Some(Value::Null) | None => false,
+        Some(_) => true,
+    };
+    if stocked {
+        let sku = base.field("sku", "库存", "stock");
+        let node = sku.member("quantity", "数量", "quantity");
+        out.push(
+            check::error(
+                &node,
+                "value",
+                format!(
+                    "{}:朋友的券不支持在创建时填入库存,审核通过后用券点购买",
+                    node.zh()
+                ),
+                format!(
+                    "{}: a friends' coupon cannot get stock at create; buy it with coins once approved",
+                    node.en()
+                ),
+            )
+            .with_limit("0")
+            .with_errcode(ERRCODE_JSON_STRUCTURE),
+        );
+    }
 }
 
 /// `color`: required; a name outside the known palette is only a warning, since

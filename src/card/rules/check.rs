@@ -2,7 +2,7 @@
 //! ([`Out`]) and the generic checks (required, length, integer, range, enum, image URL), so
 //! every rule words its messages the same way.
 
-use super::{Context, ERRCODE_IMAGE_URL, Finding, Mode, Severity, char_count, is_wechat_cdn_url};
+use super::{Context, ERRCODE_IMAGE_URL, Finding, Mode, Severity, is_wechat_cdn_url, text_len};
 use crate::card::model::{BusinessService, CardType, CodeType, DateType, TimeLimitType};
 use crate::card::value::Int;
 
@@ -171,7 +171,7 @@ pub(super) fn blank(node: &Node) -> Finding {
 /// does not flood the findings list.
 pub(super) fn quote(value: &str) -> String {
     const MAX: usize = 48;
-    if char_count(value) <= MAX {
+    if value.chars().count() <= MAX {
         value.to_owned()
     } else {
         let head: String = value.chars().take(MAX).collect();
@@ -203,18 +203,18 @@ pub(super) fn required_text<'a>(
     }
 }
 
-/// `max_chars`: at most `limit` characters, counted with [`char_count`].
+/// `max_chars`: at most `limit` 汉字, a half-width character counting one half ([`text_len`]).
 pub(super) fn max_chars(out: &mut Out, node: &Node, value: Option<&str>, limit: usize) {
     let Some(s) = value else { return };
-    let n = char_count(s);
-    if n > limit {
+    let n = text_len(s);
+    if !n.fits(limit) {
         out.push(
             error(
                 node,
                 "max_chars",
-                format!("{}最多 {limit} 个字,当前 {n} 个", node.zh()),
+                format!("{}最多 {limit} 个汉字(英文、数字算半个),当前 {n} 个", node.zh()),
                 format!(
-                    "{} allows at most {limit} characters, it has {n}",
+                    "{} allows at most {limit} Chinese characters (a half-width letter or digit counts one half), it has {n}",
                     node.en()
                 ),
             )
@@ -358,7 +358,7 @@ pub(super) fn image_url(out: &mut Out, node: &Node, value: Option<&str>) {
     let url = quote(url);
     let severity = match out.ctx().mode {
         Mode::Draft => Severity::Warning,
-        Mode::Create => Severity::Error,
+        Mode::Create | Mode::Update => Severity::Error,
     };
     out.push(
         finding(

@@ -3,10 +3,10 @@
 use egui::Ui;
 
 use super::DesignPanel;
-use crate::app::events::ImageSlot;
 use crate::card::CreateBody;
 use crate::card::report::Report;
 use crate::i18n::Lang;
+use crate::message::ImageSlot;
 use crate::ui::preview::{PreviewContext, PreviewImages, card_preview_ui};
 
 /// Draws the live preview of `body`, with local image previews where uploads are pending.

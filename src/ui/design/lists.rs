@@ -109,7 +109,7 @@ pub fn lists_ui(ui: &mut Ui, panel: &mut DesignPanel, lang: Lang, out: &mut Vec<
                 let text = format!(
                     "{title}\n{} · {}",
                     super::side::status_label(&c.status, lang),
-                    short_id(&c.card_id)
+                    crate::ui::short_id(&c.card_id)
                 );
                 let open = panel
                     .doc
@@ -141,14 +141,5 @@ fn rename_ui(ui: &mut Ui, panel: &mut DesignPanel, id: i64, lang: Lang, out: &mu
             }
         }
         *panel.rename_state() = None;
-    }
-}
-
-fn short_id(id: &str) -> String {
-    let n = id.chars().count();
-    if n <= 12 {
-        id.to_owned()
-    } else {
-        format!("{}…", id.chars().take(12).collect::<String>())
     }
 }

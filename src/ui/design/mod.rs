@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use egui::{Color32, RichText, Ui};
+use egui::{Color32, Ui};
 
 mod card_view;
 mod lists;
@@ -16,20 +16,21 @@ mod side;
 use super::editor::{
     self, EditorAction, EditorBuffers, EditorEnv, FieldCtx, ImageState, UploadStatus,
 };
-use crate::app::events::{CardSummary, Event, ImageSlot, StoreInfo, UiError};
+use crate::api::{CardDetails, Poi};
 use crate::card::import::to_pretty_json;
 use crate::card::report::Report;
-use crate::card::rules::{Context, Mode, Severity};
+use crate::card::rules::{Context, Mode};
 use crate::card::{CardType, CreateBody};
+use crate::editing::EditSession;
 use crate::i18n::{Lang, T};
+use crate::message::{DesignEvent, ImageSlot, UiError};
 use crate::store::DraftMeta;
+use crate::ui::panel::{Panel, PanelCx};
 
 /// Autosave runs this long after the last edit (the issue allows 2 s).
-pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(800);
+pub use crate::editing::AUTOSAVE_AFTER;
 /// Review status is polled this often after create.
 pub const POLL_EVERY: Duration = Duration::from_secs(2);
-/// Edits closer together than this are one undo step (typing a word is one step).
-const UNDO_COALESCE: Duration = Duration::from_millis(1000);
 
 /// What the panel asks the app to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,7 +113,7 @@ pub struct DesignPanel {
     /// The draft list.
     pub drafts: Vec<DraftMeta>,
     /// My cards (from WeChat).
-    pub cards: Vec<CardSummary>,
+    pub cards: Vec<CardDetails>,
     /// Typed text of number fields.
     pub bufs: EditorBuffers,
     /// Local image previews and uploads.
@@ -122,15 +123,9 @@ pub struct DesignPanel {
     /// True when getcolors failed and the offline palette is shown.
     pub colors_offline: bool,
     /// Stores.
-    pub stores: Vec<StoreInfo>,
-    /// Undo and redo stacks.
-    undo: Vec<CreateBody>,
-    redo: Vec<CreateBody>,
-    last_edit: Option<Instant>,
-    /// Unsaved since.
-    pub dirty_since: Option<Instant>,
-    /// A save is in flight.
-    pub saving: bool,
+    pub stores: Vec<Poi>,
+    /// Undo history and autosave state of the open body.
+    pub edits: EditSession<CreateBody>,
     /// Create/update flow.
     pub flow: CreateFlow,
     /// Draft being renamed: (id, text).
@@ -150,14 +145,20 @@ impl DesignPanel {
             .unwrap_or_else(|| chrono::Utc::now().timestamp())
     }
 
-    /// The report (synthesis + findings) of the open body, in draft mode.
+    /// The report (synthesis + findings) of the open body: in draft mode, or with the
+    /// update's limits when the body is an existing card's.
     pub fn report(&self) -> Option<Report> {
         let doc = self.doc.as_ref()?;
+        let mode = if doc.remote.is_some() {
+            Mode::Update
+        } else {
+            Mode::Draft
+        };
         Some(Report::of(
             &doc.body,
             &Context {
                 now: self.now(),
-                mode: Mode::Draft,
+                mode,
             },
         ))
     }
@@ -165,12 +166,10 @@ impl DesignPanel {
     /// Opens a body, resetting history, buffers and images.
     pub fn open(&mut self, doc: Doc) {
         self.doc = Some(doc);
-        self.undo.clear();
-        self.redo.clear();
+        self.edits.reset();
         self.bufs = EditorBuffers::default();
         self.images.clear();
         self.flow = CreateFlow::default();
-        self.dirty_since = None;
         if let Some(d) = &self.doc
             && let Some((id, _)) = &d.remote
         {
@@ -178,234 +177,19 @@ impl DesignPanel {
         }
     }
 
-    /// Commands due now: the autosave and the status poll. Called once per frame.
-    pub fn due(&mut self, now: Instant) -> Vec<Command> {
-        let mut out = Vec::new();
-        if let (Some(since), false) = (self.dirty_since, self.saving)
-            && now.duration_since(since) >= AUTOSAVE_AFTER
-        {
-            out.extend(self.save_command());
-        }
-        if let (Some(at), Some(id)) = (self.flow.next_poll, self.flow.card_id.clone())
-            && now >= at
-        {
-            self.flow.next_poll = None;
-            out.push(Command::FetchCard(id));
-        }
-        out
-    }
-
     /// The save command for the open draft, if it has unsaved edits.
     pub fn save_command(&mut self) -> Option<Command> {
         let doc = self.doc.as_ref()?;
         let id = doc.draft_id?;
-        self.dirty_since?;
-        self.saving = true;
-        self.dirty_since = None;
+        if !self.edits.begin_save() {
+            return None;
+        }
         Some(Command::SaveDraft(id, to_pretty_json(&doc.body)))
-    }
-
-    /// How long until [`Self::due`] has something, for `request_repaint_after`.
-    pub fn next_wakeup(&self, now: Instant) -> Option<Duration> {
-        let save = self
-            .dirty_since
-            .map(|s| (s + AUTOSAVE_AFTER).saturating_duration_since(now));
-        let poll = self
-            .flow
-            .next_poll
-            .map(|p| p.saturating_duration_since(now));
-        match (save, poll) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
-    /// Handles an IO answer. Returns follow-up commands.
-    pub fn on_event(&mut self, ctx: &egui::Context, event: Event) -> Vec<Command> {
-        let mut out = Vec::new();
-        match event {
-            Event::Drafts(Ok(list)) => {
-                // The open draft was deleted: close it (the app then opens another).
-                if let Some(id) = self.doc.as_ref().and_then(|d| d.draft_id)
-                    && !list.iter().any(|d| d.id == id)
-                {
-                    self.doc = None;
-                }
-                self.drafts = list;
-            }
-            Event::Drafts(Err(e)) | Event::Exported(Err(e)) | Event::Imported(Err(e)) => {
-                self.error = Some(e)
-            }
-            Event::DraftOpened(Ok(d)) => {
-                let body = crate::card::import::parse_create_body(&d.body)
-                    .unwrap_or_else(|_| CreateBody::new_friend_coupon(CardType::Cash));
-                let card_id = d.meta.card_id.clone();
-                self.open(Doc {
-                    draft_id: Some(d.meta.id),
-                    name: d.meta.name,
-                    body,
-                    remote: None,
-                });
-                self.flow.card_id = card_id;
-                out.push(Command::ListDrafts);
-            }
-            Event::DraftOpened(Err(e)) => self.error = Some(e),
-            Event::DraftSaved { result, .. } => {
-                self.saving = false;
-                match result {
-                    Ok(()) => out.push(Command::ListDrafts),
-                    Err(e) => self.error = Some(e),
-                }
-            }
-            Event::Colors(result) => {
-                let list = match result {
-                    Ok(list) if !list.is_empty() => {
-                        self.colors_offline = false;
-                        list
-                    }
-                    _ => {
-                        self.colors_offline = true;
-                        crate::card::rules::COLOR_PALETTE
-                            .iter()
-                            .map(|(n, h)| ((*n).to_owned(), (*h).to_owned()))
-                            .collect()
-                    }
-                };
-                self.colors = list
-                    .into_iter()
-                    .filter_map(|(n, h)| Some((n, Color32::from_hex(&h).ok()?)))
-                    .collect();
-            }
-            Event::Stores(Ok(list)) => self.stores = list,
-            Event::Stores(Err(e)) => self.error = Some(e),
-            Event::ImagePicked(slot, path) => {
-                self.images.insert(
-                    slot,
-                    ImageState {
-                        texture: None,
-                        status: UploadStatus::Preparing,
-                    },
-                );
-                out.push(Command::PrepareImage(slot, path));
-            }
-            Event::ImagePrepared { slot, result } => match result {
-                Ok(img) => {
-                    let image = egui::ColorImage::from_rgba_unmultiplied(
-                        [img.width as usize, img.height as usize],
-                        &img.rgba,
-                    );
-                    let texture =
-                        ctx.load_texture(format!("{slot:?}"), image, egui::TextureOptions::LINEAR);
-                    self.images.insert(
-                        slot,
-                        ImageState {
-                            texture: Some(texture),
-                            status: UploadStatus::Uploading,
-                        },
-                    );
-                    out.push(Command::Upload(slot, img.jpeg));
-                }
-                Err(e) => {
-                    self.images
-                        .entry(slot)
-                        .or_insert(ImageState {
-                            texture: None,
-                            status: UploadStatus::Preparing,
-                        })
-                        .status = UploadStatus::Failed(e);
-                }
-            },
-            Event::ImageUploaded { slot, result } => {
-                let state = self.images.entry(slot).or_insert(ImageState {
-                    texture: None,
-                    status: UploadStatus::Uploading,
-                });
-                match result {
-                    Ok(url) => {
-                        state.status = UploadStatus::Uploaded;
-                        self.set_image_url(slot, url);
-                    }
-                    Err(e) => state.status = UploadStatus::Failed(e),
-                }
-            }
-            Event::CardCreated { draft_id, result } => {
-                self.flow.in_flight = false;
-                match result {
-                    Ok(card_id) => {
-                        self.flow.card_id = Some(card_id.clone());
-                        self.flow.status = Some("CARD_STATUS_NOT_VERIFY".to_owned());
-                        self.flow.next_poll = Some(Instant::now() + POLL_EVERY);
-                        self.flow.error = None;
-                        if let Some(id) = draft_id {
-                            out.push(Command::LinkDraft(id, card_id));
-                        }
-                        out.push(Command::ListCards);
-                    }
-                    Err(e) => self.flow.error = Some(e),
-                }
-            }
-            Event::CardFetched { card_id, result } => match result {
-                Ok(summary) => {
-                    if self.opening_card.as_deref() == Some(card_id.as_str()) {
-                        self.opening_card = None;
-                        self.open(Doc {
-                            draft_id: None,
-                            name: card_id.clone(),
-                            body: summary.body.clone(),
-                            remote: Some((card_id.clone(), summary.body.clone())),
-                        });
-                    }
-                    let polling = self.flow.card_id.as_deref() == Some(card_id.as_str());
-                    if polling {
-                        let in_review = summary.status == "CARD_STATUS_NOT_VERIFY";
-                        self.flow.status = Some(summary.status.clone());
-                        self.flow.next_poll = in_review.then(|| Instant::now() + POLL_EVERY);
-                    }
-                    if let Some(c) = self.cards.iter_mut().find(|c| c.card_id == card_id) {
-                        *c = *summary;
-                    }
-                }
-                Err(e) => {
-                    self.flow.error = Some(e);
-                    self.flow.next_poll = Some(Instant::now() + POLL_EVERY * 3);
-                }
-            },
-            Event::CardsListed(Ok(cards)) => self.cards = cards,
-            Event::CardsListed(Err(e)) => self.error = Some(e),
-            Event::CardUpdated { card_id, result } => {
-                self.flow.in_flight = false;
-                match result {
-                    Ok(send_check) => {
-                        self.flow.error = None;
-                        self.flow.note = Some(if send_check {
-                            "resubmitted".into()
-                        } else {
-                            "saved".into()
-                        });
-                        if let Some(doc) = &mut self.doc {
-                            doc.remote = Some((card_id.clone(), doc.body.clone()));
-                        }
-                        if send_check {
-                            self.flow.card_id = Some(card_id.clone());
-                            self.flow.next_poll = Some(Instant::now() + POLL_EVERY);
-                        }
-                        out.push(Command::FetchCard(card_id));
-                    }
-                    Err(e) => self.flow.error = Some(e),
-                }
-            }
-            Event::Imported(Ok((name, text))) => {
-                out.push(Command::NewDraft(name, text));
-            }
-            // Other panels' answers never reach this panel (the app routes them).
-            _ => {}
-        }
-        out
     }
 
     fn set_image_url(&mut self, slot: ImageSlot, url: String) {
         let Some(doc) = &mut self.doc else { return };
-        self.undo.push(doc.body.clone());
+        self.edits.replaced(doc.body.clone(), Instant::now());
         let card = &mut doc.body.card;
         match slot {
             ImageSlot::Logo => card.base_info_mut().logo_url = Some(url),
@@ -425,7 +209,6 @@ impl DesignPanel {
                 }
             }
         }
-        self.dirty_since = Some(Instant::now());
     }
 
     fn undo_redo(&mut self, ui: &Ui) {
@@ -447,21 +230,53 @@ impl DesignPanel {
     /// Undo (`back`) or redo one step.
     pub fn step_history(&mut self, back: bool) {
         let Some(doc) = &mut self.doc else { return };
-        let (from, to) = if back {
-            (&mut self.undo, &mut self.redo)
-        } else {
-            (&mut self.redo, &mut self.undo)
-        };
-        if let Some(body) = from.pop() {
-            to.push(std::mem::replace(&mut doc.body, body));
+        if self.edits.step(&mut doc.body, back, Instant::now()) {
             self.bufs = EditorBuffers::default();
-            self.dirty_since = Some(Instant::now());
-            self.last_edit = None;
         }
     }
 
+    fn toolbar_ui(&mut self, ui: &mut Ui, lang: Lang) {
+        ui.horizontal(|ui| {
+            if let Some(doc) = &self.doc {
+                ui.heading(doc.name.as_str());
+            }
+            if ui
+                .add_enabled(self.edits.can_undo(), egui::Button::new(T::Undo.get(lang)))
+                .clicked()
+            {
+                self.step_history(true);
+            }
+            if ui
+                .add_enabled(self.edits.can_redo(), egui::Button::new(T::Redo.get(lang)))
+                .clicked()
+            {
+                self.step_history(false);
+            }
+            let state = if self.edits.pending() {
+                T::Saving
+            } else {
+                T::Saved
+            };
+            ui.weak(state.get(lang));
+        });
+        if let Some(e) = &self.error {
+            crate::ui::error_label(ui, e.text(lang));
+        }
+    }
+
+    /// Rename UI state helpers for the lists column.
+    fn rename_state(&mut self) -> &mut Option<(i64, String)> {
+        &mut self.rename
+    }
+}
+
+impl Panel for DesignPanel {
+    type Command = Command;
+    type Event = DesignEvent;
+
     /// Draws the panel.
-    pub fn ui(&mut self, ui: &mut Ui, lang: Lang) -> Vec<Command> {
+    fn ui(&mut self, ui: &mut Ui, cx: &PanelCx) -> Vec<Command> {
+        let lang = cx.lang;
         let mut out = Vec::new();
         self.undo_redo(ui);
         egui::Panel::left("design_lists")
@@ -497,6 +312,7 @@ impl DesignPanel {
                         lang,
                         findings: &report.findings,
                         prefix: format!("card.{}", doc.body.card.body_key()),
+                        update: doc.remote.is_some(),
                     };
                     let env = EditorEnv {
                         colors: &self.colors,
@@ -507,16 +323,7 @@ impl DesignPanel {
                     let (changed, actions) =
                         editor::editor_ui(ui, &mut doc.body, &mut self.bufs, &env, &fc);
                     if changed && doc.body != before {
-                        let now = Instant::now();
-                        if self
-                            .last_edit
-                            .is_none_or(|t| now.duration_since(t) > UNDO_COALESCE)
-                        {
-                            self.undo.push(before);
-                            self.redo.clear();
-                        }
-                        self.last_edit = Some(now);
-                        self.dirty_since.get_or_insert(now);
+                        self.edits.edited(before, Instant::now());
                     }
                     for a in actions {
                         out.push(match a {
@@ -538,37 +345,224 @@ impl DesignPanel {
         out
     }
 
-    fn toolbar_ui(&mut self, ui: &mut Ui, lang: Lang) {
-        ui.horizontal(|ui| {
-            if let Some(doc) = &self.doc {
-                ui.heading(doc.name.as_str());
+    /// Handles an IO answer. Returns follow-up commands.
+    fn on_event(&mut self, ctx: &egui::Context, event: DesignEvent, _cx: &PanelCx) -> Vec<Command> {
+        let mut out = Vec::new();
+        match event {
+            DesignEvent::Drafts(Ok(list)) => {
+                // The open draft was deleted: close it (the app then opens another).
+                if let Some(id) = self.doc.as_ref().and_then(|d| d.draft_id)
+                    && !list.iter().any(|d| d.id == id)
+                {
+                    self.doc = None;
+                }
+                self.drafts = list;
             }
-            if ui
-                .add_enabled(!self.undo.is_empty(), egui::Button::new(T::Undo.get(lang)))
-                .clicked()
-            {
-                self.step_history(true);
+            DesignEvent::Drafts(Err(e))
+            | DesignEvent::Exported(Err(e))
+            | DesignEvent::Imported(Err(e)) => self.error = Some(e),
+            DesignEvent::DraftOpened(Ok(d)) => {
+                let body = crate::card::import::parse_create_body(&d.body)
+                    .unwrap_or_else(|_| CreateBody::new_friend_coupon(CardType::Cash));
+                let card_id = d.meta.card_id.clone();
+                self.open(Doc {
+                    draft_id: Some(d.meta.id),
+                    name: d.meta.name,
+                    body,
+                    remote: None,
+                });
+                self.flow.card_id = card_id;
+                out.push(Command::ListDrafts);
             }
-            if ui
-                .add_enabled(!self.redo.is_empty(), egui::Button::new(T::Redo.get(lang)))
-                .clicked()
-            {
-                self.step_history(false);
+            DesignEvent::DraftOpened(Err(e)) => self.error = Some(e),
+            DesignEvent::DraftSaved { result, .. } => {
+                self.edits.save_answered();
+                match result {
+                    Ok(()) => out.push(Command::ListDrafts),
+                    Err(e) => self.error = Some(e),
+                }
             }
-            let state = if self.saving || self.dirty_since.is_some() {
-                T::Saving
-            } else {
-                T::Saved
-            };
-            ui.weak(state.get(lang));
-        });
-        if let Some(e) = &self.error {
-            ui.label(RichText::new(e.text(lang)).color(editor::severity_color(Severity::Error)));
+            DesignEvent::Colors(result) => {
+                let list = match result {
+                    Ok(list) if !list.is_empty() => {
+                        self.colors_offline = false;
+                        list
+                    }
+                    _ => {
+                        self.colors_offline = true;
+                        crate::card::rules::COLOR_PALETTE
+                            .iter()
+                            .map(|(n, h)| ((*n).to_owned(), (*h).to_owned()))
+                            .collect()
+                    }
+                };
+                self.colors = list
+                    .into_iter()
+                    .filter_map(|(n, h)| Some((n, Color32::from_hex(&h).ok()?)))
+                    .collect();
+            }
+            DesignEvent::Stores(Ok(list)) => self.stores = list,
+            DesignEvent::Stores(Err(e)) => self.error = Some(e),
+            DesignEvent::ImagePicked(slot, path) => {
+                self.images.insert(
+                    slot,
+                    ImageState {
+                        texture: None,
+                        status: UploadStatus::Preparing,
+                    },
+                );
+                out.push(Command::PrepareImage(slot, path));
+            }
+            DesignEvent::ImagePrepared { slot, result } => match result {
+                Ok(img) => {
+                    let image = egui::ColorImage::from_rgba_unmultiplied(
+                        [img.width as usize, img.height as usize],
+                        &img.rgba,
+                    );
+                    let texture =
+                        ctx.load_texture(format!("{slot:?}"), image, egui::TextureOptions::LINEAR);
+                    self.images.insert(
+                        slot,
+                        ImageState {
+                            texture: Some(texture),
+                            status: UploadStatus::Uploading,
+                        },
+                    );
+                    out.push(Command::Upload(slot, img.jpeg));
+                }
+                Err(e) => {
+                    self.images
+                        .entry(slot)
+                        .or_insert(ImageState {
+                            texture: None,
+                            status: UploadStatus::Preparing,
+                        })
+                        .status = UploadStatus::Failed(e);
+                }
+            },
+            DesignEvent::ImageUploaded { slot, result } => {
+                let state = self.images.entry(slot).or_insert(ImageState {
+                    texture: None,
+                    status: UploadStatus::Uploading,
+                });
+                match result {
+                    Ok(url) => {
+                        state.status = UploadStatus::Uploaded;
+                        self.set_image_url(slot, url);
+                    }
+                    Err(e) => state.status = UploadStatus::Failed(e),
+                }
+            }
+            DesignEvent::CardCreated { draft_id, result } => {
+                self.flow.in_flight = false;
+                match result {
+                    Ok(card_id) => {
+                        self.flow.card_id = Some(card_id.clone());
+                        self.flow.status = Some("CARD_STATUS_NOT_VERIFY".to_owned());
+                        self.flow.next_poll = Some(Instant::now() + POLL_EVERY);
+                        self.flow.error = None;
+                        if let Some(id) = draft_id {
+                            out.push(Command::LinkDraft(id, card_id));
+                        }
+                        out.push(Command::ListCards);
+                    }
+                    Err(e) => self.flow.error = Some(e),
+                }
+            }
+            DesignEvent::CardFetched { card_id, result } => match result {
+                Ok(summary) => {
+                    if self.opening_card.as_deref() == Some(card_id.as_str()) {
+                        self.opening_card = None;
+                        self.open(Doc {
+                            draft_id: None,
+                            name: card_id.clone(),
+                            body: summary.body.clone(),
+                            remote: Some((card_id.clone(), summary.body.clone())),
+                        });
+                    }
+                    let polling = self.flow.card_id.as_deref() == Some(card_id.as_str());
+                    if polling {
+                        let in_review = summary.status == "CARD_STATUS_NOT_VERIFY";
+                        self.flow.status = Some(summary.status.clone());
+                        self.flow.next_poll = in_review.then(|| Instant::now() + POLL_EVERY);
+                    }
+                    if let Some(c) = self.cards.iter_mut().find(|c| c.card_id == card_id) {
+                        *c = *summary;
+                    }
+                }
+                Err(e) => {
+                    self.flow.error = Some(e);
+                    self.flow.next_poll = Some(Instant::now() + POLL_EVERY * 3);
+                }
+            },
+            DesignEvent::CardsListed(Ok(cards)) => self.cards = cards,
+            DesignEvent::CardsListed(Err(e)) => self.error = Some(e),
+            DesignEvent::CardUpdated { card_id, result } => {
+                self.flow.in_flight = false;
+                match result {
+                    Ok(send_check) => {
+                        self.flow.error = None;
+                        self.flow.note = Some(if send_check {
+                            "resubmitted".into()
+                        } else {
+                            "saved".into()
+                        });
+                        if let Some(doc) = &mut self.doc {
+                            doc.remote = Some((card_id.clone(), doc.body.clone()));
+                        }
+                        if send_check {
+                            self.flow.card_id = Some(card_id.clone());
+                            self.flow.next_poll = Some(Instant::now() + POLL_EVERY);
+                        }
+                        out.push(Command::FetchCard(card_id));
+                    }
+                    Err(e) => self.flow.error = Some(e),
+                }
+            }
+            DesignEvent::Imported(Ok((name, text))) => {
+                out.push(Command::NewDraft(name, text));
+            }
+            // Other panels' answers never reach this panel (the app routes them).
+            _ => {}
+        }
+        out
+    }
+
+    /// Commands due now: the autosave and the status poll. Called once per frame.
+    fn due(&mut self, cx: &PanelCx) -> Vec<Command> {
+        let now = cx.now;
+        let mut out = Vec::new();
+        if self.edits.save_due(now) {
+            out.extend(self.save_command());
+        }
+        if let (Some(at), Some(id)) = (self.flow.next_poll, self.flow.card_id.clone())
+            && now >= at
+        {
+            self.flow.next_poll = None;
+            out.push(Command::FetchCard(id));
+        }
+        out
+    }
+
+    /// How long until [`Panel::due`] has something, for `request_repaint_after`.
+    fn next_wakeup(&self, cx: &PanelCx, _shown: bool) -> Option<Duration> {
+        let now = cx.now;
+        let save = self.edits.until_save(now);
+        let poll = self
+            .flow
+            .next_poll
+            .map(|p| p.saturating_duration_since(now));
+        match (save, poll) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
     }
 
-    /// Rename UI state helpers for the lists column.
-    fn rename_state(&mut self) -> &mut Option<(i64, String)> {
-        &mut self.rename
+    /// The stores and cards were the previous account's (a poi_id of one account means
+    /// nothing to another); the draft stays, and both lists are loaded again.
+    fn for_another_account(&mut self) -> Vec<Command> {
+        self.stores.clear();
+        self.cards.clear();
+        vec![Command::LoadLookups, Command::ListCards]
     }
 }

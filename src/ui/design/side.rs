@@ -39,7 +39,11 @@ pub fn preview_column_ui(
         &doc.body,
         &Context {
             now: panel.now(),
-            mode: Mode::Create,
+            mode: if doc.remote.is_some() {
+                Mode::Update
+            } else {
+                Mode::Create
+            },
         },
     );
     let errors: Vec<_> = strict.errors().collect();
@@ -55,7 +59,7 @@ pub fn preview_column_ui(
         ui.label(
             RichText::new(format!("{}  {}", f.field, f.message(lang.is_en())))
                 .small()
-                .color(severity_color(f.severity)),
+                .color(severity_color(ui, f.severity)),
         );
     }
 
@@ -76,7 +80,7 @@ pub fn preview_column_ui(
                     ui.label(
                         RichText::new(T::CreateBlocked.get(lang))
                             .small()
-                            .color(severity_color(Severity::Error)),
+                            .color(severity_color(ui, Severity::Error)),
                     );
                 }
             });
@@ -125,7 +129,7 @@ pub fn preview_column_ui(
         }
     }
     if let Some(e) = &flow.error {
-        ui.label(RichText::new(e.text(lang)).color(severity_color(Severity::Error)));
+        crate::ui::error_label(ui, e.text(lang));
     }
     json_window(ui, panel, &doc, lang, out);
 }

@@ -4,7 +4,7 @@ use egui::{Color32, RichText, Ui};
 
 use crate::card::Int;
 use crate::card::pricing::format_hundredths;
-use crate::card::rules::{Finding, Severity, char_count};
+use crate::card::rules::{Finding, Severity, text_len};
 use crate::i18n::{Lang, T};
 
 /// What every field widget needs: the language, the findings and the JSON path prefix of the
@@ -16,6 +16,8 @@ pub struct FieldCtx<'a> {
     pub findings: &'a [Finding],
     /// `card.cash` or `card.gift`.
     pub prefix: String,
+    /// The body is an existing card's, edited for `card/update` (whose limits then apply).
+    pub update: bool,
 }
 
 impl FieldCtx<'_> {
@@ -35,10 +37,10 @@ impl FieldCtx<'_> {
 }
 
 /// Error red and warning amber that read on light and dark backgrounds.
-pub fn severity_color(sev: Severity) -> Color32 {
+pub fn severity_color(ui: &Ui, sev: Severity) -> Color32 {
     match sev {
-        Severity::Error => Color32::from_rgb(0xd9, 0x36, 0x36),
-        Severity::Warning => Color32::from_rgb(0xc2, 0x7c, 0x0e),
+        Severity::Error => crate::ui::error_color(ui),
+        Severity::Warning => crate::ui::warn_color(ui),
     }
 }
 
@@ -56,14 +58,14 @@ pub fn findings_ui(ui: &mut Ui, fc: &FieldCtx<'_>, path: &str, with_children: bo
         };
         ui.label(
             RichText::new(format!("{mark} {}", f.message(fc.lang.is_en())))
-                .color(severity_color(f.severity))
+                .color(severity_color(ui, f.severity))
                 .small(),
         );
     }
 }
 
-/// A labelled text field; empty text means "absent" (`None`). Shows "7/12" when `limit` is
-/// set, in red when over. Typing past the limit is allowed (nothing typed is thrown away);
+/// A labelled text field; empty text means "absent" (`None`). Shows "5.5/6" when `limit` is
+/// set (a half-width character counts one half, as WeChat counts), in red when over. Typing past the limit is allowed (nothing typed is thrown away);
 /// the error says by how much. Returns whether the value changed.
 pub fn text_field(
     ui: &mut Ui,
@@ -81,9 +83,9 @@ pub fn text_field(
         .horizontal(|ui| {
             let label_resp = ui.label(fc.t(label));
             if let Some(limit) = limit {
-                let n = char_count(&text);
-                let color = if n > limit {
-                    severity_color(Severity::Error)
+                let n = text_len(&text);
+                let color = if !n.fits(limit) {
+                    severity_color(ui, Severity::Error)
                 } else {
                     ui.visuals().weak_text_color()
                 };
@@ -154,7 +156,7 @@ pub fn money_field(
         let msg = T::AmountRule.fill(fc.lang, &[("field", &fc.t(label))]);
         ui.label(
             RichText::new(msg)
-                .color(severity_color(Severity::Error))
+                .color(severity_color(ui, Severity::Error))
                 .small(),
         );
     }
@@ -212,7 +214,7 @@ pub fn int_field(
         let msg = T::WholeNumberRule.fill(fc.lang, &[("field", &fc.t(label))]);
         ui.label(
             RichText::new(msg)
-                .color(severity_color(Severity::Error))
+                .color(severity_color(ui, Severity::Error))
                 .small(),
         );
     }

@@ -4,9 +4,9 @@ use egui::{RichText, Ui};
 
 use super::fields::{FieldCtx, severity_color};
 use super::{EditorAction, EditorEnv};
-use crate::app::events::{ImageSlot, UiError};
 use crate::card::rules::Severity;
 use crate::i18n::T;
+use crate::message::{ImageSlot, UiError};
 
 /// Upload progress of one slot.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,7 +86,7 @@ pub fn image_slot_ui(
                     Some(UploadStatus::Failed(e)) => {
                         ui.label(
                             RichText::new(format!("✖ {}", e.text(fc.lang)))
-                                .color(severity_color(Severity::Error))
+                                .color(severity_color(ui, Severity::Error))
                                 .small(),
                         );
                     }

@@ -5,10 +5,10 @@ use egui::Ui;
 use super::fields::{FieldCtx, findings_ui, text_field};
 use super::images::image_slot_ui;
 use super::{EditorAction, EditorEnv};
-use crate::app::events::ImageSlot;
 use crate::card::rules;
 use crate::card::{BusinessService, Card, Int, ShareCard, TextImage, TimeLimit, TimeLimitType};
 use crate::i18n::T;
+use crate::message::ImageSlot;
 
 /// The text-image list: add, remove, reorder.
 pub fn text_images_ui(

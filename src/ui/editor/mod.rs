@@ -14,9 +14,10 @@ use egui::Ui;
 pub use fields::{FieldCtx, findings_ui, parse_yuan, severity_color};
 pub use images::{ImageState, UploadStatus};
 
-use crate::app::events::{ImageSlot, StoreInfo};
+use crate::api::Poi;
 use crate::card::CreateBody;
 use crate::i18n::T;
+use crate::message::ImageSlot;
 
 /// Text the user is typing into number fields, kept apart from the model so that a half-typed
 /// or mistyped number is never lost. Cleared when another body is loaded.
@@ -41,7 +42,7 @@ pub struct EditorEnv<'a> {
     /// Colour swatches `(name, colour)`.
     pub colors: &'a [(String, egui::Color32)],
     /// Stores from getpoilist.
-    pub stores: &'a [StoreInfo],
+    pub stores: &'a [Poi],
     /// Local previews and upload states of images.
     pub images: &'a HashMap<ImageSlot, ImageState>,
     /// True for a created card: thresholds and other fixed fields are read-only.

@@ -5,10 +5,10 @@ use egui::{RichText, Ui};
 use super::fields::{FieldCtx, findings_ui, int_field, money_field, severity_color, text_field};
 use super::images::image_slot_ui;
 use super::{EditorAction, EditorBuffers, EditorEnv};
-use crate::app::events::ImageSlot;
 use crate::card::rules::{self, Severity};
 use crate::card::{Card, CardType, CodeType, DateType, Int, beijing};
 use crate::i18n::{Lang, T};
+use crate::message::ImageSlot;
 
 /// Card type and value.
 pub fn type_ui(
@@ -89,7 +89,7 @@ pub fn threshold_ui(
 ) -> bool {
     ui.label(
         RichText::new(format!("⚠ {}", fc.t(T::ThresholdLocked)))
-            .color(severity_color(Severity::Warning))
+            .color(severity_color(ui, Severity::Warning))
             .small(),
     );
     let mut changed = false;
@@ -301,7 +301,7 @@ pub fn validity_ui(
             fc.t(T::MaxDays)
         );
         let color = if over {
-            severity_color(Severity::Error)
+            severity_color(ui, Severity::Error)
         } else {
             ui.visuals().weak_text_color()
         };
@@ -350,7 +350,7 @@ fn stores_ui(
         .show(ui, |ui| {
             for store in env.stores.iter().filter(|s| {
                 needle.is_empty()
-                    || s.name.to_lowercase().contains(&needle)
+                    || s.name().to_lowercase().contains(&needle)
                     || s.address.to_lowercase().contains(&needle)
                     || s.poi_id.contains(&needle)
             }) {
@@ -358,7 +358,7 @@ fn stores_ui(
                     continue;
                 };
                 let mut on = ids.iter().any(|v| v.get() == Some(id));
-                let label = format!("{} · {}", store.name, store.address);
+                let label = format!("{} · {}", store.name(), store.address);
                 if ui.checkbox(&mut on, label).changed() {
                     if on {
                         ids.push(Int::Num(id));
@@ -406,7 +406,11 @@ pub fn usage_ui(ui: &mut Ui, card: &mut Card, fc: &FieldCtx<'_>) -> bool {
         T::Notice,
         "base_info.notice",
         &mut base.notice,
-        Some(rules::NOTICE_MAX),
+        Some(if fc.update {
+            rules::NOTICE_MAX_AT_UPDATE
+        } else {
+            rules::NOTICE_MAX
+        }),
         false,
     );
     changed |= text_field(

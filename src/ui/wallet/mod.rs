@@ -20,13 +20,11 @@ use crate::card::pricing::Coins;
 use crate::i18n::{Lang, T};
 use crate::store::{EntryKind, EntryState};
 use crate::ui::card_picker::card_picker;
+use crate::ui::panel::{Panel, PanelCx};
 use crate::wallet::{
     self, MAX_QUANTITY, MAX_RECHARGE, NOT_ENOUGH_COINS, WalletEvent, WalletSession, recharge_for,
 };
 
-pub use crate::ui::ERROR_COLOR;
-use crate::ui::OK_COLOR;
-use crate::ui::WARN_COLOR;
 /// The session's types, at the paths they had before the session moved down.
 pub use crate::wallet::{Check, Command, ConfirmState};
 
@@ -102,15 +100,43 @@ fn action(
     crate::ui::action(ui, "wallet", key, enabled, text)
 }
 
-/// A long order id shortened for display (the full id is in the tooltip and the CSV).
-pub fn short_id(id: &str) -> String {
-    let n = id.chars().count();
-    if n <= 24 {
-        return id.to_owned();
+/// Ids are shortened alike everywhere.
+pub use crate::ui::short_id;
+
+impl Panel for WalletPanel {
+    type Command = Command;
+    type Event = WalletEvent;
+
+    fn ui(&mut self, ui: &mut Ui, cx: &PanelCx) -> Vec<Command> {
+        egui::CentralPanel::default()
+            .show(ui, |ui| self.body_ui(ui, cx.lang, cx.sandbox, cx.now_ms))
+            .inner
     }
-    let head: String = id.chars().take(12).collect();
-    let tail: String = id.chars().skip(n - 8).collect();
-    format!("{head}…{tail}")
+
+    fn on_event(&mut self, ctx: &egui::Context, event: WalletEvent, cx: &PanelCx) -> Vec<Command> {
+        self.take_event(ctx, event, cx.now_ms)
+    }
+
+    /// Reconciliation, recharge polling and the quote's expiry run whether or not the
+    /// Wallet is shown: money outcomes must not wait for a click.
+    fn due(&mut self, cx: &PanelCx) -> Vec<Command> {
+        self.session.due(cx.now_ms, cx.sandbox)
+    }
+
+    fn next_wakeup(&self, cx: &PanelCx, _shown: bool) -> Option<std::time::Duration> {
+        self.session.next_wakeup(cx.now_ms)
+    }
+
+    fn on_open(&mut self, cx: &PanelCx) -> Vec<Command> {
+        self.session.on_open(cx.now_ms)
+    }
+
+    /// Everything here is the previous account's money; the new account's open journal
+    /// entries are loaded (and reconciled) at once.
+    fn for_another_account(&mut self) -> Vec<Command> {
+        *self = Self::default();
+        vec![Command::LoadJournal]
+    }
 }
 
 impl WalletPanel {
@@ -120,7 +146,7 @@ impl WalletPanel {
     }
 
     /// Handles an IO answer: the session takes it; a new recharge's QR is drawn once here.
-    pub fn on_event(
+    fn take_event(
         &mut self,
         ctx: &egui::Context,
         event: WalletEvent,
@@ -139,8 +165,7 @@ impl WalletPanel {
         self.session.on_event(event, local_ms)
     }
 
-    /// Draws the panel.
-    pub fn ui(&mut self, ui: &mut Ui, lang: Lang, sandbox: bool, local_ms: i64) -> Vec<Command> {
+    fn body_ui(&mut self, ui: &mut Ui, lang: Lang, sandbox: bool, local_ms: i64) -> Vec<Command> {
         let mut out = Vec::new();
         if !self.session.opened() {
             out.extend(self.session.on_open(local_ms));
@@ -209,12 +234,12 @@ impl WalletPanel {
             }
         });
         if let Some(e) = &s.balance_error {
-            ui.colored_label(ERROR_COLOR, e.text(lang));
+            crate::ui::error_label(ui, e.text(lang));
         }
         match &s.activated {
             Some(Ok(reward)) if *reward > 0 => {
                 ui.colored_label(
-                    OK_COLOR,
+                    crate::ui::ok_color(ui),
                     format!(
                         "{} {reward} {}",
                         T::ActivatedReward.get(lang),
@@ -226,7 +251,7 @@ impl WalletPanel {
                 ui.label(T::AlreadyActivated.get(lang));
             }
             Some(Err(e)) => {
-                ui.colored_label(ERROR_COLOR, e.text(lang));
+                crate::ui::error_label(ui, e.text(lang));
             }
             None => {}
         }
@@ -237,9 +262,9 @@ impl WalletPanel {
             return;
         }
         egui::Frame::group(ui.style())
-            .stroke(egui::Stroke::new(1.5, WARN_COLOR))
+            .stroke(egui::Stroke::new(1.5, crate::ui::warn_color(ui)))
             .show(ui, |ui| {
-                ui.colored_label(WARN_COLOR, T::ReconcilingBanner.get(lang));
+                ui.colored_label(crate::ui::warn_color(ui), T::ReconcilingBanner.get(lang));
                 for c in &self.session.checks {
                     let mut line = format!("{} {}", T::OrderId.get(lang), short_id(&c.order_id));
                     if c.tries > 0 && !c.in_flight {
@@ -247,7 +272,7 @@ impl WalletPanel {
                     }
                     ui.label(line);
                     if let Some(e) = &c.error {
-                        ui.colored_label(ERROR_COLOR, e.text(lang));
+                        crate::ui::error_label(ui, e.text(lang));
                     }
                 }
             });
@@ -256,7 +281,7 @@ impl WalletPanel {
     fn buy_ui(&mut self, ui: &mut Ui, lang: Lang, local_ms: i64, out: &mut Vec<Command>) {
         ui.heading(T::BuyStock.get(lang));
         if let Some(e) = self.session.cards_error() {
-            ui.colored_label(ERROR_COLOR, e.text(lang));
+            crate::ui::error_label(ui, e.text(lang));
         }
         let busy = self.session.busy();
         ui.horizontal(|ui| {
@@ -302,7 +327,7 @@ impl WalletPanel {
             }
         });
         if let Err(msg) = &quantity {
-            ui.colored_label(ERROR_COLOR, msg);
+            crate::ui::error_label(ui, msg);
         }
         let now = self.session.server_ms(local_ms);
         let can_quote = !busy && quantity.is_ok() && self.session.card_id.is_some();
@@ -325,18 +350,18 @@ impl WalletPanel {
         self.quote_ui(ui, lang, local_ms, out);
         let s = &self.session;
         if let Some((e, code)) = &s.error {
-            ui.colored_label(ERROR_COLOR, e.text(lang));
+            crate::ui::error_label(ui, e.text(lang));
             if *code == Some(NOT_ENOUGH_COINS) {
                 ui.label(T::InsufficientHint.get(lang));
             }
         }
         if s.reconciled && matches!(s.confirm, ConfirmState::Done(_)) {
-            ui.colored_label(OK_COLOR, T::ReconciledApplied.get(lang));
+            ui.colored_label(crate::ui::ok_color(ui), T::ReconciledApplied.get(lang));
         }
         match &s.confirm {
             ConfirmState::Done(_) => {
                 ui.colored_label(
-                    OK_COLOR,
+                    crate::ui::ok_color(ui),
                     format!(
                         "{} {} → {}",
                         T::StockAdded.get(lang),
@@ -348,7 +373,7 @@ impl WalletPanel {
                 );
             }
             ConfirmState::NotApplied(_) => {
-                ui.colored_label(WARN_COLOR, T::ReconciledNotApplied.get(lang));
+                ui.colored_label(crate::ui::warn_color(ui), T::ReconciledNotApplied.get(lang));
             }
             _ => {}
         }
@@ -382,12 +407,12 @@ impl WalletPanel {
             )
             .on_hover_text(&q.order_id);
             if expired {
-                ui.colored_label(ERROR_COLOR, T::QuoteExpired.get(lang));
+                crate::ui::error_label(ui, T::QuoteExpired.get(lang));
             } else {
                 let color = if q.confirmable(now) {
                     ui.visuals().text_color()
                 } else {
-                    WARN_COLOR
+                    crate::ui::warn_color(ui)
                 };
                 ui.colored_label(
                     color,
@@ -405,14 +430,14 @@ impl WalletPanel {
                         .desired_width(260.0),
                 );
                 if !q.confirmable(now) {
-                    ui.colored_label(WARN_COLOR, T::QuoteTooLate.get(lang));
+                    ui.colored_label(crate::ui::warn_color(ui), T::QuoteTooLate.get(lang));
                 }
             }
         });
         let balance = self.session.balance.as_ref().map(|b| b.total_coin);
         if let (Some(missing), Some(b)) = (self.session.missing_coins(), balance) {
-            ui.colored_label(
-                ERROR_COLOR,
+            crate::ui::error_label(
+                ui,
                 format!(
                     "{} {} {}, {} {} {}, {} {} {}",
                     T::NeedCoins.get(lang),
@@ -469,7 +494,7 @@ impl WalletPanel {
             ui.weak(T::CoinIsYuan.get(lang));
         });
         if let Err(msg) = &coins {
-            ui.colored_label(ERROR_COLOR, msg);
+            crate::ui::error_label(ui, msg);
         }
         let s = &mut self.session;
         if action(
@@ -487,7 +512,7 @@ impl WalletPanel {
             ui.spinner();
         }
         if let Some(e) = s.recharge_error() {
-            ui.colored_label(ERROR_COLOR, e.text(lang));
+            crate::ui::error_label(ui, e.text(lang));
         }
         let Some(v) = &s.recharge else { return };
         let texture = self
@@ -510,7 +535,7 @@ impl WalletPanel {
             .id_salt("wallet_journal")
             .show(ui, |ui| {
                 if let Some(e) = s.journal_error() {
-                    ui.colored_label(ERROR_COLOR, e.text(lang));
+                    crate::ui::error_label(ui, e.text(lang));
                 }
                 if s.journal_recent.is_empty() {
                     ui.weak(T::JournalEmpty.get(lang));
@@ -529,13 +554,13 @@ impl WalletPanel {
                                 .get(lang),
                             );
                             let (color, key) = match e.state {
-                                EntryState::Done => (OK_COLOR, T::EntryDone),
+                                EntryState::Done => (crate::ui::ok_color(ui), T::EntryDone),
                                 EntryState::Failed => {
                                     (ui.visuals().weak_text_color(), T::EntryFailed)
                                 }
-                                EntryState::Waiting => (WARN_COLOR, T::EntryWaiting),
+                                EntryState::Waiting => (crate::ui::warn_color(ui), T::EntryWaiting),
                                 EntryState::Pending | EntryState::Uncertain => {
-                                    (WARN_COLOR, T::EntryOpen)
+                                    (crate::ui::warn_color(ui), T::EntryOpen)
                                 }
                             };
                             ui.colored_label(color, key.get(lang));

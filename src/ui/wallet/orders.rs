@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::i18n::{Lang, T};
-use crate::wallet::{ORDER_STATUSES, ORDER_TYPES, beijing_time, status_text, type_text};
+use crate::wallet::{ORDER_STATUSES, ORDER_TYPES, beijing_time, status_text, summary, type_text};
 
 pub use crate::wallet::OrdersView;
 
@@ -108,8 +108,8 @@ pub fn orders_ui(view: &mut OrdersView, ui: &mut Ui, lang: Lang) -> Option<Order
     if let (Some(b), Some(e)) = (view.begin, view.end)
         && b > e
     {
-        ui.colored_label(
-            super::ERROR_COLOR,
+        crate::ui::error_label(
+            ui,
             format!("{}: {}", T::DateRange.get(lang), T::RangeReversed.get(lang)),
         );
         changed = false;
@@ -119,7 +119,7 @@ pub fn orders_ui(view: &mut OrdersView, ui: &mut Ui, lang: Lang) -> Option<Order
         action = Some(OrdersAction::Reload);
     }
     if let Some(e) = &view.error {
-        ui.colored_label(super::ERROR_COLOR, e.text(lang));
+        crate::ui::error_label(ui, e.text(lang));
     }
     table_ui(view, ui, lang);
     let pages = view.pages();
@@ -206,7 +206,7 @@ fn table_ui(view: &OrdersView, ui: &mut Ui, lang: Lang) {
                     ui.label(o.pay_coin_count.to_string());
                 });
                 row.col(|ui| {
-                    ui.label(&o.desc);
+                    ui.label(summary(o, lang)).on_hover_text(&o.desc);
                 });
                 row.col(|ui| {
                     ui.label(RichText::new(super::short_id(&o.order_id)).monospace())

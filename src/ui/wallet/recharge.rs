@@ -3,7 +3,7 @@
 
 use egui::{RichText, Ui};
 
-use super::{ERROR_COLOR, OK_COLOR, WARN_COLOR, action};
+use super::action;
 use crate::i18n::{Lang, T};
 use crate::wallet::{self, Recharge, RechargeState};
 
@@ -47,10 +47,10 @@ pub(super) fn recharge_view_ui(
     );
     let status = v.status.as_deref().unwrap_or("ORDER_STATUS_WAITING");
     let (color, extra) = match v.state() {
-        RechargeState::Credited => (OK_COLOR, T::RechargeCredited),
-        RechargeState::Failed => (ERROR_COLOR, T::RechargeFailed),
-        RechargeState::Paid => (WARN_COLOR, T::RechargePaidWaiting),
-        RechargeState::Waiting => (WARN_COLOR, T::ScanToPay),
+        RechargeState::Credited => (crate::ui::ok_color(ui), T::RechargeCredited),
+        RechargeState::Failed => (crate::ui::error_color(ui), T::RechargeFailed),
+        RechargeState::Paid => (crate::ui::warn_color(ui), T::RechargePaidWaiting),
+        RechargeState::Waiting => (crate::ui::warn_color(ui), T::ScanToPay),
     };
     ui.horizontal(|ui| {
         if v.polling {
@@ -66,7 +66,7 @@ pub(super) fn recharge_view_ui(
         );
     });
     if let Some(e) = &v.error {
-        ui.colored_label(ERROR_COLOR, e.text(lang));
+        crate::ui::error_label(ui, e.text(lang));
     }
     if !v.open() {
         return None;

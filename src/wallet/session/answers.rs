@@ -175,6 +175,13 @@ impl WalletSession {
         now: i64,
         out: &mut Vec<Command>,
     ) {
+        // An answer delivered twice: the first one already settled the order or started its
+        // check. A second check would take the lookup meant for the first and stay open.
+        if journal_id.is_some_and(|id| self.closed.contains(&id))
+            || self.checks.iter().any(|c| c.order_id == order_id)
+        {
+            return;
+        }
         let card_id = self
             .quote
             .as_ref()

@@ -36,6 +36,8 @@ fn order(id: &str, status: &str) -> OrderInfo {
         desc: String::new(),
         free_coin_count: Coins(600),
         pay_coin_count: Coins(0),
+        refund_free_coin_count: Coins(0),
+        refund_pay_coin_count: Coins(0),
         order_type: "ORDER_TYPE_REDUCE".into(),
     }
 }

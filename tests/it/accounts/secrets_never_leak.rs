@@ -98,8 +98,11 @@ fn a_full_session_writes_neither_the_secret_nor_the_token_anywhere() {
         h.state().accounts.test_result.is_some()
     });
     let failed = h.state().accounts.test_result.clone().unwrap().unwrap_err();
-    assert!(failed.zh.contains("40125"), "{failed:?}");
-    assert!(!failed.zh.contains("wrong-secret-123456") && !failed.en.contains("wrong-secret"));
+    assert!(failed.text(Lang::Zh).contains("40125"), "{failed:?}");
+    assert!(
+        !failed.text(Lang::Zh).contains("wrong-secret-123456")
+            && !failed.text(Lang::En).contains("wrong-secret")
+    );
     h.state_mut().run(AccountCmd::Test {
         account: account.clone(),
         secret: None,
@@ -126,10 +129,10 @@ fn a_full_session_writes_neither_the_secret_nor_the_token_anywhere() {
         let app = h.state_mut();
         let doc = app.design.doc.as_mut().unwrap();
         doc.body = body.clone();
-        app.design.dirty_since = Some(std::time::Instant::now());
+        app.design.edits.dirty_since = Some(std::time::Instant::now());
     }
     wait_for(&mut h, "the autosave", |h| {
-        h.state().design.dirty_since.is_none() && !h.state().design.saving
+        h.state().design.edits.dirty_since.is_none() && !h.state().design.edits.saving
     });
     h.state_mut()
         .run(DesignCmd::Create(Some(draft_id), Box::new(body.clone())));

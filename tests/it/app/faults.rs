@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use coupon_studio::app::{Backend, Nav};
+use coupon_studio::i18n::Lang;
 use coupon_studio::store::{EntryKind, Store};
 use coupon_studio::ui::design::Command as DesignCmd;
 use coupon_studio::ui::wallet::ConfirmState;
@@ -31,10 +32,10 @@ fn fill_draft(h: &mut H, sim: &Sim) -> (i64, coupon_studio::card::CreateBody) {
     {
         let app = h.state_mut();
         app.design.doc.as_mut().unwrap().body = body.clone();
-        app.design.dirty_since = Some(Instant::now());
+        app.design.edits.dirty_since = Some(Instant::now());
     }
     wait_for(h, "the autosave", |h| {
-        h.state().design.dirty_since.is_none() && !h.state().design.saving
+        h.state().design.edits.dirty_since.is_none() && !h.state().design.edits.saving
     });
     (id, body)
 }
@@ -146,7 +147,7 @@ fn create_is_never_sent_twice_and_an_expired_token_is_refreshed_once() {
         h.state().design.flow.error.is_some()
     });
     let e = h.state().design.flow.error.clone().unwrap();
-    assert!(e.zh.contains("/card/create"), "{e:?}");
+    assert!(e.text(Lang::Zh).contains("/card/create"), "{e:?}");
     assert_eq!(sim.calls("/card/create"), 3);
 
     // Processed, then the connection breaks: an error, and no second create.
@@ -174,7 +175,7 @@ fn create_is_never_sent_twice_and_an_expired_token_is_refreshed_once() {
             .error
             .clone()
             .unwrap()
-            .zh
+            .text(Lang::Zh)
             .contains("500")
     );
     assert_eq!(sim.calls("/card/create"), 5);

@@ -105,7 +105,7 @@ fn no_panel_shows_chinese_ui_text_in_english() {
         // Content stays as WeChat and the merchant wrote it: the card's synthesized texts
         // and the stores' names and addresses.
         let app = h.state();
-        let mut content: Vec<String> = app.design.stores.iter().map(|s| s.name.clone()).collect();
+        let mut content: Vec<String> = app.design.stores.iter().map(|s| s.name()).collect();
         for card in &app.design.cards {
             let base = card.body.card.base_info();
             content.extend(base.and_then(|b| b.brand_name.clone()));

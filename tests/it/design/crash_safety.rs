@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use coupon_studio::app::{Backend, Nav};
+use coupon_studio::i18n::Lang;
 use coupon_studio::store::Store;
 
 use crate::support::temp_dir;
@@ -44,7 +45,7 @@ fn child_edits_until_killed() {
                 let doc = app.design.doc.as_mut().unwrap();
                 doc.body.card.base_info_mut().description = Some(description(n));
                 // What the editor does on a change.
-                app.design.dirty_since.get_or_insert(Instant::now());
+                app.design.edits.dirty_since.get_or_insert(Instant::now());
             }
             h.step();
             println!("EDIT {n}");
@@ -177,7 +178,7 @@ fn a_corrupt_or_newer_database_is_backed_up_and_reported_in_the_ui() {
             .startup_error
             .as_ref()
             .unwrap()
-            .zh
+            .text(Lang::Zh)
             .contains(".newer-")
     );
     drop(h);

@@ -124,7 +124,7 @@ fn parse_every_answer(v: &Value) {
     let _ = serde_json::from_value::<Vec<DayStats>>(v.clone());
     let _ = serde_json::from_value::<Vec<CardColor>>(v.clone());
     let _ = serde_json::from_value::<CardIdList>(v.clone());
-    let _ = coupon_studio::api::card::card_details_from(v);
+    let _ = coupon_studio::api::card::card_details_from("p1", v);
     let _ = coupon_studio::api::pay::recharge_from(v);
     let text = v.to_string();
     for kind in [CallKind::Read, CallKind::Write, CallKind::Money] {

@@ -75,7 +75,7 @@ fn too_long_brand_name_shows_its_error_next_to_the_field() {
     type_into(&mut h, "商户名称", "一二三四五六七八九十一二三");
     wait_for(&mut h, "the counter", |h| has_label(h, "13/12"));
     // The inline message (the summary on the right prefixes the JSON path instead).
-    let inline = "✖ 商户名称(brand_name)最多 12 个字,当前 13 个";
+    let inline = "✖ 商户名称(brand_name)最多 12 个汉字(英文、数字算半个),当前 13 个";
     wait_for(&mut h, "the inline error", |h| has_label(h, inline));
     let field = h.get_by_role_and_label(Role::TextInput, "商户名称").rect();
     let error = h.get_by_label(inline).rect();
@@ -83,6 +83,11 @@ fn too_long_brand_name_shows_its_error_next_to_the_field() {
         error.top() >= field.bottom() - 1.0 && error.top() - field.bottom() < 40.0,
         "{field:?} {error:?}"
     );
+    // Half-width letters count one half: 11 汉字 and 3 letters are 12.5 of 12.
+    ui::set_text(&mut h, "商户名称", "一二三四五六七八九十一abc");
+    wait_for(&mut h, "the half counter", |h| has_label(h, "12.5/12"));
+    ui::set_text(&mut h, "商户名称", "一二三四五六七八九十一二三");
+    wait_for(&mut h, "the counter again", |h| has_label(h, "13/12"));
     // Nothing typed is lost: the text stays as typed.
     let body = &h.state().design.doc.as_ref().unwrap().body;
     assert_eq!(
@@ -175,7 +180,7 @@ fn a_draft_survives_the_app_being_dropped_and_rebuilt() {
         type_into(&mut h, "商户名称", "测试品牌");
         type_into(&mut h, "使用提醒", "请出示二维码");
         wait_for(&mut h, "the autosave", |h| {
-            h.state().design.dirty_since.is_none() && !h.state().design.saving
+            h.state().design.edits.dirty_since.is_none() && !h.state().design.edits.saving
         });
     }
     let (mut h, _) = app(&dir, None);
@@ -306,7 +311,7 @@ fn a_picked_picture_is_prepared_previewed_and_uploaded_to_the_cdn() {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
     });
     img.save(&path).unwrap();
-    let slot = coupon_studio::app::events::ImageSlot::Logo;
+    let slot = coupon_studio::message::ImageSlot::Logo;
     h.state_mut()
         .run(coupon_studio::ui::design::Command::PrepareImage(slot, path));
     wait_for(&mut h, "the upload", |h| {
@@ -347,7 +352,7 @@ fn a_picked_picture_is_prepared_previewed_and_uploaded_to_the_cdn() {
     std::fs::write(&bad, "hello").unwrap();
     h.state_mut()
         .run(coupon_studio::ui::design::Command::PrepareImage(
-            coupon_studio::app::events::ImageSlot::Cover,
+            coupon_studio::message::ImageSlot::Cover,
             bad,
         ));
     wait_for(&mut h, "the error", |h| {

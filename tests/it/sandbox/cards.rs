@@ -7,12 +7,12 @@ use serde_json::json;
 use crate::support::fixture;
 use crate::support::wire::{Sim, card_body};
 
-/// The guide's cash example as copied from the page (non-breaking spaces included), with a
-/// notice added and the 8-character "6个汉字tips" shortened to 4.
+/// The guide's cash example as copied from the page (non-breaking spaces included), with the
+/// notice it leaves out added. Its "6个汉字tips" stays: 5.5 of 6.
 fn guide_cash_text() -> String {
     let text = fixture("guide-cash.json");
     assert!(text.contains('\u{a0}'));
-    text.replace("\"6个汉字tips\"", "\"更多惊喜\"").replacen(
+    text.replacen(
         "\"微信餐厅\",",
         "\"微信餐厅\", \"notice\": \"请出示二维码\",",
         1,
@@ -253,4 +253,56 @@ async fn update_send_check_fixed_fields_and_dates() {
         .post("/card/update", json!({"card_id": "pNope", "cash": {}}))
         .await;
     assert_eq!(v["errcode"], 40053);
+}
+
+#[tokio::test]
+async fn the_guides_create_rules_for_codes_stock_and_gift_back_cards_are_enforced() {
+    let sim = Sim::start().await;
+    let now = sim.now().await;
+    let body = || card_body(now + 86_400, now + 30 * 86_400);
+    // "暂不支持商家自定义Code码"
+    let mut custom = body();
+    custom["card"]["cash"]["base_info"]["use_custom_code"] = json!(true);
+    let v = sim.post("/card/create", custom).await;
+    assert_eq!(v["errcode"], 47001, "{v}");
+    assert!(
+        v["errmsg"].as_str().unwrap().contains("use_custom_code"),
+        "{v}"
+    );
+    // "不支持在创建的时候填入库存"
+    let mut stocked = body();
+    stocked["card"]["cash"]["base_info"]["sku"] = json!({"quantity": 100});
+    let v = sim.post("/card/create", stocked).await;
+    assert_eq!(v["errcode"], 47001, "{v}");
+    assert!(
+        v["errmsg"].as_str().unwrap().contains("sku.quantity"),
+        "{v}"
+    );
+    // "此处必须填入共享券": a gift-back card that does not exist is refused with 40148 …
+    let mut gift_back = body();
+    gift_back["card"]["cash"]["advanced_info"]["consume_share_self_num"] = json!(0);
+    gift_back["card"]["cash"]["advanced_info"]["consume_share_card_list"] =
+        json!([{"card_id": "pNoSuchCard0000000000000000", "num": 1}]);
+    let v = sim.post("/card/create", gift_back.clone()).await;
+    assert_eq!(v["errcode"], 40148, "{v}");
+    assert!(
+        v["errmsg"]
+            .as_str()
+            .unwrap()
+            .contains("consume_share_card_list[0].card_id"),
+        "{v}"
+    );
+    // … and one of this account's friends' coupons is accepted.
+    let friend = sim.create(&body()).await;
+    gift_back["card"]["cash"]["advanced_info"]["consume_share_card_list"][0]["card_id"] =
+        json!(friend);
+    let id = sim.create(&gift_back).await;
+    // card/update is held to the same rule.
+    let v = sim
+        .post(
+            "/card/update",
+            json!({"card_id": id, "cash": {"advanced_info": {"consume_share_card_list": [{"card_id": "pGone", "num": 1}]}}}),
+        )
+        .await;
+    assert_eq!(v["errcode"], 40148, "{v}");
 }

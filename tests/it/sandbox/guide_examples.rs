@@ -222,23 +222,52 @@ async fn the_examples_work_with_real_ids() {
         .await;
     assert_eq!(v["errcode"], 0, "{v}");
 
-    // The update example, on a real card, with its 8-character "6个汉字tips" shortened.
-    let update = guide_update()
-        .replace("pbLatjgOY1_Cxi3mnWBThtG90HGg", &card)
-        .replace("6个汉字tips", "更多惊喜");
+    // The update example, on a real card: its gift-back card is made up, and the guide says
+    // "此处必须填入共享券" (40148); with a real friends' coupon there it is accepted as printed
+    // ("6个汉字tips" is 5.5 of 6).
+    let printed = guide_update().replace("pbLatjgOY1_Cxi3mnWBThtG90HGg", &card);
+    let v = sim.post_text("/card/update", &printed).await;
+    assert_eq!(v["errcode"], 40148, "{v}");
+    let update = printed.replace("pbLatjpvp0Xq6jtgRRxCKtudkBz8k", &card);
     let v = sim.post_text("/card/update", &update).await;
     assert_eq!(v["errcode"], 0, "{v}");
     assert_eq!(v["send_check"], true);
     let base = sim.card(&card).await;
     assert_eq!(base["status"], "CARD_STATUS_NOT_VERIFY");
     assert_eq!(base["service_phone"], "020-88888888");
-    let unchanged = guide_update().replace("pbLatjgOY1_Cxi3mnWBThtG90HGg", &card);
-    let v = sim.post_text("/card/update", &unchanged).await;
+    // One half-width character more is 6 (fits), two more 6.5 (refused, naming the field).
+    let six = update.replace("6个汉字tips", "6个汉字tips!");
+    let v = sim.post_text("/card/update", &six).await;
+    assert_eq!(v["errcode"], 0, "{v}");
+    let over = update.replace("6个汉字tips", "6个汉字tips!!");
+    let v = sim.post_text("/card/update", &over).await;
     assert!(
         v["errmsg"]
             .as_str()
             .unwrap()
             .contains("custom_url_sub_title"),
         "{v}"
+    );
+}
+
+#[tokio::test]
+async fn the_gift_example_is_refused_only_for_what_it_leaves_out() {
+    let sim = Sim::start().await;
+    // As printed it is not JSON (a missing comma, literal `...`).
+    let v = sim
+        .post_text("/card/create", &fixture("guide-gift-as-printed.txt"))
+        .await;
+    assert_eq!(v["errcode"], 47001, "{v}");
+    // Fixed, its `...` ("same as above") leaves base_info empty, and the first required
+    // member of it is named.
+    let v = sim
+        .post_text("/card/create", &fixture("guide-gift.json"))
+        .await;
+    assert_ne!(v["errcode"], 0, "{v}");
+    let msg = v["errmsg"].as_str().unwrap();
+    assert!(msg.contains("base_info"), "{v}");
+    assert!(
+        !msg.contains("gift_name") && !msg.contains("gift_unit") && !msg.contains("gift_num"),
+        "the gift members themselves are fine: {v}"
     );
 }

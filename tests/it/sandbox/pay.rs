@@ -346,3 +346,89 @@ async fn getorderlist_filters_sorts_pages_and_limits_time() {
     let week = sim.post("/card/pay/getorderlist", json!({})).await;
     assert_eq!(week["total_num"], 2, "{week}");
 }
+
+#[tokio::test]
+async fn stock_is_sold_only_for_approved_cards_that_have_not_ended() {
+    let mut sim = Sim::start().await;
+    sim.get("/card/pay/activate").await;
+    let now = sim.now().await;
+    // In review: refused, both at quote and (for a quote made before) at confirm.
+    let id = sim
+        .create(&card_body(now + 86_400, now + 30 * 86_400))
+        .await;
+    let q = quote(&sim, &id, json!(10)).await;
+    assert_eq!(q["errcode"], 41316, "{q}");
+    assert!(
+        q["errmsg"]
+            .as_str()
+            .unwrap()
+            .contains("CARD_STATUS_NOT_VERIFY")
+    );
+    sim.approve(&id).await;
+    let q = quote(&sim, &id, json!(10)).await;
+    assert_eq!(q["errcode"], 0, "{q}");
+    // Rejected between quote and confirm: the confirm is refused and nothing moves.
+    sim.admin_api().review(&id, false).await.unwrap();
+    let before = coins(&sim).await;
+    let v = confirm(&sim, &id, &q["order_id"], json!(10)).await;
+    assert_eq!(v["errcode"], 41316, "{v}");
+    assert_eq!(coins(&sim).await, before);
+    assert_eq!(sim.card(&id).await["sku"]["quantity"], 0);
+    // Past its end: refused though approved.
+    let ended = card(&sim, None).await;
+    sim.advance(31 * 86_400).await;
+    sim.refresh().await;
+    let q = quote(&sim, &ended, json!(10)).await;
+    assert_eq!(q["errcode"], 41316, "{q}");
+    assert!(q["errmsg"].as_str().unwrap().contains("ended"));
+}
+
+#[tokio::test]
+async fn stock_left_at_the_end_is_refunded_the_next_day_as_it_was_paid() {
+    let mut sim = Sim::start().await;
+    sim.get("/card/pay/activate").await; // 200 free coins
+    recharge_paid(&sim, 100).await; // 100 paid coins
+    let id = card(&sim, None).await;
+    // 400 units at 0.6 = 240 coins: 200 free first, then 40 paid.
+    let q = quote(&sim, &id, json!(400)).await;
+    assert_eq!(
+        (q["free_coin"].clone(), q["pay_coin"].clone()),
+        (json!("200"), json!("40"))
+    );
+    let v = confirm(&sim, &id, &q["order_id"], json!(400)).await;
+    assert_eq!(v["errcode"], 0, "{v}");
+    assert_eq!(coins(&sim).await, (json!(0), json!(60), json!(60)));
+    // One code received: 399 units left.
+    let v = sim.scan(&id, "oRefundUser").await;
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(sim.card(&id).await["sku"]["quantity"], 399);
+    // The card ends 30 days from now; at its end nothing is refunded yet (T+1).
+    let end = sim.card(&id).await["date_info"]["end_timestamp"]
+        .as_i64()
+        .unwrap();
+    let now = sim.now().await;
+    sim.advance(end - now + 60).await;
+    sim.refresh().await;
+    assert_eq!(coins(&sim).await, (json!(0), json!(60), json!(60)));
+    // The next Beijing day: 399/400 of each part comes back.
+    sim.advance(86_400).await;
+    sim.refresh().await;
+    assert_eq!(coins(&sim).await, (json!(199.5), json!(99.9), json!(299.4)));
+    assert_eq!(sim.card(&id).await["sku"]["quantity"], 0);
+    let list = sim
+        .post(
+            "/card/pay/getorderlist",
+            json!({"offset": 0, "count": 10, "order_type": "ORDER_TYPE_REFUND", "begin_time": 0, "end_time": sim.now().await}),
+        )
+        .await;
+    assert_eq!(list["total_num"], 1, "{list}");
+    let o = &list["order_list"][0];
+    assert_eq!(o["status"], "ORDER_STATUS_HAS_REFUND");
+    assert_eq!(o["refund_free_coin_count"], "199.5");
+    assert_eq!(o["refund_pay_coin_count"], "39.9");
+    assert!(o["create_time"].as_i64().unwrap() > end);
+    // Refunded once: later calls change nothing.
+    sim.advance(86_400).await;
+    sim.refresh().await;
+    assert_eq!(coins(&sim).await, (json!(199.5), json!(99.9), json!(299.4)));
+}

@@ -181,12 +181,22 @@ async fn whitelist_limits_and_unapproved_cards_only_for_listed_users() {
         .await["errcode"],
         0
     );
-    // A card in review, with stock bought through the wallet.
+    // A card back in review after an update, with stock bought while it was approved (stock
+    // cannot be bought in review).
     let now = sim.now().await;
     let id = sim
         .create(&card_body(now - 86_400, now + 20 * 86_400))
         .await;
+    sim.approve(&id).await;
     sim.stock(&id, 5).await;
+    let v = sim
+        .post(
+            "/card/update",
+            json!({"card_id": id, "cash": {"base_info": {"notice": "请出示二维码核销"}}}),
+        )
+        .await;
+    assert_eq!(v["send_check"], true, "{v}");
+    assert_eq!(sim.card(&id).await["status"], "CARD_STATUS_NOT_VERIFY");
     let stranger = sim
         .admin_try(
             "/sandbox/user/scan",

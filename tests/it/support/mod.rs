@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use coupon_studio::api::{ApiClient, TokenSource};
+use coupon_studio::api::{ApiClient, SandboxAdmin, TokenSource};
 use coupon_studio::card::import::parse_create_body;
 use coupon_studio::card::{Card, CreateBody, Int};
 use coupon_studio::sandbox::{SandboxConfig, SandboxHandle, spawn};
@@ -87,45 +87,24 @@ pub async fn setup() -> (SandboxHandle, ApiClient) {
     (handle, client)
 }
 
-/// POSTs to the simulator's admin API.
+/// The simulator's admin API, through the client's HTTP pool (the app's own typed client).
+pub fn sim_admin(c: &ApiClient) -> SandboxAdmin {
+    SandboxAdmin::with_http(c.http().clone(), c.base_url())
+}
+
+/// POSTs to the simulator's admin API; the answer whether it agreed or refused.
 pub async fn admin(c: &ApiClient, path: &str, body: Value) -> Value {
-    c.http()
-        .post(format!("{}{path}", c.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    sim_admin(c).post_any(path, &body).await.unwrap()
 }
 
 /// Calls the simulator received on a WeChat path.
 pub async fn calls(c: &ApiClient, path: &str) -> u64 {
-    let v: Value = c
-        .http()
-        .get(format!("{}/sandbox/calls", c.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["counts"][path].as_u64().unwrap_or(0)
+    sim_admin(c).calls(path).await.unwrap()
 }
 
 /// The simulated time.
 pub async fn sim_now(c: &ApiClient) -> i64 {
-    let v: Value = c
-        .http()
-        .get(format!("{}/sandbox/clock", c.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["now"].as_i64().unwrap()
+    sim_admin(c).now().await.unwrap()
 }
 
 /// The down-jacket fixture, valid from `begin` to `end` seconds after the simulated now.

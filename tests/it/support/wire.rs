@@ -1,6 +1,7 @@
 //! The simulator tests' side: an in-process simulator on 127.0.0.1:0 and raw JSON calls over
 //! loopback HTTP (reqwest + serde_json, no API client).
 
+use coupon_studio::api::SandboxAdmin;
 use coupon_studio::sandbox::{SandboxConfig, SandboxHandle, spawn};
 use serde_json::{Value, json};
 
@@ -123,44 +124,34 @@ impl Sim {
         v
     }
 
+    /// The simulator's admin API (the app's own typed client).
+    pub fn admin_api(&self) -> SandboxAdmin {
+        SandboxAdmin::with_http(self.http.clone(), &self.base)
+    }
+
     /// An admin POST, whatever the answer.
     pub async fn admin_try(&self, path: &str, body: Value) -> Value {
-        self.http
-            .post(format!("{}{path}", self.base))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        self.admin_api().post_any(path, &body).await.unwrap()
     }
 
     /// An admin GET.
     pub async fn admin_get(&self, path: &str) -> Value {
-        self.raw_get(path).await
+        self.admin_api().get(path).await.unwrap()
     }
 
     /// Moves the simulated clock.
     pub async fn advance(&self, seconds: i64) -> i64 {
-        self.admin("/sandbox/clock/advance", json!({"seconds": seconds}))
-            .await["now"]
-            .as_i64()
-            .unwrap()
+        self.admin_api().advance(seconds).await.unwrap()
     }
 
     /// The simulated time.
     pub async fn now(&self) -> i64 {
-        self.admin_get("/sandbox/clock").await["now"]
-            .as_i64()
-            .unwrap()
+        self.admin_api().now().await.unwrap()
     }
 
     /// WeChat calls received on a path.
     pub async fn calls(&self, path: &str) -> u64 {
-        self.admin_get("/sandbox/calls").await["counts"][path]
-            .as_u64()
-            .unwrap_or(0)
+        self.admin_api().calls(path).await.unwrap()
     }
 
     /// Creates a card; panics unless it works.
@@ -172,11 +163,7 @@ impl Sim {
 
     /// Approves a card through the admin API.
     pub async fn approve(&self, card_id: &str) {
-        self.admin(
-            "/sandbox/card/review",
-            json!({"card_id": card_id, "approve": true}),
-        )
-        .await;
+        self.admin_api().review(card_id, true).await.unwrap();
     }
 
     /// Buys `quantity` stock for a card with coins (activating the wallet first).

@@ -7,12 +7,20 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-/// A card with the given use_condition (price tier), valid from tomorrow.
+/// An approved card with the given use_condition (price tier), valid from tomorrow (stock is
+/// sold only for approved cards).
 async fn card(client: &ApiClient, use_condition: Value) -> String {
     let mut body = fixture_body(client, 86_400, 30 * 86_400).await;
     body.card.advanced_info_mut().use_condition =
         Some(serde_json::from_value(use_condition).unwrap());
-    client.create_card(&body).await.unwrap()
+    let id = client.create_card(&body).await.unwrap();
+    admin(
+        client,
+        "/sandbox/card/review",
+        json!({"card_id": id, "approve": true}),
+    )
+    .await;
+    id
 }
 
 async fn stock(client: &ApiClient, card_id: &str) -> i64 {

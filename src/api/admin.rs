@@ -1,0 +1,229 @@
+//! A typed client for the built-in simulator's admin API (`/sandbox/…`: not WeChat's, no
+//! token): what a reviewer, a payer, a scanning user or time itself would do, plus fault
+//! injection and inspection. The app uses it in sandbox mode (paying a recharge, the
+//! simulator's clock, the event log behind the per-channel table, simulated activity) and
+//! the tests use the same calls, so the two cannot drift apart.
+//!
+//! The simulator answers `{"ok":true,…}`, or HTTP 400 `{"ok":false,"error":"…"}` when it
+//! refuses; a refusal is [`AdminError::Refused`] with the simulator's words.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+/// Why an admin call failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AdminError {
+    /// No connection or no answer in time.
+    #[error("{path}: {message}")]
+    Transport {
+        /// The admin path.
+        path: String,
+        /// What the HTTP client said.
+        message: String,
+    },
+    /// The simulator refused (an unknown order, a negative time step, …).
+    #[error("{path}: {error}")]
+    Refused {
+        /// The admin path.
+        path: String,
+        /// The simulator's reason.
+        error: String,
+    },
+    /// The answer was not the JSON this client expects.
+    #[error("{path}: unexpected answer: {message}")]
+    Decode {
+        /// The admin path.
+        path: String,
+        /// What did not fit.
+        message: String,
+    },
+}
+
+/// The simulator's admin API at one base URL.
+#[derive(Clone, Debug)]
+pub struct SandboxAdmin {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl SandboxAdmin {
+    /// A client for the simulator at `base` (e.g. `http://127.0.0.1:PORT`), sharing an
+    /// existing HTTP client (its connection pool and timeouts).
+    pub fn with_http(http: reqwest::Client, base: &str) -> Self {
+        Self {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// A client of its own, with a timeout per call.
+    pub fn new(base: &str, timeout: Duration) -> Result<Self, AdminError> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .map_err(|e| AdminError::Transport {
+                path: String::new(),
+                message: e.to_string(),
+            })?;
+        Ok(Self::with_http(http, base))
+    }
+
+    /// The base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    async fn send(&self, path: &str, req: reqwest::RequestBuilder) -> Result<Value, AdminError> {
+        let resp = req.send().await.map_err(|e| AdminError::Transport {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        resp.json().await.map_err(|e| AdminError::Decode {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    /// POSTs `body` to `path` and returns the answer whether the simulator agreed or
+    /// refused (tests that check a refusal read its `error`).
+    pub async fn post_any(&self, path: &str, body: &Value) -> Result<Value, AdminError> {
+        let url = format!("{}{path}", self.base);
+        self.send(path, self.http.post(url).json(body)).await
+    }
+
+    /// GETs `path` (the answer as sent).
+    pub async fn get(&self, path: &str) -> Result<Value, AdminError> {
+        let url = format!("{}{path}", self.base);
+        self.send(path, self.http.get(url)).await
+    }
+
+    /// POSTs `body` to `path`; a refusal is an error.
+    pub async fn post(&self, path: &str, body: &Value) -> Result<Value, AdminError> {
+        let v = self.post_any(path, body).await?;
+        ok(path, v)
+    }
+
+    /// The simulated time (Unix seconds).
+    pub async fn now(&self) -> Result<i64, AdminError> {
+        let path = "/sandbox/clock";
+        let v = ok(path, self.get(path).await?)?;
+        int(path, &v, "now")
+    }
+
+    /// Moves the simulated clock forward; returns the new time.
+    pub async fn advance(&self, seconds: i64) -> Result<i64, AdminError> {
+        let path = "/sandbox/clock/advance";
+        let v = self.post(path, &json!({ "seconds": seconds })).await?;
+        int(path, &v, "now")
+    }
+
+    /// A reviewer approves (or rejects) a card.
+    pub async fn review(&self, card_id: &str, approve: bool) -> Result<Value, AdminError> {
+        self.post(
+            "/sandbox/card/review",
+            &json!({"card_id": card_id, "approve": approve}),
+        )
+        .await
+    }
+
+    /// The payer pays (or abandons, `fail`) a recharge order's QR.
+    pub async fn pay_recharge(&self, order_id: &str, fail: bool) -> Result<(), AdminError> {
+        self.post(
+            "/sandbox/recharge/pay",
+            &json!({"order_id": order_id, "fail": fail}),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// A user scans a QR or a card (`{"ticket"|"url"|"card_id","openid"?,…}`).
+    pub async fn scan(&self, body: &Value) -> Result<Value, AdminError> {
+        self.post("/sandbox/user/scan", body).await
+    }
+
+    /// Queues faults (`[{"kind":…},…]`) for `path` (every WeChat path when `None`).
+    pub async fn faults(&self, path: Option<&str>, faults: &Value) -> Result<Value, AdminError> {
+        let body = match path {
+            Some(p) => json!({"path": p, "faults": faults}),
+            None => json!({ "faults": faults }),
+        };
+        self.post("/sandbox/faults", &body).await
+    }
+
+    /// WeChat calls the simulator received on `wechat_path` since it started (or since
+    /// the counts were reset).
+    pub async fn calls(&self, wechat_path: &str) -> Result<u64, AdminError> {
+        let path = "/sandbox/calls";
+        let v = ok(path, self.get(path).await?)?;
+        Ok(v["counts"][wechat_path].as_u64().unwrap_or(0))
+    }
+
+    /// The simulator's event log (scans, receipts, shares, redemptions), read as `T`.
+    pub async fn events<T: DeserializeOwned>(&self) -> Result<Vec<T>, AdminError> {
+        let path = "/sandbox/state";
+        let v = ok(path, self.get(path).await?)?;
+        serde_json::from_value(v.get("events").cloned().unwrap_or(Value::Null)).map_err(|e| {
+            AdminError::Decode {
+                path: path.to_owned(),
+                message: format!("events: {e}"),
+            }
+        })
+    }
+
+    /// Simulated activity over `days` days from `seed` (scans, receipts, redemptions).
+    pub async fn simulate(&self, seed: u64, days: i64) -> Result<Value, AdminError> {
+        self.post(
+            "/sandbox/activity/simulate",
+            &json!({"seed": seed, "days": days}),
+        )
+        .await
+    }
+}
+
+/// The answer when it says `ok`, else the simulator's refusal.
+fn ok(path: &str, v: Value) -> Result<Value, AdminError> {
+    if v.get("ok").and_then(Value::as_bool) == Some(false) {
+        return Err(AdminError::Refused {
+            path: path.to_owned(),
+            error: v["error"].as_str().unwrap_or("refused").to_owned(),
+        });
+    }
+    Ok(v)
+}
+
+fn int(path: &str, v: &Value, key: &str) -> Result<i64, AdminError> {
+    v.get(key)
+        .and_then(Value::as_i64)
+        .ok_or_else(|| AdminError::Decode {
+            path: path.to_owned(),
+            message: format!("no integer `{key}`"),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_carries_the_simulators_reason() {
+        let e = ok(
+            "/sandbox/recharge/pay",
+            json!({"ok": false, "error": "no such recharge order"}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            AdminError::Refused {
+                path: "/sandbox/recharge/pay".into(),
+                error: "no such recharge order".into()
+            }
+        );
+        assert!(ok("/sandbox/clock", json!({"ok": true, "now": 5})).is_ok());
+        assert!(matches!(
+            int("/sandbox/clock", &json!({"ok": true}), "now"),
+            Err(AdminError::Decode { .. })
+        ));
+    }
+}

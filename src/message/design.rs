@@ -1,0 +1,94 @@
+//! What the IO side answers the Design panel with: drafts, lookups, images and cards.
+
+use super::{ImageSlot, PreparedImage, UiError};
+use crate::api::{CardDetails, Poi};
+use crate::store::{Draft, DraftMeta};
+
+/// Finished work for the Design panel.
+#[derive(Debug)]
+pub enum DesignEvent {
+    /// The draft list.
+    Drafts(Result<Vec<DraftMeta>, UiError>),
+    /// A draft was opened (or created, duplicated or imported and then opened).
+    DraftOpened(Result<Draft, UiError>),
+    /// A draft body was saved.
+    DraftSaved {
+        /// Which draft.
+        id: i64,
+        /// The outcome.
+        result: Result<(), UiError>,
+    },
+    /// Colour palette: `(name, "#rrggbb")`, or why it failed (the offline palette is used).
+    Colors(Result<Vec<(String, String)>, UiError>),
+    /// Store list.
+    Stores(Result<Vec<Poi>, UiError>),
+    /// A file was chosen in the dialog for a slot.
+    ImagePicked(ImageSlot, std::path::PathBuf),
+    /// A picked or dropped file was converted.
+    ImagePrepared {
+        /// Where it goes.
+        slot: ImageSlot,
+        /// The prepared image or why not.
+        result: Result<PreparedImage, UiError>,
+    },
+    /// An image finished uploading.
+    ImageUploaded {
+        /// Where it goes.
+        slot: ImageSlot,
+        /// The CDN URL or why not.
+        result: Result<String, UiError>,
+    },
+    /// card/create answered.
+    CardCreated {
+        /// The draft it came from.
+        draft_id: Option<i64>,
+        /// The card id or why not.
+        result: Result<String, UiError>,
+    },
+    /// card/get answered (review status polling and opening a card).
+    CardFetched {
+        /// The card id.
+        card_id: String,
+        /// The card or why not.
+        result: Result<Box<CardDetails>, UiError>,
+    },
+    /// card/batchget + card/get answered.
+    CardsListed(Result<Vec<CardDetails>, UiError>),
+    /// card/update answered with send_check.
+    CardUpdated {
+        /// The card id.
+        card_id: String,
+        /// send_check or why not.
+        result: Result<bool, UiError>,
+    },
+    /// A JSON file was read for import: its name and text.
+    Imported(Result<(String, String), UiError>),
+    /// A file was written.
+    Exported(Result<std::path::PathBuf, UiError>),
+    /// Nothing to report (a dialog was cancelled).
+    Nothing,
+}
+
+impl DesignEvent {
+    /// Whether the answer is about the account it was asked of (its stores, colours and
+    /// cards), so that it is stale once the app switched accounts. Local work (drafts, files)
+    /// and facts that stay true (a card was created or updated, an image was uploaded) are not.
+    pub fn account_bound(&self) -> bool {
+        match self {
+            Self::Colors(_) | Self::Stores(_) | Self::CardFetched { .. } | Self::CardsListed(_) => {
+                true
+            }
+            Self::Drafts(_)
+            | Self::DraftOpened(_)
+            | Self::DraftSaved { .. }
+            | Self::ImagePicked(..)
+            | Self::ImagePrepared { .. }
+            | Self::ImageUploaded { .. }
+            | Self::CardCreated { .. }
+            | Self::CardUpdated { .. }
+            | Self::Imported(_)
+            | Self::Exported(_)
+            | Self::Nothing => false,
+        }
+    }
+}
