@@ -24,11 +24,36 @@ pub enum Metric {
     Given,
     /// 过期.
     Expire,
+    /// 朋友浏览: friends who saw the shared coupon (`view_friends_*`, real answers only).
+    FriendsView,
+    /// 朋友领取 (`receive_friends_*`).
+    FriendsReceive,
+    /// 朋友核销 (`verify_friends_*`).
+    FriendsVerify,
+    /// 他人核销: used by someone other than the claimer (`verify_noself_*`, card rows).
+    OthersVerify,
 }
 
 impl Metric {
-    /// Every metric, in the guide's column order.
-    pub const ALL: [Metric; 5] = [
+    /// How many metrics there are.
+    pub const COUNT: usize = 9;
+
+    /// Every metric: the guide's five in its column order, then the friends' metrics that
+    /// real answers carry.
+    pub const ALL: [Metric; Self::COUNT] = [
+        Metric::View,
+        Metric::Receive,
+        Metric::Verify,
+        Metric::Given,
+        Metric::Expire,
+        Metric::FriendsView,
+        Metric::FriendsReceive,
+        Metric::FriendsVerify,
+        Metric::OthersVerify,
+    ];
+
+    /// The guide's five, the ones charted.
+    pub const GUIDE: [Metric; 5] = [
         Metric::View,
         Metric::Receive,
         Metric::Verify,
@@ -44,24 +69,43 @@ impl Metric {
             Self::Verify => T::MetricVerify,
             Self::Given => T::MetricGiven,
             Self::Expire => T::MetricExpire,
+            Self::FriendsView => T::MetricFriendsView,
+            Self::FriendsReceive => T::MetricFriendsReceive,
+            Self::FriendsVerify => T::MetricFriendsVerify,
+            Self::OthersVerify => T::MetricOthersVerify,
         }
         .get(lang)
     }
 
+    /// The datacube members it is read from, for a tooltip.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Self::View => "view_cnt / view_user",
+            Self::Receive => "receive_cnt / receive_user",
+            Self::Verify => "verify_cnt / verify_user",
+            Self::Given => "given_cnt / given_user",
+            Self::Expire => "expire_cnt / expire_user",
+            Self::FriendsView => "view_friends_cnt / view_friends_user",
+            Self::FriendsReceive => "receive_friends_cnt / receive_friends_user",
+            Self::FriendsVerify => "verify_friends_cnt / verify_friends_user",
+            Self::OthersVerify => "verify_noself_cnt / verify_noself_user",
+        }
+    }
+
     /// The count (`*_cnt`) or the users (`*_user`) of a row.
     pub fn of(self, d: &DayStats, users: bool) -> i64 {
-        match (self, users) {
-            (Self::View, false) => d.view_cnt,
-            (Self::View, true) => d.view_user,
-            (Self::Receive, false) => d.receive_cnt,
-            (Self::Receive, true) => d.receive_user,
-            (Self::Verify, false) => d.verify_cnt,
-            (Self::Verify, true) => d.verify_user,
-            (Self::Given, false) => d.given_cnt,
-            (Self::Given, true) => d.given_user,
-            (Self::Expire, false) => d.expire_cnt,
-            (Self::Expire, true) => d.expire_user,
-        }
+        let (cnt, user) = match self {
+            Self::View => (d.view_cnt, d.view_user),
+            Self::Receive => (d.receive_cnt, d.receive_user),
+            Self::Verify => (d.verify_cnt, d.verify_user),
+            Self::Given => (d.given_cnt, d.given_user),
+            Self::Expire => (d.expire_cnt, d.expire_user),
+            Self::FriendsView => (d.view_friends_cnt, d.view_friends_user),
+            Self::FriendsReceive => (d.receive_friends_cnt, d.receive_friends_user),
+            Self::FriendsVerify => (d.verify_friends_cnt, d.verify_friends_user),
+            Self::OthersVerify => (d.verify_noself_cnt, d.verify_noself_user),
+        };
+        if users { user } else { cnt }
     }
 }
 
@@ -87,7 +131,7 @@ pub struct Table {
     /// The days, first to last.
     pub days: Vec<NaiveDate>,
     /// Per day, every metric's (count, users), in [`Metric::ALL`] order.
-    pub values: Vec<[(i64, i64); 5]>,
+    pub values: Vec<[(i64, i64); Metric::COUNT]>,
 }
 
 impl Table {
@@ -100,7 +144,7 @@ impl Table {
             days.push(d);
             d += chrono::Duration::days(1);
         }
-        let mut values = vec![[(0, 0); 5]; days.len()];
+        let mut values = vec![[(0, 0); Metric::COUNT]; days.len()];
         for r in rows {
             let Ok(date) = NaiveDate::parse_from_str(&r.ref_date, "%Y-%m-%d") else {
                 continue;
@@ -118,7 +162,7 @@ impl Table {
 
     /// The series of one metric as (day index, value).
     pub fn series(&self, metric: Metric, users: bool) -> Vec<[f64; 2]> {
-        let k = Metric::ALL.iter().position(|m| *m == metric).unwrap_or(0);
+        let k = metric_index(metric);
         self.values
             .iter()
             .enumerate()
@@ -128,7 +172,7 @@ impl Table {
 
     /// Totals of a metric: (count, users summed day by day).
     pub fn total(&self, metric: Metric) -> (i64, i64) {
-        let k = Metric::ALL.iter().position(|m| *m == metric).unwrap_or(0);
+        let k = metric_index(metric);
         self.values
             .iter()
             .fold((0, 0), |(c, u), v| (c + v[k].0, u + v[k].1))
@@ -148,7 +192,16 @@ impl Table {
         (received > 0).then(|| used as f64 / received as f64)
     }
 
-    /// The table as CSV (UTF-8 with a BOM), one row per day.
+    /// 他销占比: of the uses, the share by someone other than the claimer, when anything was
+    /// used (the back office shows it for friends' coupons).
+    pub fn others_share(&self) -> Option<f64> {
+        let (used, _) = self.total(Metric::Verify);
+        let (others, _) = self.total(Metric::OthersVerify);
+        (used > 0).then(|| others as f64 / used as f64)
+    }
+
+    /// The table as CSV (UTF-8 with a BOM), one row per day: every metric's count and users,
+    /// then that day's 他销占比 (empty on a day without uses).
     pub fn csv(&self, lang: Lang) -> Result<Vec<u8>, csv::Error> {
         let mut out = Vec::from("\u{feff}".as_bytes());
         {
@@ -159,19 +212,32 @@ impl Table {
                 header.push(T::CsvMetricCount.fill(lang, metric));
                 header.push(T::CsvMetricUsers.fill(lang, metric));
             }
+            header.push(T::OthersShare.get(lang).to_owned());
             w.write_record(&header)?;
+            let verify = metric_index(Metric::Verify);
+            let others = metric_index(Metric::OthersVerify);
             for (d, v) in self.days.iter().zip(&self.values) {
                 let mut row = vec![d.format("%Y-%m-%d").to_string()];
                 for (c, u) in v {
                     row.push(c.to_string());
                     row.push(u.to_string());
                 }
+                row.push(percent(v[others].0, v[verify].0).unwrap_or_default());
                 w.write_record(&row)?;
             }
             w.flush()?;
         }
         Ok(out)
     }
+}
+
+fn metric_index(m: Metric) -> usize {
+    Metric::ALL.iter().position(|x| *x == m).unwrap_or(0)
+}
+
+/// `part / whole` as "37.5%", one decimal; `None` when `whole` is 0.
+pub fn percent(part: i64, whole: i64) -> Option<String> {
+    (whole > 0).then(|| format!("{:.1}%", part as f64 * 100.0 / whole as f64))
 }
 
 /// One entry of the simulator's event log (`GET /sandbox/state` → `events`); WeChat itself
@@ -377,6 +443,29 @@ mod tests {
                 .unwrap()
                 .starts_with("日期,浏览次数,浏览人数,领取次数")
         );
-        assert_eq!(lines.next().unwrap(), "2026-01-01,2,2,1,1,0,0,0,0,0,0");
+        assert_eq!(
+            lines.next().unwrap(),
+            "2026-01-01,2,2,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,"
+        );
+    }
+
+    #[test]
+    fn the_share_used_by_others_is_of_the_uses_and_goes_to_the_csv() {
+        let mut a = day("2026-01-01", 10, 8, 4);
+        a.verify_noself_cnt = 1;
+        a.view_friends_cnt = 6;
+        let mut b = day("2026-01-02", 0, 0, 4);
+        b.verify_noself_cnt = 2;
+        let t = Table::new(d("2026-01-01"), d("2026-01-03"), &[a, b]);
+        assert_eq!(t.others_share(), Some(3.0 / 8.0));
+        assert_eq!(t.total(Metric::FriendsView), (6, 0));
+        let text = String::from_utf8(t.csv(Lang::Zh).unwrap()).unwrap();
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert!(lines[0].contains(",朋友浏览次数,") && lines[0].ends_with(",他销占比"));
+        assert!(lines[1].ends_with(",25.0%"), "{}", lines[1]);
+        assert!(lines[2].ends_with(",50.0%"), "{}", lines[2]);
+        assert!(lines[3].ends_with(','), "no uses, no share: {}", lines[3]);
+        let empty = Table::new(d("2026-01-01"), d("2026-01-01"), &[]);
+        assert_eq!(empty.others_share(), None);
     }
 }

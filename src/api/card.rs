@@ -7,6 +7,7 @@ use super::call::{CallKind, Method};
 use super::client::ApiClient;
 use super::error::ApiError;
 use crate::card::CreateBody;
+use crate::card::rules::COLOR_PALETTE;
 
 /// A colour of `card/getcolors`.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -184,7 +185,21 @@ pub fn card_details_from(card_id: &str, v: &Value) -> Result<CardDetails, ApiErr
     let quantity = base
         .and_then(|b| b.get("sku"))
         .and_then(|s| s.get("quantity"))
-        .and_then(Value::as_i64);
+        .and_then(super::lenient::int_of);
+    let mut card = card;
+    // card/get answers the colour as its hex value ("#63b359"); the body names it ("Color010").
+    if let Some(color) = card
+        .get_mut(key)
+        .and_then(|b| b.get_mut("base_info"))
+        .and_then(|b| b.get_mut("color"))
+        && let Some((name, _)) = color.as_str().and_then(|hex| {
+            COLOR_PALETTE
+                .iter()
+                .find(|(_, h)| h.eq_ignore_ascii_case(hex.trim()))
+        })
+    {
+        *color = json!(name);
+    }
     let mut body: CreateBody =
         serde_json::from_value(json!({"card": card})).map_err(|e| ApiError::Decode {
             endpoint: "/card/get".into(),
@@ -192,7 +207,14 @@ pub fn card_details_from(card_id: &str, v: &Value) -> Result<CardDetails, ApiErr
         })?;
     // Members WeChat adds to base_info are not part of an editable body.
     let b = body.card.base_info_mut();
-    for k in ["status", "sku", "id", "source"] {
+    for k in [
+        "status",
+        "sku",
+        "id",
+        "source",
+        "create_time",
+        "update_time",
+    ] {
         b.extra.remove(k);
     }
     Ok(CardDetails {
@@ -201,4 +223,44 @@ pub fn card_details_from(card_id: &str, v: &Value) -> Result<CardDetails, ApiErr
         status,
         quantity,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_real_card_get_answer_reads_as_the_body_that_was_sent() {
+        // As captured: hex colour, numbers as strings, members the body never had.
+        let v = json!({"errcode": 0, "errmsg": "ok", "card": {"card_type": "CASH", "cash": {
+            "base_info": {"id": "pX", "logo_url": "http://mmbiz.qpic.cn/x", "code_type": "CODE_TYPE_QRCODE",
+                "brand_name": "微信餐厅", "title": "132元双人火锅套餐", "color": "#63B359",
+                "notice": "请出示二维码", "description": "不可与其他优惠同享",
+                "date_info": {"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 1397577600, "end_timestamp": 1472724261},
+                "sku": {"quantity": "997", "total_quantity": 1000}, "status": "CARD_STATUS_VERIFY_OK",
+                "create_time": 1450000000, "update_time": "1450000001", "source": "api"},
+            "advanced_info": {"share_friends": false}, "reduce_cost": 100}}});
+        let d = card_details_from("pX", &v).unwrap();
+        assert_eq!(d.quantity, Some(997));
+        assert_eq!(d.status, "CARD_STATUS_VERIFY_OK");
+        let body = serde_json::to_value(&d.body).unwrap();
+        let base = &body["card"]["cash"]["base_info"];
+        assert_eq!(base["color"], "Color010");
+        for gone in [
+            "id",
+            "sku",
+            "status",
+            "create_time",
+            "update_time",
+            "source",
+        ] {
+            assert!(base.get(gone).is_none(), "{gone}: {base}");
+        }
+        // A colour outside the palette is kept as sent, for the rules to name.
+        let mut odd = v.clone();
+        odd["card"]["cash"]["base_info"]["color"] = json!("#123456");
+        let d = card_details_from("pX", &odd).unwrap();
+        let body = serde_json::to_value(&d.body).unwrap();
+        assert_eq!(body["card"]["cash"]["base_info"]["color"], "#123456");
+    }
 }

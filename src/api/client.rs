@@ -299,7 +299,27 @@ pub fn parse_answer(endpoint: &str, bytes: &[u8], kind: CallKind) -> Result<Valu
             });
         }
     };
-    let errcode = value.get("errcode").and_then(Value::as_i64).unwrap_or(0);
+    // WeChat sends `"errcode":"0"` as a string in some answers, and datacube successes carry
+    // no errcode at all. An errcode that is neither a number nor a numeric string is not
+    // taken for success.
+    let errcode = match value.get("errcode") {
+        None | Some(Value::Null) => 0,
+        Some(v) => match super::lenient::int_of(v) {
+            Some(n) => n,
+            None if kind == CallKind::Money => {
+                return Err(ApiError::Uncertain {
+                    endpoint: endpoint.into(),
+                    reason: format!("unreadable errcode {v}"),
+                });
+            }
+            None => {
+                return Err(ApiError::Decode {
+                    endpoint: endpoint.into(),
+                    message: format!("unreadable errcode {v}"),
+                });
+            }
+        },
+    };
     if errcode != 0 {
         let errmsg = value
             .get("errmsg")
@@ -367,6 +387,28 @@ mod tests {
         ));
         assert!(matches!(
             parse_answer("/x", b"{oops", CallKind::Money),
+            Err(ApiError::Uncertain { .. })
+        ));
+    }
+
+    #[test]
+    fn errcodes_sent_as_strings_are_read_as_numbers() {
+        // Captured real answers carry `"errcode":"0"`; a string error must not pass for success.
+        let e = parse_answer(
+            "/x",
+            br#"{"errcode":"40001","errmsg":"invalid credential hint: [abc]"}"#,
+            CallKind::Read,
+        )
+        .unwrap_err();
+        assert_eq!(e.errcode(), Some(40001));
+        assert!(parse_answer("/x", br#"{"errcode":"0","errmsg":"ok"}"#, CallKind::Read).is_ok());
+        assert!(parse_answer("/x", br#"{"list":[]}"#, CallKind::Read).is_ok());
+        assert!(matches!(
+            parse_answer("/x", br#"{"errcode":"oops"}"#, CallKind::Read),
+            Err(ApiError::Decode { .. })
+        ));
+        assert!(matches!(
+            parse_answer("/x", br#"{"errcode":true}"#, CallKind::Money),
             Err(ApiError::Uncertain { .. })
         ));
     }

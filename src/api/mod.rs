@@ -2,7 +2,7 @@
 //! and to the built-in simulator; only the base URL and the token source differ.
 //!
 //! The files depend on each other in one direction only: `error` (with the shared
-//! [`crate::errcode`] table) at the bottom, then `call` (call kinds, transport errors),
+//! [`crate::errcode`] table) and `lenient` (numbers sent as strings) at the bottom, then `call` (call kinds, transport errors),
 //! `token`, the transport `client`, and on top the endpoint files `card`, `pay`,
 //! `placement`, `redeem` and `stats` (`code` only re-exports the last three). `admin`, the
 //! simulator's admin API, stands alone.
@@ -13,6 +13,7 @@ pub mod card;
 pub mod client;
 pub mod code;
 pub mod error;
+pub mod lenient;
 pub mod pay;
 pub mod placement;
 pub mod redeem;
@@ -71,7 +72,7 @@ mod tests {
         assert!(
             graph["client"]
                 .iter()
-                .all(|u| ["call", "error", "token"].contains(&u.as_str()))
+                .all(|u| ["call", "error", "lenient", "token"].contains(&u.as_str()))
         );
         // Depth-first search; a file met again while it is on the path closes a cycle.
         fn visit(

@@ -5,45 +5,14 @@
 //! caller to reconcile against the order list.
 
 use base64::Engine;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::call::{CallKind, Method};
 use super::client::ApiClient;
 use super::error::ApiError;
+use super::lenient;
 use crate::card::pricing::Coins;
-
-/// Coins that WeChat sends as a number (200) or a string ("0.2").
-fn coins<'de, D: Deserializer<'de>>(d: D) -> Result<Coins, D::Error> {
-    let v = Value::deserialize(d)?;
-    let text = match &v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Null => "0".into(),
-        _ => {
-            return Err(serde::de::Error::custom(
-                "coins must be a number or a string",
-            ));
-        }
-    };
-    // Numbers like 199.39999 from float formatting round to hundredths.
-    Coins::parse(&text)
-        .or_else(|| {
-            text.parse::<f64>()
-                .ok()
-                .map(|f| Coins((f * 100.0).round() as i64))
-        })
-        .ok_or_else(|| serde::de::Error::custom(format!("bad coin amount {text}")))
-}
-
-/// A timestamp as a number or a string.
-fn stamp<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Number(n) => Ok(n.as_i64().unwrap_or(0)),
-        Value::String(s) => Ok(s.trim().parse().unwrap_or(0)),
-        _ => Ok(0),
-    }
-}
 
 /// `getpayprice` answer: a quote valid 60 s.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -51,13 +20,13 @@ pub struct PayPrice {
     /// The quote's order id, for `confirm` (usable once, within 60 s).
     pub order_id: String,
     /// Total price.
-    #[serde(deserialize_with = "coins")]
+    #[serde(deserialize_with = "lenient::coins")]
     pub price: Coins,
     /// Paid from free coins.
-    #[serde(deserialize_with = "coins")]
+    #[serde(deserialize_with = "lenient::coins")]
     pub free_coin: Coins,
     /// Paid from paid coins.
-    #[serde(deserialize_with = "coins")]
+    #[serde(deserialize_with = "lenient::coins")]
     pub pay_coin: Coins,
 }
 
@@ -65,13 +34,13 @@ pub struct PayPrice {
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 pub struct CoinsInfo {
     /// Free coins.
-    #[serde(deserialize_with = "coins")]
+    #[serde(deserialize_with = "lenient::coins")]
     pub free_coin: Coins,
     /// Paid coins.
-    #[serde(deserialize_with = "coins")]
+    #[serde(deserialize_with = "lenient::coins")]
     pub pay_coin: Coins,
     /// Total.
-    #[serde(deserialize_with = "coins")]
+    #[serde(deserialize_with = "lenient::coins")]
     pub total_coin: Coins,
 }
 
@@ -90,42 +59,35 @@ pub struct Recharge {
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 pub struct OrderInfo {
     /// Order id (WeChat sends a string; a number is accepted).
-    #[serde(deserialize_with = "text")]
+    #[serde(deserialize_with = "lenient::text")]
     pub order_id: String,
     /// ORDER_STATUS_*.
     #[serde(default)]
     pub status: String,
     /// Creation time.
-    #[serde(default, deserialize_with = "stamp")]
+    #[serde(default, deserialize_with = "lenient::stamp")]
     pub create_time: i64,
     /// Payment time.
-    #[serde(default, deserialize_with = "stamp")]
+    #[serde(default, deserialize_with = "lenient::stamp")]
     pub pay_finish_time: i64,
     /// Description.
     #[serde(default)]
     pub desc: String,
     /// Free coins.
-    #[serde(default, deserialize_with = "coins")]
+    #[serde(default, deserialize_with = "lenient::coins")]
     pub free_coin_count: Coins,
     /// Paid coins.
-    #[serde(default, deserialize_with = "coins")]
+    #[serde(default, deserialize_with = "lenient::coins")]
     pub pay_coin_count: Coins,
     /// Free coins given back (a refund of stock left at expiry).
-    #[serde(default, deserialize_with = "coins")]
+    #[serde(default, deserialize_with = "lenient::coins")]
     pub refund_free_coin_count: Coins,
     /// Paid coins given back.
-    #[serde(default, deserialize_with = "coins")]
+    #[serde(default, deserialize_with = "lenient::coins")]
     pub refund_pay_coin_count: Coins,
     /// ORDER_TYPE_*.
     #[serde(default)]
     pub order_type: String,
-}
-
-fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) => s,
-        other => other.to_string(),
-    })
 }
 
 /// `getorderlist` answer.

@@ -3,9 +3,11 @@
 //! share with friends, use their codes and receive gift-back codes. The same seed on the same
 //! state gives the same counts.
 //!
-//! Per card and day: 2–8 scans at random times; each received code is shared with 1–3 friends
-//! with probability 1/2, and used with probability 1/2 at a random time within the next three
-//! days (inside the card's validity and before now; otherwise not at all). Refused scans (stock, get_limit, receive window) are counted as
+//! The days are the N full Beijing days before today (WeChat has no statistics for the current
+//! day, so all of it can be read at once). Per card and day: 2–8 scans at random times; each
+//! received code is shared with 1–3 friends with probability 1/2, and used with probability
+//! 1/2 at a random time within the next three days (inside the card's validity and before
+//! today; otherwise not at all), by a friend who saw it one time in three when it was shared. Refused scans (stock, get_limit, receive window) are counted as
 //! `refused`.
 
 use rand::rngs::StdRng;
@@ -17,6 +19,7 @@ use super::codes::CodeStatus;
 use super::events::Kind;
 use super::status;
 use super::users::Scan;
+use crate::card::beijing;
 
 /// The number of simulated users.
 pub const USERS: u32 = 40;
@@ -57,11 +60,17 @@ pub fn simulate(
     let now = st.now();
     let first_event = st.events.len();
     let (mut scans, mut refused, mut gift_backs) = (0_u64, 0_u64, 0_u64);
+    // The N full Beijing days before today: WeChat's statistics have no current day, so
+    // everything simulated can be read at once.
+    let today = beijing::date_of(now)
+        .and_then(beijing::start_of)
+        .unwrap_or(now);
+    let last = today - 1;
     for day in (1..=days).rev() {
-        let day_start = now - day * 86_400;
+        let day_start = today - day * 86_400;
         for card_id in &cards {
             for _ in 0..rng.random_range(2..=8) {
-                let time = (day_start + rng.random_range(0..86_400)).min(now);
+                let time = (day_start + rng.random_range(0..86_400)).min(last);
                 let scan = Scan {
                     card_id: Some(card_id.clone()),
                     openid: Some(user(rng.random_range(0..USERS))),
@@ -77,25 +86,31 @@ pub fn simulate(
                 };
                 let code = got["code"].as_str().unwrap_or_default().to_owned();
                 let holder = got["openid"].as_str().unwrap_or_default().to_owned();
+                let mut friends: Vec<String> = Vec::new();
                 if rng.random_bool(0.5) {
-                    let friends: Vec<String> = (0..rng.random_range(1..=3))
+                    friends = (0..rng.random_range(1..=3))
                         .map(|_| user(rng.random_range(0..USERS)))
                         .filter(|f| *f != holder)
                         .collect();
                     let _ = st.share(&code, &friends, Some(time), "simulate");
                 }
                 if rng.random_bool(0.5) {
-                    // Used some time in the next three days, inside the validity, before now.
+                    // Used some time in the next three days, inside the validity, before
+                    // today; a shared code is used by a friend who saw it one time in three.
                     let (begin, end) = st.cards.get(card_id).map_or((0, 0), |c| c.validity());
                     let lo = (time + 60).max(begin);
-                    let hi = (time + 3 * 86_400).min(end).min(now);
+                    let hi = (time + 3 * 86_400).min(end).min(last);
+                    let consumer = match friends.first() {
+                        Some(f) if rng.random_bool(1.0 / 3.0) => f.clone(),
+                        _ => holder.clone(),
+                    };
                     let usable = st
                         .codes
                         .get(&code)
                         .is_some_and(|c| c.status == CodeStatus::Normal);
                     if usable && lo <= hi {
                         let at = rng.random_range(lo..=hi);
-                        gift_backs += u64::from(st.consume_code(&code, &holder, at).is_some());
+                        gift_backs += u64::from(st.consume_code(&code, &consumer, at).is_some());
                     }
                 }
             }

@@ -148,15 +148,34 @@ pub async fn create(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
     })
 }
 
-/// The card as card/get shows it: the created body plus id, status and sku.
+/// The card as card/get shows it, as the real API was seen to answer: the created body plus
+/// id, status and sku, the colour as its hex value (`"#63b359"`, not the `Color010` sent),
+/// and `share_friends: false` when it was not set.
 pub fn card_view(st: &State, shared: &Shared, id: &str, card: &SimCard) -> Value {
     let status = st.status_of(card, shared.review_delay());
     let mut out = card.card.clone();
+    if let Some(advanced) = out
+        .get_mut(card.body_key())
+        .and_then(|b| b.get_mut("advanced_info"))
+        .and_then(Value::as_object_mut)
+    {
+        advanced
+            .entry("share_friends")
+            .or_insert_with(|| json!(false));
+    }
     if let Some(base) = out
         .get_mut(card.body_key())
         .and_then(|b| b.get_mut("base_info"))
         .and_then(Value::as_object_mut)
     {
+        if let Some(hex) = base
+            .get("color")
+            .and_then(Value::as_str)
+            .and_then(|name| super::media::COLORS.iter().find(|(n, _)| *n == name))
+            .map(|(_, hex)| *hex)
+        {
+            base.insert("color".into(), json!(hex));
+        }
         base.insert("id".into(), json!(id));
         base.insert("status".into(), json!(status));
         base.insert(
@@ -203,6 +222,7 @@ pub async fn batch_get(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Respo
             .collect();
         let total = ids.len();
         let page: Vec<String> = ids.into_iter().skip(offset).take(count).collect();
-        Ok(json!({"card_id_list": page, "total_num": total}))
+        // Real answers also carry an empty `card_list`.
+        Ok(json!({"card_id_list": page, "total_num": total, "card_list": []}))
     })
 }

@@ -10,6 +10,12 @@
 //! - getcardcardinfo: `card_id` optional (all cards, one row per card and day, when absent);
 //!   `card_type` 1 for CASH (代金券) and 2 for GIFT (兑换券, formerly 礼品券), by the guide's
 //!   enum.
+//! - As the real API answers (reference notes, "How the real API answers"): a success has no
+//!   errcode, only `list`; there is no row for the current Beijing day (or later); rows carry
+//!   the friends' metrics beside the guide's: `view_friends_*` (a friend saw a shared code),
+//!   `receive_friends_*` (received through a share), `verify_friends_*` (a friend who saw the
+//!   shared code used it); card rows also `verify_noself_*` (used by someone other than the
+//!   holder), `is_pay` 0 and `isfriendscard`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -85,8 +91,33 @@ fn all_events(st: &State) -> Vec<Event> {
     out
 }
 
-/// Counts per (day, card) — `card` is `None` for the account totals.
-type Buckets = BTreeMap<(NaiveDate, Option<String>), BTreeMap<Kind, (u64, BTreeSet<String>)>>;
+/// Counts per (day, card) — `card` is `None` for the account totals — per column prefix.
+type Buckets =
+    BTreeMap<(NaiveDate, Option<String>), BTreeMap<&'static str, (u64, BTreeSet<String>)>>;
+
+/// The column prefixes an event counts in: its kind's, and the friends' ones it qualifies for.
+fn columns(st: &State, e: &Event, share_views: &BTreeSet<(String, String)>) -> Vec<&'static str> {
+    let mut out = vec![e.kind.column()];
+    let holder = e
+        .code
+        .as_ref()
+        .and_then(|c| st.codes.get(c))
+        .map(|c| c.openid.as_str());
+    let by_other = holder.is_some_and(|h| h != e.openid);
+    match e.kind {
+        Kind::View if by_other => out.push("view_friends"),
+        Kind::Receive if e.source == "share" => out.push("receive_friends"),
+        Kind::Verify if by_other => {
+            out.push("verify_noself");
+            let code = e.code.clone().unwrap_or_default();
+            if share_views.contains(&(code, e.openid.clone())) {
+                out.push("verify_friends");
+            }
+        }
+        _ => {}
+    }
+    out
+}
 
 fn aggregate(
     st: &State,
@@ -94,21 +125,43 @@ fn aggregate(
     per_card: bool,
     only: Option<&str>,
 ) -> Buckets {
+    // No data for the current day: WeChat's statistics are ready the day after.
+    let today = beijing::date_of(st.now());
+    let events = all_events(st);
+    let share_views: BTreeSet<(String, String)> = events
+        .iter()
+        .filter(|e| e.kind == Kind::View)
+        .filter_map(|e| {
+            let code = e.code.as_ref()?;
+            let holder = &st.codes.get(code)?.openid;
+            (*holder != e.openid).then(|| (code.clone(), e.openid.clone()))
+        })
+        .collect();
     let mut buckets: Buckets = BTreeMap::new();
-    for e in all_events(st) {
+    for e in &events {
         let Some(day) = beijing::date_of(e.time) else {
             continue;
         };
-        if day < begin || day > end || only.is_some_and(|c| c != e.card_id) {
+        if day < begin
+            || day > end
+            || today.is_some_and(|t| day >= t)
+            || only.is_some_and(|c| c != e.card_id)
+        {
             continue;
         }
         let key = (day, per_card.then(|| e.card_id.clone()));
-        let cell = buckets.entry(key).or_default().entry(e.kind).or_default();
-        cell.0 += 1;
-        cell.1.insert(e.openid);
+        let bucket = buckets.entry(key).or_default();
+        for column in columns(st, e, &share_views) {
+            let cell = bucket.entry(column).or_default();
+            cell.0 += 1;
+            cell.1.insert(e.openid.clone());
+        }
     }
     buckets
 }
+
+/// The friends' columns every row carries, after the guide's.
+const FRIENDS: [&str; 3] = ["view_friends", "receive_friends", "verify_friends"];
 
 fn rows(st: &State, buckets: Buckets) -> Vec<Value> {
     buckets
@@ -116,41 +169,62 @@ fn rows(st: &State, buckets: Buckets) -> Vec<Value> {
         .map(|((day, card), counts)| {
             let mut row = Map::new();
             row.insert("ref_date".into(), json!(day.format("%Y-%m-%d").to_string()));
+            let mut prefixes: Vec<&str> = Kind::ALL.iter().map(|k| k.column()).collect();
+            prefixes.extend(FRIENDS);
             if let Some(card_id) = card {
-                let kind = st
-                    .cards
-                    .get(&card_id)
-                    .map_or(1, |c| if c.body_key() == "gift" { 2 } else { 1 });
+                let c = st.cards.get(&card_id);
+                let kind = c.map_or(1, |c| if c.body_key() == "gift" { 2 } else { 1 });
+                let friends = c.is_some_and(|c| {
+                    c.advanced("share_friends").and_then(Value::as_bool) == Some(true)
+                });
                 row.insert("card_id".into(), json!(card_id));
                 row.insert("card_type".into(), json!(kind));
+                row.insert("is_pay".into(), json!(0));
+                row.insert("isfriendscard".into(), json!(i32::from(friends)));
+                prefixes.push("verify_noself");
             }
-            for k in Kind::ALL {
-                let (cnt, users) = counts.get(&k).map_or((0, 0), |(n, u)| (*n, u.len()));
-                row.insert(format!("{}_cnt", k.column()), json!(cnt));
-                row.insert(format!("{}_user", k.column()), json!(users));
+            for p in prefixes {
+                let (cnt, users) = counts.get(p).map_or((0, 0), |(n, u)| (*n, u.len()));
+                row.insert(format!("{p}_cnt"), json!(cnt));
+                row.insert(format!("{p}_user"), json!(users));
             }
             Value::Object(row)
         })
         .collect()
 }
 
+/// A datacube success: only `list`, no errcode (as the real API answers).
+fn bare(v: Value) -> Value {
+    v
+}
+
 /// `POST datacube/getcardbizuininfo {begin_date, end_date, cond_source}`.
 pub async fn biz(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
-    shared.call(&q, false, |st, _| {
-        let v = body::parse(&bytes)?;
-        let r = range(&v)?;
-        Ok(json!({"list": rows(st, aggregate(st, r, false, None))}))
-    })
+    shared.call_with(
+        &q,
+        false,
+        |st, _| {
+            let v = body::parse(&bytes)?;
+            let r = range(&v)?;
+            Ok(json!({"list": rows(st, aggregate(st, r, false, None))}))
+        },
+        bare,
+    )
 }
 
 /// `POST datacube/getcardcardinfo {begin_date, end_date, cond_source, card_id}`.
 pub async fn card(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
-    shared.call(&q, false, |st, _| {
-        let v = body::parse(&bytes)?;
-        let r = range(&v)?;
-        let only = body::string(&v, "card_id").filter(|s| !s.is_empty());
-        Ok(json!({"list": rows(st, aggregate(st, r, true, only.as_deref()))}))
-    })
+    shared.call_with(
+        &q,
+        false,
+        |st, _| {
+            let v = body::parse(&bytes)?;
+            let r = range(&v)?;
+            let only = body::string(&v, "card_id").filter(|s| !s.is_empty());
+            Ok(json!({"list": rows(st, aggregate(st, r, true, only.as_deref()))}))
+        },
+        bare,
+    )
 }
 
 #[cfg(test)]

@@ -225,9 +225,11 @@ impl WxError {
         Self::new(code::SERIAL_CODE, "invalid serial code")
     }
 
-    /// The answer body.
+    /// The answer body. As on WeChat, the errmsg ends in ` hint: [xxxxxxxxxxxxxx]`, a request
+    /// id that changes every time, so a client that matches on errmsg text breaks here as it
+    /// would there.
     pub fn to_json(&self) -> Value {
-        json!({"errcode": self.errcode, "errmsg": self.errmsg})
+        json!({"errcode": self.errcode, "errmsg": format!("{} hint: [{}]", self.errmsg, hint())})
     }
 }
 
@@ -235,6 +237,17 @@ impl IntoResponse for WxError {
     fn into_response(self) -> Response {
         Json(self.to_json()).into_response()
     }
+}
+
+/// A fresh request id like WeChat's (`PUw1eA0587ge21`): 14 letters and digits.
+fn hint() -> String {
+    use rand::Rng;
+    use rand::distr::Alphanumeric;
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(14)
+        .map(char::from)
+        .collect()
 }
 
 /// What WeChat handlers return: the members of a success answer, or an error.

@@ -36,6 +36,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::response::Response;
+use serde_json::Value;
 use thiserror::Error;
 use tokio::sync::oneshot;
 
@@ -150,6 +151,17 @@ impl Shared {
         mutates: bool,
         f: impl FnOnce(&mut State, &Shared) -> WxResult,
     ) -> Response {
+        self.call_with(query, mutates, f, errors::ok)
+    }
+
+    /// [`Self::call`] with another success wrapper: datacube successes carry no errcode.
+    pub(crate) fn call_with(
+        &self,
+        query: &auth::Query,
+        mutates: bool,
+        f: impl FnOnce(&mut State, &Shared) -> WxResult,
+        wrap: fn(Value) -> Value,
+    ) -> Response {
         let run = || -> WxResult {
             let mut st = self.lock()?;
             auth::authorize(&st, query)?;
@@ -161,7 +173,7 @@ impl Shared {
             if mutates {
                 self.persist(&st);
             }
-            Ok(errors::ok(out))
+            Ok(wrap(out))
         };
         errors::respond(run())
     }

@@ -15,7 +15,7 @@ use crate::stats::{Metric, Table, check_range};
 use crate::ui::card_picker::card_picker;
 use crate::ui::panel::{Panel, PanelCx};
 
-/// One colour per metric, in [`Metric::ALL`] order.
+/// One colour per charted metric, in [`Metric::GUIDE`] order.
 const COLORS: [Color32; 5] = [
     Color32::from_rgb(0x3b, 0x82, 0xf6),
     Color32::from_rgb(0x1a, 0x9c, 0x4b),
@@ -201,12 +201,13 @@ impl StatsPanel {
         }
     }
 
-    /// Commands when the panel is first shown: last 7 days (Beijing) up to `today`.
+    /// Commands when the panel is first shown: the last 7 full days (Beijing), up to
+    /// yesterday, since WeChat has no statistics for the current day.
     fn open_cmds(&mut self, today: NaiveDate, sandbox: bool) -> Vec<Command> {
         let mut out = vec![Command::ListCards];
         if self.begin.is_none() {
-            self.begin = Some(today - chrono::Duration::days(6));
-            self.end = Some(today);
+            self.begin = Some(today - chrono::Duration::days(7));
+            self.end = Some(today - chrono::Duration::days(1));
         }
         self.loaded = true;
         self.load(sandbox, &mut out);
@@ -290,12 +291,13 @@ impl StatsPanel {
     /// them is `today - days` in Beijing.
     fn cover_simulated_days(&mut self, today: NaiveDate, days: i64) {
         let first = today - chrono::Duration::days(days);
+        let yesterday = today - chrono::Duration::days(1);
         let begin = self.begin.map_or(first, |b| b.min(first));
-        let end = self.end.map_or(today, |e| e.max(today));
+        let end = self.end.map_or(yesterday, |e| e.max(yesterday));
         (self.begin, self.end) = if check_range(begin, end).is_ok() {
             (Some(begin), Some(end))
         } else {
-            (Some(first), Some(today))
+            (Some(first), Some(yesterday))
         };
     }
 
@@ -339,6 +341,9 @@ impl StatsPanel {
             && let Err(err) = check_range(b, e)
         {
             crate::ui::error_label(ui, err.text(lang));
+        }
+        if self.end.is_some_and(|e| e >= today) {
+            ui.weak(T::NoSameDayStats.get(lang));
         }
         ui.horizontal_wrapped(|ui| {
             ui.radio_value(&mut self.card_scope, false, T::ScopeAccount.get(lang));
@@ -409,10 +414,10 @@ impl StatsPanel {
                     .unwrap_or_default()
             })
             .show(ui, |plot| {
-                for (k, m) in Metric::ALL.iter().enumerate() {
+                for (k, m) in Metric::GUIDE.iter().enumerate() {
                     let series = t.series(*m, users);
                     if bars {
-                        let width = 0.8 / Metric::ALL.len() as f64;
+                        let width = 0.8 / Metric::GUIDE.len() as f64;
                         let chart = BarChart::new(
                             m.name(lang),
                             series
@@ -444,7 +449,7 @@ impl StatsPanel {
             ui.end_row();
             for m in Metric::ALL {
                 let (c, u) = t.total(m);
-                ui.label(m.name(lang));
+                ui.label(m.name(lang)).on_hover_text(m.api_name());
                 ui.label(c.to_string());
                 ui.label(u.to_string());
                 ui.end_row();
@@ -458,6 +463,14 @@ impl StatsPanel {
             .conversion_users()
             .map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0));
         ui.label(format!("{} {rate_users}", T::ConversionUsers.get(lang)));
+        // verify_noself comes on card rows only, so the share is a card's figure.
+        if self.card_scope {
+            let others = t
+                .others_share()
+                .map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0));
+            ui.label(format!("{} {others}", T::OthersShare.get(lang)))
+                .on_hover_text(T::OthersShareHint.get(lang));
+        }
         if action(ui, "export", true, T::ExportCsv.get(lang)).clicked() {
             match t.csv(lang) {
                 Ok(bytes) => out.push(Command::ExportCsv(bytes)),

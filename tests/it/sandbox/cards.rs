@@ -23,6 +23,7 @@ async fn guide_sim() -> Sim {
     // Before the example's begin_timestamp (1447397802), inside the 5-day receive lead.
     Sim::start_with(SandboxConfig {
         start_time: Some(1_447_300_000),
+        review_delay: std::time::Duration::from_secs(600),
         ..SandboxConfig::default()
     })
     .await
@@ -43,9 +44,11 @@ async fn the_guides_cash_example_is_created_and_reviewed_by_delay() {
     let full = sim.post("/card/get", json!({"card_id": id})).await;
     assert_eq!(full["card"]["card_type"], "CASH");
     assert_eq!(full["card"]["cash"]["reduce_cost"], 10);
-    sim.advance(2).await;
+    // Review takes `review_delay` (600 s here) of simulated time, which real time also moves:
+    // the margins are wide enough for a loaded machine.
+    sim.advance(540).await;
     assert_eq!(sim.card(&id).await["status"], "CARD_STATUS_NOT_VERIFY");
-    sim.advance(1).await;
+    sim.advance(60).await;
     assert_eq!(sim.card(&id).await["status"], "CARD_STATUS_VERIFY_OK");
 }
 

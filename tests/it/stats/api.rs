@@ -24,6 +24,14 @@ async fn consume_gives_back_a_coupon_and_statistics_count_it_all() {
         .unwrap()
         .format("%Y-%m-%d")
         .to_string();
+    // As on WeChat, a day's statistics come the day after.
+    assert!(
+        c.card_card_info(&today, &today, 0, &id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    admin(&c, "/sandbox/clock/advance", json!({"seconds": 86_400})).await;
     let rows = c.card_card_info(&today, &today, 0, &id).await.unwrap();
     assert_eq!(rows.len(), 1);
     let r = &rows[0];
@@ -32,6 +40,8 @@ async fn consume_gives_back_a_coupon_and_statistics_count_it_all() {
     assert_eq!((r.receive_cnt, r.receive_user), (3, 2));
     assert_eq!((r.verify_cnt, r.verify_user), (1, 1));
     assert_eq!((r.given_cnt, r.given_user), (1, 1));
+    // The 4 friends' views are the friends' metric; the holder used it, so no 他销.
+    assert_eq!((r.view_friends_cnt, r.verify_noself_cnt), (4, 0));
     let biz = c.card_biz_uin_info(&today, &today, 0).await.unwrap();
     assert_eq!(biz[0].receive_cnt, 3);
 }

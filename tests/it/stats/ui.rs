@@ -87,7 +87,7 @@ fn after_a_simulated_week_the_charted_numbers_equal_the_simulators_counts() {
     wait_for(&mut h, "the first load", |h| {
         h.state().stats.table.is_some()
     });
-    // The simulated week is the 7 days before today: the button widens the range to them.
+    // The simulated week is the 7 full days before today, the range the panel opens on.
     wait_for(&mut h, "the simulate button", |h| {
         enabled(h, "模拟一周活动")
     });
@@ -100,7 +100,7 @@ fn after_a_simulated_week_the_charted_numbers_equal_the_simulators_counts() {
                 .stats
                 .table
                 .as_ref()
-                .is_some_and(|t| t.days.len() == 8 && t.total(Metric::Receive).0 > 0)
+                .is_some_and(|t| t.days.len() == 7 && t.total(Metric::Receive).0 > 0)
     });
     let simulated = h.state().stats.simulated.clone().unwrap();
     let table = h.state().stats.table.clone().unwrap();
@@ -292,4 +292,16 @@ fn one_card_scope_counts_only_that_card() {
             .is_some_and(|c| c.iter().map(|r| r.receives).sum::<i64>() == want)
     });
     assert!(has(&h, "仅所选卡券"));
+    // A card's rows carry the friends' metrics; the panel shows them and the share of uses by
+    // someone other than the claimer (他销占比), from the same rows.
+    let table = h.state().stats.table.clone().unwrap();
+    let friends_views: i64 = card_rows.iter().map(|r| r.view_friends_cnt).sum();
+    let others: i64 = card_rows.iter().map(|r| r.verify_noself_cnt).sum();
+    let uses: i64 = card_rows.iter().map(|r| r.verify_cnt).sum();
+    assert!(friends_views > 0 && uses > 0, "{card_rows:?}");
+    assert_eq!(table.total(Metric::FriendsView).0, friends_views);
+    assert_eq!(table.total(Metric::OthersVerify).0, others);
+    assert!(has(&h, "朋友浏览"));
+    let share = coupon_studio::stats::percent(others, uses).unwrap();
+    assert!(has(&h, &format!("他销占比 {share}")), "{share}");
 }
