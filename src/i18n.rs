@@ -486,8 +486,8 @@ strings! {
     MetricFriendsVerify => "朋友核销", "Uses by friends";
     MetricOthersVerify => "他人核销", "Uses by others";
     NoSameDayStats => "今天的数据明天才能查到:微信的统计次日更新", "Today's numbers arrive tomorrow: WeChat updates its statistics the next day";
-    OthersShare => "他销占比", "Used by others";
-    OthersShareHint => "核销中由领取人以外的人使用的比例(他人核销 ÷ 核销)", "Of the uses, the share by someone other than the one who received the coupon (uses by others ÷ uses)";
+    OthersShare => "他销占比", "Used by friends";
+    OthersShareHint => "核销中由领取人的朋友使用的比例(朋友核销 ÷ 核销)", "Of the uses, the share by friends of the one who received the coupon (uses by friends ÷ uses)";
     RangeEndBeforeStart => "结束日期不能早于开始日期", "the end must not be before the start";
     RangeTooLong => "最长 {max} 天(含首尾),现为 {days} 天", "at most {max} days, both ends counted; now {days}";
     CsvDate => "日期", "Date";

@@ -192,11 +192,12 @@ impl Table {
         (received > 0).then(|| used as f64 / received as f64)
     }
 
-    /// 他销占比: of the uses, the share by someone other than the claimer, when anything was
-    /// used (the back office shows it for friends' coupons).
+    /// 他销占比: of the uses, the share by friends of the claimer (`verify_friends_cnt` over
+    /// `verify_cnt`), when anything was used. The back office shows it for friends' coupons;
+    /// account and card rows both carry the friends' uses.
     pub fn others_share(&self) -> Option<f64> {
         let (used, _) = self.total(Metric::Verify);
-        let (others, _) = self.total(Metric::OthersVerify);
+        let (others, _) = self.total(Metric::FriendsVerify);
         (used > 0).then(|| others as f64 / used as f64)
     }
 
@@ -215,7 +216,7 @@ impl Table {
             header.push(T::OthersShare.get(lang).to_owned());
             w.write_record(&header)?;
             let verify = metric_index(Metric::Verify);
-            let others = metric_index(Metric::OthersVerify);
+            let others = metric_index(Metric::FriendsVerify);
             for (d, v) in self.days.iter().zip(&self.values) {
                 let mut row = vec![d.format("%Y-%m-%d").to_string()];
                 for (c, u) in v {
@@ -452,10 +453,11 @@ mod tests {
     #[test]
     fn the_share_used_by_others_is_of_the_uses_and_goes_to_the_csv() {
         let mut a = day("2026-01-01", 10, 8, 4);
-        a.verify_noself_cnt = 1;
+        a.verify_friends_cnt = 1;
+        a.verify_noself_cnt = 3;
         a.view_friends_cnt = 6;
         let mut b = day("2026-01-02", 0, 0, 4);
-        b.verify_noself_cnt = 2;
+        b.verify_friends_cnt = 2;
         let t = Table::new(d("2026-01-01"), d("2026-01-03"), &[a, b]);
         assert_eq!(t.others_share(), Some(3.0 / 8.0));
         assert_eq!(t.total(Metric::FriendsView), (6, 0));

@@ -463,14 +463,11 @@ impl StatsPanel {
             .conversion_users()
             .map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0));
         ui.label(format!("{} {rate_users}", T::ConversionUsers.get(lang)));
-        // verify_noself comes on card rows only, so the share is a card's figure.
-        if self.card_scope {
-            let others = t
-                .others_share()
-                .map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0));
-            ui.label(format!("{} {others}", T::OthersShare.get(lang)))
-                .on_hover_text(T::OthersShareHint.get(lang));
-        }
+        let others = t
+            .others_share()
+            .map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0));
+        ui.label(format!("{} {others}", T::OthersShare.get(lang)))
+            .on_hover_text(T::OthersShareHint.get(lang));
         if action(ui, "export", true, T::ExportCsv.get(lang)).clicked() {
             match t.csv(lang) {
                 Ok(bytes) => out.push(Command::ExportCsv(bytes)),

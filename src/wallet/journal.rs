@@ -205,9 +205,11 @@ pub async fn confirm<S: JournalStore, A: PayApi>(
             e.to_string(),
             ConfirmOutcome::Uncertain(shown(&e)),
         ),
+        // A refusal leaves the row open too: the session looks the order and the stock up
+        // and closes it with what they say (no errcode is trusted to mean "nothing moved").
         Err(e) => (
-            EntryState::Failed,
-            e.to_string(),
+            EntryState::Uncertain,
+            format!("{e} (refused; to be checked against the order list)"),
             ConfirmOutcome::Refused(shown(&e), e.errcode()),
         ),
     };
@@ -413,7 +415,7 @@ mod tests {
     }
 
     #[test]
-    fn a_lost_answer_leaves_the_row_uncertain_and_a_refusal_closes_it_failed() {
+    fn a_lost_answer_and_a_refusal_both_leave_the_row_open_for_the_order_list() {
         let w = World::new();
         let q = live_quote(&w, "Q1");
         w.push_fate(Fate::LostAfter);
@@ -440,7 +442,10 @@ mod tests {
         else {
             panic!("{ev:?}")
         };
-        assert_eq!(w.row(id).state, EntryState::Failed);
+        // The refusal's errcode is not taken for "nothing moved": the row waits for the
+        // session's lookup of the order list and the stock.
+        assert_eq!(w.row(id).state, EntryState::Uncertain);
+        assert!(w.row(id).detail.contains("refused"), "{:?}", w.row(id));
         assert!(!w.applied("Q2"));
     }
 

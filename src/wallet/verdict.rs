@@ -35,6 +35,27 @@ pub fn judge_confirm(
     }
 }
 
+/// Judges a confirm that WeChat refused with an errcode. The guide documents none of
+/// confirm's errcodes, so the refusal itself is not trusted: the order list entry decides when
+/// there is one, and otherwise the stock: risen by at least `quantity` since the quote means
+/// the confirm went through (the order list may lag), anything else that nothing moved. It
+/// never waits, because a refused order is not still on its way.
+pub fn judge_refused_confirm(
+    order: Option<&OrderInfo>,
+    stock_before: Option<i64>,
+    stock_now: Option<i64>,
+    quantity: i64,
+) -> ConfirmVerdict {
+    match (order, stock_before, stock_now) {
+        (Some(o), _, _) if is_failed(&o.status) => ConfirmVerdict::NotApplied,
+        (Some(_), _, _) => ConfirmVerdict::Applied,
+        (None, Some(before), Some(now)) if quantity > 0 && now >= before + quantity => {
+            ConfirmVerdict::Applied
+        }
+        (None, _, _) => ConfirmVerdict::NotApplied,
+    }
+}
+
 /// Where a recharge order stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RechargeState {
@@ -107,6 +128,34 @@ mod tests {
         assert_eq!(
             recharge_state("ORDER_STATUS_ROLLBACK"),
             RechargeState::Failed
+        );
+    }
+
+    #[test]
+    fn a_refused_confirm_is_judged_by_the_order_list_then_the_stock() {
+        let done = order("ORDER_STATUS_QUANTITY_SUCC");
+        let failed = order("ORDER_STATUS_ROLLBACK");
+        // The order list decides when it has the order, whatever the stock says.
+        assert_eq!(
+            judge_refused_confirm(Some(&done), Some(5), Some(5), 10),
+            ConfirmVerdict::Applied
+        );
+        assert_eq!(
+            judge_refused_confirm(Some(&failed), Some(5), Some(15), 10),
+            ConfirmVerdict::NotApplied
+        );
+        // Without it, the stock: risen by the quantity means it went through.
+        assert_eq!(
+            judge_refused_confirm(None, Some(5), Some(15), 10),
+            ConfirmVerdict::Applied
+        );
+        assert_eq!(
+            judge_refused_confirm(None, Some(5), Some(14), 10),
+            ConfirmVerdict::NotApplied
+        );
+        assert_eq!(
+            judge_refused_confirm(None, None, Some(15), 10),
+            ConfirmVerdict::NotApplied
         );
     }
 }

@@ -6,10 +6,10 @@ use crate::errcode;
 use crate::i18n::T;
 use crate::store::{Entry, EntryKind, EntryState};
 
-use super::{Check, ConfirmState, Recharge, WalletSession};
+use super::{Check, ConfirmState, Recharge, Refusal, WalletSession};
 use crate::wallet::{
     Command, ConfirmOutcome, ConfirmVerdict, LiveQuote, RECHARGE_POLL_SECS, RechargeState, UiError,
-    WalletEvent, judge_confirm, recharge_state,
+    WalletEvent, judge_confirm, judge_refused_confirm, recharge_state,
 };
 
 /// A recharge is polled this often (ms).
@@ -204,13 +204,35 @@ impl WalletSession {
             }
             ConfirmOutcome::Refused(e, code) => {
                 self.confirm = ConfirmState::Idle;
+                let quantity = self
+                    .quote
+                    .as_ref()
+                    .filter(|q| q.order_id == order_id)
+                    .map_or(0, |q| i64::from(q.quantity));
                 if code.is_some_and(|c| QUOTE_GONE.contains(&c))
                     && let Some(q) = &mut self.quote
                 {
-                    // WeChat says the quote is over: show it as expired (one click re-quotes).
+                    // Only for the display: the quote is shown as over (one click re-quotes).
                     q.expires_at_ms = q.expires_at_ms.min(now);
                 }
                 self.error = Some((e, code));
+                // The errcodes of a refused confirm are not documented, so none of them is
+                // trusted to mean "nothing moved": the order list and the stock say so. The
+                // journal row stays open until that lookup closes it.
+                self.checks.push(Check {
+                    journal_id,
+                    order_id,
+                    card_id,
+                    expires_at_ms: now,
+                    next_at_ms: now,
+                    in_flight: false,
+                    tries: 0,
+                    error: None,
+                    refused: Some(Refusal {
+                        stock_before: self.stock_before,
+                        quantity,
+                    }),
+                });
                 out.push(Command::Refresh);
                 out.push(Command::LoadJournal);
             }
@@ -231,6 +253,7 @@ impl WalletSession {
                     in_flight: false,
                     tries: 0,
                     error: None,
+                    refused: None,
                 });
             }
             ConfirmOutcome::NotSent(e) => {
@@ -266,7 +289,11 @@ impl WalletSession {
         if let (Some(card), Some(q)) = (&check.card_id, stock) {
             self.set_stock(card, Some(q));
         }
-        let (state, detail_key) = match judge_confirm(order.as_ref(), check.expires_at_ms, now) {
+        let verdict = match &check.refused {
+            Some(r) => judge_refused_confirm(order.as_ref(), r.stock_before, stock, r.quantity),
+            None => judge_confirm(order.as_ref(), check.expires_at_ms, now),
+        };
+        let (state, detail_key) = match verdict {
             ConfirmVerdict::LookAgainAt(t) => {
                 let c = &mut self.checks[pos];
                 c.in_flight = false;
@@ -287,7 +314,10 @@ impl WalletSession {
             });
         }
         if live {
-            self.error = None;
+            // A refusal's reason stays on screen (e.g. not enough coins, with its hint).
+            if check.refused.is_none() || state == EntryState::Done {
+                self.error = None;
+            }
             self.reconciled = true;
             if state == EntryState::Done {
                 self.confirm = ConfirmState::Done(order_id.to_owned());
@@ -360,6 +390,7 @@ impl WalletSession {
                         in_flight: false,
                         tries: 0,
                         error: None,
+                        refused: None,
                     });
                 }
                 (EntryKind::Recharge, EntryState::Waiting, Some(order))

@@ -180,6 +180,49 @@ fn a_refusal_that_the_quote_is_gone_ends_the_countdown() {
 }
 
 #[test]
+fn a_refused_confirm_is_settled_by_the_order_list_and_the_stock_not_by_its_errcode() {
+    // Not found and the stock unchanged: nothing moved; the row closes failed at once,
+    // without waiting for the quote to end, and the refusal's reason stays on screen.
+    let mut s = quoted("Q1", T0);
+    s.confirm(T0 + 1_000);
+    let refused = ConfirmOutcome::Refused(UiError::plain("no coins"), Some(NOT_ENOUGH_COINS));
+    s.on_event(confirmed("Q1", refused), T0 + 2_000);
+    assert!(s.blocked(), "buying waits for the lookup");
+    assert!(s.due(T0 + 2_000, false).iter().any(is_reconcile));
+    let cmds = s.on_event(reconciled("Q1", None, s.stock_before), T0 + 2_500);
+    assert!(matches!(
+        &cmds[0],
+        Command::Resolve {
+            journal_id: 7,
+            state: EntryState::Failed,
+            ..
+        }
+    ));
+    assert_eq!(s.confirm, ConfirmState::NotApplied("Q1".into()));
+    assert_eq!(s.error.as_ref().unwrap().1, Some(NOT_ENOUGH_COINS));
+    assert!(!s.blocked());
+
+    // Refused, yet the order list has it as done: the stock was added, and the row says so.
+    let mut s = quoted("Q2", T0);
+    s.confirm(T0 + 1_000);
+    let refused = ConfirmOutcome::Refused(UiError::plain("busy"), Some(-1));
+    s.on_event(confirmed("Q2", refused), T0 + 2_000);
+    s.due(T0 + 2_000, false);
+    let found = order("Q2", "ORDER_STATUS_QUANTITY_SUCC");
+    let cmds = s.on_event(reconciled("Q2", Some(found), Some(110)), T0 + 2_500);
+    assert!(matches!(
+        &cmds[0],
+        Command::Resolve {
+            journal_id: 7,
+            state: EntryState::Done,
+            ..
+        }
+    ));
+    assert_eq!(s.confirm, ConfirmState::Done("Q2".into()));
+    assert!(s.error.is_none());
+}
+
+#[test]
 fn a_lost_confirm_found_in_the_order_list_is_applied() {
     let mut s = quoted("Q1", T0);
     s.confirm(T0 + 1_000);

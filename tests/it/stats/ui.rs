@@ -293,14 +293,14 @@ fn one_card_scope_counts_only_that_card() {
     });
     assert!(has(&h, "仅所选卡券"));
     // A card's rows carry the friends' metrics; the panel shows them and the share of uses by
-    // someone other than the claimer (他销占比), from the same rows.
+    // the claimer's friends (他销占比), from the same rows.
     let table = h.state().stats.table.clone().unwrap();
     let friends_views: i64 = card_rows.iter().map(|r| r.view_friends_cnt).sum();
-    let others: i64 = card_rows.iter().map(|r| r.verify_noself_cnt).sum();
+    let others: i64 = card_rows.iter().map(|r| r.verify_friends_cnt).sum();
     let uses: i64 = card_rows.iter().map(|r| r.verify_cnt).sum();
     assert!(friends_views > 0 && uses > 0, "{card_rows:?}");
     assert_eq!(table.total(Metric::FriendsView).0, friends_views);
-    assert_eq!(table.total(Metric::OthersVerify).0, others);
+    assert_eq!(table.total(Metric::FriendsVerify).0, others);
     assert!(has(&h, "朋友浏览"));
     let share = coupon_studio::stats::percent(others, uses).unwrap();
     assert!(has(&h, &format!("他销占比 {share}")), "{share}");
