@@ -17,3 +17,7 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
+# The third-party SDK run (scripts/third-party.sh): Python with venv, and node + npm. Only
+# what is missing is installed (a machine may have its own python3 and node).
+command -v python3 >/dev/null && python3 -c "import venv, ensurepip" 2>/dev/null || apt_ensure python3 python3-venv
+command -v npm >/dev/null || apt_ensure nodejs npm

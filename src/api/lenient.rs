@@ -32,6 +32,17 @@ pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     int_of(&v).ok_or_else(|| serde::de::Error::custom(format!("expected an integer, got {v}")))
 }
 
+/// An optional integer: a number or a numeric string; absent or `null` is `None`.
+pub fn opt_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let v = Value::deserialize(d)?;
+    if v.is_null() {
+        return Ok(None);
+    }
+    int_of(&v)
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom(format!("expected an integer, got {v}")))
+}
+
 /// Coins that WeChat sends as a number (200) or a string ("0.2").
 pub fn coins<'de, D: Deserializer<'de>>(d: D) -> Result<Coins, D::Error> {
     let v = Value::deserialize(d)?;

@@ -50,8 +50,9 @@ impl QrRequest {
 pub struct QrCode {
     /// The QR ticket, which also exchanges for WeChat's QR image.
     pub ticket: String,
-    /// Seconds, absent for permanent codes.
-    #[serde(default)]
+    /// Seconds, absent for permanent codes (the client drops the year WeChat answers for
+    /// them); a number or a string.
+    #[serde(default, deserialize_with = "super::lenient::opt_int")]
     pub expire_seconds: Option<i64>,
     /// The URL to render as a QR code.
     pub url: String,
@@ -81,13 +82,20 @@ pub struct Ticket {
 impl ApiClient {
     /// `card/qrcode/create`: a QR code that hands out the card (a write, never retried).
     pub async fn create_qrcode(&self, req: &QrRequest) -> Result<QrCode, ApiError> {
-        self.call(
-            Method::Post,
-            "/card/qrcode/create",
-            &req.to_json(),
-            CallKind::Write,
-        )
-        .await
+        let mut qr: QrCode = self
+            .call(
+                Method::Post,
+                "/card/qrcode/create",
+                &req.to_json(),
+                CallKind::Write,
+            )
+            .await?;
+        // A permanent code was asked for: WeChat still answers "expire_seconds":31536000,
+        // which is not a lifetime, so the code is kept as permanent.
+        if req.expire_seconds.is_none() {
+            qr.expire_seconds = None;
+        }
+        Ok(qr)
     }
 
     /// `card/testwhitelist/set` (at most 10 entries in total).

@@ -1,7 +1,7 @@
 //! Placement: `card/qrcode/create`, `card/testwhitelist/set` and `cgi-bin/ticket/getticket`.
 //!
 //! - qrcode/create: `action_name` must be QR_CARD; `expire_seconds` absent means a permanent
-//!   QR (the answer then has no `expire_seconds`), else 60–1800; the card must exist;
+//!   QR (the answer then says 31536000, as the real API does), else 60–1800; the card must exist;
 //!   `is_unique_code` true needs an approved card with stock, and such a QR can be scanned
 //!   once. Each refusal is 40053 with its own errmsg. `outer_id` (default 0) and `openid` are
 //!   kept with the ticket.
@@ -26,6 +26,10 @@ use super::status;
 
 /// Ticket lifetime.
 pub const TICKET_LIFE: i64 = 7200;
+/// What qrcode/create answers as `expire_seconds` for a permanent code (seen in real
+/// answers; it is not the code's lifetime).
+pub const PERMANENT_ANSWER: i64 = 31_536_000;
+
 /// The whitelist size limit.
 pub const WHITELIST_MAX: usize = 10;
 
@@ -148,8 +152,12 @@ pub async fn qrcode(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
             "url": url,
             "show_qrcode_url": format!("https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket={encoded}"),
         });
-        if let (Some(e), Some(o)) = (expire, out.as_object_mut()) {
-            o.insert("expire_seconds".into(), json!(e));
+        // As the real API: a permanent code still answers a year (31536000 s).
+        if let Some(o) = out.as_object_mut() {
+            o.insert(
+                "expire_seconds".into(),
+                json!(expire.unwrap_or(PERMANENT_ANSWER)),
+            );
         }
         Ok(out)
     })
@@ -187,8 +195,14 @@ pub async fn whitelist(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Respo
                 format!("at most {WHITELIST_MAX} whitelist entries, not {total}"),
             ));
         }
+        // The real answer: the list's size and the entries set.
+        let out = json!({
+            "white_list_size": total,
+            "success_openid": openid,
+            "success_username": username,
+        });
         st.whitelist = Whitelist { openid, username };
-        Ok(json!({}))
+        Ok(out)
     })
 }
 

@@ -19,7 +19,8 @@ async fn qrcode_create_bounds_and_shape() {
     let mut body = qr(&id, json!({"outer_id": 7}));
     let permanent = sim.post("/card/qrcode/create", body.clone()).await;
     assert_eq!(permanent["errcode"], 0, "{permanent}");
-    assert!(permanent.get("expire_seconds").is_none());
+    // Permanent, yet the answer says a year, as the real API's does.
+    assert_eq!(permanent["expire_seconds"], 31_536_000);
     let ticket = permanent["ticket"].as_str().unwrap();
     assert!(
         permanent["url"]
@@ -173,14 +174,17 @@ async fn whitelist_limits_and_unapproved_cards_only_for_listed_users() {
         sim.post("/card/testwhitelist/set", json!({})).await["errcode"],
         40053
     );
-    assert_eq!(
-        sim.post(
+    let set = sim
+        .post(
             "/card/testwhitelist/set",
-            json!({"openid": ["oTester"], "username": ["tester"]})
+            json!({"openid": ["oTester"], "username": ["tester"]}),
         )
-        .await["errcode"],
-        0
-    );
+        .await;
+    assert_eq!(set["errcode"], 0, "{set}");
+    // The real answer's members: the size and what was set.
+    assert_eq!(set["white_list_size"], 2);
+    assert_eq!(set["success_openid"], json!(["oTester"]));
+    assert_eq!(set["success_username"], json!(["tester"]));
     // A card back in review after an update, with stock bought while it was approved (stock
     // cannot be bought in review).
     let now = sim.now().await;
