@@ -2,8 +2,10 @@
 //!
 //! How a character counts (the reference notes, from the guide's own examples: the CASH and
 //! update examples send `"6个汉字tips"` for a field "限6个汉字", line 248 and 1505): a
-//! full-width character (汉字, full-width punctuation) counts one, a half-width one (ASCII,
-//! the half-width forms U+FF61–U+FFDC and U+FFE8–U+FFEE) one half.
+//! full-width character counts one, a half-width one one half. Full- and half-width are
+//! Unicode's East Asian Width as Chinese text reads it: wide, full-width and ambiguous
+//! characters (汉字, full-width punctuation and forms, emoji, × ①) are full; narrow ones
+//! (ASCII, Latin letters such as é, the half-width forms such as ｱ) are half.
 
 use super::{Guide, guide};
 
@@ -101,10 +103,11 @@ pub fn limit_of(path: &str) -> Option<&'static TextLimit> {
     TEXT_LIMITS.iter().find(|l| l.path == path)
 }
 
-/// Whether a character is half-width: ASCII or the half-width forms.
+/// Whether a character is half-width: not wide in East Asian text.
 #[must_use]
 pub fn is_half_width(c: char) -> bool {
-    c.is_ascii() || ('\u{ff61}'..='\u{ffdc}').contains(&c) || ('\u{ffe8}'..='\u{ffee}').contains(&c)
+    use unicode_width::UnicodeWidthChar;
+    c.width_cjk() != Some(2)
 }
 
 /// The length of `s` in halves of a 汉字: "6个汉字tips" is 11.
