@@ -223,7 +223,7 @@ fn switch(v: Option<&Value>, key: &str, at: &At) -> Result<(), Refusal> {
     let need = members::SHARING
         .iter()
         .find(|(path, _, _)| *path == at.rel)
-        .map_or(false, |(_, value, _)| *value);
+        .is_some_and(|(_, value, _)| *value);
     match get(v, key).and_then(Value::as_bool) {
         None => Err(missing(at, errcode::JSON_STRUCTURE, false)),
         Some(b) if b == need => Ok(()),
@@ -538,7 +538,7 @@ mod tests {
         let mut v = cash();
         v["card"]["cash"]["base_info"]["custom_url_sub_title"] = json!("6个汉字tips");
         assert_eq!(validate(&v, Mode::Create), Ok(()));
-        v["card"]["cash"]["base_info"]["custom_url_sub_title"] = json!("6个汉字tipsx");
+        v["card"]["cash"]["base_info"]["custom_url_sub_title"] = json!("6个汉字tipsxy");
         let r = validate(&v, Mode::Create).unwrap_err();
         assert_eq!(r.path, "card.cash.base_info.custom_url_sub_title");
         assert_eq!((r.errcode, r.rule), (47001, "max_chars"));
@@ -556,5 +556,42 @@ mod tests {
         let mut v = cash();
         v["card"]["cash"]["base_info"]["date_info"]["end_timestamp"] = json!(1000 + 91 * 86_400);
         assert_eq!(validate(&v, Mode::Create).unwrap_err().errcode, 40079);
+    }
+
+    /// Every row of the required and text tables is enforced where it points.
+    #[test]
+    fn every_required_row_and_text_limit_is_enforced() {
+        for row in members::REQUIRED {
+            if row.path.contains("[]") || row.path.starts_with("gift_") {
+                continue;
+            }
+            let mut v = cash();
+            let pointer = format!("/card/cash/{}", row.path.replace('.', "/"));
+            let (parent, key) = pointer.rsplit_once('/').unwrap();
+            v.pointer_mut(parent)
+                .and_then(Value::as_object_mut)
+                .unwrap()
+                .remove(key);
+            let r = validate(&v, Mode::Create).unwrap_err();
+            assert_eq!(r.path, format!("card.cash.{}", row.path), "{row:?}");
+            assert_eq!(r.errcode, row.errcode, "{row:?}");
+        }
+        for row in text::TEXT_LIMITS {
+            if row.path.starts_with("gift_") {
+                continue;
+            }
+            let mut v = cash();
+            let pointer = format!(
+                "/card/cash/{}",
+                row.path.replace("[]", "/0").replace('.', "/")
+            );
+            let (parent, key) = pointer.rsplit_once('/').unwrap();
+            v.pointer_mut(parent)
+                .and_then(Value::as_object_mut)
+                .unwrap()
+                .insert(key.to_owned(), json!("汉".repeat(row.max + 1)));
+            let r = validate(&v, Mode::Create).unwrap_err();
+            assert_eq!(r.rule, "max_chars", "{row:?}");
+        }
     }
 }

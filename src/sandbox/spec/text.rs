@@ -121,7 +121,7 @@ pub fn halves(s: &str) -> usize {
 /// The length in 汉字 as people write it: `5.5`, `6`.
 #[must_use]
 pub fn shown(halves: usize) -> String {
-    if halves % 2 == 0 {
+    if halves.is_multiple_of(2) {
         format!("{}", halves / 2)
     } else {
         format!("{}.5", halves / 2)

@@ -249,7 +249,7 @@ fn text_cases(out: &mut Vec<Case>) {
     out.push(case(
         "custom_url_sub_title 5 汉字 + ｱｲ",
         vec![set(
-            &format!("{B}/custom_url_sub_title"),
+            format!("{B}/custom_url_sub_title"),
             json!("汉汉汉汉汉ｱｲ"),
         )],
         Want::Accept,
@@ -257,7 +257,7 @@ fn text_cases(out: &mut Vec<Case>) {
     out.push(case(
         "custom_url_sub_title 5 汉字 + ｱｲｳ",
         vec![set(
-            &format!("{B}/custom_url_sub_title"),
+            format!("{B}/custom_url_sub_title"),
             json!("汉汉汉汉汉ｱｲｳ"),
         )],
         Want::Refuse(JSON, "base_info.custom_url_sub_title"),
@@ -285,7 +285,7 @@ fn text_cases(out: &mut Vec<Case>) {
     out.push(case(
         "custom_url_sub_title 6个汉字tips",
         vec![set(
-            &format!("{B}/custom_url_sub_title"),
+            format!("{B}/custom_url_sub_title"),
             json!("6个汉字tips"),
         )],
         Want::Accept,
@@ -361,7 +361,7 @@ fn required_cases(out: &mut Vec<Case>) {
     ));
     out.push(case(
         "blank brand_name",
-        vec![set(&b("brand_name"), json!("  "))],
+        vec![set(b("brand_name"), json!("  "))],
         Want::Refuse(JSON, "base_info.brand_name"),
     ));
 }
@@ -388,45 +388,45 @@ fn enum_cases(out: &mut Vec<Case>) {
     ] {
         out.push(case(
             format!("code_type {t}"),
-            vec![set(&b("code_type"), json!(t))],
+            vec![set(b("code_type"), json!(t))],
             Want::Accept,
         ));
     }
     out.push(case(
         "code_type CODE_TYPE_QR",
-        vec![set(&b("code_type"), json!("CODE_TYPE_QR"))],
+        vec![set(b("code_type"), json!("CODE_TYPE_QR"))],
         Want::Refuse(JSON, "base_info.code_type"),
     ));
     out.push(case(
         "date type FIX_TERM",
-        vec![set(&b("date_info/type"), json!("DATE_TYPE_FIX_TERM"))],
+        vec![set(b("date_info/type"), json!("DATE_TYPE_FIX_TERM"))],
         Want::Refuse(DATE, "base_info.date_info.type"),
     ));
     out.push(case(
         "colour Color102",
-        vec![set(&b("color"), json!("Color102"))],
+        vec![set(b("color"), json!("Color102"))],
         Want::Accept,
     ));
     // Accepted with a warning by the app: getcolors may list more than the SDKs know.
     out.push(case(
         "colour Color999",
-        vec![set(&b("color"), json!("Color999"))],
+        vec![set(b("color"), json!("Color999"))],
         Want::Accept,
     ));
     out.push(case(
         "time_limit SUNDAY",
-        vec![set(&a("time_limit/5/type"), json!("SUNDAY"))],
+        vec![set(a("time_limit/5/type"), json!("SUNDAY"))],
         Want::Accept,
     ));
     out.push(case(
         "time_limit WEEKDAY",
-        vec![set(&a("time_limit/5/type"), json!("WEEKDAY"))],
+        vec![set(a("time_limit/5/type"), json!("WEEKDAY"))],
         Want::Refuse(JSON, "advanced_info.time_limit[5].type"),
     ));
     out.push(case(
         "business_service DELIVER",
         vec![set(
-            &a("business_service"),
+            a("business_service"),
             json!(["BIZ_SERVICE_DELIVER", "BIZ_SERVICE_WITH_PET"]),
         )],
         Want::Accept,
@@ -434,7 +434,7 @@ fn enum_cases(out: &mut Vec<Case>) {
     out.push(case(
         "business_service SPA",
         vec![set(
-            &a("business_service"),
+            a("business_service"),
             json!(["BIZ_SERVICE_FREE_WIFI", "BIZ_SERVICE_SPA"]),
         )],
         Want::Refuse(JSON, "advanced_info.business_service[1]"),
@@ -484,12 +484,12 @@ fn number_cases(out: &mut Vec<Case>) {
     ));
     out.push(case(
         "get_limit 1",
-        vec![set(&b("get_limit"), json!(1))],
+        vec![set(b("get_limit"), json!(1))],
         Want::Accept,
     ));
     out.push(case(
         "get_limit 0",
-        vec![set(&b("get_limit"), json!(0))],
+        vec![set(b("get_limit"), json!(0))],
         r("base_info.get_limit"),
     ));
     let gn = format!("{G}/gift_num");
@@ -521,7 +521,7 @@ fn number_cases(out: &mut Vec<Case>) {
         vec![set(&sn, json!(-1))],
         r("advanced_info.consume_share_self_num"),
     ));
-    let slot = |v: Value| vec![set(&a("time_limit/0"), v)];
+    let slot = |v: Value| vec![set(a("time_limit/0"), v)];
     out.push(case("slot 00:00–23:59", slot(json!({"type": "MONDAY", "begin_hour": 0, "begin_minute": 0, "end_hour": 23, "end_minute": 59})), Want::Accept));
     out.push(case(
         "slot end_hour 24",
@@ -550,22 +550,22 @@ fn number_cases(out: &mut Vec<Case>) {
     ));
     out.push(case(
         "store id 0",
-        vec![set(&b("location_id_list"), json!([0]))],
+        vec![set(b("location_id_list"), json!([0]))],
         r("base_info.location_id_list[0]"),
     ));
     out.push(case(
         "store id as text",
-        vec![set(&b("location_id_list"), json!(["272981040"]))],
+        vec![set(b("location_id_list"), json!(["272981040"]))],
         Want::Accept,
     ));
     out.push(case(
         "location_id_list not a list",
-        vec![set(&b("location_id_list"), json!(272981040))],
+        vec![set(b("location_id_list"), json!(272981040))],
         r("base_info.location_id_list"),
     ));
     out.push(case(
         "brand_name a number",
-        vec![set(&b("brand_name"), json!(123))],
+        vec![set(b("brand_name"), json!(123))],
         r("base_info.brand_name"),
     ));
 }
@@ -574,8 +574,8 @@ fn number_cases(out: &mut Vec<Case>) {
 fn date_cases(out: &mut Vec<Case>, now: i64) {
     let dates = |begin: Value, end: Value| {
         vec![
-            set(&b("date_info/begin_timestamp"), begin),
-            set(&b("date_info/end_timestamp"), end),
+            set(b("date_info/begin_timestamp"), begin),
+            set(b("date_info/end_timestamp"), end),
         ]
     };
     let end = "base_info.date_info.end_timestamp";
@@ -634,8 +634,8 @@ fn date_cases(out: &mut Vec<Case>, now: i64) {
 
 /// Thresholds, stores, gift-back, codes and stock, images, sharing.
 fn rule_cases(out: &mut Vec<Case>) {
-    let uc = |v: Value| vec![set(&a("use_condition"), v)];
-    let guc = |v: Value| vec![set(&format!("{GA}/use_condition"), v)];
+    let uc = |v: Value| vec![set(a("use_condition"), v)];
+    let guc = |v: Value| vec![set(format!("{GA}/use_condition"), v)];
     // The title rule (line 109): ≤ 5 汉字 go into the title, more do not; both are accepted.
     out.push(case(
         "accept_category 5 汉字",
@@ -679,12 +679,12 @@ fn rule_cases(out: &mut Vec<Case>) {
     ));
     out.push(case(
         "no store",
-        vec![set(&b("location_id_list"), json!([]))],
+        vec![set(b("location_id_list"), json!([]))],
         Want::Refuse(STORE, "base_info.location_id_list"),
     ));
     out.push(case(
         "unknown store",
-        vec![set(&b("location_id_list"), json!([999]))],
+        vec![set(b("location_id_list"), json!([999]))],
         Want::SimOnly(40180),
     ));
     let list = a("consume_share_card_list");
@@ -733,46 +733,46 @@ fn rule_cases(out: &mut Vec<Case>) {
     ));
     out.push(case(
         "use_custom_code true",
-        vec![set(&b("use_custom_code"), json!(true))],
+        vec![set(b("use_custom_code"), json!(true))],
         Want::Refuse(JSON, "base_info.use_custom_code"),
     ));
     out.push(case(
         "use_custom_code false",
-        vec![set(&b("use_custom_code"), json!(false))],
+        vec![set(b("use_custom_code"), json!(false))],
         Want::Accept,
     ));
     out.push(case(
         "sku.quantity 100",
-        vec![set(&b("sku"), json!({"quantity": 100}))],
+        vec![set(b("sku"), json!({"quantity": 100}))],
         Want::Refuse(JSON, "base_info.sku.quantity"),
     ));
     out.push(case(
         "sku.quantity 0",
-        vec![set(&b("sku"), json!({"quantity": 0}))],
+        vec![set(b("sku"), json!({"quantity": 0}))],
         Want::Accept,
     ));
     out.push(case(
         "logo not from the CDN",
-        vec![set(&b("logo_url"), json!("https://example.com/logo.png"))],
+        vec![set(b("logo_url"), json!("https://example.com/logo.png"))],
         Want::Refuse(IMAGE, "base_info.logo_url"),
     ));
     out.push(case(
         "logo on a look-alike host",
         vec![set(
-            &b("logo_url"),
+            b("logo_url"),
             json!("http://mmbiz.qpic.cn.evil.com/a/0"),
         )],
         Want::Refuse(IMAGE, "base_info.logo_url"),
     ));
     out.push(case(
         "logo on https mmbiz.qlogo.cn",
-        vec![set(&b("logo_url"), json!("https://mmbiz.qlogo.cn/a/0"))],
+        vec![set(b("logo_url"), json!("https://mmbiz.qlogo.cn/a/0"))],
         Want::Accept,
     ));
     out.push(case(
         "two cover pictures",
         vec![set(
-            &a("abstract/icon_url_list"),
+            a("abstract/icon_url_list"),
             json!(["http://mmbiz.qpic.cn/a/0", "http://mmbiz.qpic.cn/b/0"]),
         )],
         Want::Refuse(JSON, "advanced_info.abstract.icon_url_list"),
@@ -780,7 +780,7 @@ fn rule_cases(out: &mut Vec<Case>) {
     out.push(case(
         "cover not from the CDN",
         vec![set(
-            &a("abstract/icon_url_list"),
+            a("abstract/icon_url_list"),
             json!(["http://example.com/a.jpg"]),
         )],
         Want::Refuse(IMAGE, "advanced_info.abstract.icon_url_list[0]"),
@@ -788,29 +788,29 @@ fn rule_cases(out: &mut Vec<Case>) {
     out.push(case(
         "text-image not from the CDN",
         vec![set(
-            &a("text_image_list/1/image_url"),
+            a("text_image_list/1/image_url"),
             json!("http://example.com/a.jpg"),
         )],
         Want::Refuse(IMAGE, "advanced_info.text_image_list[1].image_url"),
     ));
     out.push(case(
         "no text-image entry",
-        vec![set(&a("text_image_list"), json!([]))],
+        vec![set(a("text_image_list"), json!([]))],
         Want::Refuse(JSON, "advanced_info.text_image_list"),
     ));
     out.push(case(
         "can_share true",
-        vec![set(&b("can_share"), json!(true))],
+        vec![set(b("can_share"), json!(true))],
         Want::Refuse(JSON, "base_info.can_share"),
     ));
     out.push(case(
         "can_give_friend true",
-        vec![set(&b("can_give_friend"), json!(true))],
+        vec![set(b("can_give_friend"), json!(true))],
         Want::Refuse(JSON, "base_info.can_give_friend"),
     ));
     out.push(case(
         "share_friends false",
-        vec![set(&a("share_friends"), json!(false))],
+        vec![set(a("share_friends"), json!(false))],
         Want::Refuse(JSON, "advanced_info.share_friends"),
     ));
     out.push(case(
@@ -841,7 +841,7 @@ fn rule_cases(out: &mut Vec<Case>) {
     out.push(case(
         "a cash body beside GIFT",
         vec![
-            set(&format!("{GB}/brand_name"), json!("北风羽绒")),
+            set(format!("{GB}/brand_name"), json!("北风羽绒")),
             set(C, json!({"reduce_cost": 1})),
         ],
         Want::Refuse(JSON, "card.cash"),
