@@ -833,6 +833,43 @@ fn rule_cases(out: &mut Vec<Case>) {
         vec![set(a("business_service"), json!([""]))],
         Want::Refuse(JSON, "advanced_info.business_service[0]"),
     ));
+    // JSON shapes: null is absent; a null list entry, a list where an object belongs and a
+    // number where a string belongs are the wrong type.
+    out.push(case(
+        "brand_name null",
+        vec![set(b("brand_name"), Value::Null)],
+        Want::Refuse(JSON, "base_info.brand_name"),
+    ));
+    out.push(case(
+        "location_id_list null",
+        vec![set(b("location_id_list"), Value::Null)],
+        Want::Refuse(STORE, "base_info.location_id_list"),
+    ));
+    out.push(case(
+        "a null store id",
+        vec![set(b("location_id_list"), json!([272981040, null]))],
+        Want::Refuse(JSON, "base_info.location_id_list[1]"),
+    ));
+    out.push(case(
+        "a null text-image entry",
+        vec![set(a("text_image_list/1"), Value::Null)],
+        Want::Refuse(JSON, "advanced_info.text_image_list[1]"),
+    ));
+    out.push(case(
+        "base_info a list",
+        vec![set(format!("{C}/base_info"), json!([]))],
+        Want::Refuse(JSON, "base_info"),
+    ));
+    out.push(case(
+        "business_service a number",
+        vec![set(a("business_service"), json!([1]))],
+        Want::Refuse(JSON, "advanced_info.business_service[0]"),
+    ));
+    out.push(case(
+        "reduce_cost 100.0",
+        vec![set(format!("{C}/reduce_cost"), json!(100.0))],
+        Want::Refuse(JSON, "reduce_cost"),
+    ));
     out.push(case(
         "a gift body beside CASH",
         vec![set(G, json!({"gift_name": "x"}))],
@@ -866,6 +903,7 @@ async fn the_rules_engine_and_the_simulator_agree_on_every_create_boundary() {
     let now = sim.now().await;
     let cases = create_cases(now);
     assert!(cases.len() >= 150, "{} cases", cases.len());
+    eprintln!("{} create cases", cases.len());
     let mut broken = Vec::new();
     for c in &cases {
         let body = body_of(c, now);
