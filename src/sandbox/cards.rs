@@ -1,8 +1,9 @@
 //! `card/create`, `card/get` and `card/batchget`.
 //!
-//! Create validates with the app's own rules engine (create strictness, the simulated clock),
-//! answering with the errcode the guide names for the first error (40079 dates, 41025 stores,
-//! 40141 images) and 47001 otherwise, its errmsg naming the field and the rule. Every store id
+//! Create validates the raw body with the simulator's own specification ([`super::spec`], the
+//! guide transcribed as tables, independent of the app's rules), answering with the errcode the
+//! guide names for the first error (40079 dates, 41025 stores, 40141 images) and 47001
+//! otherwise, its errmsg naming the JSON path, the rule and the limit. Every store id
 //! must be one of getpoilist's (40180, the simulator's choice). A new card is in review
 //! (`CARD_STATUS_NOT_VERIFY`) with stock 0, and approved `review_delay` later.
 
@@ -14,24 +15,13 @@ use serde_json::{Value, json};
 use super::auth::{Q, S};
 use super::body;
 use super::errors::{WxError, code};
+use super::spec::{self, Mode, Refusal};
 use super::state::{Review, SimCard};
 use super::{Shared, State};
-use crate::card::import::{ImportError, parse_create_body};
-use crate::card::rules::{self, Context, Mode, Severity};
 
-/// The first error of a validation as a WeChat answer.
-pub fn first_error(findings: &[rules::Finding]) -> Option<WxError> {
-    let f = findings.iter().find(|f| f.severity == Severity::Error)?;
-    let errcode = f.errcode.unwrap_or(code::JSON_STRUCTURE);
-    let limit = f
-        .limit
-        .as_deref()
-        .map(|l| format!(", limit {l}"))
-        .unwrap_or_default();
-    Some(WxError::new(
-        errcode,
-        format!("{}: {} (rule {}{limit})", f.field, f.message_en, f.rule),
-    ))
+/// A refusal of the spec as a WeChat answer.
+pub fn refused(r: &Refusal) -> WxError {
+    WxError::new(r.errcode, r.errmsg())
 }
 
 /// 40180 when a store id is not one of the account's.
@@ -95,35 +85,14 @@ pub fn location_ids(v: Option<&Value>) -> Vec<String> {
 /// `POST card/create`.
 pub async fn create(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
     shared.call(&q, true, |st, _| {
-        let text = String::from_utf8_lossy(&bytes);
-        let text = body::strip_line_comments(&text);
-        let parsed = match parse_create_body(&text) {
-            Ok(b) => b,
-            Err(ImportError::Syntax { line, column, .. }) => {
-                return Err(WxError::new(
-                    code::JSON_STRUCTURE,
-                    format!("data format error: line {line} column {column}"),
-                ));
-            }
-            Err(ImportError::Structure { path, message }) => {
-                return Err(WxError::new(
-                    code::JSON_STRUCTURE,
-                    format!("data format error at {path}: {message}"),
-                ));
-            }
+        let parsed = body::parse(&bytes)?;
+        spec::card::validate(&parsed, Mode::Create).map_err(|r| refused(&r))?;
+        let card = parsed.get("card").cloned().unwrap_or_default();
+        let key = if card.get("card_type").and_then(Value::as_str) == Some("GIFT") {
+            "gift"
+        } else {
+            "cash"
         };
-        let findings = rules::validate(
-            &parsed,
-            &Context {
-                now: st.now(),
-                mode: Mode::Create,
-            },
-        );
-        if let Some(err) = first_error(&findings) {
-            return Err(err);
-        }
-        let card = serde_json::to_value(&parsed.card).map_err(WxError::system)?;
-        let key = parsed.card.body_key();
         let ids = location_ids(
             card.get(key)
                 .and_then(|b| b.get("base_info")?.get("location_id_list")),

@@ -16,8 +16,8 @@ use super::errors::{WxError, WxResult, code, ok, respond};
 /// Upload limit (1 MB).
 pub const UPLOAD_LIMIT: usize = 1024 * 1024;
 
-/// The 14 colours of the reference notes.
-pub const COLORS: [(&str, &str); 14] = crate::card::rules::COLOR_PALETTE;
+/// The 14 colours of the reference notes (the spec's palette).
+pub const COLORS: [(&str, &str); 14] = super::spec::enums::colour_pairs();
 
 /// Lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {

@@ -25,6 +25,7 @@ mod placement;
 mod redeem;
 mod refund;
 mod routes;
+pub mod spec;
 mod state;
 mod status;
 mod update;

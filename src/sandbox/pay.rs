@@ -21,9 +21,10 @@ use super::auth::{Q, S};
 use super::body;
 use super::errors::{WxError, code};
 use super::ledger::{Order, Quote};
+use super::spec;
 use super::state::SimCard;
 use super::{Shared, State, status};
-use crate::card::pricing::{Coins, price_per_unit};
+use crate::card::pricing::Coins;
 
 /// A quote lives this long (the guide: 60 s).
 pub const QUOTE_LIFE: i64 = 60;
@@ -122,7 +123,8 @@ pub async fn pay_price(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Respo
         let (card_id, card) = st.known_card(&v)?;
         buyable(st, shared, &card_id, card)?;
         let quantity = quantity(&v)?;
-        let price = price_per_unit(&card.model())
+        let per_unit = spec::prices::per_unit(card.card.get(card.body_key())).hundredths;
+        let price = Coins(per_unit)
             .times(quantity)
             .ok_or_else(|| WxError::sim(code::BAD_AMOUNT, "quantity"))?
             .0;

@@ -15,7 +15,6 @@ use super::faults::Fault;
 use super::ledger::Wallet;
 use super::placement::{Placement, Ticket, Whitelist};
 use super::status;
-use crate::card::Card;
 
 /// Review outcome forced through the admin API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,11 +45,6 @@ pub struct SimCard {
 }
 
 impl SimCard {
-    /// The card as the domain model (a default card if the stored JSON no longer fits).
-    pub fn model(&self) -> Card {
-        serde_json::from_value(self.card.clone()).unwrap_or_default()
-    }
-
     /// `cash` or `gift`.
     pub fn body_key(&self) -> &'static str {
         if self.card.get("gift").is_some() {

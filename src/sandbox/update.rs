@@ -5,7 +5,8 @@
 //! - `notice` may be 16 characters (12 at create).
 //! - `date_info` may only widen the validity (begin not later, end not earlier), still at most
 //!   90 days: 40079 otherwise.
-//! - Store ids must be the account's (40180); the merged card must pass the create rules.
+//! - Store ids must be the account's (40180); the merged card must pass the spec's rules
+//!   ([`super::spec`], update mode).
 //! - `send_check` is true when a member users see on the card face changed ([`REVIEWED`]);
 //!   the card then goes back to `CARD_STATUS_NOT_VERIFY` for `review_delay`.
 
@@ -16,12 +17,10 @@ use serde_json::{Value, json};
 
 use super::auth::{Q, S};
 use super::body;
-use super::cards::{check_gift_back, check_locations, first_error, location_ids};
+use super::cards::{check_gift_back, check_locations, location_ids, refused};
 use super::errors::{WxError, code};
+use super::spec::{self, Mode};
 use super::state::Review;
-use crate::card::CreateBody;
-use crate::card::rules::{self, Context, Mode};
-use crate::card::update::{UPDATABLE_ADVANCED, UPDATABLE_BASE};
 
 /// Members whose change sends the card back to review (`send_check: true`): what users see on
 /// the card face. Links, stores, phone, hours, services, limits and dates do not.
@@ -50,7 +49,7 @@ fn fixed(path: &str) -> WxError {
 /// 40079 unless `new` only widens `old` (and keeps the fixed-range type).
 fn check_dates(old: (i64, i64), new: &Value) -> Result<(), WxError> {
     let t = new.get("type").and_then(Value::as_str);
-    if t.is_some_and(|t| t != "DATE_TYPE_FIX_TIME_RANGE") {
+    if t.is_some_and(|t| t != spec::update::UPDATE_DATE_TYPE) {
         return Err(WxError::new(
             code::INVALID_TIME,
             "date_info.type: only DATE_TYPE_FIX_TIME_RANGE can be updated",
@@ -83,16 +82,14 @@ pub async fn update(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
         let mut merged = card.card.clone();
         let mut send_check = false;
         for (section, value) in part {
-            let allowed = match section.as_str() {
-                "base_info" => UPDATABLE_BASE,
-                "advanced_info" => UPDATABLE_ADVANCED,
-                other => return Err(fixed(&format!("{key}.{other}"))),
-            };
+            if !matches!(section.as_str(), "base_info" | "advanced_info") {
+                return Err(fixed(&format!("{key}.{section}")));
+            }
             let Some(fields) = value.as_object() else {
                 return Err(WxError::args(section));
             };
             for (field, v) in fields {
-                if !allowed.contains(&field.as_str()) {
+                if !spec::update::updatable(section, field) {
                     return Err(fixed(&format!("{section}.{field}")));
                 }
                 if field == "date_info" {
@@ -118,18 +115,7 @@ pub async fn update(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
                 }
             }
         }
-        let parsed: CreateBody = serde_json::from_value(json!({"card": merged}))
-            .map_err(|e| WxError::new(code::JSON_STRUCTURE, format!("data format error: {e}")))?;
-        let findings = rules::validate(
-            &parsed,
-            &Context {
-                now: st.now(),
-                mode: Mode::Update,
-            },
-        );
-        if let Some(err) = first_error(&findings) {
-            return Err(err);
-        }
+        spec::card::validate(&json!({ "card": merged }), Mode::Update).map_err(|r| refused(&r))?;
         check_gift_back(st, merged.get(key))?;
         let now = st.now();
         if let Some(c) = st.cards.get_mut(&id) {

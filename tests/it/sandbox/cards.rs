@@ -1,4 +1,4 @@
-//! Simulator: card/create (validated by the rules engine), review, card/get, batchget and
+//! Simulator: card/create (validated by its own specification, src/sandbox/spec/), review, card/get, batchget and
 //! card/update, over loopback HTTP.
 
 use coupon_studio::sandbox::SandboxConfig;

@@ -5,6 +5,7 @@ mod api;
 mod api_faults;
 mod cards;
 mod codes;
+mod contract;
 mod datacube;
 mod faults;
 mod guide_examples;
