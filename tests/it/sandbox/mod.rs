@@ -8,6 +8,7 @@ mod codes;
 mod datacube;
 mod faults;
 mod guide_examples;
+mod hardening;
 mod pay;
 mod persist;
 mod placement;
