@@ -258,30 +258,37 @@ impl Drop for SandboxHandle {
     }
 }
 
-/// Writes `bytes` to a file only its owner can read and write (mode 0600 on unix: the state
-/// holds live tokens), also when the file was there before with a wider mode.
+/// Writes `bytes` to a new file only its owner can read and write (mode 0600 on unix: the
+/// state holds live tokens). A file of that name left by a crash is replaced, never reused
+/// with its old mode.
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
-    restrict(&file)?;
     file.write_all(bytes)?;
     file.sync_all()
 }
 
-/// Mode 0600 on unix (elsewhere the folder's permissions apply).
-fn restrict(file: &std::fs::File) -> std::io::Result<()> {
+/// Sets an existing state file to mode 0600 (unix; elsewhere the folder's permissions apply).
+/// A failure (a file system without modes, another owner) is logged: the file still loads.
+fn make_private(path: &std::path::Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        let private = std::fs::Permissions::from_mode(0o600);
+        if let Err(e) = std::fs::set_permissions(path, private) {
+            tracing::warn!("cannot make {} private (mode 0600): {e}", path.display());
+        }
     }
     #[cfg(not(unix))]
-    let _ = file;
-    Ok(())
+    let _ = path;
 }
 
 fn load_state(config: &SandboxConfig) -> Result<State, SandboxError> {
@@ -292,9 +299,7 @@ fn load_state(config: &SandboxConfig) -> Result<State, SandboxError> {
                 message,
             };
             // A file written before the simulator kept it private: make it so now.
-            std::fs::File::open(path)
-                .and_then(|f| restrict(&f))
-                .map_err(|e| err(e.to_string()))?;
+            make_private(path);
             let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
             serde_json::from_str(&text).map_err(|e| err(e.to_string()))?
         }

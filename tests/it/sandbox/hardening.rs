@@ -441,6 +441,10 @@ async fn the_state_file_is_private() {
     assert_eq!(mode(&path), 0o600, "fixed at start");
     handle.shutdown().await;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    // A temp file left by a crash, world-readable, is not reused with its mode.
+    let stale = format!("{}.{}.tmp", path.display(), std::process::id());
+    std::fs::write(&stale, "old").unwrap();
+    std::fs::set_permissions(&stale, std::fs::Permissions::from_mode(0o644)).unwrap();
     let again = Sim::start_with(config).await;
     again.advance(5).await;
     assert_eq!(mode(&path), 0o600, "and when written");
