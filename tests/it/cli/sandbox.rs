@@ -172,11 +172,8 @@ fn ctrl_c_stops_the_simulator_while_a_request_is_half_sent() {
     half.write_all(b"POST /sandbox/reset HTTP/1.1\r\nHost: ")
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(200));
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
     let status = exits_within(&mut child, std::time::Duration::from_secs(5));
     assert!(status.success(), "{status:?}");
     drop(half);

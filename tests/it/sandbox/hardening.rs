@@ -401,7 +401,7 @@ async fn a_half_sent_request_does_not_hold_up_a_shutdown() {
     tokio::time::timeout(Duration::from_secs(3), handle.shutdown())
         .await
         .expect("the shutdown finished within 3 s");
-    assert!(started.elapsed() < Duration::from_millis(1500));
+    assert!(started.elapsed() < Duration::from_secs(2));
     let mut out = Vec::new();
     let closed = tokio::time::timeout(Duration::from_secs(2), s.read_to_end(&mut out)).await;
     assert!(closed.is_ok(), "the half-sent connection was closed");
@@ -414,7 +414,7 @@ async fn a_half_sent_request_does_not_hold_up_a_shutdown() {
     let started = Instant::now();
     drop(thread);
     assert!(
-        started.elapsed() < Duration::from_millis(1500),
+        started.elapsed() < Duration::from_secs(2),
         "{:?}",
         started.elapsed()
     );
