@@ -237,9 +237,9 @@ impl SandboxHandle {
         self.addr
     }
 
-    /// Stops serving and waits for the server task: open connections get
-    /// [`SHUTDOWN_GRACE`](serve::SHUTDOWN_GRACE) to finish their answers, then are closed,
-    /// so a client that sent half a request cannot hold the shutdown up.
+    /// Stops serving and waits for the server task: open connections get half a second to
+    /// finish their answers, then are closed, so a client that sent half a request cannot
+    /// hold the shutdown up.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -271,9 +271,7 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+    options.open(path)?.write_all(bytes)
 }
 
 /// Sets an existing state file to mode 0600 (unix; elsewhere the folder's permissions apply).
