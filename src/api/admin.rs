@@ -41,11 +41,26 @@ pub enum AdminError {
     },
 }
 
+/// The header the simulator reads the admin key from (`sandbox::KEY_HEADER`; the client does
+/// not import the simulator).
+pub const KEY_HEADER: &str = "X-Sandbox-Key";
+
 /// The simulator's admin API at one base URL.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SandboxAdmin {
     http: reqwest::Client,
     base: String,
+    key: Option<String>,
+}
+
+impl std::fmt::Debug for SandboxAdmin {
+    // Never print the admin key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxAdmin")
+            .field("base", &self.base)
+            .field("key", &self.key.as_ref().map(|_| "***"))
+            .finish()
+    }
 }
 
 impl SandboxAdmin {
@@ -55,7 +70,16 @@ impl SandboxAdmin {
         Self {
             http,
             base: base.trim_end_matches('/').to_owned(),
+            key: None,
         }
+    }
+
+    /// The same client, sending `key` in `X-Sandbox-Key` on every call (a simulator started
+    /// with an admin key, e.g. `sandbox --allow-remote`, refuses calls without it).
+    pub fn with_key(mut self, key: &str) -> Self {
+        super::error::register_sensitive(key);
+        self.key = Some(key.to_owned());
+        self
     }
 
     /// A client of its own, with a timeout per call.
@@ -76,6 +100,10 @@ impl SandboxAdmin {
     }
 
     async fn send(&self, path: &str, req: reqwest::RequestBuilder) -> Result<Value, AdminError> {
+        let req = match &self.key {
+            Some(key) => req.header(KEY_HEADER, key),
+            None => req,
+        };
         let resp = req.send().await.map_err(|e| AdminError::Transport {
             path: path.to_owned(),
             message: e.to_string(),

@@ -1,12 +1,18 @@
 //! `coupon-studio sandbox`: the WeChat API simulator as a standalone server.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::{Context, bail};
 use clap::Args;
-use coupon_studio::sandbox::{SandboxConfig, spawn};
+use coupon_studio::sandbox::{SandboxConfig, generate_key, spawn};
+
+/// Where the AppSecret comes from when neither --secret nor --secret-file is given.
+const SECRET_ENV: &str = "COUPON_STUDIO_SANDBOX_SECRET";
+/// Where the admin key comes from when --admin-key-file is not given.
+const ADMIN_KEY_ENV: &str = "COUPON_STUDIO_SANDBOX_ADMIN_KEY";
 
 /// Arguments of `sandbox`.
 #[derive(Debug, Args)]
@@ -14,13 +20,19 @@ pub struct SandboxArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8787")]
     addr: SocketAddr,
-    /// Require this AppID (with --secret); without, any credentials are accepted.
-    #[arg(long, requires = "secret")]
+    /// Require this AppID (with a secret from --secret-file, $COUPON_STUDIO_SANDBOX_SECRET or
+    /// --secret); without, any credentials are accepted.
+    #[arg(long)]
     appid: Option<String>,
-    /// Require this AppSecret.
-    #[arg(long, requires = "appid")]
+    /// Require this AppSecret. It shows in the process list: prefer --secret-file or
+    /// $COUPON_STUDIO_SANDBOX_SECRET.
+    #[arg(long, requires = "appid", conflicts_with = "secret_file")]
     secret: Option<String>,
-    /// Keep the state in this JSON file across restarts.
+    /// Read the AppSecret to require from this file (its first line).
+    #[arg(long, value_name = "PATH", requires = "appid")]
+    secret_file: Option<PathBuf>,
+    /// Keep the state in this JSON file across restarts (written with mode 0600: it holds
+    /// live tokens).
     #[arg(long)]
     state: Option<PathBuf>,
     /// Seconds a new card stays in review.
@@ -29,12 +41,80 @@ pub struct SandboxArgs {
     /// Start the simulated clock at this time (unix seconds) instead of now.
     #[arg(long)]
     start_time: Option<i64>,
-    /// Allow listening on a non-loopback address.
+    /// Allow listening on a non-loopback address and any Host on /sandbox/*; the admin API
+    /// then requires a key (X-Sandbox-Key), generated and printed unless one is given.
     #[arg(long)]
     allow_remote: bool,
+    /// Require the admin key in this file (its first line) on /sandbox/*; else
+    /// $COUPON_STUDIO_SANDBOX_ADMIN_KEY, else one generated with --allow-remote.
+    #[arg(long, value_name = "PATH")]
+    admin_key_file: Option<PathBuf>,
 }
 
-/// Runs the simulator until Ctrl-C.
+/// The first line of a file, without its line ending; empty is an error.
+fn first_line(what: &str, path: &Path) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the {what} file {}", path.display()))?;
+    let line = text.lines().next().unwrap_or("").trim().to_owned();
+    if line.is_empty() {
+        bail!("the {what} file {} is empty", path.display());
+    }
+    Ok(line)
+}
+
+/// A non-empty environment variable.
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The secret to require: --secret, --secret-file, then the environment.
+fn secret(args: &SandboxArgs) -> anyhow::Result<Option<String>> {
+    if let Some(s) = &args.secret {
+        return Ok(Some(s.clone()));
+    }
+    if let Some(path) = &args.secret_file {
+        return first_line("secret", path).map(Some);
+    }
+    Ok(env(SECRET_ENV))
+}
+
+/// The admin key and whether it was generated (and so must be printed).
+fn admin_key(args: &SandboxArgs) -> anyhow::Result<Option<(String, bool)>> {
+    if let Some(path) = &args.admin_key_file {
+        return Ok(Some((first_line("admin key", path)?, false)));
+    }
+    if let Some(key) = env(ADMIN_KEY_ENV) {
+        return Ok(Some((key.trim().to_owned(), false)));
+    }
+    Ok(args.allow_remote.then(|| (generate_key(), true)))
+}
+
+/// The simulator's configuration and the key to print, if one was generated.
+fn config(args: SandboxArgs) -> anyhow::Result<(SandboxConfig, Option<String>)> {
+    let credentials = match (&args.appid, secret(&args)?) {
+        (Some(appid), Some(secret)) => Some((appid.clone(), secret)),
+        (Some(_), None) => bail!(
+            "--appid needs a secret: --secret-file PATH, ${SECRET_ENV}, or --secret (visible to other users in the process list)"
+        ),
+        (None, _) => None,
+    };
+    let key = admin_key(&args)?;
+    let print = key.as_ref().and_then(|(k, made)| made.then(|| k.clone()));
+    let config = SandboxConfig {
+        addr: args.addr,
+        credentials,
+        state_file: args.state,
+        review_delay: Duration::from_secs(args.review_delay_secs),
+        start_time: args.start_time,
+        allow_remote: args.allow_remote,
+        admin_key: key.map(|(k, _)| k),
+        ..SandboxConfig::default()
+    };
+    Ok((config, print))
+}
+
+/// Runs the simulator until Ctrl-C (SIGINT), which stops it within about a second even while
+/// a client holds a half-sent request open.
 pub fn run(args: SandboxArgs) -> ExitCode {
     if !args.addr.ip().is_loopback() && !args.allow_remote {
         eprintln!(
@@ -43,12 +123,12 @@ pub fn run(args: SandboxArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let config = SandboxConfig {
-        addr: args.addr,
-        credentials: args.appid.zip(args.secret),
-        state_file: args.state,
-        review_delay: Duration::from_secs(args.review_delay_secs),
-        start_time: args.start_time,
+    let (config, print_key) = match config(args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e:#}");
+            return ExitCode::from(2);
+        }
     };
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -57,7 +137,7 @@ pub fn run(args: SandboxArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    rt.block_on(async move {
+    let code = rt.block_on(async move {
         let handle = match spawn(config).await {
             Ok(h) => h,
             Err(e) => {
@@ -67,9 +147,15 @@ pub fn run(args: SandboxArgs) -> ExitCode {
         };
         use std::io::Write;
         println!("listening on {}", handle.url());
+        if let Some(key) = print_key {
+            println!("admin key: {key}");
+        }
         let _ = std::io::stdout().flush();
         let _ = tokio::signal::ctrl_c().await;
         handle.shutdown().await;
         ExitCode::SUCCESS
-    })
+    });
+    // Nothing may keep the process: tasks still running are dropped, not waited for.
+    rt.shutdown_timeout(Duration::from_millis(200));
+    code
 }

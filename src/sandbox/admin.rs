@@ -177,9 +177,18 @@ pub async fn share(AxState(shared): S, bytes: Bytes) -> Response {
     })
 }
 
-/// `GET /sandbox/token-service[?format=plain]`: a stand-in for a company's central token
-/// service, handing out the stable token as `{"access_token","expires_in"}` or bare text.
+/// `GET /sandbox/token-service[?format=plain][&appid&secret]`: a stand-in for a company's
+/// central token service, handing out the stable token as `{"access_token","expires_in"}` or
+/// bare text. When the simulator was started with credentials, the request must carry them
+/// as `cgi-bin/token` does (`appid`, `secret` in the query): wrong ones get WeChat's
+/// `{"errcode":40013|40125,"errmsg"}`; without configured credentials none are needed.
 pub async fn token_service(AxState(shared): S, AxQuery(q): super::auth::Q) -> Response {
+    if shared.credentials().is_some() {
+        let given = |k: &str| q.get(k).map(String::as_str);
+        if let Err(e) = super::auth::check_credentials(&shared, given("appid"), given("secret")) {
+            return e.into_response();
+        }
+    }
     let mut st = match shared.lock() {
         Ok(st) => st,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.errmsg).into_response(),

@@ -46,7 +46,7 @@ pub fn authorize(st: &State, q: &Query) -> Result<(), WxError> {
 
 /// 40013 wrong appid, 40125 wrong secret; with no configured credentials any non-empty appid
 /// is accepted.
-fn check_credentials(
+pub(crate) fn check_credentials(
     shared: &Shared,
     appid: Option<&str>,
     secret: Option<&str>,

@@ -38,6 +38,7 @@
 //! | 41315 | simulator | quantity not 1–100000, or coin_count not 1–1000000 | 数量无效 |
 //! | 41316 | simulator | getpayprice/confirm: the card is not approved (in review or rejected) or past its end_timestamp | 卡券未通过审核或已过期 |
 //! | 42001 | WeChat | access_token expired | access_token 已过期 |
+//! | 45009 | simulator | upload: the images kept in memory would pass 500 images or 64 MiB in total (`Limits`); WeChat's "reach max api daily quota limit", chosen for this case | 接口调用超过限制 |
 //! | 45021 | guide | testwhitelist/set: more than 10 entries (the guide's "list longer than 10") | 列表长度高于 10 个 |
 //! | 47001 | guide | body not JSON, wrong structure, a field card/update cannot change | JSON 结构错误 |
 //! | 61500 | guide | datacube date not `YYYY-MM-DD` | 日期格式错误 |
@@ -113,6 +114,9 @@ pub mod code {
     pub const CARD_NOT_BUYABLE: i64 = errcode::CARD_NOT_BUYABLE;
     /// A gift-back card that is not a friends' coupon.
     pub const FRIENDS_CARD_TYPE: i64 = errcode::FRIENDS_CARD_TYPE;
+    /// Upload: the images kept in memory are at their cap (the simulator's choice of
+    /// WeChat's "reach max api daily quota limit").
+    pub const API_LIMIT: i64 = errcode::API_LIMIT;
     /// A list longer than 10 (the whitelist).
     pub const LIST_TOO_LONG: i64 = errcode::LIST_TOO_LONG;
     /// access_token expired.
@@ -159,6 +163,11 @@ pub const SIMULATOR_CODES: &[(i64, &str, &str)] = &[
         code::CARD_NOT_BUYABLE,
         "卡券未通过审核或已过期,不能购买库存",
         "the card is not approved or has expired: no stock can be bought",
+    ),
+    (
+        code::API_LIMIT,
+        "模拟器保存的上传图片已达上限(默认 500 张、共 64 MiB)",
+        "reach max api daily quota limit: the simulator keeps no more uploaded images",
     ),
 ];
 

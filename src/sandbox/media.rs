@@ -80,6 +80,23 @@ pub async fn upload(
         }
         let hash = hex(&Sha1::digest(&bytes));
         let mut st = shared.lock()?;
+        if !st.media.contains_key(&hash) {
+            let limits = shared.limits();
+            let kept: usize = st.media.values().map(Vec::len).sum();
+            if st.media.len() >= limits.media_images
+                || kept.saturating_add(bytes.len()) > limits.media_bytes
+            {
+                return Err(WxError::sim(
+                    code::API_LIMIT,
+                    format!(
+                        "{} images, {kept} bytes kept; at most {} images, {} bytes",
+                        st.media.len(),
+                        limits.media_images,
+                        limits.media_bytes
+                    ),
+                ));
+            }
+        }
         st.media.insert(hash.clone(), bytes);
         Ok(ok(
             json!({"url": format!("http://mmbiz.qpic.cn/sandbox/{hash}/0")}),

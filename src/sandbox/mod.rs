@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+mod access;
 mod activity;
 mod admin;
 mod auth;
@@ -25,6 +26,7 @@ mod placement;
 mod redeem;
 mod refund;
 mod routes;
+mod serve;
 pub mod spec;
 mod state;
 mod status;
@@ -41,6 +43,7 @@ use serde_json::Value;
 use thiserror::Error;
 use tokio::sync::oneshot;
 
+pub use access::{KEY_HEADER, generate_key};
 use errors::{WxError, WxResult};
 /// What a logged event was (the app's per-channel table reads the log with it).
 pub use events::Kind as EventKind;
@@ -60,6 +63,38 @@ pub struct SandboxConfig {
     /// Where the simulated clock starts (unix seconds); `None` = the real time. Given with a
     /// state file, it replaces the saved clock.
     pub start_time: Option<i64>,
+    /// Serve beyond loopback: listen on any address and accept any `Host` on `/sandbox/*`
+    /// (set `admin_key` then: it is what protects the admin API).
+    pub allow_remote: bool,
+    /// When set, every `/sandbox/*` request must carry it in the `X-Sandbox-Key` header.
+    pub admin_key: Option<String>,
+    /// Timeouts and the memory kept for uploads.
+    pub limits: Limits,
+}
+
+/// Timeouts and memory caps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// A whole request (head, body and handler) must be done within this: 408 otherwise.
+    pub request_timeout: Duration,
+    /// A client must send a request's head within this (HTTP/1), or the connection is closed;
+    /// also how long an idle keep-alive connection stays open.
+    pub header_read_timeout: Duration,
+    /// At most this many uploaded images are kept (45009 beyond).
+    pub media_images: usize,
+    /// At most this many bytes of uploaded images are kept (45009 beyond).
+    pub media_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            request_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
+            media_images: 500,
+            media_bytes: 64 * 1024 * 1024,
+        }
+    }
 }
 
 impl Default for SandboxConfig {
@@ -70,6 +105,9 @@ impl Default for SandboxConfig {
             state_file: None,
             review_delay: Duration::from_secs(3),
             start_time: None,
+            allow_remote: false,
+            admin_key: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -96,12 +134,16 @@ pub enum SandboxError {
     /// A runtime or thread could not be made.
     #[error("cannot start a runtime: {0}")]
     Runtime(std::io::Error),
+    /// A non-loopback address without `allow_remote`.
+    #[error("refusing to listen on {0}: not loopback (allow remote access to insist)")]
+    NotLoopback(SocketAddr),
 }
 
 /// What every handler shares.
 pub(crate) struct Shared {
     state: Mutex<State>,
     config: SandboxConfig,
+    access: access::Rules,
 }
 
 impl Shared {
@@ -122,6 +164,16 @@ impl Shared {
         self.config.credentials.as_ref()
     }
 
+    /// Who may use the admin API.
+    pub(crate) fn access(&self) -> &access::Rules {
+        &self.access
+    }
+
+    /// The timeouts and caps.
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.config.limits
+    }
+
     /// Writes the state file: a temp file in the same folder, then a rename, so a crash never
     /// leaves half a file. Failures are logged; the answer to the caller stands.
     pub(crate) fn persist(&self, state: &State) {
@@ -138,7 +190,7 @@ impl Shared {
         let mut tmp = path.clone().into_os_string();
         tmp.push(format!(".{}.tmp", std::process::id()));
         let tmp = PathBuf::from(tmp);
-        let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+        let written = write_private(&tmp, &text).and_then(|()| std::fs::rename(&tmp, path));
         if let Err(e) = written {
             tracing::warn!("cannot save the simulator state to {}: {e}", path.display());
         }
@@ -198,7 +250,9 @@ impl SandboxHandle {
         self.addr
     }
 
-    /// Stops serving and waits for the server task.
+    /// Stops serving and waits for the server task: open connections get half a second to
+    /// finish their answers, then are closed, so a client that sent half a request cannot
+    /// hold the shutdown up.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -217,6 +271,37 @@ impl Drop for SandboxHandle {
     }
 }
 
+/// Writes `bytes` to a new file only its owner can read and write (mode 0600 on unix: the
+/// state holds live tokens). A file of that name left by a crash is replaced, never reused
+/// with its old mode.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
+}
+
+/// Sets an existing state file to mode 0600 (unix; elsewhere the folder's permissions apply).
+/// A failure (a file system without modes, another owner) is logged: the file still loads.
+fn make_private(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let private = std::fs::Permissions::from_mode(0o600);
+        if let Err(e) = std::fs::set_permissions(path, private) {
+            tracing::warn!("cannot make {} private (mode 0600): {e}", path.display());
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 fn load_state(config: &SandboxConfig) -> Result<State, SandboxError> {
     let mut state = match &config.state_file {
         Some(path) if path.exists() => {
@@ -224,6 +309,8 @@ fn load_state(config: &SandboxConfig) -> Result<State, SandboxError> {
                 path: path.clone(),
                 message,
             };
+            // A file written before the simulator kept it private: make it so now.
+            make_private(path);
             let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
             serde_json::from_str(&text).map_err(|e| err(e.to_string()))?
         }
@@ -237,6 +324,9 @@ fn load_state(config: &SandboxConfig) -> Result<State, SandboxError> {
 
 /// Starts the simulator on the current tokio runtime.
 pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
+    if !config.addr.ip().is_loopback() && !config.allow_remote {
+        return Err(SandboxError::NotLoopback(config.addr));
+    }
     let state = load_state(&config)?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -248,20 +338,20 @@ pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         addr: config.addr,
         source,
     })?;
+    let access = access::Rules {
+        local: addr,
+        allow_remote: config.allow_remote,
+        key: config.admin_key.clone(),
+    };
+    let header_read = config.limits.header_read_timeout;
     let shared = Arc::new(Shared {
         state: Mutex::new(state),
         config,
+        access,
     });
     let app = routes::router(shared);
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
-            let _ = stopped.await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!("simulator stopped: {e}");
-        }
-    });
+    let task = tokio::spawn(serve::serve(listener, app, header_read, stopped));
     Ok(SandboxHandle {
         addr,
         stop: Some(stop),

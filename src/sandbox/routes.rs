@@ -3,10 +3,14 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
+use tower_http::timeout::TimeoutLayer;
 
-use super::{Shared, admin, auth, cards, datacube, faults, media, pay, placement, redeem, update};
+use super::{
+    Shared, access, admin, auth, cards, datacube, faults, media, pay, placement, redeem, update,
+};
 
 /// WeChat's paths, exactly as on api.weixin.qq.com. GET where the guide says GET (token,
 /// activate, getcoinsinfo, getticket); the two balance calls also take POST, as SDKs send.
@@ -69,8 +73,17 @@ fn sandbox() -> Router<Arc<Shared>> {
         .route("/sandbox/token-service", get(admin::token_service))
 }
 
-/// The whole application.
+/// The whole application: WeChat's paths behind the fault middleware, the admin API behind
+/// the access checks (`access.rs`), and every request under the whole-request timeout (408).
 pub fn router(shared: Arc<Shared>) -> Router {
+    let timeout = shared.limits().request_timeout;
     let wechat = wechat().route_layer(from_fn_with_state(shared.clone(), faults::layer));
-    wechat.merge(sandbox()).with_state(shared)
+    let admin = sandbox().route_layer(from_fn_with_state(shared.clone(), access::layer));
+    wechat
+        .merge(admin)
+        .with_state(shared)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
 }

@@ -1,9 +1,12 @@
 //! The `sandbox` command as a real process: it prints where it listens first, serves, keeps
-//! its `--state` file, and refuses to listen beyond loopback without `--allow-remote`.
+//! its `--state` file, refuses to listen beyond loopback without `--allow-remote` (and prints
+//! the admin key it generates with it), reads the secret from a file or the environment, and
+//! stops on Ctrl-C even while a client holds half a request open.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
+use coupon_studio::api::{AdminError, SandboxAdmin};
 use serde_json::{Value, json};
 
 use crate::support::temp_dir;
@@ -93,4 +96,171 @@ async fn the_cli_prints_listening_first_and_serves() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--allow-remote"));
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
+
+/// Starts `coupon-studio sandbox` with `args` (and `env`), and reads its first `lines` lines.
+fn start(args: &[&str], env: &[(&str, &str)], lines: usize) -> (std::process::Child, Vec<String>) {
+    let (child, _, read) = start_reading(args, env, lines);
+    (child, read)
+}
+
+/// [`start`], keeping the rest of stdout.
+fn start_reading(
+    args: &[&str],
+    env: &[(&str, &str)],
+    lines: usize,
+) -> (
+    std::process::Child,
+    BufReader<std::process::ChildStdout>,
+    Vec<String>,
+) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_coupon-studio"));
+    cmd.arg("sandbox")
+        .args(args)
+        .env_remove("COUPON_STUDIO_SANDBOX_SECRET")
+        .env_remove("COUPON_STUDIO_SANDBOX_ADMIN_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let read = (0..lines)
+        .map(|_| {
+            let mut line = String::new();
+            out.read_line(&mut line).unwrap();
+            line.trim_end().to_owned()
+        })
+        .collect();
+    (child, out, read)
+}
+
+fn url_of(first: &str) -> String {
+    first
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .to_owned()
+}
+
+/// Waits up to `limit` for the process to end; kills it (and fails) otherwise.
+fn exits_within(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+) -> std::process::ExitStatus {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("still running {limit:?} after SIGINT");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_simulator_while_a_request_is_half_sent() {
+    use std::io::Write;
+    let (mut child, lines) = start(&["--addr", "127.0.0.1:0"], &[], 1);
+    let addr = url_of(&lines[0]).trim_start_matches("http://").to_owned();
+    let mut half = std::net::TcpStream::connect(&addr).unwrap();
+    half.write_all(b"POST /sandbox/reset HTTP/1.1\r\nHost: ")
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap());
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
+    let status = exits_within(&mut child, std::time::Duration::from_secs(5));
+    assert!(status.success(), "{status:?}");
+    drop(half);
+}
+
+#[tokio::test]
+async fn allow_remote_prints_a_generated_admin_key_that_the_admin_api_requires() {
+    let (mut child, lines) = start(&["--addr", "127.0.0.1:0", "--allow-remote"], &[], 2);
+    let url = url_of(&lines[0]);
+    let key = lines[1]
+        .strip_prefix("admin key: ")
+        .unwrap_or_else(|| panic!("second line: {:?}", lines[1]))
+        .to_owned();
+    assert!(key.len() >= 32, "{key}");
+    let admin = SandboxAdmin::new(&url, std::time::Duration::from_secs(5)).unwrap();
+    assert!(matches!(admin.now().await, Err(AdminError::Refused { .. })));
+    assert!(admin.with_key(&key).now().await.is_ok());
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // A key given in the environment is used and not printed.
+    let (mut child, mut rest, lines) = start_reading(
+        &["--addr", "127.0.0.1:0", "--allow-remote"],
+        &[("COUPON_STUDIO_SANDBOX_ADMIN_KEY", "env-key-1234567")],
+        1,
+    );
+    let admin = SandboxAdmin::new(&url_of(&lines[0]), std::time::Duration::from_secs(5)).unwrap();
+    assert!(admin.now().await.is_err());
+    assert!(admin.with_key("env-key-1234567").now().await.is_ok());
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut after = String::new();
+    std::io::Read::read_to_string(&mut rest, &mut after).unwrap();
+    assert!(
+        !after.contains("env-key"),
+        "a key the user gave is not printed: {after}"
+    );
+}
+
+#[tokio::test]
+async fn the_secret_comes_from_a_file_or_the_environment() {
+    let dir = temp_dir("secret");
+    let file = dir.join("secret.txt");
+    std::fs::write(&file, "fromfile\n").unwrap();
+    let token = |url: &str, secret: &str| {
+        format!("{url}/cgi-bin/token?grant_type=client_credential&appid=wxs&secret={secret}")
+    };
+    let errcode = |url: String| async move {
+        let v: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+        v["errcode"].as_i64().unwrap_or(0)
+    };
+    let (mut child, lines) = start(
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--appid",
+            "wxs",
+            "--secret-file",
+            file.to_str().unwrap(),
+        ],
+        &[],
+        1,
+    );
+    let url = url_of(&lines[0]);
+    assert_eq!(errcode(token(&url, "fromfile")).await, 0);
+    assert_eq!(errcode(token(&url, "nope")).await, 40125);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let (mut child, lines) = start(
+        &["--addr", "127.0.0.1:0", "--appid", "wxs"],
+        &[("COUPON_STUDIO_SANDBOX_SECRET", "fromenv")],
+        1,
+    );
+    let url = url_of(&lines[0]);
+    assert_eq!(errcode(token(&url, "fromenv")).await, 0);
+    assert_eq!(errcode(token(&url, "fromfile")).await, 40125);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // --appid without any secret is refused.
+    let refused = Command::new(env!("CARGO_BIN_EXE_coupon-studio"))
+        .args(["sandbox", "--addr", "127.0.0.1:0", "--appid", "wxs"])
+        .env_remove("COUPON_STUDIO_SANDBOX_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--secret-file"));
+    let _ = std::fs::remove_dir_all(dir);
 }

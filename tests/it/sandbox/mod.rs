@@ -9,6 +9,7 @@ mod contract;
 mod datacube;
 mod faults;
 mod guide_examples;
+mod hardening;
 mod pay;
 mod persist;
 mod placement;
