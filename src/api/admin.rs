@@ -86,6 +86,8 @@ impl SandboxAdmin {
     pub fn new(base: &str, timeout: Duration) -> Result<Self, AdminError> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
+            // As the WeChat client: idle connections go before the simulator closes them (10 s).
+            .pool_idle_timeout(Duration::from_secs(5))
             .build()
             .map_err(|e| AdminError::Transport {
                 path: String::new(),

@@ -62,6 +62,9 @@ impl ApiClient {
         let http = reqwest::Client::builder()
             .connect_timeout(connect)
             .timeout(request)
+            // Idle connections are dropped before a server drops them (the simulator closes
+            // them after 10 s), so a call is never written into a connection being closed.
+            .pool_idle_timeout(IDLE_CONNECTION)
             .build()
             .map_err(|e| ApiError::Token(redact(&e.to_string())))?;
         Ok(Self {
@@ -330,6 +333,9 @@ pub fn parse_answer(endpoint: &str, bytes: &[u8], kind: CallKind) -> Result<Valu
     }
     Ok(value)
 }
+
+/// How long an unused connection is kept for the next call.
+pub const IDLE_CONNECTION: Duration = Duration::from_secs(5);
 
 /// Accepts https, and http only to loopback.
 pub fn check_base_url(base: &str) -> Result<String, ApiError> {

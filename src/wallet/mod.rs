@@ -34,7 +34,7 @@ pub use quote::{
     CONFIRM_MARGIN_SECS, LiveQuote, MAX_QUANTITY, MAX_RECHARGE, QUOTE_LIFE_SECS,
     RECHARGE_POLL_SECS, RECHARGE_TIMEOUT_SECS, RECONCILE_GRACE_SECS, recharge_for, shortfall,
 };
-pub use session::{Check, ConfirmState, NOT_ENOUGH_COINS, Recharge, Refusal, WalletSession};
+pub use session::{Check, ConfirmState, NOT_ENOUGH_COINS, Recharge, WalletSession};
 pub use verdict::{
     ConfirmVerdict, RechargeState, judge_confirm, judge_refused_confirm, recharge_state,
 };

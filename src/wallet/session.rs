@@ -77,18 +77,9 @@ pub struct Check {
     pub tries: u32,
     /// The last lookup error.
     pub error: Option<UiError>,
-    /// WeChat refused the confirm with an errcode. Whatever the code, the order list and the
-    /// card's stock decide what happened (one lookup, no waiting for the quote to end).
-    pub refused: Option<Refusal>,
-}
-
-/// What the session knew when a confirm was refused, for judging the lookup after it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Refusal {
-    /// The card's stock when the quote was made.
-    pub stock_before: Option<i64>,
-    /// The units the confirm would have added.
-    pub quantity: i64,
+    /// WeChat refused the confirm with an errcode. Whatever the code, the order list decides
+    /// what happened (one lookup, no waiting for the quote to end).
+    pub refused: bool,
 }
 
 /// A recharge order whose QR is shown and polled (the QR image itself belongs to the panel).

@@ -6,7 +6,7 @@ use crate::errcode;
 use crate::i18n::T;
 use crate::store::{Entry, EntryKind, EntryState};
 
-use super::{Check, ConfirmState, Recharge, Refusal, WalletSession};
+use super::{Check, ConfirmState, Recharge, WalletSession};
 use crate::wallet::{
     Command, ConfirmOutcome, ConfirmVerdict, LiveQuote, RECHARGE_POLL_SECS, RechargeState, UiError,
     WalletEvent, judge_confirm, judge_refused_confirm, recharge_state,
@@ -204,11 +204,6 @@ impl WalletSession {
             }
             ConfirmOutcome::Refused(e, code) => {
                 self.confirm = ConfirmState::Idle;
-                let quantity = self
-                    .quote
-                    .as_ref()
-                    .filter(|q| q.order_id == order_id)
-                    .map_or(0, |q| i64::from(q.quantity));
                 if code.is_some_and(|c| QUOTE_GONE.contains(&c))
                     && let Some(q) = &mut self.quote
                 {
@@ -217,8 +212,8 @@ impl WalletSession {
                 }
                 self.error = Some((e, code));
                 // The errcodes of a refused confirm are not documented, so none of them is
-                // trusted to mean "nothing moved": the order list and the stock say so. The
-                // journal row stays open until that lookup closes it.
+                // trusted to mean "nothing moved": the order list says so (the lookup also
+                // reads the stock, for the display). The journal row stays open until then.
                 self.checks.push(Check {
                     journal_id,
                     order_id,
@@ -228,10 +223,7 @@ impl WalletSession {
                     in_flight: false,
                     tries: 0,
                     error: None,
-                    refused: Some(Refusal {
-                        stock_before: self.stock_before,
-                        quantity,
-                    }),
+                    refused: true,
                 });
                 out.push(Command::Refresh);
                 out.push(Command::LoadJournal);
@@ -253,7 +245,7 @@ impl WalletSession {
                     in_flight: false,
                     tries: 0,
                     error: None,
-                    refused: None,
+                    refused: false,
                 });
             }
             ConfirmOutcome::NotSent(e) => {
@@ -289,9 +281,10 @@ impl WalletSession {
         if let (Some(card), Some(q)) = (&check.card_id, stock) {
             self.set_stock(card, Some(q));
         }
-        let verdict = match &check.refused {
-            Some(r) => judge_refused_confirm(order.as_ref(), r.stock_before, stock, r.quantity),
-            None => judge_confirm(order.as_ref(), check.expires_at_ms, now),
+        let verdict = if check.refused {
+            judge_refused_confirm(order.as_ref())
+        } else {
+            judge_confirm(order.as_ref(), check.expires_at_ms, now)
         };
         let (state, detail_key) = match verdict {
             ConfirmVerdict::LookAgainAt(t) => {
@@ -315,7 +308,7 @@ impl WalletSession {
         }
         if live {
             // A refusal's reason stays on screen (e.g. not enough coins, with its hint).
-            if check.refused.is_none() || state == EntryState::Done {
+            if !check.refused || state == EntryState::Done {
                 self.error = None;
             }
             self.reconciled = true;
@@ -390,7 +383,7 @@ impl WalletSession {
                         in_flight: false,
                         tries: 0,
                         error: None,
-                        refused: None,
+                        refused: false,
                     });
                 }
                 (EntryKind::Recharge, EntryState::Waiting, Some(order))

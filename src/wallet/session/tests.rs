@@ -180,8 +180,8 @@ fn a_refusal_that_the_quote_is_gone_ends_the_countdown() {
 }
 
 #[test]
-fn a_refused_confirm_is_settled_by_the_order_list_and_the_stock_not_by_its_errcode() {
-    // Not found and the stock unchanged: nothing moved; the row closes failed at once,
+fn a_refused_confirm_is_settled_by_the_order_list_not_by_its_errcode() {
+    // Not in the order list: nothing moved; the row closes failed at once,
     // without waiting for the quote to end, and the refusal's reason stays on screen.
     let mut s = quoted("Q1", T0);
     s.confirm(T0 + 1_000);
