@@ -199,10 +199,11 @@ errcodes! {
     /// choice.
     BAD_AMOUNT = 41315, Simulator,
         "数量无效:库存 1–100000,充值券点 1–1000000", "Invalid amount: quantity 1–100000, coin_count 1–1000000", "修改数量", "Change the amount";
-    /// 41316: getpayprice or confirm for a card that is not approved, or is past its end
+    /// 41316: getpayprice or confirm for a card that is not approved (or deleted), or is past
+    /// its end
     /// ("审核中的朋友的券无法修改库存"); the simulator's choice.
     CARD_NOT_BUYABLE = 41316, Simulator,
-        "卡券未通过审核或已过期,不能购买库存", "The card is not approved or has expired: no stock can be bought", "等审核通过;过期的券请新建", "Wait for approval; create a new card for an expired one";
+        "卡券未通过审核、已删除或已过期,不能购买库存", "The card is not approved, was deleted or has expired: no stock can be bought", "等审核通过;已删除或过期的券请新建", "Wait for approval; create a new card for a deleted or expired one";
     /// 42001: an access_token that has expired; refreshed and retried like 40001.
     TOKEN_EXPIRED = 42001, Notes,
         "access_token 已过期", "access_token expired", "重新获取最新的 token;若有多个调用源,需要统一管理 token", "Get a fresh token; share one token source between all callers";

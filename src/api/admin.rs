@@ -149,6 +149,12 @@ impl SandboxAdmin {
         int(path, &v, "now")
     }
 
+    /// The merchant deletes a card in the back office (CARD_STATUS_DELETE from then on).
+    pub async fn delete_card(&self, card_id: &str) -> Result<Value, AdminError> {
+        self.post("/sandbox/card/delete", &json!({ "card_id": card_id }))
+            .await
+    }
+
     /// A reviewer approves (or rejects) a card.
     pub async fn review(&self, card_id: &str, approve: bool) -> Result<Value, AdminError> {
         self.post(

@@ -150,7 +150,7 @@ impl ApiClient {
         let v = self
             .call_value(Method::Get, "/card/pay/activate", &(), CallKind::Write)
             .await?;
-        Ok(v.get("reward").and_then(Value::as_i64).unwrap_or(0))
+        Ok(v.get("reward").and_then(lenient::int_of).unwrap_or(0))
     }
 
     /// `card/pay/getpayprice`.

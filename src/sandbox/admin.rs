@@ -96,6 +96,18 @@ pub async fn review(AxState(shared): S, bytes: Bytes) -> Response {
     })
 }
 
+/// `POST /sandbox/card/delete {"card_id"}`: the merchant deletes the card in the back office
+/// (the guide has no delete call); it stays listed as CARD_STATUS_DELETE.
+pub async fn delete_card(AxState(shared): S, bytes: Bytes) -> Response {
+    admin(&shared, true, |st, _| {
+        let v = input(&bytes)?;
+        let id = text(&v, "card_id").ok_or("card_id is required")?;
+        let card = st.cards.get_mut(&id).ok_or("unknown card_id")?;
+        card.review = super::Review::Deleted;
+        Ok(json!({"card_id": id}))
+    })
+}
+
 /// `POST /sandbox/recharge/pay {"order_id","fail"?,"openid"?}`.
 pub async fn pay(AxState(shared): S, bytes: Bytes) -> Response {
     admin(&shared, true, |st, _| {

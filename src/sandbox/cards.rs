@@ -111,6 +111,8 @@ pub async fn create(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
                 quantity: 0,
                 total_quantity: 0,
                 seq,
+                created_at: now,
+                updated_at: now,
             },
         );
         Ok(json!({"card_id": card_id}))
@@ -118,8 +120,8 @@ pub async fn create(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
 }
 
 /// The card as card/get shows it, as the real API was seen to answer: the created body plus
-/// id, status and sku, the colour as its hex value (`"#63b359"`, not the `Color010` sent),
-/// and `share_friends: false` when it was not set.
+/// id, status, sku, create_time and update_time, the colour as its hex value (`"#63b359"`,
+/// not the `Color010` sent), and `share_friends: false` when it was not set.
 pub fn card_view(st: &State, shared: &Shared, id: &str, card: &SimCard) -> Value {
     let status = st.status_of(card, shared.review_delay());
     let mut out = card.card.clone();
@@ -147,6 +149,14 @@ pub fn card_view(st: &State, shared: &Shared, id: &str, card: &SimCard) -> Value
         }
         base.insert("id".into(), json!(id));
         base.insert("status".into(), json!(status));
+        // Real answers carry these too.
+        let created = if card.created_at > 0 {
+            card.created_at
+        } else {
+            card.submitted_at
+        };
+        base.insert("create_time".into(), json!(created));
+        base.insert("update_time".into(), json!(card.updated_at.max(created)));
         base.insert(
             "sku".into(),
             json!({"quantity": card.quantity, "total_quantity": card.total_quantity}),

@@ -36,7 +36,7 @@
 //! | 41313 | simulator | confirm: card_id or quantity differ from the quote | 与批价不一致 |
 //! | 41314 | simulator | confirm: free + paid coins below the price | 券点不足 |
 //! | 41315 | simulator | quantity not 1–100000, or coin_count not 1–1000000 | 数量无效 |
-//! | 41316 | simulator | getpayprice/confirm: the card is not approved (in review or rejected) or past its end_timestamp | 卡券未通过审核或已过期 |
+//! | 41316 | simulator | getpayprice/confirm: the card is not approved (in review, rejected or deleted) or past its end_timestamp | 卡券未通过审核、已删除或已过期 |
 //! | 42001 | WeChat | access_token expired | access_token 已过期 |
 //! | 45009 | simulator | upload: the images kept in memory would pass 500 images or 64 MiB in total (`Limits`); WeChat's "reach max api daily quota limit", chosen for this case | 接口调用超过限制 |
 //! | 45021 | guide | testwhitelist/set: more than 10 entries (the guide's "list longer than 10") | 列表长度高于 10 个 |
@@ -161,8 +161,8 @@ pub const SIMULATOR_CODES: &[(i64, &str, &str)] = &[
     ),
     (
         code::CARD_NOT_BUYABLE,
-        "卡券未通过审核或已过期,不能购买库存",
-        "the card is not approved or has expired: no stock can be bought",
+        "卡券未通过审核、已删除或已过期,不能购买库存",
+        "the card is not approved, was deleted or has expired: no stock can be bought",
     ),
     (
         code::API_LIMIT,

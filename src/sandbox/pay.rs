@@ -72,7 +72,8 @@ pub async fn activate(AxState(shared): S, AxQuery(q): Q) -> Response {
             openid: MERCHANT_OPENID.into(),
             card_id: None,
         });
-        Ok(json!({"reward": REWARD}))
+        // Real answers were seen with the reward as a string.
+        Ok(json!({"reward": REWARD.to_string()}))
     })
 }
 
@@ -277,7 +278,12 @@ pub async fn get_order(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Respo
         let v = body::parse(&bytes)?;
         let id = body::string(&v, "order_id").unwrap_or_default();
         match st.wallet.orders.iter().find(|o| o.order_id == id) {
-            Some(o) => Ok(json!({"order_info": o.to_json()})),
+            Some(o) => {
+                // Real getorder answers carry create_time as a string (getorderlist: a number).
+                let mut info = o.to_json();
+                info["create_time"] = json!(o.create_time.to_string());
+                Ok(json!({"order_info": info}))
+            }
             None => Err(WxError::sim(code::ORDER_UNKNOWN, id)),
         }
     })

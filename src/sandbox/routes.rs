@@ -53,6 +53,7 @@ fn sandbox() -> Router<Arc<Shared>> {
         .route("/sandbox/clock", get(admin::health))
         .route("/sandbox/clock/advance", post(admin::advance))
         .route("/sandbox/card/review", post(admin::review))
+        .route("/sandbox/card/delete", post(admin::delete_card))
         .route("/sandbox/recharge/pay", post(admin::pay))
         .route("/sandbox/user/scan", post(admin::scan))
         .route("/sandbox/user/share", post(admin::share))

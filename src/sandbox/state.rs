@@ -25,6 +25,9 @@ pub enum Review {
     Approved,
     /// Rejected.
     Rejected,
+    /// Deleted by the merchant in the back office (`/sandbox/card/delete`): card/get says
+    /// CARD_STATUS_DELETE, and no stock can be bought for it.
+    Deleted,
 }
 
 /// A card held by the simulator.
@@ -42,6 +45,13 @@ pub struct SimCard {
     pub total_quantity: i64,
     /// Order of creation.
     pub seq: u64,
+    /// Simulated time of creation (card/get's `create_time`; 0 in older state files, which
+    /// then show `submitted_at`).
+    #[serde(default)]
+    pub created_at: i64,
+    /// Simulated time of the last card/update (`update_time`; 0 until one).
+    #[serde(default)]
+    pub updated_at: i64,
 }
 
 impl SimCard {
@@ -225,6 +235,7 @@ impl State {
         match card.review {
             Review::Approved => status::VERIFY_OK,
             Review::Rejected => status::VERIFY_FAIL,
+            Review::Deleted => status::DELETE,
             Review::Auto if self.now() >= card.submitted_at.saturating_add(review_delay) => {
                 status::VERIFY_OK
             }

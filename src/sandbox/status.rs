@@ -7,3 +7,5 @@ pub const NOT_VERIFY: &str = "CARD_STATUS_NOT_VERIFY";
 pub const VERIFY_FAIL: &str = "CARD_STATUS_VERIFY_FAIL";
 /// Approved.
 pub const VERIFY_OK: &str = "CARD_STATUS_VERIFY_OK";
+/// Deleted by the merchant.
+pub const DELETE: &str = "CARD_STATUS_DELETE";

@@ -120,6 +120,7 @@ pub async fn update(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
         let now = st.now();
         if let Some(c) = st.cards.get_mut(&id) {
             c.card = merged;
+            c.updated_at = now;
             if send_check {
                 c.review = Review::Auto;
                 c.submitted_at = now;

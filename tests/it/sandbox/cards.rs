@@ -309,3 +309,29 @@ async fn the_guides_create_rules_for_codes_stock_and_gift_back_cards_are_enforce
         .await;
     assert_eq!(v["errcode"], 40148, "{v}");
 }
+
+#[tokio::test]
+async fn card_get_answers_in_the_real_apis_shape() {
+    // As captured from the real API: the colour as its hex value, create and update times,
+    // share_friends present; the body's colour name is what was sent.
+    let sim = Sim::start().await;
+    let now = sim.now().await;
+    let id = sim
+        .create(&card_body(now + 86_400, now + 30 * 86_400))
+        .await;
+    let full = sim.post("/card/get", json!({"card_id": id})).await;
+    let base = &full["card"]["cash"]["base_info"];
+    let hex = base["color"].as_str().unwrap();
+    assert!(hex.starts_with('#') && hex.len() == 7, "{base}");
+    assert!(base["create_time"].as_i64().unwrap() >= now, "{base}");
+    assert_eq!(base["update_time"], base["create_time"]);
+    assert!(full["card"]["cash"]["advanced_info"]["share_friends"].is_boolean());
+    sim.advance(60).await;
+    let update = json!({"card_id": id, "cash": {"base_info": {"service_phone": "020-1234567"}}});
+    assert_eq!(sim.post("/card/update", update).await["errcode"], 0);
+    let base = sim.card(&id).await;
+    assert!(
+        base["update_time"].as_i64().unwrap() >= base["create_time"].as_i64().unwrap() + 60,
+        "{base}"
+    );
+}

@@ -111,7 +111,7 @@ async fn http500_errcode_and_token_expired_are_not_processed() {
     );
     assert_eq!(sim.get("/card/pay/activate").await["errcode"], 42001);
     // None of them activated the wallet: the first real call gets the reward.
-    assert_eq!(sim.get("/card/pay/activate").await["reward"], 200);
+    assert_eq!(sim.get("/card/pay/activate").await["reward"], "200");
     assert_eq!(sim.calls("/card/pay/activate").await, 4);
 }
 

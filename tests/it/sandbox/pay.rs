@@ -59,7 +59,11 @@ async fn activate_rewards_200_once() {
     let sim = Sim::start().await;
     assert_eq!(coins(&sim).await, (json!(0), json!(0), json!(0)));
     let first = sim.get("/card/pay/activate").await;
-    assert_eq!(first, json!({"errcode": 0, "errmsg": "ok", "reward": 200}));
+    // The reward comes as a string, as real answers were seen to send it.
+    assert_eq!(
+        first,
+        json!({"errcode": 0, "errmsg": "ok", "reward": "200"})
+    );
     assert_eq!(sim.get("/card/pay/activate").await["reward"], 0);
     assert_eq!(coins(&sim).await, (json!(200), json!(0), json!(200)));
     let list = sim
@@ -253,10 +257,13 @@ async fn recharge_waits_for_payment_then_adds_paid_coins() {
         .post("/card/pay/getorder", json!({"order_id": id}))
         .await;
     assert_eq!(o["order_info"]["status"], "ORDER_STATUS_FINANCE_SUCC");
-    assert!(
-        o["order_info"]["pay_finish_time"].as_i64().unwrap()
-            > o["order_info"]["create_time"].as_i64().unwrap()
-    );
+    // getorder gives create_time as a string, as real answers do.
+    let created: i64 = o["order_info"]["create_time"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(o["order_info"]["pay_finish_time"].as_i64().unwrap() > created);
     assert_eq!(coins(&sim).await, (json!(0), json!(100), json!(100)));
     // Paying twice is refused; a failed payment rolls back without coins.
     let again = sim
@@ -374,6 +381,14 @@ async fn stock_is_sold_only_for_approved_cards_that_have_not_ended() {
     assert_eq!(v["errcode"], 41316, "{v}");
     assert_eq!(coins(&sim).await, before);
     assert_eq!(sim.card(&id).await["sku"]["quantity"], 0);
+    // Deleted by the merchant after approval: card/get says so, and no stock is sold.
+    let deleted = card(&sim, None).await;
+    assert_eq!(quote(&sim, &deleted, json!(10)).await["errcode"], 0);
+    sim.admin_api().delete_card(&deleted).await.unwrap();
+    assert_eq!(sim.card(&deleted).await["status"], "CARD_STATUS_DELETE");
+    let q = quote(&sim, &deleted, json!(10)).await;
+    assert_eq!(q["errcode"], 41316, "{q}");
+    assert!(q["errmsg"].as_str().unwrap().contains("CARD_STATUS_DELETE"));
     // Past its end: refused though approved.
     let ended = card(&sim, None).await;
     sim.advance(31 * 86_400).await;
