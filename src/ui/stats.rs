@@ -447,7 +447,11 @@ impl StatsPanel {
             ui.strong(T::Counts.get(lang));
             ui.strong(T::UsersDaily.get(lang));
             ui.end_row();
-            for m in Metric::ALL {
+            // verify_noself comes on card rows only: for the account it would read 0.
+            for m in Metric::ALL
+                .into_iter()
+                .filter(|m| self.card_scope || *m != Metric::OthersVerify)
+            {
                 let (c, u) = t.total(m);
                 ui.label(m.name(lang)).on_hover_text(m.api_name());
                 ui.label(c.to_string());
