@@ -198,33 +198,38 @@ fn bare(v: Value) -> Value {
     v
 }
 
-/// `POST datacube/getcardbizuininfo {begin_date, end_date, cond_source}`.
-pub async fn biz(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
+/// Both calls: the checked range, then the account's rows or (`per_card`) one row per card and
+/// day, for the body's `card_id` when it names one.
+fn answer(
+    shared: &super::Shared,
+    q: &super::auth::Query,
+    bytes: &Bytes,
+    per_card: bool,
+) -> Response {
     shared.call_with(
-        &q,
+        q,
         false,
         |st, _| {
-            let v = body::parse(&bytes)?;
+            let v = body::parse(bytes)?;
             let r = range(&v)?;
-            Ok(json!({"list": rows(st, aggregate(st, r, false, None))}))
+            let only = per_card
+                .then(|| body::string(&v, "card_id"))
+                .flatten()
+                .filter(|s| !s.is_empty());
+            Ok(json!({"list": rows(st, aggregate(st, r, per_card, only.as_deref()))}))
         },
         bare,
     )
 }
 
+/// `POST datacube/getcardbizuininfo {begin_date, end_date, cond_source}`.
+pub async fn biz(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
+    answer(&shared, &q, &bytes, false)
+}
+
 /// `POST datacube/getcardcardinfo {begin_date, end_date, cond_source, card_id}`.
 pub async fn card(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
-    shared.call_with(
-        &q,
-        false,
-        |st, _| {
-            let v = body::parse(&bytes)?;
-            let r = range(&v)?;
-            let only = body::string(&v, "card_id").filter(|s| !s.is_empty());
-            Ok(json!({"list": rows(st, aggregate(st, r, true, only.as_deref()))}))
-        },
-        bare,
-    )
+    answer(&shared, &q, &bytes, true)
 }
 
 #[cfg(test)]

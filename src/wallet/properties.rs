@@ -350,20 +350,7 @@ proptest! {
 
     #[test]
     fn money_is_sent_once_recorded_truly_and_settled(steps in prop::collection::vec(step(), 1..60)) {
-        let mut h = Harness::new();
-        for s in steps {
-            h.step(s);
-            h.check_outcomes();
-        }
-        h.settle();
-        h.check_outcomes();
-        if !h.needs_restart() {
-            h.check_settled();
-        }
-        h.restart();
-        h.settle();
-        h.check_outcomes();
-        h.check_settled();
+        run(steps);
     }
 }
 
@@ -385,6 +372,12 @@ fn lost_confirm_then_late_answers_settle() {
         Deliver(0, false),
         Deliver(4, true),
     ];
+    run(steps);
+}
+
+/// Runs the steps, checking the outcomes after each, then settles, restarts and settles again,
+/// checking that nothing is left open.
+fn run(steps: Vec<Step>) {
     let mut h = Harness::new();
     for s in steps {
         h.step(s);
