@@ -291,22 +291,6 @@ fn image(n: u8, len: usize) -> Vec<u8> {
     b
 }
 
-async fn upload(sim: &Sim, bytes: Vec<u8>) -> Value {
-    let form = reqwest::multipart::Form::new().part(
-        "media",
-        reqwest::multipart::Part::bytes(bytes).file_name("x.png"),
-    );
-    sim.http
-        .post(sim.url("/cgi-bin/media/uploadimg"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn uploads_beyond_the_caps_get_45009() {
     let defaults = Limits::default();
@@ -322,11 +306,11 @@ async fn uploads_beyond_the_caps_get_45009() {
         ..SandboxConfig::default()
     })
     .await;
-    assert_eq!(upload(&by_count, image(1, 100)).await["errcode"], 0);
-    assert_eq!(upload(&by_count, image(2, 100)).await["errcode"], 0);
+    assert_eq!(by_count.upload("media", image(1, 100)).await["errcode"], 0);
+    assert_eq!(by_count.upload("media", image(2, 100)).await["errcode"], 0);
     // The same image again stores nothing new.
-    assert_eq!(upload(&by_count, image(2, 100)).await["errcode"], 0);
-    let over = upload(&by_count, image(3, 100)).await;
+    assert_eq!(by_count.upload("media", image(2, 100)).await["errcode"], 0);
+    let over = by_count.upload("media", image(3, 100)).await;
     assert_eq!(over["errcode"], 45009, "{over}");
     assert!(
         over["errmsg"]
@@ -345,9 +329,12 @@ async fn uploads_beyond_the_caps_get_45009() {
         ..SandboxConfig::default()
     })
     .await;
-    assert_eq!(upload(&by_bytes, image(1, 100)).await["errcode"], 0);
-    assert_eq!(upload(&by_bytes, image(2, 150)).await["errcode"], 0);
-    assert_eq!(upload(&by_bytes, image(3, 8)).await["errcode"], 45009);
+    assert_eq!(by_bytes.upload("media", image(1, 100)).await["errcode"], 0);
+    assert_eq!(by_bytes.upload("media", image(2, 150)).await["errcode"], 0);
+    assert_eq!(
+        by_bytes.upload("media", image(3, 8)).await["errcode"],
+        45009
+    );
 }
 
 fn quick_timeouts() -> SandboxConfig {

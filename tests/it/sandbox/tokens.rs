@@ -159,28 +159,12 @@ fn png() -> Vec<u8> {
     out
 }
 
-async fn upload(sim: &Sim, part: &str, bytes: Vec<u8>) -> Value {
-    let form = reqwest::multipart::Form::new().part(
-        part.to_owned(),
-        reqwest::multipart::Part::bytes(bytes).file_name("x.png"),
-    );
-    sim.http
-        .post(sim.url("/cgi-bin/media/uploadimg"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn upload_accepts_both_part_names_and_refuses_the_rest() {
     let sim = Sim::start().await;
     let bytes = png();
-    let a = upload(&sim, "buffer", bytes.clone()).await;
-    let b = upload(&sim, "media", bytes.clone()).await;
+    let a = sim.upload("buffer", bytes.clone()).await;
+    let b = sim.upload("media", bytes.clone()).await;
     assert_eq!(a["errcode"], 0, "{a}");
     assert_eq!(a["url"], b["url"]);
     let url = a["url"].as_str().unwrap();
@@ -198,17 +182,17 @@ async fn upload_accepts_both_part_names_and_refuses_the_rest() {
 
     let mut big = png();
     big.resize(1024 * 1024 + 1, 0);
-    assert_eq!(upload(&sim, "buffer", big).await["errcode"], 40009);
-    assert_eq!(upload(&sim, "other", png()).await["errcode"], 41005);
+    assert_eq!(sim.upload("buffer", big).await["errcode"], 40009);
+    assert_eq!(sim.upload("other", png()).await["errcode"], 41005);
     assert_eq!(
-        upload(&sim, "media", b"GIF89a not a jpeg".to_vec()).await["errcode"],
+        sim.upload("media", b"GIF89a not a jpeg".to_vec()).await["errcode"],
         40005
     );
     let not_multipart = sim.post_text("/cgi-bin/media/uploadimg", "{}").await;
     assert_eq!(not_multipart["errcode"], 41005);
     let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
     jpeg.extend_from_slice(b"rest");
-    assert_eq!(upload(&sim, "media", jpeg).await["errcode"], 0);
+    assert_eq!(sim.upload("media", jpeg).await["errcode"], 0);
 }
 
 #[tokio::test]

@@ -18,6 +18,24 @@ pub struct Sim {
 pub const START: i64 = 1_893_427_200;
 
 impl Sim {
+    /// Uploads `bytes` to cgi-bin/media/uploadimg as the multipart part `part` (WeChat takes
+    /// `buffer` or `media`); the answer as sent.
+    pub async fn upload(&self, part: &str, bytes: Vec<u8>) -> Value {
+        let form = reqwest::multipart::Form::new().part(
+            part.to_owned(),
+            reqwest::multipart::Part::bytes(bytes).file_name("x.png"),
+        );
+        self.http
+            .post(self.url("/cgi-bin/media/uploadimg"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// A simulator with the default configuration and a stable token.
     pub async fn start() -> Self {
         Self::start_with(SandboxConfig::default()).await
