@@ -61,8 +61,8 @@ pub struct CardIdList {
     /// Ids.
     #[serde(default)]
     pub card_id_list: Vec<String>,
-    /// Total.
-    #[serde(default)]
+    /// Total; a number or a string.
+    #[serde(default, deserialize_with = "super::lenient::int")]
     pub total_num: i64,
 }
 
@@ -214,8 +214,15 @@ pub fn card_details_from(card_id: &str, v: &Value) -> Result<CardDetails, ApiErr
         "source",
         "create_time",
         "update_time",
+        "url_name_type",
+        "bind_openid",
+        "area_code_list",
     ] {
         b.extra.remove(k);
+    }
+    // `use_custom_code: false` is the default WeChat fills in, not something the body chose.
+    if b.extra.get("use_custom_code") == Some(&json!(false)) {
+        b.extra.remove("use_custom_code");
     }
     Ok(CardDetails {
         card_id: card_id.to_owned(),
@@ -238,7 +245,9 @@ mod tests {
                 "notice": "请出示二维码", "description": "不可与其他优惠同享",
                 "date_info": {"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 1397577600, "end_timestamp": 1472724261},
                 "sku": {"quantity": "997", "total_quantity": 1000}, "status": "CARD_STATUS_VERIFY_OK",
-                "create_time": 1450000000, "update_time": "1450000001", "source": "api"},
+                "create_time": 1450000000, "update_time": "1450000001", "source": "api",
+                "url_name_type": "URL_NAME_TYPE_USE_IMMEDIATELY", "use_custom_code": false,
+                "bind_openid": false, "area_code_list": []},
             "advanced_info": {"share_friends": false}, "reduce_cost": 100}}});
         let d = card_details_from("pX", &v).unwrap();
         assert_eq!(d.quantity, Some(997));
@@ -253,6 +262,10 @@ mod tests {
             "create_time",
             "update_time",
             "source",
+            "url_name_type",
+            "use_custom_code",
+            "bind_openid",
+            "area_code_list",
         ] {
             assert!(base.get(gone).is_none(), "{gone}: {base}");
         }

@@ -58,7 +58,27 @@ impl ApiClient {
         connect: Duration,
         request: Duration,
     ) -> Result<Self, ApiError> {
-        let base = check_base_url(base_url)?;
+        Self::build(check_base_url(base_url)?, tokens, connect, request)
+    }
+
+    /// A client for a simulator run on another machine (`coupon-studio sandbox
+    /// --allow-remote`), which serves plain `http://` on the network. Only for the simulator:
+    /// its tokens are its own, and no AppSecret of a real account is ever sent to it.
+    pub fn for_simulator(base_url: &str, tokens: TokenSource) -> Result<Self, ApiError> {
+        Self::build(
+            check_simulator_url(base_url)?,
+            tokens,
+            Duration::from_secs(10),
+            Duration::from_secs(30),
+        )
+    }
+
+    fn build(
+        base: String,
+        tokens: TokenSource,
+        connect: Duration,
+        request: Duration,
+    ) -> Result<Self, ApiError> {
         let http = reqwest::Client::builder()
             .connect_timeout(connect)
             .timeout(request)
@@ -354,6 +374,16 @@ pub fn check_base_url(base: &str) -> Result<String, ApiError> {
     Ok(base.trim_end_matches('/').to_owned())
 }
 
+/// Accepts an `http://` or `https://` URL with a host: where a simulator may run.
+pub fn check_simulator_url(base: &str) -> Result<String, ApiError> {
+    match url::Url::parse(base) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+            Ok(base.trim_end_matches('/').to_owned())
+        }
+        _ => Err(ApiError::InsecureBaseUrl(base.to_owned())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +398,9 @@ mod tests {
         assert!(check_base_url("http://10.0.0.1").is_err());
         assert!(check_base_url("ftp://127.0.0.1").is_err());
         assert!(check_base_url("not a url").is_err());
+        assert!(check_simulator_url("http://192.168.1.20:8787/").is_ok());
+        assert!(check_simulator_url("ftp://192.168.1.20").is_err());
+        assert!(check_simulator_url("192.168.1.20:8787").is_err());
     }
 
     #[test]

@@ -93,8 +93,8 @@ pub struct OrderInfo {
 /// `getorderlist` answer.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 pub struct OrderList {
-    /// Orders matching the query.
-    #[serde(default)]
+    /// Orders matching the query; a number or a string.
+    #[serde(default, deserialize_with = "super::lenient::int")]
     pub total_num: i64,
     /// This page.
     #[serde(default)]

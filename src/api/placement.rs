@@ -75,7 +75,8 @@ pub enum TicketType {
 pub struct Ticket {
     /// The ticket value to sign with (jsapi) or put in a cardExt signature (wx_card).
     pub ticket: String,
-    /// Seconds left (WeChat gives 7200).
+    /// Seconds left (WeChat gives 7200); a number or a string.
+    #[serde(default, deserialize_with = "super::lenient::int")]
     pub expires_in: i64,
 }
 

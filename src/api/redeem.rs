@@ -28,7 +28,7 @@ pub struct CodeInfo {
     #[serde(default)]
     pub mark_openid: String,
     /// Uses of this card by the holder.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::int")]
     pub use_count: i64,
 }
 
@@ -37,11 +37,11 @@ pub struct CodeInfo {
 pub struct CodeCard {
     /// The card the code belongs to.
     pub card_id: String,
-    /// Valid from.
-    #[serde(default)]
+    /// Valid from (a number or a string; one capture had 0).
+    #[serde(default, deserialize_with = "super::lenient::int")]
     pub begin_time: i64,
-    /// Valid until.
-    #[serde(default)]
+    /// Valid until (one capture had 4294967222295, past any real date).
+    #[serde(default, deserialize_with = "super::lenient::int")]
     pub end_time: i64,
 }
 
@@ -126,5 +126,16 @@ mod tests {
     fn guide_example_parses() {
         let c: CodeInfo = serde_json::from_str(r#"{"errcode":0,"errmsg":"ok","card":{"card_id":"pbLatjhCp8_HXAq84nHritGPqnjk","begin_time":1447397802,"end_time":1452893532},"openid":"obLatjm43RA5C6QfMO5szKYnT3dM","can_consume":false,"user_card_status":"DELETE","mark_openid":"obLatjjwDolFjRRd3doGIdwNqRXw","use_count":1}"#).unwrap();
         assert_eq!(c.user_card_status, "DELETE");
+    }
+
+    /// A captured answer: extra members (card.code, outer_str, unionid, background_pic_url),
+    /// a begin_time of 0, an end_time past any date and numbers as strings.
+    #[test]
+    fn captured_answer_with_extras_parses() {
+        let c: CodeInfo = serde_json::from_str(r#"{"errcode":"0","errmsg":"ok","card":{"card_id":"pX","begin_time":0,"end_time":"4294967222295","code":"110201201245"},"openid":"oX","can_consume":true,"user_card_status":"NORMAL","outer_str":"poster-3","unionid":"uX","background_pic_url":"http://mmbiz.qpic.cn/x","use_count":"2"}"#).unwrap();
+        assert_eq!(c.card.begin_time, 0);
+        assert_eq!(c.card.end_time, 4_294_967_222_295);
+        assert_eq!(c.use_count, 2);
+        assert!(c.can_consume);
     }
 }

@@ -55,9 +55,9 @@ impl std::fmt::Debug for TokenSource {
 struct TokenAnswer {
     #[serde(default)]
     access_token: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::opt_int")]
     expires_in: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::opt_int")]
     errcode: Option<i64>,
     #[serde(default)]
     errmsg: Option<String>,
@@ -196,7 +196,7 @@ pub fn parse_service_answer(
                 (
                     t.trim().to_owned(),
                     v.get("expires_in")
-                        .and_then(serde_json::Value::as_i64)
+                        .and_then(super::lenient::int_of)
                         .unwrap_or(600),
                 )
             })
@@ -219,5 +219,29 @@ fn token_from_answer(answer: TokenAnswer) -> Result<(String, i64), ApiError> {
             errmsg: answer.errmsg.unwrap_or_default(),
         }),
         (None, None) => Err(ApiError::Token("no access_token in the answer".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(text: &str) -> Result<(String, i64), ApiError> {
+        token_from_answer(serde_json::from_str(text).unwrap())
+    }
+
+    #[test]
+    fn numbers_as_strings_are_read() {
+        let (token, life) =
+            answer(r#"{"access_token":"T","expires_in":"7200","errcode":"0"}"#).unwrap();
+        assert_eq!((token.as_str(), life), ("T", 7200));
+        match answer(r#"{"errcode":"40013","errmsg":"invalid appid hint: [x]"}"#) {
+            Err(ApiError::WeChat { errcode, .. }) => assert_eq!(errcode, 40013),
+            other => panic!("expected a WeChat error, got {other:?}"),
+        }
+        assert_eq!(
+            parse_service_answer(r#"{"access_token":"S","expires_in":"900"}"#, None).unwrap(),
+            ("S".to_owned(), 900)
+        );
     }
 }

@@ -50,12 +50,46 @@ fn start_backend(data_dir: &std::path::Path) -> anyhow::Result<Start> {
     }
 }
 
+/// A simulator run elsewhere (`--simulator`).
+pub struct Simulator {
+    /// Its base URL.
+    pub url: String,
+    /// The admin key it printed at start, when it has one.
+    pub key: Option<String>,
+}
+
+/// Connects to the simulator of `--simulator` and checks the admin key before the window
+/// opens, so a wrong address or key is told at once rather than in every panel.
+fn connect(sim: &Simulator) -> anyhow::Result<Start> {
+    let backend = Backend::connect_simulator(&sim.url, sim.key.as_deref())?;
+    let admin = backend
+        .sandbox_admin(std::time::Duration::from_secs(10))
+        .ok_or_else(|| anyhow::anyhow!("not a simulator"))??;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(admin.now()).map_err(|e| {
+        anyhow::anyhow!(
+            "模拟器 {} 无法使用 / the simulator at {} cannot be used: {e}",
+            sim.url,
+            sim.url
+        )
+    })?;
+    Ok(Start {
+        backend,
+        needs_credentials: None,
+        sandbox_backup: None,
+    })
+}
+
 /// How the window is run.
 pub struct RunOptions {
     /// `--first-frame`: when the process started; the app reports the first frame and exits.
     pub first_frame: Option<std::time::Instant>,
     /// `--at-rest`: the panel shown and how long it is left alone and measured.
     pub at_rest: Option<super::at_rest::AtRest>,
+    /// `--simulator`: rehearse on a simulator run elsewhere.
+    pub simulator: Option<Simulator>,
 }
 
 /// Wraps the app for `--first-frame`: lets it draw one frame, and on the next one (so the first
@@ -146,12 +180,21 @@ pub fn run(opts: RunOptions) -> ExitCode {
         backend,
         needs_credentials,
         sandbox_backup,
-    } = match start_backend(&data_dir) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("cannot start the simulator: {e}");
-            return ExitCode::FAILURE;
-        }
+    } = match &opts.simulator {
+        Some(sim) => match connect(sim) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("{e:#}");
+                return ExitCode::from(2);
+            }
+        },
+        None => match start_backend(&data_dir) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("cannot start the simulator: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
     };
     let pending = std::rc::Rc::new(std::cell::RefCell::new(Some(Pending {
         data_dir: data_dir.clone(),

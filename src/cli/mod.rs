@@ -39,6 +39,30 @@ struct Cli {
     /// With --at-rest: the panel shown.
     #[arg(long, value_enum, default_value_t = Panel::Design, requires = "at_rest")]
     panel: Panel,
+    /// Rehearse on a simulator run on another machine (`coupon-studio sandbox
+    /// --allow-remote`) instead of the built-in one, e.g. http://192.168.1.20:8787.
+    #[arg(long, value_name = "URL")]
+    simulator: Option<String>,
+    /// With --simulator: the file whose first line is the admin key it printed at start;
+    /// else $COUPON_STUDIO_SANDBOX_ADMIN_KEY.
+    #[arg(long, value_name = "FILE", requires = "simulator")]
+    simulator_key_file: Option<std::path::PathBuf>,
+}
+
+/// The simulator of --simulator and its admin key (--simulator-key-file, else the
+/// environment).
+fn simulator(cli: &Cli) -> anyhow::Result<Option<gui::Simulator>> {
+    let Some(url) = &cli.simulator else {
+        return Ok(None);
+    };
+    let key = match &cli.simulator_key_file {
+        Some(path) => Some(sandbox::first_line("admin key", path)?),
+        None => sandbox::env(sandbox::ADMIN_KEY_ENV),
+    };
+    Ok(Some(gui::Simulator {
+        url: url.clone(),
+        key,
+    }))
 }
 
 /// A panel of the left navigation, for --panel.
@@ -131,9 +155,17 @@ pub fn run() -> ExitCode {
                 }
                 None => None,
             };
+            let simulator = match simulator(&cli) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("{e:#}");
+                    return ExitCode::from(2);
+                }
+            };
             gui::run(gui::RunOptions {
                 first_frame: cli.first_frame.then_some(started),
                 at_rest,
+                simulator,
             })
         }
     }

@@ -12,7 +12,7 @@ use coupon_studio::sandbox::{SandboxConfig, generate_key, spawn};
 /// Where the AppSecret comes from when neither --secret nor --secret-file is given.
 const SECRET_ENV: &str = "COUPON_STUDIO_SANDBOX_SECRET";
 /// Where the admin key comes from when --admin-key-file is not given.
-const ADMIN_KEY_ENV: &str = "COUPON_STUDIO_SANDBOX_ADMIN_KEY";
+pub(super) const ADMIN_KEY_ENV: &str = "COUPON_STUDIO_SANDBOX_ADMIN_KEY";
 
 /// Arguments of `sandbox`.
 #[derive(Debug, Args)]
@@ -52,7 +52,7 @@ pub struct SandboxArgs {
 }
 
 /// The first line of a file, without its line ending; empty is an error.
-fn first_line(what: &str, path: &Path) -> anyhow::Result<String> {
+pub(super) fn first_line(what: &str, path: &Path) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the {what} file {}", path.display()))?;
     let line = text.lines().next().unwrap_or("").trim().to_owned();
@@ -63,7 +63,7 @@ fn first_line(what: &str, path: &Path) -> anyhow::Result<String> {
 }
 
 /// A non-empty environment variable.
-fn env(name: &str) -> Option<String> {
+pub(super) fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 

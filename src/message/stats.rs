@@ -17,4 +17,7 @@ pub enum StatsEvent {
     Channels(Result<Vec<ChannelRow>, UiError>),
     /// A CSV was written.
     Exported(Result<std::path::PathBuf, UiError>),
+    /// The simulator's clock minus the local one, in ms (`None`: it could not be read, and
+    /// the local clock is used).
+    ClockSkew(Option<i64>),
 }

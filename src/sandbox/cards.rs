@@ -67,6 +67,34 @@ pub fn check_gift_back(st: &State, body: Option<&Value>) -> Result<(), WxError> 
     Ok(())
 }
 
+/// 40141 for a picture in the simulator's own folder of WeChat's image host that its upload
+/// API never issued: "此处必须上传微信服务器返回的图片链接,否则报错" (guide line 188). Pictures
+/// elsewhere on WeChat's hosts (the guide's examples) were issued to the account by WeChat
+/// and pass; the host rule itself is the spec's.
+pub fn check_images(st: &State, v: &Value) -> Result<(), WxError> {
+    match v {
+        Value::String(s) => {
+            let Some((_, rest)) = s.split_once(super::media::ISSUED_PREFIX) else {
+                return Ok(());
+            };
+            let hash = rest.split('/').next().unwrap_or_default();
+            if st.issued_images.contains(hash) {
+                Ok(())
+            } else {
+                Err(WxError::new(
+                    crate::errcode::IMAGE_URL,
+                    format!(
+                        "invalid image url: {s} was not returned by this account's image upload (cgi-bin/media/uploadimg)"
+                    ),
+                ))
+            }
+        }
+        Value::Array(items) => items.iter().try_for_each(|i| check_images(st, i)),
+        Value::Object(members) => members.values().try_for_each(|m| check_images(st, m)),
+        _ => Ok(()),
+    }
+}
+
 /// The ids of a `location_id_list` value (numbers or strings).
 pub fn location_ids(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
@@ -99,6 +127,7 @@ pub async fn create(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
         );
         check_locations(st, &ids)?;
         check_gift_back(st, card.get(key))?;
+        check_images(st, &card)?;
         let card_id = st.new_id("pSbx", 28);
         let now = st.now();
         let seq = st.seq;
@@ -121,7 +150,9 @@ pub async fn create(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
 
 /// The card as card/get shows it, as the real API was seen to answer: the created body plus
 /// id, status, sku, create_time and update_time, the colour as its hex value (`"#63b359"`,
-/// not the `Color010` sent), and `share_friends: false` when it was not set.
+/// not the `Color010` sent), `share_friends: false` when it was not set, and the extra
+/// members of `../shared/reference/README.md` (source, url_name_type, use_custom_code,
+/// bind_openid, area_code_list).
 pub fn card_view(st: &State, shared: &Shared, id: &str, card: &SimCard) -> Value {
     let status = st.status_of(card, shared.review_delay());
     let mut out = card.card.clone();
@@ -161,6 +192,17 @@ pub fn card_view(st: &State, shared: &Shared, id: &str, card: &SimCard) -> Value
             "sku".into(),
             json!({"quantity": card.quantity, "total_quantity": card.total_quantity}),
         );
+        // Members the guide never names but captured answers carry, with the values a card
+        // made through the API shows; unset lists come as empty arrays.
+        for (member, value) in [
+            ("source", json!("api")),
+            ("url_name_type", json!("URL_NAME_TYPE_USE_IMMEDIATELY")),
+            ("use_custom_code", json!(false)),
+            ("bind_openid", json!(false)),
+            ("area_code_list", json!([])),
+        ] {
+            base.entry(member).or_insert(value);
+        }
     }
     out
 }

@@ -13,6 +13,7 @@
 //! | `malformed` | processed | HTTP 200 with a body that is not JSON |
 //! | `errcode` `errcode` | not processed | `{"errcode":N,"errmsg":"simulated fault"}` |
 //! | `token_expired` | not processed | errcode 42001 |
+//! | `strings` | processed | the answer with every number as a string, `"errcode":"0"` too, as some real answers come |
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +53,8 @@ pub enum FaultKind {
     },
     /// 42001, not processed.
     TokenExpired,
+    /// Processed, then every number in the answer sent as a string.
+    Strings,
 }
 
 /// A queued fault, optionally only for one path.
@@ -145,6 +148,32 @@ pub async fn layer(AxState(shared): AxState<Arc<Shared>>, req: Request, next: Ne
         FaultKind::TokenExpired => {
             WxError::new(code::TOKEN_EXPIRED, "access_token expired").into_response()
         }
+        FaultKind::Strings => {
+            let answer = next.run(req).await;
+            let (parts, body) = answer.into_parts();
+            let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+                Ok(b) => b,
+                Err(e) => return WxError::system(e).into_response(),
+            };
+            match serde_json::from_slice::<Value>(&bytes) {
+                Ok(mut v) => {
+                    numbers_as_strings(&mut v);
+                    (parts.status, axum::Json(v)).into_response()
+                }
+                // Not JSON (an image, say): passed on untouched.
+                Err(_) => Response::from_parts(parts, Body::from(bytes)),
+            }
+        }
+    }
+}
+
+/// Turns every number in `v`, however deep, into its decimal string.
+fn numbers_as_strings(v: &mut Value) {
+    match v {
+        Value::Number(n) => *v = Value::String(n.to_string()),
+        Value::Array(items) => items.iter_mut().for_each(numbers_as_strings),
+        Value::Object(members) => members.values_mut().for_each(numbers_as_strings),
+        _ => {}
     }
 }
 
@@ -161,5 +190,20 @@ mod tests {
         assert_eq!(f[0].path.as_deref(), Some("/card/pay/confirm"));
         assert_eq!(f[1].path.as_deref(), Some("/x"));
         assert!(parse(&json!({"faults": [{"kind": "nope"}]})).is_err());
+        assert_eq!(
+            parse(&json!({"faults": [{"kind": "strings"}]})).unwrap()[0].kind,
+            FaultKind::Strings
+        );
+    }
+
+    #[test]
+    fn every_number_becomes_a_string_and_nothing_else_changes() {
+        let mut v =
+            json!({"errcode": 0, "a": [1, 2.5, {"b": -3}], "ok": true, "s": "x", "n": null});
+        numbers_as_strings(&mut v);
+        assert_eq!(
+            v,
+            json!({"errcode": "0", "a": ["1", "2.5", {"b": "-3"}], "ok": true, "s": "x", "n": null})
+        );
     }
 }

@@ -13,6 +13,10 @@ use super::auth::{Q, S, authorize};
 use super::body;
 use super::errors::{WxError, WxResult, code, ok, respond};
 
+/// Where the URLs this simulator's upload API issues live (after `http://`): on WeChat's
+/// image host, in a folder of its own.
+pub const ISSUED_PREFIX: &str = "mmbiz.qpic.cn/sandbox/";
+
 /// Upload limit (1 MB).
 pub const UPLOAD_LIMIT: usize = 1024 * 1024;
 
@@ -98,8 +102,9 @@ pub async fn upload(
             }
         }
         st.media.insert(hash.clone(), bytes);
+        st.issued_images.insert(hash.clone());
         Ok(ok(
-            json!({"url": format!("http://mmbiz.qpic.cn/sandbox/{hash}/0")}),
+            json!({"url": format!("http://{ISSUED_PREFIX}{hash}/0")}),
         ))
     };
     respond(run())

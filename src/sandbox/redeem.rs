@@ -2,7 +2,9 @@
 //!
 //! - code/get: unknown code (or of another card) → 40056 "invalid serial code". With
 //!   `check_consume` true (the default) a code that is not NORMAL answers 40127 (the guide's
-//!   example); with false it answers errcode 0, `can_consume: false` and the status.
+//!   example); with false it answers errcode 0, `can_consume: false` and the status. As
+//!   captured answers do, it also carries `card.code`, `outer_str`, `unionid` and
+//!   `background_pic_url`.
 //! - mark: NORMAL codes only (else 40127); the same openid again is fine; another
 //!   openid while marked → 40146; unmark needs the marking openid → 40416; marks lapse after
 //!   300 s.
@@ -47,9 +49,24 @@ pub async fn get(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
             .map_or((0, 0), super::state::SimCard::validity);
         let now = st.now();
         let can = status == CodeStatus::Normal && (begin..=end).contains(&now);
+        // Captured answers also carry card.code, outer_str, unionid and background_pic_url.
+        let background = st
+            .cards
+            .get(&c.card_id)
+            .and_then(|card| {
+                let body = card.card.get(card.body_key())?;
+                ["base_info", "advanced_info"]
+                    .iter()
+                    .find_map(|part| body.get(part)?.get("background_pic_url"))
+                    .cloned()
+            })
+            .unwrap_or_else(|| json!(""));
         Ok(json!({
-            "card": {"card_id": c.card_id, "begin_time": begin, "end_time": end},
+            "card": {"card_id": c.card_id, "begin_time": begin, "end_time": end, "code": c.code},
             "openid": c.openid,
+            "outer_str": "",
+            "unionid": "",
+            "background_pic_url": background,
             "can_consume": can,
             "user_card_status": status.name(),
             "mark_openid": st.mark_of(&c).unwrap_or_default(),

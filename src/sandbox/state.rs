@@ -119,6 +119,10 @@ pub struct State {
     /// Uploaded images by sha1 (not persisted: the URLs stay valid, the bytes are a cache).
     #[serde(skip)]
     pub media: BTreeMap<String, Vec<u8>>,
+    /// The sha1s of every image this account uploaded: the URLs its upload API issued
+    /// (kept, so a card's picture stays valid after a restart).
+    #[serde(default)]
+    pub issued_images: std::collections::BTreeSet<String>,
     /// The store list of getpoilist.
     pub pois: Vec<Value>,
     /// Calls received per WeChat path.
@@ -152,6 +156,7 @@ impl Default for State {
             tickets: BTreeMap::new(),
             cards: BTreeMap::new(),
             media: BTreeMap::new(),
+            issued_images: std::collections::BTreeSet::new(),
             pois: demo_pois(),
             calls: BTreeMap::new(),
             seq: 0,

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::auth::{Q, S};
 use super::body;
-use super::cards::{check_gift_back, check_locations, location_ids, refused};
+use super::cards::{check_gift_back, check_images, check_locations, location_ids, refused};
 use super::errors::{WxError, code};
 use super::spec::{self, Mode};
 use super::state::Review;
@@ -98,6 +98,8 @@ pub async fn update(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
                 if field == "location_id_list" {
                     check_locations(st, &location_ids(Some(v)))?;
                 }
+                // Only pictures this update brings: a card's own are checked at create.
+                check_images(st, v)?;
                 let slot = &mut merged[key][section.as_str()][field.as_str()];
                 let new = if field == "date_info" {
                     // A partial date_info keeps the members it does not name.

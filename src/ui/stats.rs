@@ -58,6 +58,8 @@ pub enum Command {
     },
     /// Save CSV bytes.
     ExportCsv(Vec<u8>),
+    /// Read the simulator's clock (sandbox only), whose today may be ahead of the local one.
+    SyncClock,
 }
 
 /// State of the Stats panel.
@@ -95,6 +97,10 @@ pub struct StatsPanel {
     /// The range of the load in flight: the answer is laid out on it even if the pickers
     /// moved meanwhile.
     requested: Option<(NaiveDate, NaiveDate)>,
+    /// The simulator's clock minus the local one (ms), once read: its days are the ones
+    /// with data. `None` until the answer comes (sandbox only).
+    pub clock_skew_ms: Option<i64>,
+    clock_asked: bool,
 }
 
 impl Default for StatsPanel {
@@ -118,6 +124,8 @@ impl Default for StatsPanel {
             note: None,
             loaded: false,
             requested: None,
+            clock_skew_ms: None,
+            clock_asked: false,
         }
     }
 }
@@ -139,7 +147,10 @@ impl Panel for StatsPanel {
     /// The first draw loads the last 7 days (Beijing dates).
     fn ui(&mut self, ui: &mut Ui, cx: &PanelCx) -> Vec<Command> {
         egui::CentralPanel::default()
-            .show(ui, |ui| self.body_ui(ui, cx.lang, cx.sandbox, cx.today()))
+            .show(ui, |ui| {
+                let today = self.today(cx);
+                self.body_ui(ui, cx.lang, cx.sandbox, today)
+            })
             .inner
     }
 
@@ -156,6 +167,17 @@ impl Panel for StatsPanel {
 }
 
 impl StatsPanel {
+    /// Today in Beijing: on the simulator, by its clock (which tests and rehearsals move
+    /// ahead), else by this computer's.
+    pub fn today(&self, cx: &PanelCx) -> NaiveDate {
+        let skew = if cx.sandbox {
+            self.clock_skew_ms.unwrap_or(0)
+        } else {
+            0
+        };
+        crate::card::beijing::date_of((cx.now_ms + skew).div_euclid(1000)).unwrap_or_default()
+    }
+
     /// The load command for the current form, or the error that keeps it from being sent.
     pub fn load_command(&self) -> Result<Command, String> {
         let (Some(begin), Some(end)) = (self.begin, self.end) else {
@@ -204,6 +226,14 @@ impl StatsPanel {
     /// Commands when the panel is first shown: the last 7 full days (Beijing), up to
     /// yesterday, since WeChat has no statistics for the current day.
     fn open_cmds(&mut self, today: NaiveDate, sandbox: bool) -> Vec<Command> {
+        // On the simulator the range waits for its clock.
+        if sandbox && self.clock_skew_ms.is_none() {
+            if self.clock_asked {
+                return Vec::new();
+            }
+            self.clock_asked = true;
+            return vec![Command::SyncClock];
+        }
         let mut out = vec![Command::ListCards];
         if self.begin.is_none() {
             self.begin = Some(today - chrono::Duration::days(7));
@@ -256,6 +286,8 @@ impl StatsPanel {
                 Ok(p) => self.note = Some(p.display().to_string()),
                 Err(e) => self.error = Some(e),
             },
+            // The range is chosen (and loaded) on the next frame, by this clock.
+            StatsEvent::ClockSkew(skew) => self.clock_skew_ms = Some(skew.unwrap_or(0)),
         }
         out
     }

@@ -96,6 +96,7 @@ fn client_backend(
         label: appid.to_owned(),
         client: ApiClient::new(api_base, source)?,
         sandbox_thread: None,
+        admin_key: None,
     })
 }
 

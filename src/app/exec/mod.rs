@@ -62,6 +62,9 @@ pub struct Backend {
     pub client: ApiClient,
     /// Keeps an in-process simulator alive for as long as the app runs.
     pub sandbox_thread: Option<crate::sandbox::SandboxThread>,
+    /// The admin key of a simulator run elsewhere with `--allow-remote`, sent on every
+    /// admin call (paying a recharge, the clock, simulated activity, its pictures).
+    pub admin_key: Option<String>,
 }
 
 impl Backend {
@@ -122,6 +125,32 @@ impl Backend {
             label: "sandbox".into(),
             client,
             sandbox_thread: Some(thread),
+            admin_key: None,
+        })
+    }
+
+    /// A simulator run elsewhere (`coupon-studio sandbox --allow-remote` on a team machine),
+    /// shared by everyone who rehearses on it. `admin_key` is the key it printed at start;
+    /// the token comes from its token service as for the built-in one.
+    pub fn connect_simulator(url: &str, admin_key: Option<&str>) -> Result<Self, BackendError> {
+        let client = ApiClient::for_simulator(
+            url,
+            crate::api::TokenSource::Stable {
+                appid: "sandbox".into(),
+                secret: "sandbox".into(),
+            },
+        )?;
+        let key = admin_key.map(str::trim).filter(|k| !k.is_empty());
+        if let Some(k) = key {
+            crate::api::error::register_sensitive(k);
+        }
+        Ok(Self {
+            sandbox: true,
+            api_base: client.base_url().to_owned(),
+            label: "sandbox".into(),
+            client,
+            sandbox_thread: None,
+            admin_key: key.map(str::to_owned),
         })
     }
 
@@ -138,22 +167,41 @@ impl Backend {
             label: appid.to_owned(),
             client,
             sandbox_thread: None,
+            admin_key: None,
         })
     }
 
     /// The account the money journal files entries under: the simulator's entries never
     /// reconcile against a real account, nor one account's against another's.
     pub fn account_key(&self) -> String {
-        if self.sandbox {
+        if self.sandbox && self.sandbox_thread.is_some() {
             "sandbox".into()
+        } else if self.sandbox {
+            // A simulator elsewhere keeps its own orders: its entries stay apart.
+            format!("sandbox@{}", self.api_base)
         } else {
             format!("{}@{}", self.label, self.api_base)
         }
     }
 
-    /// The simulator's base URL, in sandbox mode.
+    /// The simulator's base URL, in sandbox mode (built in or run elsewhere).
     pub fn sandbox_url(&self) -> Option<&str> {
-        self.sandbox_thread.as_ref().map(|t| t.url())
+        self.sandbox.then_some(self.api_base.as_str())
+    }
+
+    /// A client for the simulator's admin API, with its key when it has one; `None` on a
+    /// real account.
+    pub fn sandbox_admin(
+        &self,
+        timeout: std::time::Duration,
+    ) -> Option<Result<crate::api::SandboxAdmin, crate::api::AdminError>> {
+        let base = self.sandbox_url()?;
+        Some(
+            crate::api::SandboxAdmin::new(base, timeout).map(|admin| match &self.admin_key {
+                Some(key) => admin.with_key(key),
+                None => admin,
+            }),
+        )
     }
 }
 

@@ -35,10 +35,19 @@ fn logo_source(url: &str, sandbox: Option<&str>) -> String {
     url.to_owned()
 }
 
-async fn fetch_logo(client: &ApiClient, url: &str) -> Result<Arc<LogoImage>, UiError> {
-    let bytes = client
-        .http()
-        .get(url)
+async fn fetch_logo(
+    client: &ApiClient,
+    url: &str,
+    admin_key: Option<&str>,
+) -> Result<Arc<LogoImage>, UiError> {
+    let mut req = client.http().get(url);
+    // A simulator with an admin key serves its pictures only with the key.
+    if let Some(key) = admin_key
+        && url.contains("/sandbox/media/")
+    {
+        req = req.header(crate::api::admin::KEY_HEADER, key);
+    }
+    let bytes = req
         .send()
         .await
         .and_then(reqwest::Response::error_for_status)
@@ -167,9 +176,12 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
         }),
         Command::FetchLogo(url) => {
             let src = logo_source(&url, backend.sandbox_url());
-            io.spawn(
-                async move { placement(PlacementEvent::Logo(fetch_logo(&client, &src).await)) },
-            );
+            let key = backend.admin_key.clone();
+            io.spawn(async move {
+                placement(PlacementEvent::Logo(
+                    fetch_logo(&client, &src, key.as_deref()).await,
+                ))
+            });
         }
         Command::StoreLabels => io.spawn(async move {
             let result = client

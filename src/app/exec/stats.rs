@@ -17,20 +17,22 @@ fn stats(e: StatsEvent) -> Event {
     Event::Stats(e)
 }
 
-fn admin(base: &str) -> Result<SandboxAdmin, UiError> {
-    SandboxAdmin::new(base, std::time::Duration::from_secs(30))
-        .map_err(|e| UiError::plain(e.to_string()))
+/// The simulator's admin client (with its key), or `None` on a real account.
+fn admin(backend: &Backend) -> Option<Result<SandboxAdmin, UiError>> {
+    backend
+        .sandbox_admin(std::time::Duration::from_secs(30))
+        .map(|r| r.map_err(|e| UiError::plain(e.to_string())))
 }
 
 /// Per-channel results from the simulator's event log (`GET /sandbox/state`).
 async fn channels(
-    base: &str,
+    admin: Result<SandboxAdmin, UiError>,
     card_id: Option<&str>,
     from: i64,
     to: i64,
     labels: HashMap<i64, String>,
 ) -> Result<Vec<ChannelRow>, UiError> {
-    let events: Vec<LogEvent> = admin(base)?
+    let events: Vec<LogEvent> = admin?
         .events()
         .await
         .map_err(|e| UiError::plain(e.to_string()))?;
@@ -57,7 +59,6 @@ fn saved_labels(store: Option<&Arc<Mutex<Store>>>) -> HashMap<i64, String> {
 /// Runs one Stats command.
 pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mutex<Store>>>) {
     let client = backend.client.clone();
-    let sandbox = backend.sandbox_url().map(str::to_owned);
     match cmd {
         Command::ListCards => {
             io.spawn(async move { stats(StatsEvent::Cards(list_cards(&client).await)) });
@@ -79,10 +80,12 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
             stats(StatsEvent::Loaded(result.map_err(|e| api_error(&e))))
         }),
         Command::Simulate { seed, days } => {
-            let Some(base) = sandbox else { return };
+            let Some(admin) = admin(backend) else {
+                return;
+            };
             io.spawn(async move {
                 let result = async {
-                    admin(&base)?
+                    admin?
                         .simulate(seed, days)
                         .await
                         .map_err(|e| UiError::plain(e.to_string()))
@@ -92,12 +95,30 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
             });
         }
         Command::Channels { card_id, from, to } => {
-            let Some(base) = sandbox else { return };
+            let Some(admin) = admin(backend) else {
+                return;
+            };
             let labels = saved_labels(store);
             io.spawn(async move {
                 stats(StatsEvent::Channels(
-                    channels(&base, card_id.as_deref(), from, to, labels).await,
+                    channels(admin, card_id.as_deref(), from, to, labels).await,
                 ))
+            });
+        }
+        Command::SyncClock => {
+            let Some(admin) = admin(backend) else {
+                return;
+            };
+            io.spawn(async move {
+                let skew = match admin {
+                    Ok(a) => a
+                        .now()
+                        .await
+                        .ok()
+                        .map(|now| now * 1000 - chrono::Utc::now().timestamp_millis()),
+                    Err(_) => None,
+                };
+                stats(StatsEvent::ClockSkew(skew))
             });
         }
         Command::ExportCsv(bytes) => io.spawn(async move {

@@ -184,12 +184,12 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
             wallet(journal::poll_recharge(store.as_ref(), &api, order_id, journal_id).await)
         }),
         Command::SandboxPay { order_id, fail } => {
-            let Some(base) = backend.sandbox_url().map(str::to_owned) else {
+            let Some(admin) = admin(backend) else {
                 return;
             };
             io.spawn(async move {
                 wallet(WalletEvent::SandboxPaid(
-                    sandbox_pay(&base, &order_id, fail).await,
+                    sandbox_pay(admin, &order_id, fail).await,
                 ))
             });
         }
@@ -202,11 +202,11 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
             ))
         }),
         Command::SyncClock => {
-            let Some(base) = backend.sandbox_url().map(str::to_owned) else {
+            let Some(admin) = admin(backend) else {
                 return;
             };
             io.spawn(async move {
-                match sandbox_now(&base).await {
+                match sandbox_now(admin).await {
                     Some(skew) => wallet(WalletEvent::ClockSkew(skew)),
                     None => Event::Nothing,
                 }
@@ -236,21 +236,27 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
     }
 }
 
-fn admin(base: &str) -> Result<SandboxAdmin, UiError> {
-    SandboxAdmin::new(base, std::time::Duration::from_secs(10))
-        .map_err(|e| UiError::plain(e.to_string()))
+/// The simulator's admin client (with its key), or `None` on a real account.
+fn admin(backend: &Backend) -> Option<Result<SandboxAdmin, UiError>> {
+    backend
+        .sandbox_admin(std::time::Duration::from_secs(10))
+        .map(|r| r.map_err(|e| UiError::plain(e.to_string())))
 }
 
 /// Pays (or fails) a recharge through the simulator's admin API.
-async fn sandbox_pay(base: &str, order_id: &str, fail: bool) -> Result<(), UiError> {
-    admin(base)?
+async fn sandbox_pay(
+    admin: Result<SandboxAdmin, UiError>,
+    order_id: &str,
+    fail: bool,
+) -> Result<(), UiError> {
+    admin?
         .pay_recharge(order_id, fail)
         .await
         .map_err(|e| UiError::plain(e.to_string()))
 }
 
 /// The simulator's clock minus the local clock, in ms.
-async fn sandbox_now(base: &str) -> Option<i64> {
-    let server = admin(base).ok()?.now().await.ok()?;
+async fn sandbox_now(admin: Result<SandboxAdmin, UiError>) -> Option<i64> {
+    let server = admin.ok()?.now().await.ok()?;
     Some(server * 1000 - chrono::Utc::now().timestamp_millis())
 }

@@ -264,3 +264,46 @@ async fn the_secret_comes_from_a_file_or_the_environment() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--secret-file"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_app_on_a_remote_simulator_checks_its_address_and_key_before_opening() {
+    let (mut child, lines) = start(&["--addr", "127.0.0.1:0", "--allow-remote"], &[], 2);
+    let url = url_of(&lines[0]);
+    let app = |args: &[&str], key: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_coupon-studio"));
+        cmd.args(args).env_remove("COUPON_STUDIO_SANDBOX_ADMIN_KEY");
+        if let Some(k) = key {
+            cmd.env("COUPON_STUDIO_SANDBOX_ADMIN_KEY", k);
+        }
+        cmd.output().unwrap()
+    };
+    // A wrong key (from the environment) is refused before any window opens.
+    let wrong = app(&["--simulator", &url], Some("wrong-key-0000"));
+    assert_eq!(wrong.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&wrong.stderr);
+    assert!(said.to_lowercase().contains("x-sandbox-key"), "{said}");
+    assert!(said.contains(&url), "{said}");
+    // An empty key file is named as such.
+    let dir = temp_dir("cli-remote-app");
+    std::fs::write(dir.join("key"), "\n").unwrap();
+    let key_file = dir.join("key");
+    let empty = app(
+        &[
+            "--simulator",
+            &url,
+            "--simulator-key-file",
+            key_file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("is empty"));
+    // Not a URL.
+    let bad = app(&["--simulator", "192.168.1.20:8787"], None);
+    assert_eq!(bad.status.code(), Some(2));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Nothing listens there any more.
+    let gone = app(&["--simulator", &url], Some("k"));
+    assert_eq!(gone.status.code(), Some(2));
+}

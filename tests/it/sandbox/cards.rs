@@ -326,6 +326,32 @@ async fn card_get_answers_in_the_real_apis_shape() {
     assert!(base["create_time"].as_i64().unwrap() >= now, "{base}");
     assert_eq!(base["update_time"], base["create_time"]);
     assert!(full["card"]["cash"]["advanced_info"]["share_friends"].is_boolean());
+    // The members real answers carry beside the guide's.
+    assert_eq!(base["source"], "api", "{base}");
+    assert_eq!(base["use_custom_code"], false, "{base}");
+    assert_eq!(base["bind_openid"], false, "{base}");
+    assert_eq!(base["area_code_list"], json!([]), "{base}");
+    assert!(
+        base["url_name_type"]
+            .as_str()
+            .unwrap()
+            .starts_with("URL_NAME_TYPE_")
+    );
+    // The app reads the answer back as the body it sent: none of these become its members.
+    let details = coupon_studio::api::card::card_details_from(&id, &full).unwrap();
+    let body = serde_json::to_value(&details.body).unwrap();
+    for extra in [
+        "source",
+        "url_name_type",
+        "use_custom_code",
+        "bind_openid",
+        "area_code_list",
+    ] {
+        assert!(
+            body["card"]["cash"]["base_info"].get(extra).is_none(),
+            "{extra}: {body}"
+        );
+    }
     sim.advance(60).await;
     let update = json!({"card_id": id, "cash": {"base_info": {"service_phone": "020-1234567"}}});
     assert_eq!(sim.post("/card/update", update).await["errcode"], 0);
@@ -334,4 +360,30 @@ async fn card_get_answers_in_the_real_apis_shape() {
         base["update_time"].as_i64().unwrap() >= base["create_time"].as_i64().unwrap() + 60,
         "{base}"
     );
+}
+
+#[tokio::test]
+async fn pictures_must_come_from_this_accounts_upload() {
+    // "此处必须上传微信服务器返回的图片链接,否则报错" (guide line 188).
+    let sim = Sim::start().await;
+    let now = sim.now().await;
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.resize(200, 7);
+    let uploaded = sim.upload("media", png).await;
+    let url = uploaded["url"].as_str().unwrap().to_owned();
+    let mut body = card_body(now + 86_400, now + 30 * 86_400);
+    body["card"]["cash"]["base_info"]["logo_url"] = json!(url);
+    let id = sim.create(&body).await;
+    // A URL in the simulator's folder that its upload never issued is refused, naming it.
+    let forged = format!("http://mmbiz.qpic.cn/sandbox/{}/0", "0".repeat(40));
+    assert_ne!(forged, url);
+    body["card"]["cash"]["base_info"]["logo_url"] = json!(forged);
+    let v = sim.post("/card/create", body.clone()).await;
+    assert_eq!(v["errcode"], 40141, "{v}");
+    assert!(v["errmsg"].as_str().unwrap().contains("uploadimg"), "{v}");
+    // The same at update, for the picture the update brings.
+    let update = json!({"card_id": id, "cash": {"base_info": {"logo_url": forged}}});
+    assert_eq!(sim.post("/card/update", update).await["errcode"], 40141);
+    let update = json!({"card_id": id, "cash": {"base_info": {"logo_url": url}}});
+    assert_eq!(sim.post("/card/update", update).await["errcode"], 0);
 }

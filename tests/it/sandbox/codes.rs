@@ -51,6 +51,11 @@ async fn code_get_normal_and_every_abnormal_status() {
     assert_eq!(v["use_count"], 0);
     assert_eq!(v["mark_openid"], "");
     assert_eq!(v["card"]["card_id"], id.as_str());
+    // As captured answers do: the code itself, and outer_str, unionid, background_pic_url.
+    assert_eq!(v["card"]["code"], code);
+    for extra in ["outer_str", "unionid", "background_pic_url"] {
+        assert!(v[extra].is_string(), "{extra}: {v}");
+    }
     let base = sim.card(&id).await;
     assert_eq!(
         v["card"]["begin_time"],

@@ -13,4 +13,5 @@ mod hardening;
 mod pay;
 mod persist;
 mod placement;
+mod strings;
 mod tokens;

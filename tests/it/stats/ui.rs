@@ -305,3 +305,65 @@ fn one_card_scope_counts_only_that_card() {
     let share = coupon_studio::stats::percent(others, uses).unwrap();
     assert!(has(&h, &format!("他销占比 {share}")), "{share}");
 }
+
+#[test]
+fn with_the_simulators_clock_ahead_the_range_and_the_simulated_week_follow_it() {
+    let dir = temp_dir("stats-ahead");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let (rt, c) = (
+        tokio::runtime::Runtime::new().unwrap(),
+        client(backend.sandbox_url().unwrap()),
+    );
+    // 45 simulated days ahead of this computer's clock, then a card valid from 10 days
+    // before the simulator's now, with stock.
+    let sim_today = rt.block_on(async {
+        let admin = support::sim_admin(&c);
+        admin.advance(45 * 86_400).await.unwrap();
+        let body = support::fixture_body(&c, -10 * 86_400, 30 * 86_400).await;
+        let id = c.create_card(&body).await.unwrap();
+        support::admin(
+            &c,
+            "/sandbox/card/review",
+            json!({"card_id": id, "approve": true}),
+        )
+        .await;
+        c.pay_activate().await.unwrap();
+        let q = c.get_pay_price(&id, 300).await.unwrap();
+        c.confirm(&id, &q.order_id, 300).await.unwrap();
+        coupon_studio::card::beijing::date_of(admin.now().await.unwrap()).unwrap()
+    });
+    let mut h = app_sized(&dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0));
+    wait_for(&mut h, "the first load", |h| {
+        h.state().stats.table.is_some()
+    });
+    // The panel opens on the simulator's last 7 full days, not this computer's.
+    assert_eq!(
+        h.state().stats.end,
+        Some(sim_today - chrono::Duration::days(1))
+    );
+    assert_eq!(
+        h.state().stats.begin,
+        Some(sim_today - chrono::Duration::days(7))
+    );
+    wait_for(&mut h, "the simulate button", |h| {
+        enabled(h, "模拟一周活动")
+    });
+    h.get_by_role_and_label(Role::Button, "模拟一周活动")
+        .click_accesskit();
+    h.step();
+    wait_for(&mut h, "the simulated data", |h| {
+        h.state().stats.simulated.is_some()
+            && h.state()
+                .stats
+                .table
+                .as_ref()
+                .is_some_and(|t| t.total(Metric::Receive).0 > 0)
+    });
+    let simulated = h.state().stats.simulated.clone().unwrap();
+    let table = h.state().stats.table.clone().unwrap();
+    assert_eq!(
+        table.total(Metric::Receive).0,
+        simulated["events"]["receive"].as_i64().unwrap(),
+        "every simulated day is in the range"
+    );
+}
