@@ -368,6 +368,9 @@ strings! {
     ChannelSpec => "渠道号", "Channels";
     ChannelLabels => "渠道标签(outer_id,标签)", "Channel labels (outer_id,label)";
     ChannelLabel => "标签", "Label";
+    SavedChannels => "已保存的投放渠道({n} 个)", "Saved placement channels ({n})";
+    UseSavedChannels => "用这些渠道批量生成海报", "Use these channels for the posters";
+    ChannelNumber => "渠道编号", "Channel no.";
     LabelsFromStores => "用门店名称", "From store names";
     LabelsFromCsv => "读取 CSV…", "Read CSV…";
     BatchStart => "生成渠道海报", "Make channel posters";
@@ -539,6 +542,13 @@ strings! {
     DbCannotOpen => "无法打开本地数据库 {path}:{error}", "Cannot open the local database {path}: {error}";
     DbVersion => "(版本 {found})", " (version {found})";
     NoStoreForMoney => "本地数据库不可用:涉及券点的操作必须先记入日志,因此未发送。", "The local database is unavailable: money calls are journalled first, so nothing was sent.";
+    // The demo campaign (sandbox only).
+    LoadDemo => "载入示例活动", "Load the demo campaign";
+    LoadDemoHint => "在模拟器里一步做好一场活动:一张已审核的卡券(含图片)、500 张库存、3 家门店的投放二维码和一周的模拟数据。只用于模拟器,不会碰真实账号。", "Sets up a whole campaign on the simulator in one step: an approved card with its pictures, 500 units of stock, QR codes for 3 stores and a simulated week. Simulator only: a real account is never touched.";
+    DemoLoading => "正在载入示例活动…", "Loading the demo campaign…";
+    DemoLoaded => "示例活动已载入:卡券、券点、投放渠道和一周数据都可以在各面板查看。", "The demo campaign is loaded: its card, coins, channels and a week of data are in every panel.";
+    DemoDraftName => "示例活动", "Demo campaign";
+    EmptyDesign => "还没有草稿。点「新建」开始设计一张卡券,或载入示例活动,先看看每个面板。", "No drafts yet. Click New to design a card, or load the demo campaign to see every panel first.";
 }
 
 #[cfg(test)]

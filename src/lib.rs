@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod card;
+pub mod demo;
 pub mod desktop;
 pub mod editing;
 pub mod errcode;

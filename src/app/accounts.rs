@@ -222,6 +222,12 @@ impl CouponStudioApp {
         // Each panel forgets what was the previous account's and keeps the person's set-up.
         let cmds = self.design.for_another_account();
         self.run_all(cmds);
+        self.reload_all_but_design();
+    }
+
+    /// The account's data changed everywhere (a new backend, or the demo campaign): every
+    /// panel but Design forgets what it showed and loads again when next drawn.
+    pub(super) fn reload_all_but_design(&mut self) {
         let cmds = self.wallet.for_another_account();
         self.run_all(cmds);
         let cmds = self.placement.for_another_account();

@@ -302,6 +302,10 @@ impl CouponStudioApp {
             DesignEvent::DraftOpened(Err(_)) => self.opening = false,
             _ => {}
         }
+        // The demo filled the account: every other panel loads it afresh.
+        if matches!(event, DesignEvent::DemoLoaded(Ok(_))) {
+            self.reload_all_but_design();
+        }
         let drafts_listed = matches!(event, DesignEvent::Drafts(Ok(_)));
         let cmds = self.design.on_event(ctx, event, cx);
         self.run_all(cmds);
@@ -547,6 +551,17 @@ impl eframe::App for CouponStudioApp {
                         &mut self.persisted.theme,
                         &info,
                     );
+                    if info.sandbox {
+                        let mut demo = Vec::new();
+                        ui.add_space(8.0);
+                        crate::ui::design::demo::button_ui(
+                            ui,
+                            &mut self.design.demo,
+                            self.persisted.lang,
+                            &mut demo,
+                        );
+                        self.run_all(demo);
+                    }
                     let cmds = self.accounts_settings_ui(ui);
                     for cmd in cmds {
                         self.run(cmd);

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use coupon_studio::api::{ApiClient, SandboxAdmin, TokenSource};
 use coupon_studio::sandbox::{SandboxConfig, generate_key, spawn};
 
 /// Where the AppSecret comes from when neither --secret nor --secret-file is given.
@@ -49,6 +50,14 @@ pub struct SandboxArgs {
     /// $COUPON_STUDIO_SANDBOX_ADMIN_KEY, else one generated with --allow-remote.
     #[arg(long, value_name = "PATH")]
     admin_key_file: Option<PathBuf>,
+    /// Load the demo campaign before serving (an approved card with pictures and stock,
+    /// four channels' QR codes, orders and a simulated week), for trainers; prints a `demo:`
+    /// line when it is ready.
+    #[arg(long)]
+    demo: bool,
+    /// With --demo: the seed of the simulated week.
+    #[arg(long, default_value_t = 42, requires = "demo")]
+    demo_seed: u64,
 }
 
 /// The first line of a file, without its line ending; empty is an error.
@@ -113,6 +122,30 @@ fn config(args: SandboxArgs) -> anyhow::Result<(SandboxConfig, Option<String>)> 
     Ok((config, print))
 }
 
+/// `--demo`: the demo campaign through the simulator's own paths; the line to print.
+async fn load_demo(
+    url: &str,
+    credentials: Option<(String, String)>,
+    key: Option<&str>,
+    seed: u64,
+) -> anyhow::Result<String> {
+    let (appid, secret) = credentials.unwrap_or_else(|| ("sandbox".into(), "sandbox".into()));
+    let client = ApiClient::for_simulator(url, TokenSource::Stable { appid, secret })?;
+    let admin = SandboxAdmin::new(url, Duration::from_secs(30))?;
+    let admin = match key {
+        Some(k) => admin.with_key(k),
+        None => admin,
+    };
+    let c = coupon_studio::demo::load(&client, &admin, seed).await?;
+    Ok(format!(
+        "demo: card {} with {} units, {} channels, {} days simulated (seed {seed})",
+        c.card_id,
+        c.stock,
+        c.channels.len(),
+        coupon_studio::demo::DEMO_DAYS
+    ))
+}
+
 /// Runs the simulator until Ctrl-C (SIGINT), which stops it within about a second even while
 /// a client holds a half-sent request open.
 pub fn run(args: SandboxArgs) -> ExitCode {
@@ -123,6 +156,7 @@ pub fn run(args: SandboxArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    let demo = args.demo.then_some(args.demo_seed);
     let (config, print_key) = match config(args) {
         Ok(c) => c,
         Err(e) => {
@@ -137,6 +171,7 @@ pub fn run(args: SandboxArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let (credentials, key) = (config.credentials.clone(), config.admin_key.clone());
     let code = rt.block_on(async move {
         let handle = match spawn(config).await {
             Ok(h) => h,
@@ -149,6 +184,16 @@ pub fn run(args: SandboxArgs) -> ExitCode {
         println!("listening on {}", handle.url());
         if let Some(key) = print_key {
             println!("admin key: {key}");
+        }
+        if let Some(seed) = demo {
+            match load_demo(&handle.url(), credentials, key.as_deref(), seed).await {
+                Ok(line) => println!("{line}"),
+                Err(e) => {
+                    eprintln!("demo: {e:#}");
+                    handle.shutdown().await;
+                    return ExitCode::FAILURE;
+                }
+            }
         }
         let _ = std::io::stdout().flush();
         let _ = tokio::signal::ctrl_c().await;

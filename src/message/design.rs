@@ -65,6 +65,8 @@ pub enum DesignEvent {
     Imported(Result<(String, String), UiError>),
     /// A file was written.
     Exported(Result<std::path::PathBuf, UiError>),
+    /// 载入示例活动 finished: the demo card's id, or why not.
+    DemoLoaded(Result<String, UiError>),
     /// Nothing to report (a dialog was cancelled).
     Nothing,
 }
@@ -75,9 +77,11 @@ impl DesignEvent {
     /// and facts that stay true (a card was created or updated, an image was uploaded) are not.
     pub fn account_bound(&self) -> bool {
         match self {
-            Self::Colors(_) | Self::Stores(_) | Self::CardFetched { .. } | Self::CardsListed(_) => {
-                true
-            }
+            Self::Colors(_)
+            | Self::Stores(_)
+            | Self::CardFetched { .. }
+            | Self::CardsListed(_)
+            | Self::DemoLoaded(_) => true,
             Self::Drafts(_)
             | Self::DraftOpened(_)
             | Self::DraftSaved { .. }

@@ -15,6 +15,6 @@ mod stats;
 pub use card::{ImageSlot, PreparedImage};
 pub use design::DesignEvent;
 pub use error::{ErrorKind, UiError};
-pub use placement::{BatchJob, BatchSummary, CardExtMade, JobHandle, PlacementEvent};
+pub use placement::{BatchJob, BatchSummary, CardExtMade, JobHandle, PlacementEvent, SavedChannel};
 pub use redeem::{CodeLookup, ConsumeDone, RedeemEvent};
 pub use stats::StatsEvent;

@@ -98,4 +98,17 @@ pub enum PlacementEvent {
     BatchDone(Result<BatchSummary, UiError>),
     /// The batch folder was chosen.
     Folder(std::path::PathBuf),
+    /// The channels saved in the local database (by poster batches and the demo).
+    SavedChannels(Result<Vec<SavedChannel>, UiError>),
+}
+
+/// A channel saved in the local database: which QR scene value went where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedChannel {
+    /// The card.
+    pub card_id: String,
+    /// The QR scene value.
+    pub outer_id: i64,
+    /// Where it was placed.
+    pub label: String,
 }

@@ -88,6 +88,11 @@ fn the_layers_name_only_what_is_below_them() {
                 "card::model",
             ],
         ),
+        // The demo campaign works through the client and the admin API, as a user would.
+        (
+            "demo",
+            &["crate::app", "crate::ui", "egui::", "crate::sandbox"],
+        ),
         ("stats", &["crate::app", "crate::ui", "egui::"]),
         ("redeem", &["crate::app", "crate::ui", "egui::"]),
         ("placement", &["crate::app", "crate::ui", "egui::"]),

@@ -12,6 +12,7 @@ mod accounts;
 mod app;
 mod architecture;
 mod cli;
+mod demo;
 mod design;
 mod placement;
 mod redeem;

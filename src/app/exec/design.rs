@@ -104,6 +104,8 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
                 DesignEvent::CardUpdated { card_id, result }
             });
         }
+        // Run by `exec::run` (it uses the Wallet's journal, which uses this file).
+        Command::LoadDemo(_) => {}
         Command::LoadLookups => {
             let client = backend.client.clone();
             io.spawn(async move {

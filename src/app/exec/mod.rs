@@ -2,6 +2,7 @@
 //! dialogs through rfd. Every command ends in exactly one [`Event`].
 
 pub(super) mod accounts;
+mod demo;
 mod design;
 mod placement;
 mod redeem;
@@ -227,6 +228,9 @@ pub(super) fn with_store<T>(
 /// Runs one command of any panel.
 pub fn run(cmd: AppCommand, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mutex<Store>>>) {
     match cmd {
+        AppCommand::Design(crate::ui::design::Command::LoadDemo(seed)) => {
+            demo::load(seed, io, backend, store);
+        }
         AppCommand::Design(c) => design::run(c, io, backend, store),
         AppCommand::Wallet(c) => wallet::run(c, io, backend, store),
         AppCommand::Placement(c) => placement::run(c, io, backend, store),

@@ -10,7 +10,7 @@ use super::{Backend, api_error};
 use crate::api::ApiClient;
 use crate::api::code::QrRequest;
 use crate::message::BatchJob;
-use crate::message::{BatchSummary, CardExtMade};
+use crate::message::{BatchSummary, CardExtMade, SavedChannel};
 use crate::poster::{BatchRequest, ChannelQr, LogoImage, PdfBuilder, render_png};
 use crate::store::{ChannelRecord, Store};
 use crate::ui::placement::{Command, PosterFormat};
@@ -142,6 +142,21 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
     match cmd {
         Command::ListCards => {
             io.spawn(async move { placement(PlacementEvent::Cards(list_cards(&client).await)) });
+        }
+        Command::SavedChannels => {
+            let Some(store) = store.cloned() else { return };
+            io.spawn_blocking(move || {
+                let rows = super::with_store(&store, Store::channels).map(|rows| {
+                    rows.into_iter()
+                        .map(|r| SavedChannel {
+                            card_id: r.card_id,
+                            outer_id: r.outer_id,
+                            label: r.label,
+                        })
+                        .collect()
+                });
+                placement(PlacementEvent::SavedChannels(rows))
+            });
         }
         Command::CreateQr(request) => io.spawn(async move {
             let result = client

@@ -21,8 +21,9 @@ fn wallet(e: WalletEvent) -> Event {
 }
 
 /// The SQLite journal, reached from async code on the blocking pool.
+/// The journal on the app's SQLite store, on the blocking pool.
 #[derive(Clone)]
-struct Sqlite(Arc<Mutex<Store>>);
+pub(super) struct Sqlite(pub(super) Arc<Mutex<Store>>);
 
 impl Sqlite {
     /// Runs `f` on the store (SQLite is blocking).
@@ -77,7 +78,8 @@ impl JournalStore for Sqlite {
 }
 
 /// The real pay endpoints.
-struct Wechat<'a>(&'a ApiClient);
+/// The pay endpoints through the app's client.
+pub(super) struct Wechat<'a>(pub(super) &'a ApiClient);
 
 impl PayApi for Wechat<'_> {
     fn get_pay_price(

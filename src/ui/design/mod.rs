@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use egui::{Color32, Ui};
 
 mod card_view;
+pub mod demo;
 mod lists;
 mod side;
 
@@ -71,6 +72,8 @@ pub enum Command {
     LoadLookups,
     /// Remember the card id of a draft.
     LinkDraft(i64, String),
+    /// 载入示例活动 with a seed (sandbox only).
+    LoadDemo(u64),
 }
 
 /// The document being edited.
@@ -136,6 +139,8 @@ pub struct DesignPanel {
     pub now_override: Option<i64>,
     /// A card of 我的卡券 being fetched to open in the editor.
     pub opening_card: Option<String>,
+    /// 载入示例活动 (sandbox only).
+    pub demo: demo::DemoState,
 }
 
 impl DesignPanel {
@@ -298,9 +303,12 @@ impl Panel for DesignPanel {
             });
         egui::CentralPanel::default().show(ui, |ui| {
             let Some(report) = report else {
-                ui.label(T::NewDraft.get(lang));
+                demo::empty_ui(ui, &mut self.demo, lang, cx.sandbox, &mut out);
                 return;
             };
+            if cx.sandbox && demo::offered(self) {
+                demo::banner_ui(ui, &mut self.demo, lang, &mut out);
+            }
             self.toolbar_ui(ui, lang);
             ui.separator();
             egui::ScrollArea::vertical()
@@ -349,6 +357,7 @@ impl Panel for DesignPanel {
     fn on_event(&mut self, ctx: &egui::Context, event: DesignEvent, _cx: &PanelCx) -> Vec<Command> {
         let mut out = Vec::new();
         match event {
+            DesignEvent::DemoLoaded(result) => out.extend(demo::on_loaded(self, result)),
             DesignEvent::Drafts(Ok(list)) => {
                 // The open draft was deleted: close it (the app then opens another).
                 if let Some(id) = self.doc.as_ref().and_then(|d| d.draft_id)

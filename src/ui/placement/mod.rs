@@ -10,6 +10,7 @@ mod batch;
 mod h5;
 mod poster;
 mod qr;
+mod saved;
 mod whitelist;
 
 use std::path::PathBuf;
@@ -23,7 +24,7 @@ use crate::api::code::{QrCode, QrRequest};
 use crate::i18n::{Lang, T};
 /// The running batch's types live with the messages: the shell runs the job the panel made.
 pub use crate::message::{BatchJob, JobHandle};
-use crate::message::{BatchSummary, CardExtMade, PlacementEvent, UiError};
+use crate::message::{BatchSummary, CardExtMade, PlacementEvent, SavedChannel, UiError};
 use crate::placement::{QrForm, qr_warnings};
 use crate::poster::{LogoImage, PosterLayout, Template};
 use crate::ui::card_picker::card_picker;
@@ -48,6 +49,8 @@ pub enum Command {
     StoreLabels,
     /// Channel labels from a CSV file the user picks.
     LabelsCsv,
+    /// The channels saved in the local database.
+    SavedChannels,
     /// Save the previewed poster.
     ExportPoster {
         /// The layout shown.
@@ -158,6 +161,8 @@ pub struct PlacementPanel {
     pub batch_result: Option<Result<BatchSummary, UiError>>,
     /// Where a batch writes.
     pub batch_dir: String,
+    /// The channels saved locally, of every card.
+    pub saved: Vec<SavedChannel>,
 }
 
 fn status_text(status: &str, lang: Lang) -> &'static str {
@@ -205,8 +210,14 @@ impl Panel for PlacementPanel {
         event: PlacementEvent,
         _cx: &PanelCx,
     ) -> Vec<Command> {
+        // A batch saves its channels: show them.
+        let saved = matches!(event, PlacementEvent::BatchDone(Ok(_)));
         self.take_event(ctx, event);
-        Vec::new()
+        if saved {
+            vec![Command::SavedChannels]
+        } else {
+            Vec::new()
+        }
     }
 
     fn on_open(&mut self, _cx: &PanelCx) -> Vec<Command> {
@@ -257,7 +268,7 @@ impl PlacementPanel {
     /// Commands when the panel is shown.
     fn open_cmds(&mut self) -> Vec<Command> {
         self.loaded = true;
-        vec![Command::ListCards]
+        vec![Command::ListCards, Command::SavedChannels]
     }
 
     fn chosen(&self) -> Option<&CardDetails> {
@@ -328,6 +339,10 @@ impl PlacementPanel {
                 self.batch_result = Some(r);
             }
             PlacementEvent::Folder(dir) => self.batch_dir = dir.display().to_string(),
+            PlacementEvent::SavedChannels(r) => match r {
+                Ok(list) => self.saved = list,
+                Err(e) => self.cards_error = Some(e),
+            },
         }
     }
 
@@ -403,5 +418,6 @@ impl PlacementPanel {
         for w in qr_warnings(&c.status, c.quantity, begin, now) {
             ui.colored_label(crate::ui::warn_color(ui), format!("⚠ {}", w.text(lang)));
         }
+        self.saved_ui(ui, lang);
     }
 }

@@ -307,3 +307,60 @@ fn the_app_on_a_remote_simulator_checks_its_address_and_key_before_opening() {
     let gone = app(&["--simulator", &url], Some("k"));
     assert_eq!(gone.status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn demo_serves_a_campaign_through_wechats_own_paths() {
+    let (mut child, lines) = start(&["--addr", "127.0.0.1:0", "--demo"], &[], 2);
+    let url = url_of(&lines[0]);
+    let card_id = lines[1]
+        .strip_prefix("demo: card ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("second line: {:?}", lines[1]))
+        .to_owned();
+    let client = coupon_studio::api::ApiClient::new(
+        &url,
+        coupon_studio::api::TokenSource::Stable {
+            appid: "wxtrainer".into(),
+            secret: "s".into(),
+        },
+    )
+    .unwrap();
+    // An approved card with stock …
+    let card = client.get_card(&card_id).await.unwrap();
+    assert_eq!(card.status, "CARD_STATUS_VERIFY_OK");
+    assert!(card.quantity.unwrap() > 0);
+    // … orders …
+    let orders = client
+        .get_order_list(&coupon_studio::api::OrderListQuery {
+            count: 50,
+            begin_time: Some(0),
+            end_time: Some(i64::from(u32::MAX)),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(orders.total_num >= 3, "{orders:?}");
+    // … placement QR codes (the simulator knows their scenes) …
+    let admin = SandboxAdmin::new(&url, std::time::Duration::from_secs(5)).unwrap();
+    let state = admin.get("/sandbox/state").await.unwrap();
+    assert_eq!(
+        state["placements"].as_array().map(Vec::len),
+        Some(3),
+        "{}",
+        state["placements"]
+    );
+    // … and a week of datacube rows.
+    let today = coupon_studio::card::beijing::date_of(admin.now().await.unwrap()).unwrap();
+    let rows = client
+        .card_biz_uin_info(
+            &(today - chrono::Duration::days(7)).to_string(),
+            &(today - chrono::Duration::days(1)).to_string(),
+            1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 7, "{rows:?}");
+    assert!(rows.iter().all(|r| r.view_cnt > 0), "{rows:?}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -1,0 +1,81 @@
+//! 载入示例活动 in the app: one click on the empty Design panel of a fresh data folder, and
+//! every panel shows the campaign.
+
+use coupon_studio::app::{Backend, Nav};
+use coupon_studio::stats::Metric;
+use coupon_studio::store::{EntryKind, EntryState, Store};
+use coupon_studio::ui::wallet::ConfirmState;
+
+use crate::support::temp_dir;
+use crate::support::ui::{H, app_sized, click, enabled, has, wait_for};
+
+fn open(h: &mut H, nav: &str) {
+    click(h, nav);
+    h.run_steps(2);
+}
+
+#[test]
+fn one_click_fills_every_panel() {
+    let dir = temp_dir("demo-ui");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let mut h = app_sized(&dir, backend, Nav::Design, egui::vec2(1400.0, 1000.0));
+    // A newcomer's first screen: the blank draft the app opens, with the offer above it.
+    wait_for(&mut h, "the demo button", |h| enabled(h, "载入示例活动"));
+    assert!(has(&h, "500 张库存"));
+    click(&mut h, "载入示例活动");
+    wait_for(&mut h, "the demo card in the editor", |h| {
+        h.state()
+            .design
+            .doc
+            .as_ref()
+            .is_some_and(|d| d.remote.is_some())
+    });
+    assert!(has(&h, "示例活动已载入"));
+    // Its money calls went through the journal, as the Wallet's do, and are closed.
+    let store = Store::open(&dir.join("coupon-studio.sqlite")).unwrap();
+    let rows = store.journal_recent("sandbox", 10).unwrap();
+    for kind in [EntryKind::Quote, EntryKind::Confirm, EntryKind::Recharge] {
+        let of_kind: Vec<_> = rows.iter().filter(|e| e.kind == kind).collect();
+        assert_eq!(of_kind.len(), 1, "{kind:?}: {rows:?}");
+        assert_eq!(of_kind[0].state, EntryState::Done, "{kind:?}: {rows:?}");
+    }
+    assert!(store.journal_open("sandbox").unwrap().is_empty());
+    let card_id = h
+        .state()
+        .design
+        .doc
+        .as_ref()
+        .unwrap()
+        .remote
+        .clone()
+        .unwrap()
+        .0;
+    // Design: the card is in 我的卡券, approved, and its preview shows the synthesized title.
+    wait_for(&mut h, "my cards", |h| {
+        h.state().design.cards.iter().any(|c| c.card_id == card_id)
+    });
+    assert!(has(&h, "满500减50"));
+
+    // Wallet: a balance, and the stock purchase and the recharge among the orders.
+    open(&mut h, "券点");
+    wait_for(&mut h, "the balance and orders", |h| {
+        h.state().wallet.balance.is_some() && has(h, "券点兑换库存")
+    });
+    assert!(matches!(h.state().wallet.confirm, ConfirmState::Idle));
+
+    // Placement: the four channels the demo saved.
+    open(&mut h, "投放");
+    wait_for(&mut h, "the channels", |h| {
+        has(h, "天河店") && has(h, "珠江新城店")
+    });
+
+    // Stats: the simulated week, read back from datacube.
+    open(&mut h, "数据");
+    wait_for(&mut h, "the simulated week", |h| {
+        h.state()
+            .stats
+            .table
+            .as_ref()
+            .is_some_and(|t| t.total(Metric::Receive).0 > 0)
+    });
+}
