@@ -291,9 +291,10 @@ strings! {
     QrPermanent => "永久有效", "Permanent";
     QrTemporary => "临时", "Temporary";
     QrLifetime => "有效时长(秒)", "Lifetime (s)";
-    QrUniqueCode => "一码一用(is_unique_code)", "One code per scan (is_unique_code)";
-    QrUniqueCodeHint => "每张二维码只能被领取一次,适合一人一码的发放", "Each QR can be received once: for one-person-one-code handouts";
-    OuterId => "渠道号 outer_id", "Channel outer_id";
+    QrUniqueCode => "一码一用", "One code per scan";
+    QrUniqueCodeHint => "每张二维码只能被领取一次,适合一人一码的发放(is_unique_code)", "Each QR can be received once: for one-person-one-code handouts (is_unique_code)";
+    OuterId => "渠道编号", "Channel number";
+    OuterIdHint => "用数字区分投放位置(门店、传单批次),领取和核销会按渠道统计(outer_id)", "A number per placement (a store, a flyer run); receives and uses are counted per channel (outer_id)";
     OnlyOpenid => "指定领取人 openid(可空)", "Only this openid (optional)";
     CreateQr => "生成二维码", "Create QR code";
     ScanNotLongPress => "朋友的券只能用微信「扫一扫」领取,长按识别二维码无法领取。", "Friends' coupons are received only with WeChat Scan; long-pressing the QR does not work.";
@@ -311,9 +312,9 @@ strings! {
     SignCardExt => "生成签名", "Sign cardExt";
     NavRedeem => "核销", "Redeem";
     RedeemTitle => "核销台", "Redemption desk";
-    CodeInput => "券码 / encrypt_code / 链接", "Code / encrypt_code / URL";
-    CheckConsume => "校验核销状态(check_consume)", "Check consumability (check_consume)";
-    CheckConsumeHint => "勾选时,状态异常的券码直接返回 40127;不勾选时返回状态详情", "When ticked, an abnormal code answers 40127; unticked, its status is shown";
+    CodeInput => "券码或链接", "Code or link";
+    CheckConsume => "先确认能否核销", "Check it can be used first";
+    CheckConsumeHint => "勾选时,状态异常的券码直接返回 40127;不勾选时返回状态详情(check_consume)。也可粘贴 encrypt_code 或领券链接。", "When ticked, an abnormal code answers 40127; unticked, its status is shown (check_consume). An encrypt_code or a coupon link can be pasted too.";
     WillDecrypt => "将先调用 code/decrypt 解码", "will be decrypted with code/decrypt first";
     LookUp => "查询", "Look up";
     CodeLabel => "券码", "Code";
@@ -334,14 +335,15 @@ strings! {
     Yes => "是", "Yes";
     No => "否", "No";
     Consumed => "已核销", "Consumed";
-    GiftBackIssued => "已按 consume_share_self_num 向用户赠送 1 张本券", "A gift-back coupon was issued (consume_share_self_num)";
+    GiftBackIssued => "已向用户赠送 1 张本券(核销后赠券)", "A coupon was given back to the customer (gift after use)";
     GiftBackNoStock => "本券设置了核销后赠券,但库存不足,未赠送", "The card gives a coupon after use, but there was no stock: none issued";
     GiftBackNotSet => "本券未设置核销后赠券", "The card gives no coupon after use";
     NavStats => "数据", "Stats";
     SourcePlatform => "0:公众平台创建的卡券", "0: cards made on the web platform";
     SourceApi => "1:API 创建的卡券", "1: cards made through the API";
-    ScopeAccount => "整个账号(getcardbizuininfo)", "Whole account (getcardbizuininfo)";
-    ScopeCard => "单张卡券(getcardcardinfo)", "One card (getcardcardinfo)";
+    ScopeAccount => "整个账号", "Whole account";
+    ScopeCard => "单张卡券", "One card";
+    CardSource => "卡券来源", "Made in";
     LoadStats => "查询数据", "Load data";
     Seed => "种子", "Seed";
     SeedRule => "种子:须为非负整数", "Seed: must be a non-negative whole number";
@@ -353,7 +355,7 @@ strings! {
     BarChart => "柱状", "Bars";
     Metric => "指标", "Metric";
     Conversion => "领取→核销转化率", "Receive → use conversion";
-    Channels => "渠道效果(outer_id)", "Channels (outer_id)";
+    Channels => "渠道效果", "Channels";
     ChannelsNote => "微信的数据接口不按渠道拆分;渠道数据来自领券事件推送中的 OuterId,桌面工具无法接收推送。", "WeChat's statistics calls have no per-channel breakdown; channel data comes from the OuterId of card events pushed to a server, which a desktop tool cannot receive.";
     ChannelsSandbox => "以下为模拟器事件日志中的渠道数据(仅沙箱模式)", "Below: channel data from the simulator's event log (sandbox only)";
     Posters => "海报", "Posters";
@@ -366,7 +368,7 @@ strings! {
     OpenOrPrint => "打开 / 打印", "Open / print";
     Batch => "批量渠道海报", "Channel posters in bulk";
     ChannelSpec => "渠道号", "Channels";
-    ChannelLabels => "渠道标签(outer_id,标签)", "Channel labels (outer_id,label)";
+    ChannelLabels => "渠道标签(渠道号,标签)", "Channel labels (channel no.,label)";
     ChannelLabel => "标签", "Label";
     SavedChannels => "已保存的投放渠道({n} 个)", "Saved placement channels ({n})";
     UseSavedChannels => "用这些渠道批量生成海报", "Use these channels for the posters";
@@ -500,7 +502,7 @@ strings! {
     // Placement: QR form rules and warnings, the whitelist limit.
     QrLifetimeField => "有效时长(秒)", "Lifetime (s)";
     QrLifetimeRule => "须为 {min}–{max} 的整数", "must be a whole number from {min} to {max}";
-    OuterIdField => "渠道号 outer_id", "Channel outer_id";
+    OuterIdField => "渠道编号", "Channel number";
     NonNegativeRule => "须为非负整数", "must be a non-negative whole number";
     QrWarnNotApproved => "卡券尚未审核通过:只有测试白名单中的用户能领取(见下方「测试白名单」)", "The card is not approved yet: only whitelisted test users can receive it (see Test whitelist below)";
     QrWarnNoStock => "库存为 0:扫码领不到券,请先在「券点」中购买库存", "Stock is 0: a scan receives nothing; buy stock in Coins first";
@@ -510,7 +512,6 @@ strings! {
 
     // The card preview's words.
     PvValid => "有效期", "Valid";
-    PvCoinsPerUnit => "券点/张", "coins/unit";
     PvStockPrice => "库存单价", "Stock price";
     PvDetails => "优惠详情", "Details";
     PvNotes => "使用须知", "Notes";
@@ -547,7 +548,13 @@ strings! {
     LoadDemoHint => "在模拟器里一步做好一场活动:一张已审核的卡券(含图片)、500 张库存、3 家门店的投放二维码和一周的模拟数据。只用于模拟器,不会碰真实账号。", "Sets up a whole campaign on the simulator in one step: an approved card with its pictures, 500 units of stock, QR codes for 3 stores and a simulated week. Simulator only: a real account is never touched.";
     DemoLoading => "正在载入示例活动…", "Loading the demo campaign…";
     DemoLoaded => "示例活动已载入:卡券、券点、投放渠道和一周数据都可以在各面板查看。", "The demo campaign is loaded: its card, coins, channels and a week of data are in every panel.";
-    DemoDraftName => "示例活动", "Demo campaign";
+    ShowField => "点击跳到此项", "Click to go to the field";
+    CostOf => "{n} 张 = {cost} 券点", "{n} units = {cost} coins";
+    CostBalance => ",余额 {balance} 券点", ", balance {balance} coins";
+    CostShort => ",余额 {balance} 券点,还差 {short} 券点", ", balance {balance} coins, {short} short";
+    UsedQuote => "报价已使用", "Quote used";
+    CostQuantity => "算一算:数量", "Work it out: units";
+    PriceTiers => "无门槛 0.2 · 指定品类 0.4 · 满减门槛 0.6 券点/张;有多个门槛时按最贵的算", "No threshold 0.2 · category 0.4 · minimum spend 0.6 coins a unit; several thresholds pay the dearest";
     EmptyDesign => "还没有草稿。点「新建」开始设计一张卡券,或载入示例活动,先看看每个面板。", "No drafts yet. Click New to design a card, or load the demo campaign to see every panel first.";
 }
 

@@ -219,7 +219,7 @@ mod tests {
         let errs = f.request("p1").unwrap_err();
         assert_eq!(errs.len(), 2);
         assert!(errs[0].text(Lang::Zh).contains("60–1800"));
-        assert!(errs[1].text(Lang::En).contains("outer_id"));
+        assert!(errs[1].text(Lang::En).contains("Channel number"));
         f.expire_text = "1800".into();
         f.outer_id_text = " 7 ".into();
         f.openid = "oU1".into();

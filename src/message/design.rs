@@ -65,6 +65,8 @@ pub enum DesignEvent {
     Imported(Result<(String, String), UiError>),
     /// A file was written.
     Exported(Result<std::path::PathBuf, UiError>),
+    /// The coin balance (getcoinsinfo), for the cost of stock beside the preview.
+    Balance(Result<crate::card::pricing::Coins, UiError>),
     /// 载入示例活动 finished: the demo card's id, or why not.
     DemoLoaded(Result<String, UiError>),
     /// Nothing to report (a dialog was cancelled).
@@ -81,7 +83,8 @@ impl DesignEvent {
             | Self::Stores(_)
             | Self::CardFetched { .. }
             | Self::CardsListed(_)
-            | Self::DemoLoaded(_) => true,
+            | Self::DemoLoaded(_)
+            | Self::Balance(_) => true,
             Self::Drafts(_)
             | Self::DraftOpened(_)
             | Self::DraftSaved { .. }

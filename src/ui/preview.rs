@@ -123,8 +123,8 @@ pub fn card_preview_ui(
         ui.set_width(width);
         // The page has its own spacing, whatever the caller's style.
         ui.spacing_mut().item_spacing = egui::vec2(8.0, 6.0);
+        // The price per unit is ours, not WeChat's: the column states it beside the page.
         card_frame_ui(ui, &page);
-        details::footer_ui(ui, &page);
     })
     .response
 }

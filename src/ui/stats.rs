@@ -355,7 +355,9 @@ impl StatsPanel {
                 }
             }
             ui.separator();
-            let label = ui.label("cond_source");
+            let label = ui
+                .label(T::CardSource.get(lang))
+                .on_hover_text("cond_source");
             egui::ComboBox::from_id_salt("cond_source")
                 .selected_text(if self.cond_source == 0 {
                     T::SourcePlatform.get(lang)
@@ -378,8 +380,10 @@ impl StatsPanel {
             ui.weak(T::NoSameDayStats.get(lang));
         }
         ui.horizontal_wrapped(|ui| {
-            ui.radio_value(&mut self.card_scope, false, T::ScopeAccount.get(lang));
-            ui.radio_value(&mut self.card_scope, true, T::ScopeCard.get(lang));
+            ui.radio_value(&mut self.card_scope, false, T::ScopeAccount.get(lang))
+                .on_hover_text("datacube/getcardbizuininfo");
+            ui.radio_value(&mut self.card_scope, true, T::ScopeCard.get(lang))
+                .on_hover_text("datacube/getcardcardinfo");
             if self.card_scope {
                 card_picker(ui, "stats_card", lang, &self.cards, &mut self.card_id, None);
             }
@@ -517,7 +521,7 @@ impl StatsPanel {
 
     fn channels_ui(&self, ui: &mut Ui, lang: Lang, sandbox: bool) {
         ui.add_space(8.0);
-        ui.heading(T::Channels.get(lang));
+        ui.heading(T::Channels.get(lang)).on_hover_text("outer_id");
         ui.weak(T::ChannelsNote.get(lang));
         if !sandbox {
             return;
@@ -528,7 +532,8 @@ impl StatsPanel {
             ui.weak(T::ChannelScopeCard.get(lang));
         }
         egui::Grid::new("channels").striped(true).show(ui, |ui| {
-            ui.strong("outer_id");
+            ui.strong(T::ChannelNumber.get(lang))
+                .on_hover_text("outer_id");
             ui.strong(T::ChannelLabel.get(lang));
             ui.strong(T::ChannelViews.get(lang));
             ui.strong(Metric::Receive.name(lang));

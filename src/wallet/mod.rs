@@ -11,6 +11,7 @@
 //! the app that runs the commands, so neither side imports the other.
 
 mod command;
+mod cost;
 mod event;
 pub mod journal;
 mod labels;
@@ -25,6 +26,7 @@ mod fakes;
 mod properties;
 
 pub use command::Command;
+pub use cost::CostEstimate;
 pub use event::{ConfirmOutcome, RechargeStarted, UiError, WalletEvent};
 pub use labels::{
     ORDER_STATUSES, ORDER_TYPES, beijing_time, orders_csv, status_text, summary, type_text,

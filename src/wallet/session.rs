@@ -254,6 +254,15 @@ impl WalletSession {
         self.journal_error.as_ref()
     }
 
+    /// Whether the quote shown was used: its confirm went through, so it no longer counts
+    /// down (and needs no frames).
+    pub fn quote_used(&self) -> bool {
+        matches!(
+            (&self.confirm, &self.quote),
+            (ConfirmState::Done(id), Some(q)) if *id == q.order_id
+        )
+    }
+
     /// Whether a confirm or recharge is on its way, or an unclear one is being reconciled:
     /// the account must not change under it.
     pub fn money_in_flight(&self) -> bool {
@@ -321,7 +330,7 @@ impl WalletSession {
         let now = self.server_ms(local_ms);
         let mut wait: Option<i64> = None;
         let mut at = |ms: i64| wait = Some(wait.map_or(ms, |w| w.min(ms)).max(0));
-        if self.quote.as_ref().is_some_and(|q| !q.expired(now)) {
+        if self.quote.as_ref().is_some_and(|q| !q.expired(now)) && !self.quote_used() {
             at(COUNTDOWN_TICK_MS);
         }
         for c in self.checks.iter().filter(|c| !c.in_flight) {
@@ -484,7 +493,7 @@ impl WalletSession {
     pub fn due(&mut self, local_ms: i64, sandbox: bool) -> Vec<Command> {
         let mut out = Vec::new();
         let now = self.server_ms(local_ms);
-        let live_quote = self.quote.as_ref().is_some_and(|q| !q.expired(now));
+        let live_quote = self.quote.as_ref().is_some_and(|q| !q.expired(now)) && !self.quote_used();
         if sandbox && (live_quote || !self.checks.is_empty()) && local_ms >= self.next_sync_ms {
             self.next_sync_ms = local_ms + CLOCK_SYNC_MS;
             out.push(Command::SyncClock);

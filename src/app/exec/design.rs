@@ -121,6 +121,15 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
                 let stores = client.get_poi_list(0, 50).await.map_err(|e| api_error(&e));
                 DesignEvent::Stores(stores)
             });
+            let client = backend.client.clone();
+            io.spawn(async move {
+                let coins = client
+                    .get_coins_info()
+                    .await
+                    .map(|c| c.total_coin)
+                    .map_err(|e| api_error(&e));
+                DesignEvent::Balance(coins)
+            });
         }
     }
 }

@@ -81,10 +81,14 @@ pub fn banner_ui(ui: &mut Ui, state: &mut DemoState, lang: Lang, out: &mut Vec<C
         .fill(ui.visuals().faint_bg_color)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            if !state.loaded {
+            // Once loaded, the note alone: a second click would make a second campaign
+            // (Settings still offers it, for trainers).
+            if state.loaded {
+                ui.label(T::DemoLoaded.get(lang));
+            } else {
                 ui.label(T::LoadDemoHint.get(lang));
+                button_ui(ui, state, lang, out);
             }
-            button_ui(ui, state, lang, out);
         });
     ui.add_space(4.0);
 }
@@ -97,7 +101,12 @@ pub fn on_loaded(panel: &mut DesignPanel, result: Result<String, UiError>) -> Ve
             panel.demo.loaded = true;
             panel.demo.error = None;
             panel.opening_card = Some(card_id.clone());
-            vec![Command::FetchCard(card_id), Command::ListCards]
+            // The balance beside the preview changed too.
+            vec![
+                Command::FetchCard(card_id),
+                Command::ListCards,
+                Command::LoadLookups,
+            ]
         }
         Err(e) => {
             panel.demo.error = Some(e);

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use egui::{Color32, Ui};
 
 mod card_view;
+pub mod cost;
 pub mod demo;
 mod lists;
 mod side;
@@ -141,6 +142,8 @@ pub struct DesignPanel {
     pub opening_card: Option<String>,
     /// 载入示例活动 (sandbox only).
     pub demo: demo::DemoState,
+    /// The cost calculator beside the preview: units typed, and the balance.
+    pub cost: cost::CostState,
 }
 
 impl DesignPanel {
@@ -358,6 +361,7 @@ impl Panel for DesignPanel {
         let mut out = Vec::new();
         match event {
             DesignEvent::DemoLoaded(result) => out.extend(demo::on_loaded(self, result)),
+            DesignEvent::Balance(result) => self.cost.balance = result.ok(),
             DesignEvent::Drafts(Ok(list)) => {
                 // The open draft was deleted: close it (the app then opens another).
                 if let Some(id) = self.doc.as_ref().and_then(|d| d.draft_id)

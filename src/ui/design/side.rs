@@ -33,6 +33,8 @@ pub fn preview_column_ui(
     let Some(doc) = panel.doc.clone() else { return };
     super::card_view::preview_ui(ui, panel, &doc.body, report, lang);
     ui.separator();
+    super::cost::cost_ui(ui, &mut panel.cost, &doc.body.card, lang);
+    ui.separator();
 
     // Findings at create strictness: image URLs must be CDN URLs by now.
     let strict = Report::of(
@@ -55,12 +57,18 @@ pub fn preview_column_ui(
         T::Warnings.get(lang),
         warnings.len()
     ));
+    // The rule in words first (it names the field); the JSON path is the tooltip. A click
+    // scrolls the form to the field and focuses it.
     for f in errors.iter().chain(warnings.iter()).take(12) {
-        ui.label(
-            RichText::new(format!("{}  {}", f.field, f.message(lang.is_en())))
-                .small()
-                .color(severity_color(ui, f.severity)),
-        );
+        let text = RichText::new(f.message(lang.is_en()))
+            .small()
+            .color(severity_color(ui, f.severity));
+        let resp = ui
+            .add(egui::Label::new(text).sense(egui::Sense::click()))
+            .on_hover_text(format!("{} · {}", T::ShowField.get(lang), f.field));
+        if resp.clicked() {
+            crate::ui::editor::ask_focus(ui.ctx(), &f.field);
+        }
     }
 
     ui.separator();

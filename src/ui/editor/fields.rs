@@ -44,8 +44,81 @@ pub fn severity_color(ui: &Ui, sev: Severity) -> Color32 {
     }
 }
 
+/// The memory slot of the field a click in the findings list asks to show.
+fn focus_id() -> egui::Id {
+    egui::Id::unique("design_focus_field")
+}
+
+/// Asks the form to scroll to the field at `path` and focus it (a finding was clicked).
+pub fn ask_focus(ctx: &egui::Context, path: &str) {
+    ctx.data_mut(|d| d.insert_temp(focus_id(), path.to_owned()));
+    ctx.request_repaint();
+}
+
+/// Whether the field at `path` (or, `with_children`, one of its items) was asked for; the
+/// request is taken, so it is honoured once.
+fn take_focus(ui: &Ui, path: &str, with_children: bool) -> bool {
+    let asked: Option<String> = ui.ctx().data(|d| d.get_temp(focus_id()));
+    let Some(asked) = asked else { return false };
+    let hit = asked == path
+        || (with_children
+            && (asked.starts_with(&format!("{path}.")) || asked.starts_with(&format!("{path}["))));
+    if hit {
+        ui.ctx().data_mut(|d| d.remove::<String>(focus_id()));
+    }
+    hit
+}
+
+/// Scrolls to and focuses a field's input when a finding asked for it.
+fn focus_if_asked(ui: &Ui, resp: &egui::Response, path: &str) {
+    if take_focus(ui, path, false) {
+        resp.request_focus();
+        resp.scroll_to_me(Some(egui::Align::Center));
+    }
+}
+
+/// Shows the findings of exactly `path` (and of its list items when `with_children`), and
+/// `extra` (a typing error) first. When there is nothing to say the line stays reserved, so
+/// the fields below do not move while the person types.
+pub fn findings_line_ui(
+    ui: &mut Ui,
+    fc: &FieldCtx<'_>,
+    path: &str,
+    with_children: bool,
+    extra: Option<String>,
+) {
+    if take_focus(ui, path, with_children) {
+        ui.scroll_to_cursor(Some(egui::Align::Center));
+    }
+    // While the typed text does not parse, that is the one thing to say (the findings are
+    // about the last value that did).
+    let shown = match extra {
+        Some(msg) => {
+            ui.label(
+                RichText::new(msg)
+                    .color(severity_color(ui, Severity::Error))
+                    .small(),
+            );
+            1
+        }
+        None => findings_list(ui, fc, path, with_children),
+    };
+    if shown == 0 {
+        ui.label(RichText::new(" ").small());
+    }
+}
+
 /// Shows the findings of exactly `path` (and of its list items when `with_children`).
 pub fn findings_ui(ui: &mut Ui, fc: &FieldCtx<'_>, path: &str, with_children: bool) {
+    if take_focus(ui, path, with_children) {
+        ui.scroll_to_cursor(Some(egui::Align::Center));
+    }
+    findings_list(ui, fc, path, with_children);
+}
+
+/// The findings of `path` as small coloured lines; how many.
+fn findings_list(ui: &mut Ui, fc: &FieldCtx<'_>, path: &str, with_children: bool) -> usize {
+    let mut shown = 0;
     for f in fc.findings.iter().filter(|f| {
         f.field == path
             || (with_children
@@ -61,7 +134,9 @@ pub fn findings_ui(ui: &mut Ui, fc: &FieldCtx<'_>, path: &str, with_children: bo
                 .color(severity_color(ui, f.severity))
                 .small(),
         );
+        shown += 1;
     }
+    shown
 }
 
 /// A labelled text field; empty text means "absent" (`None`). Shows "5.5/6" when `limit` is
@@ -95,7 +170,9 @@ pub fn text_field(
                 let edit = egui::TextEdit::singleline(&mut text)
                     .id_salt(&path)
                     .desired_width(f32::INFINITY);
-                changed = ui.add(edit).labelled_by(label_resp.id).changed();
+                let resp = ui.add(edit).labelled_by(label_resp.id);
+                focus_if_asked(ui, &resp, &path);
+                changed = resp.changed();
             }
             label_resp.id
         })
@@ -106,12 +183,14 @@ pub fn text_field(
             .id_salt(&path)
             .desired_rows(3)
             .desired_width(f32::INFINITY);
-        changed = ui.add(edit).labelled_by(label_id).changed();
+        let resp = ui.add(edit).labelled_by(label_id);
+        focus_if_asked(ui, &resp, &path);
+        changed = resp.changed();
     }
     if changed {
         *value = if text.is_empty() { None } else { Some(text) };
     }
-    findings_ui(ui, fc, &path, false);
+    findings_line_ui(ui, fc, &path, false, None);
     changed
 }
 
@@ -139,6 +218,7 @@ pub fn money_field(
                 .desired_width(120.0),
         );
         let resp = resp.labelled_by(label_resp.id);
+        focus_if_asked(ui, &resp, &path);
         ui.label(T::Yuan.get(fc.lang));
         if resp.changed() {
             match parse_yuan(text) {
@@ -152,15 +232,8 @@ pub fn money_field(
             parse_error = true;
         }
     });
-    if parse_error {
-        let msg = T::AmountRule.fill(fc.lang, &[("field", &fc.t(label))]);
-        ui.label(
-            RichText::new(msg)
-                .color(severity_color(ui, Severity::Error))
-                .small(),
-        );
-    }
-    findings_ui(ui, fc, &path, false);
+    let typing = parse_error.then(|| T::AmountRule.fill(fc.lang, &[("field", &fc.t(label))]));
+    findings_line_ui(ui, fc, &path, false, typing);
     changed
 }
 
@@ -196,6 +269,7 @@ pub fn int_field(
                     .desired_width(width),
             )
             .labelled_by(label_resp.id);
+        focus_if_asked(ui, &resp, &path);
         let parsed = if text.trim().is_empty() {
             Some(None)
         } else {
@@ -210,15 +284,8 @@ pub fn int_field(
             None => bad = true,
         }
     });
-    if bad {
-        let msg = T::WholeNumberRule.fill(fc.lang, &[("field", &fc.t(label))]);
-        ui.label(
-            RichText::new(msg)
-                .color(severity_color(ui, Severity::Error))
-                .small(),
-        );
-    }
-    findings_ui(ui, fc, &path, false);
+    let typing = bad.then(|| T::WholeNumberRule.fill(fc.lang, &[("field", &fc.t(label))]));
+    findings_line_ui(ui, fc, &path, false, typing);
     changed
 }
 

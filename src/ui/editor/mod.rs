@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use egui::Ui;
 
-pub use fields::{FieldCtx, findings_ui, parse_yuan, severity_color};
+pub use fields::{FieldCtx, ask_focus, findings_ui, parse_yuan, severity_color};
 pub use images::{ImageState, UploadStatus};
 
 use crate::api::Poi;

@@ -175,13 +175,21 @@ fn status_text(status: &str, lang: Lang) -> &'static str {
     }
 }
 
-/// A labelled single-line field; returns nothing, edits in place.
-pub(super) fn field(ui: &mut Ui, label: T, text: &mut String, width: f32, lang: Lang) {
+/// A labelled single-line field, edited in place; returns the label (for a tooltip).
+pub(super) fn field(
+    ui: &mut Ui,
+    label: T,
+    text: &mut String,
+    width: f32,
+    lang: Lang,
+) -> egui::Response {
     ui.horizontal(|ui| {
         let l = ui.label(label.get(lang));
         ui.add(egui::TextEdit::singleline(text).desired_width(width))
             .labelled_by(l.id);
-    });
+        l
+    })
+    .inner
 }
 
 /// A button with an id of its own (see [`crate::ui::action`]).

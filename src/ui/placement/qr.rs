@@ -18,7 +18,8 @@ impl PlacementPanel {
         }
         ui.checkbox(&mut self.form.unique_code, T::QrUniqueCode.get(lang))
             .on_hover_text(T::QrUniqueCodeHint.get(lang));
-        field(ui, T::OuterId, &mut self.form.outer_id_text, 80.0, lang);
+        field(ui, T::OuterId, &mut self.form.outer_id_text, 80.0, lang)
+            .on_hover_text(T::OuterIdHint.get(lang));
         field(ui, T::OnlyOpenid, &mut self.form.openid, 260.0, lang);
         let request = self.card_id.as_deref().map(|id| self.form.request(id));
         if let Some(Err(errors)) = &request {

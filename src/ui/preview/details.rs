@@ -213,19 +213,3 @@ fn notes(page: &Page<'_>) -> Vec<(String, bool)> {
     }
     lines
 }
-
-/// Under the card: "库存单价  0.6 券点/张", from the synthesized price.
-pub(super) fn footer_ui(ui: &mut Ui, page: &Page<'_>) {
-    ui.add_space(8.0);
-    let size = Vec2::new(ui.available_width(), 22.0);
-    ui.allocate_ui_with_layout(size, Layout::right_to_left(Align::Center), |ui| {
-        ui.add_space(4.0);
-        ui.spacing_mut().item_spacing.x = 6.0;
-        let price = format!(
-            "{} {}",
-            page.synth.price_per_unit, page.labels.coins_per_unit
-        );
-        text_ui(ui, price, 14.0, TEXT);
-        text_ui(ui, page.labels.stock_price, 13.0, MUTED);
-    });
-}

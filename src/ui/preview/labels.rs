@@ -12,10 +12,6 @@ pub struct PreviewLabels {
     pub lang: Lang,
     /// Before the validity range: "有效期".
     pub valid: &'static str,
-    /// The unit of the stock price: "券点/张".
-    pub coins_per_unit: &'static str,
-    /// Before the stock price: "库存单价".
-    pub stock_price: &'static str,
     /// The heading of the cover, summary and text-image list: "优惠详情".
     pub details: &'static str,
     /// The heading of the notices and description: "使用须知".
@@ -43,8 +39,6 @@ impl PreviewLabels {
     pub const ZH: Self = Self {
         lang: Lang::Zh,
         valid: T::PvValid.zh(),
-        coins_per_unit: T::PvCoinsPerUnit.zh(),
-        stock_price: T::PvStockPrice.zh(),
         details: T::PvDetails.zh(),
         notes: T::PvNotes.zh(),
         services: T::PvServices.zh(),
@@ -61,8 +55,6 @@ impl PreviewLabels {
     pub const EN: Self = Self {
         lang: Lang::En,
         valid: T::PvValid.en(),
-        coins_per_unit: T::PvCoinsPerUnit.en(),
-        stock_price: T::PvStockPrice.en(),
         details: T::PvDetails.en(),
         notes: T::PvNotes.en(),
         services: T::PvServices.en(),

@@ -323,7 +323,18 @@ impl WalletPanel {
             .labelled_by(label.id);
             if let Some(c) = self.session.chosen() {
                 let unit = crate::card::pricing::price_per_unit(&c.body.card);
-                ui.weak(format!("{unit} {}", T::CoinsPerUnit.get(lang)));
+                ui.label(RichText::new(format!("{unit} {}", T::CoinsPerUnit.get(lang))).strong());
+                let balance = self.session.balance.as_ref().map(|b| b.total_coin);
+                if let Ok(q) = &quantity
+                    && let Some(e) = wallet::CostEstimate::new(unit, *q, balance)
+                {
+                    let text = RichText::new(e.text(lang));
+                    if e.short().is_some() {
+                        ui.colored_label(crate::ui::warn_color(ui), text);
+                    } else {
+                        ui.label(text);
+                    }
+                }
             }
         });
         if let Err(msg) = &quantity {
@@ -406,7 +417,13 @@ impl WalletPanel {
                 .weak(),
             )
             .on_hover_text(&q.order_id);
-            if expired {
+            // A quote is used once: after its confirm went through it no longer counts down.
+            if self.session.quote_used() {
+                ui.colored_label(
+                    crate::ui::ok_color(ui),
+                    RichText::new(T::UsedQuote.get(lang)).size(20.0).strong(),
+                );
+            } else if expired {
                 crate::ui::error_label(ui, T::QuoteExpired.get(lang));
             } else {
                 let color = if q.confirmable(now) {

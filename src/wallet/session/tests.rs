@@ -162,6 +162,10 @@ fn a_confirm_is_sent_once_and_its_answer_applied() {
     );
     assert_eq!(s.stock_after, Some(110));
     assert!(!s.money_in_flight());
+    // The used quote stops counting: no more frames, no more clock reads for it.
+    assert!(s.quote_used());
+    assert_eq!(s.next_wakeup(T0 + 3_000), None);
+    assert!(s.due(T0 + 3_000, true).is_empty());
     // Even after the answer, the order is never offered again.
     s.confirm = ConfirmState::Idle;
     assert!(!s.can_confirm(T0 + 3_000));

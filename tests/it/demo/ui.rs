@@ -55,6 +55,11 @@ fn one_click_fills_every_panel() {
         h.state().design.cards.iter().any(|c| c.card_id == card_id)
     });
     assert!(has(&h, "满500减50"));
+    // The cost beside the preview: 0.6 a unit, and 100 units against what is left (200 free
+    // + 300 topped up − 300 for the 500 units).
+    wait_for(&mut h, "the cost with the balance", |h| {
+        has(h, "100 张 = 60 券点,余额 200 券点")
+    });
 
     // Wallet: a balance, and the stock purchase and the recharge among the orders.
     open(&mut h, "券点");
@@ -62,6 +67,9 @@ fn one_click_fills_every_panel() {
         h.state().wallet.balance.is_some() && has(h, "券点兑换库存")
     });
     assert!(matches!(h.state().wallet.confirm, ConfirmState::Idle));
+    wait_for(&mut h, "the cost of the quantity", |h| {
+        has(h, "100 张 = 60 券点,余额 200 券点")
+    });
 
     // Placement: the four channels the demo saved.
     open(&mut h, "投放");

@@ -3,6 +3,7 @@
 
 mod card_import;
 mod crash_safety;
+mod form;
 mod guide_examples;
 mod never_panics;
 mod preview;

@@ -58,7 +58,7 @@ fn a_channel_qr_is_created_once_drawn_locally_and_decodes_to_its_url() {
         h.state().placement.card_id.as_deref() == Some(id.as_str())
     });
     assert!(!has(&h, "尚未审核通过"));
-    type_into(&mut h, Role::TextInput, "渠道号 outer_id", "7");
+    type_into(&mut h, Role::TextInput, "渠道编号", "7");
     // A temporary QR with a lifetime outside 60–1800 names the field and the limit.
     h.get_by_label("临时").click_accesskit();
     h.step();

@@ -81,7 +81,7 @@ fn admin(sim: &Sim, path: &str, body: serde_json::Value) -> serde_json::Value {
 }
 
 fn look_up(h: &mut H, input: &str) {
-    set_text(h, "券码 / encrypt_code / 链接", input);
+    set_text(h, "券码或链接", input);
     wait_for(h, "the look-up button", |h| enabled(h, "查询"));
     click(h, "查询");
 }

@@ -33,7 +33,7 @@ fn a_range_over_62_days_is_refused_before_sending() {
     assert!(has(&h, "日期范围:最长 62 天(含首尾),现为 63 天"));
     assert!(!enabled(&h, "查询数据"));
     // Clicking the disabled button, in either scope, sends nothing.
-    for scope in ["整个账号(getcardbizuininfo)", "单张卡券(getcardcardinfo)"] {
+    for scope in ["整个账号", "单张卡券"] {
         h.get_by_label(scope).click_accesskit();
         h.step();
         h.get_by_role_and_label(Role::Button, "查询数据")
@@ -44,8 +44,7 @@ fn a_range_over_62_days_is_refused_before_sending() {
     for path in ["/datacube/getcardbizuininfo", "/datacube/getcardcardinfo"] {
         assert_eq!(rt.block_on(support::calls(&c, path)), 0, "{path}");
     }
-    h.get_by_label("整个账号(getcardbizuininfo)")
-        .click_accesskit();
+    h.get_by_label("整个账号").click_accesskit();
     h.step();
     // 62 days is fine again.
     h.state_mut().stats.begin = Some(end - chrono::Duration::days(61));
@@ -253,8 +252,7 @@ fn one_card_scope_counts_only_that_card() {
     let end = h.state().stats.end.unwrap();
     h.state_mut().stats.begin = Some(end - chrono::Duration::days(7));
     h.state_mut().stats.card_id = Some(ids[1].clone());
-    h.get_by_label("单张卡券(getcardcardinfo)")
-        .click_accesskit();
+    h.get_by_label("单张卡券").click_accesskit();
     h.step();
     wait_for(&mut h, "the load button", |h| enabled(h, "查询数据"));
     h.get_by_role_and_label(Role::Button, "查询数据")
