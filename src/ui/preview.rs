@@ -26,7 +26,7 @@ pub use labels::PreviewLabels;
 pub const OFFLINE_PALETTE: [(&str, &str); 14] = crate::card::rules::COLOR_PALETTE;
 
 /// The width of the phone column, in points.
-pub const PHONE_WIDTH: f32 = 360.0;
+pub const PHONE_WIDTH: f32 = 375.0;
 
 /// The band colour of a card whose colour is missing or unknown.
 pub const NEUTRAL_BAND: Color32 = Color32::from_rgb(0x9a, 0x9f, 0xa6);
@@ -95,8 +95,9 @@ struct Page<'a> {
     validity: Option<String>,
 }
 
-/// Paints `card` as WeChat's card page would show it, in a column at most [`PHONE_WIDTH`]
-/// wide. `synth` is [`crate::card::synth::synthesize`] of the same card.
+/// Paints `card` as WeChat's card page would show it, laid out at exactly [`PHONE_WIDTH`]
+/// (a phone's width in points), never reflowed narrower, so its line breaks are a phone's; a
+/// narrower parent clips it. `synth` is [`crate::card::synth::synthesize`] of the same card.
 pub fn card_preview_ui(
     ui: &mut Ui,
     card: &Card,
@@ -118,9 +119,8 @@ pub fn card_preview_ui(
         phase: dates::phase(cx.now, begin, end),
         validity: dates::range_text(begin, end),
     };
-    let width = PHONE_WIDTH.min(ui.available_width());
     ui.vertical(|ui| {
-        ui.set_width(width);
+        ui.set_width(PHONE_WIDTH);
         // The page has its own spacing, whatever the caller's style.
         ui.spacing_mut().item_spacing = egui::vec2(8.0, 6.0);
         // The price per unit is ours, not WeChat's: the column states it beside the page.

@@ -293,8 +293,11 @@ impl Panel for DesignPanel {
                 lists::lists_ui(ui, self, lang, &mut out);
             });
         let report = self.report();
+        // At least a phone's width: the preview is never reflowed narrower than a phone.
         egui::Panel::right("design_preview")
-            .default_size(400.0)
+            .resizable(true)
+            .min_size(crate::ui::preview::PHONE_WIDTH + 28.0)
+            .default_size(crate::ui::preview::PHONE_WIDTH + 40.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .id_salt("preview_scroll")

@@ -238,3 +238,62 @@ fn local_pictures_replace_the_placeholders() {
     // The second entry keeps its placeholder.
     assert_eq!(harness.get_all_by_label("图片").count(), 2);
 }
+
+/// The preview with `reduce_cost` (分), `least_cost` and `accept_category` chosen, in a
+/// window of `width`: the synthesized title and its rect.
+fn title_rect(reduce: i64, least: Option<i64>, category: &str, width: f32) -> (String, egui::Rect) {
+    use coupon_studio::card::Int;
+    let mut card = fixture_card();
+    let cash = card.cash.as_mut().unwrap();
+    cash.reduce_cost = Some(Int::Num(reduce));
+    let advanced = cash.advanced_info.as_mut().unwrap();
+    let cond = advanced.use_condition.as_mut().unwrap();
+    cond.accept_category = (!category.is_empty()).then(|| category.to_owned());
+    cond.least_cost = least.map(Int::Num);
+    let synth = synthesize(&card);
+    let title = synth.title.clone();
+    let cx = PreviewContext {
+        now: VALID_NOW,
+        lang: Lang::Zh,
+    };
+    let mut harness = Harness::builder()
+        .with_size([width, 2200.0])
+        .with_context_setup(install_fonts)
+        .build_ui(move |ui| {
+            card_preview_ui(ui, &card, &synth, &PreviewImages::default(), &cx);
+        });
+    harness.run();
+    let rect = harness.get_by_label(&title).rect();
+    (title, rect)
+}
+
+#[test]
+fn titles_of_5_to_12_characters_break_as_at_375_points_whatever_the_column() {
+    let cases = [
+        (500, None, ""),                    // 5元代金券
+        (5000, None, ""),                   // 50元代金券
+        (5000, None, "羽绒服"),             // 羽绒服减50元
+        (5000, Some(50_000), "鞋"),         // 鞋满500减50
+        (5000, Some(50_000), "羽绒"),       // 9
+        (5000, Some(50_000), "羽绒服"),     // 10
+        (5000, Some(50_000), "冬季外套"),   // 11
+        (5000, Some(50_000), "羽绒服装类"), // 12
+    ];
+    let one_line = title_rect(500, None, "", 480.0).1.height();
+    let mut lengths = Vec::new();
+    for (reduce, least, category) in cases {
+        let (title, wide) = title_rect(reduce, least, category, 480.0);
+        lengths.push(title.chars().count());
+        // At a phone's 375 points the title fits one line, as on a phone.
+        assert!(wide.height() < one_line * 1.5, "{title}: {wide:?}");
+        assert!(wide.width() <= PHONE_WIDTH, "{title}: {wide:?}");
+        // In a column narrower than a phone the page keeps the phone's layout: the same
+        // line breaks, never reflowed narrower.
+        let (_, narrow) = title_rect(reduce, least, category, 250.0);
+        assert!(
+            (narrow.height() - wide.height()).abs() < 0.5,
+            "{title}: {narrow:?} vs {wide:?}"
+        );
+    }
+    assert_eq!(lengths, vec![5, 6, 7, 8, 9, 10, 11, 12]);
+}
