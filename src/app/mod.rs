@@ -264,6 +264,11 @@ impl CouponStudioApp {
             AppCommand::Accounts(c) => {
                 exec::accounts::run(c, &self.io, &self.backend, &self.accounts_ctx);
             }
+            // Pictures by URL are cached in the data folder, which only the shell knows.
+            AppCommand::Design(Command::FetchImage(slot, url)) => {
+                let cache = self.data_dir.join("cache").join("images");
+                exec::images::fetch(slot, url, &self.io, &self.backend, cache);
+            }
             cmd => exec::run(cmd, &self.io, &self.backend, self.store.as_ref()),
         }
     }

@@ -65,6 +65,15 @@ pub enum DesignEvent {
     Imported(Result<(String, String), UiError>),
     /// A file was written.
     Exported(Result<std::path::PathBuf, UiError>),
+    /// A picture the card has only as a URL, fetched (or read from the cache) and decoded.
+    ImageFetched {
+        /// Where it shows.
+        slot: ImageSlot,
+        /// Its URL.
+        url: String,
+        /// The pixels (no JPEG: nothing to upload), or why not.
+        result: Result<PreparedImage, UiError>,
+    },
     /// The coin balance (getcoinsinfo), for the cost of stock beside the preview.
     Balance(Result<crate::card::pricing::Coins, UiError>),
     /// 载入示例活动 finished: the demo card's id, or why not.
@@ -91,6 +100,7 @@ impl DesignEvent {
             | Self::ImagePicked(..)
             | Self::ImagePrepared { .. }
             | Self::ImageUploaded { .. }
+            | Self::ImageFetched { .. }
             | Self::CardCreated { .. }
             | Self::CardUpdated { .. }
             | Self::Imported(_)

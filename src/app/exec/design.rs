@@ -106,6 +106,8 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
         }
         // Run by `exec::run` (it uses the Wallet's journal, which uses this file).
         Command::LoadDemo(_) => {}
+        // Run by the shell, which knows the cache folder.
+        Command::FetchImage(..) => {}
         Command::LoadLookups => {
             let client = backend.client.clone();
             io.spawn(async move {

@@ -4,6 +4,7 @@
 pub(super) mod accounts;
 mod demo;
 mod design;
+pub(super) mod images;
 mod placement;
 mod redeem;
 mod stats;

@@ -25,36 +25,12 @@ fn hint(secret: &str) -> String {
     format!("{head}…")
 }
 
-/// Where a card's logo can be read: in sandbox mode the simulator serves the pictures its
-/// fake CDN URLs name (`…/sandbox/<sha1>/0` → `/sandbox/media/<sha1>`).
-fn logo_source(url: &str, sandbox: Option<&str>) -> String {
-    if let (Some(base), Some(rest)) = (sandbox, url.split("/sandbox/").nth(1)) {
-        let sha = rest.split('/').next().unwrap_or_default();
-        return format!("{base}/sandbox/media/{sha}");
-    }
-    url.to_owned()
-}
-
 async fn fetch_logo(
     client: &ApiClient,
     url: &str,
     admin_key: Option<&str>,
 ) -> Result<Arc<LogoImage>, UiError> {
-    let mut req = client.http().get(url);
-    // A simulator with an admin key serves its pictures only with the key.
-    if let Some(key) = admin_key
-        && url.contains("/sandbox/media/")
-    {
-        req = req.header(crate::api::admin::KEY_HEADER, key);
-    }
-    let bytes = req
-        .send()
-        .await
-        .and_then(reqwest::Response::error_for_status)
-        .map_err(|e| UiError::plain(e.to_string()))?
-        .bytes()
-        .await
-        .map_err(|e| UiError::plain(e.to_string()))?;
+    let bytes = super::images::bytes_of(client, url, url, admin_key, None).await?;
     tokio::task::spawn_blocking(move || LogoImage::decode(&bytes))
         .await
         .map_err(|e| UiError::plain(e.to_string()))?
@@ -190,7 +166,7 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
             placement(PlacementEvent::CardExt(result))
         }),
         Command::FetchLogo(url) => {
-            let src = logo_source(&url, backend.sandbox_url());
+            let src = super::images::source(&url, backend.sandbox_url());
             let key = backend.admin_key.clone();
             io.spawn(async move {
                 placement(PlacementEvent::Logo(

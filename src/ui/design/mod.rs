@@ -13,6 +13,7 @@ mod card_view;
 pub mod cost;
 pub mod demo;
 mod lists;
+mod remote_images;
 mod side;
 
 use super::editor::{
@@ -75,6 +76,8 @@ pub enum Command {
     LinkDraft(i64, String),
     /// 载入示例活动 with a seed (sandbox only).
     LoadDemo(u64),
+    /// Fetch a picture the card has only as a URL, for the preview.
+    FetchImage(ImageSlot, String),
 }
 
 /// The document being edited.
@@ -144,6 +147,8 @@ pub struct DesignPanel {
     pub demo: demo::DemoState,
     /// The cost calculator beside the preview: units typed, and the balance.
     pub cost: cost::CostState,
+    /// Picture URLs asked for since the card was opened.
+    fetched_urls: std::collections::HashSet<String>,
 }
 
 impl DesignPanel {
@@ -177,6 +182,7 @@ impl DesignPanel {
         self.edits.reset();
         self.bufs = EditorBuffers::default();
         self.images.clear();
+        self.fetched_urls.clear();
         self.flow = CreateFlow::default();
         if let Some(d) = &self.doc
             && let Some((id, _)) = &d.remote
@@ -365,6 +371,9 @@ impl Panel for DesignPanel {
         match event {
             DesignEvent::DemoLoaded(result) => out.extend(demo::on_loaded(self, result)),
             DesignEvent::Balance(result) => self.cost.balance = result.ok(),
+            DesignEvent::ImageFetched { slot, url, result } => {
+                remote_images::on_fetched(self, ctx, slot, &url, result);
+            }
             DesignEvent::Drafts(Ok(list)) => {
                 // The open draft was deleted: close it (the app then opens another).
                 if let Some(id) = self.doc.as_ref().and_then(|d| d.draft_id)
@@ -557,6 +566,9 @@ impl Panel for DesignPanel {
             self.flow.next_poll = None;
             out.push(Command::FetchCard(id));
         }
+        let mut asked = std::mem::take(&mut self.fetched_urls);
+        out.extend(remote_images::fetches(self, &mut asked));
+        self.fetched_urls = asked;
         out
     }
 

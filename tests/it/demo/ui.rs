@@ -55,6 +55,15 @@ fn one_click_fills_every_panel() {
         h.state().design.cards.iter().any(|c| c.card_id == card_id)
     });
     assert!(has(&h, "满500减50"));
+    // Its four pictures come from their URLs into the preview, and into the cache on disk.
+    wait_for(&mut h, "the card's pictures", |h| {
+        let images = &h.state().design.images;
+        images.len() == 4 && images.values().all(|i| i.texture.is_some())
+    });
+    let cached = std::fs::read_dir(dir.join("cache").join("images"))
+        .unwrap()
+        .count();
+    assert_eq!(cached, 4);
     // The cost beside the preview: 0.6 a unit, and 100 units against what is left (200 free
     // + 300 topped up − 300 for the 500 units).
     wait_for(&mut h, "the cost with the balance", |h| {
@@ -85,5 +94,46 @@ fn one_click_fills_every_panel() {
             .table
             .as_ref()
             .is_some_and(|t| t.total(Metric::Receive).0 > 0)
+    });
+}
+
+#[test]
+fn pictures_by_url_come_from_the_disk_cache_once_fetched() {
+    let dir = temp_dir("demo-cache");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let mut h = app_sized(&dir, backend, Nav::Design, egui::vec2(1400.0, 1000.0));
+    wait_for(&mut h, "the demo button", |h| enabled(h, "载入示例活动"));
+    click(&mut h, "载入示例活动");
+    wait_for(&mut h, "the pictures", |h| {
+        let images = &h.state().design.images;
+        images.len() == 4 && images.values().all(|i| i.texture.is_some())
+    });
+    let body = h.state().design.doc.as_ref().unwrap().body.clone();
+    drop(h);
+    // A new simulator that never saw these pictures (as after a reset), and a draft with the
+    // same URLs: the pictures come from the cache.
+    let store = Store::open(&dir.join("coupon-studio.sqlite")).unwrap();
+    let draft = store
+        .create_draft(
+            "cached",
+            &coupon_studio::card::import::to_pretty_json(&body),
+        )
+        .unwrap();
+    drop(store);
+    let persisted = coupon_studio::app::Persisted {
+        draft_id: Some(draft),
+        ..coupon_studio::app::Persisted::default()
+    };
+    let backend = Backend::start_sandbox(None).unwrap();
+    let mut h = crate::support::ui::app_with(&dir, backend, persisted, egui::vec2(1400.0, 1000.0));
+    wait_for(&mut h, "the pictures from the cache", |h| {
+        let images = &h.state().design.images;
+        h.state()
+            .design
+            .doc
+            .as_ref()
+            .is_some_and(|d| d.name == "cached")
+            && images.len() == 4
+            && images.values().all(|i| i.texture.is_some())
     });
 }
