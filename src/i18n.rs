@@ -92,6 +92,14 @@ strings! {
     Drafts => "草稿", "Drafts";
     MyCards => "我的卡券", "My cards";
     NewDraft => "新建", "New";
+    BlankCard => "空白卡券", "Blank card";
+    TplNoThreshold => "无门槛代金券", "Cash coupon, no minimum";
+    TplNoThresholdHint => "立减 10 元,全场通用;库存 0.2 券点/张", "10 元 off anything; stock 0.2 coins a unit";
+    TplThreshold => "满减代金券", "Cash coupon with a minimum spend";
+    TplThresholdHint => "满 500 减 50,可再指定品类;库存 0.6 券点/张", "50 元 off from 500 元, a category can be added; stock 0.6 coins a unit";
+    TplGift => "兑换券", "Gift coupon";
+    TplGiftHint => "到店兑换一份礼品;库存 0.2 券点/张", "One gift at the store; stock 0.2 coins a unit";
+    DuplicateAsDraft => "复制为新草稿", "Duplicate as a new draft";
     Duplicate => "复制", "Duplicate";
     Rename => "重命名", "Rename";
     Delete => "删除", "Delete";

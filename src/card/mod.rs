@@ -7,6 +7,7 @@ pub mod pricing;
 pub mod report;
 pub mod rules;
 pub mod synth;
+pub mod templates;
 pub mod update;
 pub mod value;
 

@@ -107,12 +107,20 @@ fn decode(bytes: &[u8]) -> Result<PreparedImage, UiError> {
 }
 
 /// Design's preview: the picture of `slot` at `url`, through the cache in `cache_dir`.
+///
+/// On the simulator only its own pictures are fetched: any other URL (a template's
+/// placeholder, a guide example's) was never uploaded there, and the simulator must not
+/// reach the internet.
 pub fn fetch(slot: ImageSlot, url: String, io: &Io, backend: &Arc<Backend>, cache_dir: PathBuf) {
     let client = backend.client.clone();
     let src = source(&url, backend.sandbox_url());
     let key = backend.admin_key.clone();
+    let offline = backend.sandbox && src == url;
     io.spawn(async move {
         let result = async {
+            if offline {
+                return Err(UiError::plain(format!("{url}: not on the simulator")));
+            }
             let bytes = bytes_of(&client, &url, &src, key.as_deref(), Some(&cache_dir)).await?;
             tokio::task::spawn_blocking(move || decode(&bytes))
                 .await

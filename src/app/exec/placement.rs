@@ -168,10 +168,15 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
         Command::FetchLogo(url) => {
             let src = super::images::source(&url, backend.sandbox_url());
             let key = backend.admin_key.clone();
+            // The simulator serves only its own pictures, and never reaches the internet.
+            let offline = backend.sandbox && src == url;
             io.spawn(async move {
-                placement(PlacementEvent::Logo(
-                    fetch_logo(&client, &src, key.as_deref()).await,
-                ))
+                let logo = if offline {
+                    Err(UiError::plain(format!("{url}: not on the simulator")))
+                } else {
+                    fetch_logo(&client, &src, key.as_deref()).await
+                };
+                placement(PlacementEvent::Logo(logo))
             });
         }
         Command::StoreLabels => io.spawn(async move {

@@ -3,18 +3,34 @@
 use egui::Ui;
 
 use super::{Command, DesignPanel};
+use crate::card::templates::Template;
 use crate::i18n::{Lang, T};
 
 /// Draws the drafts list and 我的卡券.
 pub fn lists_ui(ui: &mut Ui, panel: &mut DesignPanel, lang: Lang, out: &mut Vec<Command>) {
     ui.heading(T::Drafts.get(lang));
     ui.horizontal_wrapped(|ui| {
-        if ui.button(format!("➕ {}", T::NewDraft.get(lang))).clicked() {
-            out.push(Command::NewDraft(
-                T::Untitled.get(lang).to_owned(),
-                String::new(),
-            ));
-        }
+        ui.menu_button(format!("➕ {}", T::NewDraft.get(lang)), |ui| {
+            if ui.button(T::BlankCard.get(lang)).clicked() {
+                out.push(Command::NewDraft(
+                    T::Untitled.get(lang).to_owned(),
+                    String::new(),
+                ));
+                ui.close();
+            }
+            ui.separator();
+            for t in Template::ALL {
+                let (name, hint) = template_words(t);
+                if ui
+                    .button(name.get(lang))
+                    .on_hover_text(hint.get(lang))
+                    .clicked()
+                {
+                    out.push(from_template(panel, t, name.get(lang)));
+                    ui.close();
+                }
+            }
+        });
         if ui.button(T::Import.get(lang)).clicked() {
             out.push(Command::ImportJson);
         }
@@ -116,13 +132,50 @@ pub fn lists_ui(ui: &mut Ui, panel: &mut DesignPanel, lang: Lang, out: &mut Vec<
                     .as_ref()
                     .and_then(|d| d.remote.as_ref())
                     .is_some_and(|(id, _)| *id == c.card_id);
-                if ui.selectable_label(open, text).clicked() && !open {
+                let resp = ui.selectable_label(open, text);
+                if resp.clicked() && !open {
                     out.extend(panel.save_command());
                     panel.opening_card = Some(c.card_id.clone());
                     out.push(Command::FetchCard(c.card_id.clone()));
                 }
+                resp.context_menu(|ui| {
+                    // A new campaign like this one: its body as a draft, to change and create.
+                    if ui.button(T::DuplicateAsDraft.get(lang)).clicked() {
+                        out.extend(panel.save_command());
+                        out.push(Command::NewDraft(
+                            format!("{title} ({})", T::Duplicate.get(lang)),
+                            crate::card::import::to_pretty_json(&c.body),
+                        ));
+                        ui.close();
+                    }
+                });
             }
         });
+}
+
+/// A template's name and what it is for.
+fn template_words(t: Template) -> (T, T) {
+    match t {
+        Template::NoThreshold => (T::TplNoThreshold, T::TplNoThresholdHint),
+        Template::Threshold => (T::TplThreshold, T::TplThresholdHint),
+        Template::Gift => (T::TplGift, T::TplGiftHint),
+    }
+}
+
+/// A new draft from a template: valid from today for 30 days (Beijing), at the first store.
+fn from_template(panel: &DesignPanel, t: Template, name: &str) -> Command {
+    use crate::card::beijing;
+    let now = panel.now();
+    let today = beijing::date_of(now).unwrap_or_default();
+    let begin = beijing::start_of(today).unwrap_or(now);
+    let end = beijing::end_of(today + chrono::Duration::days(29)).unwrap_or(now + 30 * 86_400);
+    let stores: Vec<i64> = panel
+        .stores
+        .iter()
+        .filter_map(|p| p.poi_id.parse().ok())
+        .collect();
+    let body = t.body(begin, end, &stores);
+    Command::NewDraft(name.to_owned(), crate::card::import::to_pretty_json(&body))
 }
 
 fn rename_ui(ui: &mut Ui, panel: &mut DesignPanel, id: i64, lang: Lang, out: &mut Vec<Command>) {

@@ -7,4 +7,5 @@ mod form;
 mod guide_examples;
 mod never_panics;
 mod preview;
+mod templates;
 mod ui;
