@@ -119,6 +119,7 @@ fn filled_panel(ctx: &egui::Context) -> DesignPanel {
             card_id: format!("pFS7Fjg8kV1IdDz01r4SQwMkuCK{i}"),
             status: "CARD_STATUS_VERIFY_OK".into(),
             quantity: Some(100 * i),
+            total_quantity: Some(500),
             body: full_card(),
         })
         .collect();
@@ -185,6 +186,7 @@ fn run(
             sandbox: true,
             now_ms: 1_700_000_000_000,
             now: Instant::now(),
+            stock_alert_below: None,
         };
         // As the app does: the Design panel lays out its own side panels on the root ui.
         let out = ctx.run_ui(input, |ui| {

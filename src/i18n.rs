@@ -100,6 +100,12 @@ strings! {
     TplGift => "兑换券", "Gift coupon";
     TplGiftHint => "到店兑换一份礼品;库存 0.2 券点/张", "One gift at the store; stock 0.2 coins a unit";
     DuplicateAsDraft => "复制为新草稿", "Duplicate as a new draft";
+    StockAlertBelow => "库存提醒:少于", "Stock alert: fewer than";
+    StockAlertHint => "库存少于这个数时,在「我的卡券」和「券点」里提醒。不填也会按微信的规则提醒:库存超过 200 张后降到 100 张及以下。", "Cards with less stock are flagged in My cards and Coins. Empty, WeChat's own rule still applies: stock falls to 100 or fewer after having had more than 200.";
+    Units => "张", "units";
+    BuyStock => "购买库存", "Buy stock";
+    LowStockRemind => "库存只剩 {n} 张(微信库存提醒)", "Only {n} left (WeChat's stock reminder)";
+    LowStockBelow => "库存只剩 {n} 张,少于你设的 {t} 张", "Only {n} left, fewer than your {t}";
     Duplicate => "复制", "Duplicate";
     Rename => "重命名", "Rename";
     Delete => "删除", "Delete";
@@ -226,7 +232,6 @@ strings! {
     ActivateHint => "首次开通赠送 200 券点", "Opening the account the first time grants 200 free coins";
     ActivatedReward => "已开通券点账户,获赠", "Coin account opened; granted";
     AlreadyActivated => "券点账户已开通(本次无赠送)", "The coin account was already open (no new reward)";
-    BuyStock => "购买库存", "Buy stock";
     Card => "卡券", "Card";
     NoCards => "还没有卡券", "No cards yet";
     StockNow => "当前库存", "Stock now";

@@ -53,6 +53,8 @@ pub struct CardDetails {
     pub status: String,
     /// `base_info.sku.quantity`: stock left.
     pub quantity: Option<i64>,
+    /// `base_info.sku.total_quantity`: all the stock ever added.
+    pub total_quantity: Option<i64>,
 }
 
 /// `card/batchget` answer.
@@ -182,10 +184,12 @@ pub fn card_details_from(card_id: &str, v: &Value) -> Result<CardDetails, ApiErr
     };
     let base = card.get(key).and_then(|b| b.get("base_info"));
     let status = as_text(base.and_then(|b| b.get("status")));
-    let quantity = base
-        .and_then(|b| b.get("sku"))
-        .and_then(|s| s.get("quantity"))
-        .and_then(super::lenient::int_of);
+    let sku = |member: &str| {
+        base.and_then(|b| b.get("sku"))
+            .and_then(|s| s.get(member))
+            .and_then(super::lenient::int_of)
+    };
+    let (quantity, total_quantity) = (sku("quantity"), sku("total_quantity"));
     let mut card = card;
     // card/get answers the colour as its hex value ("#63b359"); the body names it ("Color010").
     if let Some(color) = card
@@ -229,6 +233,7 @@ pub fn card_details_from(card_id: &str, v: &Value) -> Result<CardDetails, ApiErr
         body,
         status,
         quantity,
+        total_quantity,
     })
 }
 

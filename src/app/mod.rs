@@ -2,6 +2,7 @@
 //! from panel commands to IO.
 
 mod accounts;
+mod command;
 pub mod events;
 mod exec;
 pub mod io;
@@ -24,60 +25,8 @@ use crate::ui::stats::StatsPanel;
 use crate::ui::wallet::WalletPanel;
 use events::Event;
 
+pub use command::AppCommand;
 pub use exec::{Backend, BackendError};
-
-/// A command of any panel, for the IO side.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AppCommand {
-    /// From the Design panel.
-    Design(Command),
-    /// From the Wallet panel.
-    Wallet(crate::ui::wallet::Command),
-    /// From the Placement panel.
-    Placement(crate::ui::placement::Command),
-    /// From the Redeem panel.
-    Redeem(crate::ui::redeem::Command),
-    /// From the Stats panel.
-    Stats(crate::ui::stats::Command),
-    /// From the accounts part of Settings.
-    Accounts(crate::ui::accounts::Command),
-}
-
-impl From<crate::ui::accounts::Command> for AppCommand {
-    fn from(c: crate::ui::accounts::Command) -> Self {
-        Self::Accounts(c)
-    }
-}
-
-impl From<crate::ui::stats::Command> for AppCommand {
-    fn from(c: crate::ui::stats::Command) -> Self {
-        Self::Stats(c)
-    }
-}
-
-impl From<crate::ui::redeem::Command> for AppCommand {
-    fn from(c: crate::ui::redeem::Command) -> Self {
-        Self::Redeem(c)
-    }
-}
-
-impl From<crate::ui::placement::Command> for AppCommand {
-    fn from(c: crate::ui::placement::Command) -> Self {
-        Self::Placement(c)
-    }
-}
-
-impl From<Command> for AppCommand {
-    fn from(c: Command) -> Self {
-        Self::Design(c)
-    }
-}
-
-impl From<crate::ui::wallet::Command> for AppCommand {
-    fn from(c: crate::ui::wallet::Command) -> Self {
-        Self::Wallet(c)
-    }
-}
 
 /// Local wall-clock time in Unix milliseconds (the wallet's countdowns run on it).
 pub fn local_ms() -> i64 {
@@ -118,6 +67,9 @@ pub struct Persisted {
     pub whitelist_openids: String,
     /// Test whitelist WeChat ids as typed.
     pub whitelist_usernames: String,
+    /// 库存提醒: flag cards with fewer units than this, as typed in Settings (empty: only
+    /// WeChat's own rule).
+    pub stock_alert_below: String,
 }
 
 /// How the app starts.
@@ -285,6 +237,13 @@ impl CouponStudioApp {
             sandbox: self.is_sandbox(),
             now_ms: local_ms(),
             now: Instant::now(),
+            stock_alert_below: self
+                .persisted
+                .stock_alert_below
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0),
         }
     }
 
@@ -555,6 +514,11 @@ impl eframe::App for CouponStudioApp {
                         &mut self.persisted.lang,
                         &mut self.persisted.theme,
                         &info,
+                    );
+                    crate::ui::settings::stock_alert_ui(
+                        ui,
+                        &mut self.persisted.stock_alert_below,
+                        self.persisted.lang,
                     );
                     if info.sandbox {
                         let mut demo = Vec::new();

@@ -19,6 +19,9 @@ pub struct PanelCx {
     pub now_ms: i64,
     /// The monotonic clock (autosave and review polling).
     pub now: Instant,
+    /// Flag cards with fewer units than this (the person's threshold in Settings), besides
+    /// WeChat's own reminder rule.
+    pub stock_alert_below: Option<i64>,
 }
 
 impl PanelCx {

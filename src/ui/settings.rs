@@ -118,3 +118,22 @@ pub fn open_logs_ui(ui: &mut Ui, lang: Lang) -> bool {
     })
     .inner
 }
+
+/// 库存提醒: the threshold under which cards are flagged (besides WeChat's own rule), as typed.
+pub fn stock_alert_ui(ui: &mut Ui, text: &mut String, lang: Lang) {
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        let l = ui.label(T::StockAlertBelow.get(lang));
+        ui.add(egui::TextEdit::singleline(text).desired_width(70.0))
+            .labelled_by(l.id)
+            .on_hover_text(T::StockAlertHint.get(lang));
+        ui.label(T::Units.get(lang));
+    });
+    let t = text.trim();
+    if !t.is_empty() && !t.parse::<u32>().is_ok_and(|n| n > 0) {
+        crate::ui::error_label(
+            ui,
+            T::WholeNumberRule.fill(lang, &[("field", &T::StockAlertBelow.get(lang))]),
+        );
+    }
+}

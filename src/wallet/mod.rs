@@ -10,6 +10,7 @@
 //! Layers: [`Command`] and [`WalletEvent`] sit below both the panel that drives the session and
 //! the app that runs the commands, so neither side imports the other.
 
+mod alerts;
 mod command;
 mod cost;
 mod event;
@@ -25,6 +26,7 @@ mod fakes;
 #[cfg(test)]
 mod properties;
 
+pub use alerts::{LowStock, REMIND_AFTER, REMIND_AT, StockAlert, stock_alert};
 pub use command::Command;
 pub use cost::CostEstimate;
 pub use event::{ConfirmOutcome, RechargeStarted, UiError, WalletEvent};

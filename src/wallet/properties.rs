@@ -145,6 +145,7 @@ impl Harness {
                 card_id: "c1".into(),
                 status: "CARD_STATUS_VERIFY_OK".into(),
                 quantity: Some(self.world.stock("c1")),
+                total_quantity: None,
                 body: crate::card::CreateBody::default(),
             }]))),
             Command::Stock(card_id) => Some(WalletEvent::Stock {

@@ -216,6 +216,7 @@ pub(super) async fn fetch_card(client: &ApiClient, card_id: &str) -> Result<Card
         card_id: card_id.to_owned(),
         status: details.status.clone(),
         quantity: details.quantity,
+        total_quantity: details.total_quantity,
         body: details.body,
     })
 }

@@ -7,7 +7,13 @@ use crate::card::templates::Template;
 use crate::i18n::{Lang, T};
 
 /// Draws the drafts list and 我的卡券.
-pub fn lists_ui(ui: &mut Ui, panel: &mut DesignPanel, lang: Lang, out: &mut Vec<Command>) {
+pub fn lists_ui(
+    ui: &mut Ui,
+    panel: &mut DesignPanel,
+    lang: Lang,
+    below: Option<i64>,
+    out: &mut Vec<Command>,
+) {
     ui.heading(T::Drafts.get(lang));
     ui.horizontal_wrapped(|ui| {
         ui.menu_button(format!("➕ {}", T::NewDraft.get(lang)), |ui| {
@@ -133,6 +139,16 @@ pub fn lists_ui(ui: &mut Ui, panel: &mut DesignPanel, lang: Lang, out: &mut Vec<
                     .and_then(|d| d.remote.as_ref())
                     .is_some_and(|(id, _)| *id == c.card_id);
                 let resp = ui.selectable_label(open, text);
+                if let Some(a) = crate::wallet::stock_alert(c.quantity, c.total_quantity, below) {
+                    ui.colored_label(
+                        crate::ui::warn_color(ui),
+                        egui::RichText::new(format!(
+                            "⚠ {}",
+                            crate::ui::wallet::alerts::alert_text(&a, lang)
+                        ))
+                        .small(),
+                    );
+                }
                 if resp.clicked() && !open {
                     out.extend(panel.save_command());
                     panel.opening_card = Some(c.card_id.clone());

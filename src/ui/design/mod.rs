@@ -296,7 +296,7 @@ impl Panel for DesignPanel {
         egui::Panel::left("design_lists")
             .default_size(210.0)
             .show(ui, |ui| {
-                lists::lists_ui(ui, self, lang, &mut out);
+                lists::lists_ui(ui, self, lang, cx.stock_alert_below, &mut out);
             });
         let report = self.report();
         // At least a phone's width: the preview is never reflowed narrower than a phone.

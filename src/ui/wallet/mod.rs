@@ -6,6 +6,7 @@
 //! turns clicks into the session's intents. It never performs IO: every input returns the
 //! [`Command`]s the app runs.
 
+pub mod alerts;
 mod orders;
 mod recharge;
 
@@ -109,7 +110,7 @@ impl Panel for WalletPanel {
 
     fn ui(&mut self, ui: &mut Ui, cx: &PanelCx) -> Vec<Command> {
         egui::CentralPanel::default()
-            .show(ui, |ui| self.body_ui(ui, cx.lang, cx.sandbox, cx.now_ms))
+            .show(ui, |ui| self.body_ui(ui, cx))
             .inner
     }
 
@@ -165,7 +166,8 @@ impl WalletPanel {
         self.session.on_event(event, local_ms)
     }
 
-    fn body_ui(&mut self, ui: &mut Ui, lang: Lang, sandbox: bool, local_ms: i64) -> Vec<Command> {
+    fn body_ui(&mut self, ui: &mut Ui, cx: &PanelCx) -> Vec<Command> {
+        let (lang, sandbox, local_ms) = (cx.lang, cx.sandbox, cx.now_ms);
         let mut out = Vec::new();
         if !self.session.opened() {
             out.extend(self.session.on_open(local_ms));
@@ -174,6 +176,7 @@ impl WalletPanel {
             .id_salt("wallet_scroll")
             .show(ui, |ui| {
                 self.balance_ui(ui, lang, &mut out);
+                self.alerts_ui(ui, lang, cx.stock_alert_below);
                 self.checks_ui(ui, lang);
                 ui.add_space(8.0);
                 ui.columns(2, |cols| {

@@ -137,3 +137,37 @@ fn pictures_by_url_come_from_the_disk_cache_once_fetched() {
             && images.values().all(|i| i.texture.is_some())
     });
 }
+
+#[test]
+fn a_card_below_the_stock_alert_is_flagged_with_buy_stock_prefilled() {
+    let dir = temp_dir("demo-alert");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let persisted = coupon_studio::app::Persisted {
+        stock_alert_below: "1000".into(),
+        ..coupon_studio::app::Persisted::default()
+    };
+    let mut h = crate::support::ui::app_with(&dir, backend, persisted, egui::vec2(1400.0, 1000.0));
+    wait_for(&mut h, "the demo button", |h| enabled(h, "载入示例活动"));
+    click(&mut h, "载入示例活动");
+    // My cards: the demo card has fewer than 1000 units left.
+    wait_for(&mut h, "the flag in my cards", |h| {
+        has(h, "少于你设的 1000 张")
+    });
+    let card = h.state().design.cards[0].clone();
+    let left = card.quantity.unwrap();
+    assert!(has(&h, &format!("库存只剩 {left} 张,少于你设的 1000 张")));
+    // Coins: the same flag, and 购买库存 picks the card and fills in enough to get back
+    // to twice the threshold, in hundreds.
+    open(&mut h, "券点");
+    wait_for(&mut h, "the flag in the wallet", |h| {
+        has(h, "少于你设的 1000 张")
+    });
+    click(&mut h, "购买库存");
+    h.run_steps(2);
+    let want = ((2000 - left) + 99) / 100 * 100;
+    assert_eq!(h.state().wallet.quantity_text, want.to_string());
+    assert_eq!(
+        h.state().wallet.session().card_id.as_deref(),
+        Some(card.card_id.as_str())
+    );
+}
