@@ -100,6 +100,8 @@ strings! {
     TplGift => "兑换券", "Gift coupon";
     TplGiftHint => "到店兑换一份礼品;库存 0.2 券点/张", "One gift at the store; stock 0.2 coins a unit";
     DuplicateAsDraft => "复制为新草稿", "Duplicate as a new draft";
+    ChoosePicture => "选择图片", "Choose a picture";
+    OpenFile => "打开", "Open";
     StockAlertBelow => "库存提醒:少于", "Stock alert: fewer than";
     StockAlertHint => "库存少于这个数时,在「我的卡券」和「券点」里提醒。不填也会按微信的规则提醒:库存超过 200 张后降到 100 张及以下。", "Cards with less stock are flagged in My cards and Coins. Empty, WeChat's own rule still applies: stock falls to 100 or fewer after having had more than 200.";
     Units => "张", "units";

@@ -24,6 +24,8 @@ pub enum DesignEvent {
     Stores(Result<Vec<Poi>, UiError>),
     /// A file was chosen in the dialog for a slot.
     ImagePicked(ImageSlot, std::path::PathBuf),
+    /// The system could not show a file dialog (no XDG portal): use the built-in chooser.
+    NoFileDialog(ImageSlot),
     /// A picked or dropped file was converted.
     ImagePrepared {
         /// Where it goes.
@@ -98,6 +100,7 @@ impl DesignEvent {
             | Self::DraftOpened(_)
             | Self::DraftSaved { .. }
             | Self::ImagePicked(..)
+            | Self::NoFileDialog(_)
             | Self::ImagePrepared { .. }
             | Self::ImageUploaded { .. }
             | Self::ImageFetched { .. }

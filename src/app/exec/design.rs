@@ -10,6 +10,9 @@ use crate::message::{DesignEvent, ErrorKind, ImageSlot, PreparedImage, UiError};
 use crate::store::Store;
 use crate::ui::design::Command;
 
+/// A file dialog that answers "nothing chosen" sooner than this was never shown.
+const NO_DIALOG_WITHIN: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Runs one Design command.
 pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mutex<Store>>>) {
     match cmd {
@@ -57,16 +60,18 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
             )
         }),
         Command::PickImage(slot) => io.spawn(async move {
+            let asked = std::time::Instant::now();
             let picked = rfd::AsyncFileDialog::new()
-                .add_filter(
-                    "Images",
-                    &["jpg", "jpeg", "png", "gif", "webp", "bmp", "tif", "tiff"],
-                )
+                .add_filter("Images", &crate::ui::design::files::PICTURE_EXTENSIONS)
                 .pick_file()
                 .await;
-            picked.map_or(DesignEvent::Nothing, |f| {
-                DesignEvent::ImagePicked(slot, f.path().to_owned())
-            })
+            match picked {
+                Some(f) => DesignEvent::ImagePicked(slot, f.path().to_owned()),
+                // No person cancels a dialog this fast: it was never shown (rfd answers
+                // "nothing chosen" at once when the desktop has no file-chooser portal).
+                None if asked.elapsed() < NO_DIALOG_WITHIN => DesignEvent::NoFileDialog(slot),
+                None => DesignEvent::Nothing,
+            }
         }),
         Command::PrepareImage(slot, path) => io.spawn_blocking(move || prepare_image(slot, &path)),
         Command::Upload(slot, jpeg) => {

@@ -12,6 +12,7 @@ use egui::{Color32, Ui};
 mod card_view;
 pub mod cost;
 pub mod demo;
+pub mod files;
 mod lists;
 mod remote_images;
 mod side;
@@ -149,6 +150,8 @@ pub struct DesignPanel {
     pub cost: cost::CostState,
     /// Picture URLs asked for since the card was opened.
     fetched_urls: std::collections::HashSet<String>,
+    /// The system file dialog or the built-in chooser, for pictures.
+    pub files: files::Files,
 }
 
 impl DesignPanel {
@@ -347,7 +350,10 @@ impl Panel for DesignPanel {
                     }
                     for a in actions {
                         out.push(match a {
-                            EditorAction::PickImage(slot) => Command::PickImage(slot),
+                            EditorAction::PickImage(slot) => match self.files.pick(slot, lang) {
+                                Some(cmd) => cmd,
+                                None => continue,
+                            },
                             EditorAction::DroppedImage(slot, path) => {
                                 self.images.insert(
                                     slot,
@@ -362,6 +368,9 @@ impl Panel for DesignPanel {
                     }
                 });
         });
+        if let Some((slot, path)) = self.files.ui(ui.ctx()) {
+            out.extend(self.on_event(ui.ctx(), DesignEvent::ImagePicked(slot, path), cx));
+        }
         out
     }
 
@@ -428,6 +437,11 @@ impl Panel for DesignPanel {
             }
             DesignEvent::Stores(Ok(list)) => self.stores = list,
             DesignEvent::Stores(Err(e)) => self.error = Some(e),
+            // No system dialog here: the built-in chooser, now and from now on.
+            DesignEvent::NoFileDialog(slot) => {
+                self.files.builtin = true;
+                self.files.open(slot, _cx.lang);
+            }
             DesignEvent::ImagePicked(slot, path) => {
                 self.images.insert(
                     slot,

@@ -70,3 +70,42 @@ fn a_click_on_a_finding_focuses_its_field() {
     h.run_steps(4);
     assert!(brand(&h), "the brand name field has the focus");
 }
+
+#[test]
+fn without_a_system_dialog_the_built_in_chooser_picks_the_picture() {
+    let mut h = app("form-chooser");
+    let path = temp_dir("form-chooser-files").join("logo.png");
+    image::RgbImage::from_fn(600, 600, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    })
+    .save(&path)
+    .unwrap();
+    // As after the first 选择图片 on a desktop without a file-chooser portal.
+    h.state_mut().design.files.builtin = true;
+    h.query_all_by_label("选择图片…")
+        .next()
+        .expect("the logo's button")
+        .click();
+    h.run_steps(3);
+    assert!(h.state().design.files.is_open());
+    assert!(ui::has(&h, "选择图片"), "the chooser's window");
+    // The person goes to the picture's folder, clicks the file and opens it.
+    h.state_mut().design.files.set_path(path.parent().unwrap());
+    h.run_steps(2);
+    h.query_all_by_label_contains("logo.png")
+        .next()
+        .expect("the file in the chooser's list")
+        .click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "打开").click();
+    h.run_steps(2);
+    assert!(!h.state().design.files.is_open());
+    wait_for(&mut h, "the upload", |h| {
+        h.state()
+            .design
+            .doc
+            .as_ref()
+            .and_then(|d| d.body.card.base_info()?.logo_url.clone())
+            .is_some_and(|u| u.contains("/sandbox/"))
+    });
+}
