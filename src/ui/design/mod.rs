@@ -11,6 +11,8 @@ use egui::{Color32, Ui};
 
 mod card_view;
 pub mod cost;
+mod doc;
+pub use doc::{CreateFlow, Doc};
 pub mod demo;
 pub mod files;
 mod lists;
@@ -79,38 +81,6 @@ pub enum Command {
     LoadDemo(u64),
     /// Fetch a picture the card has only as a URL, for the preview.
     FetchImage(ImageSlot, String),
-}
-
-/// The document being edited.
-#[derive(Clone, Debug)]
-pub struct Doc {
-    /// The draft row, when it is a draft.
-    pub draft_id: Option<i64>,
-    /// Display name.
-    pub name: String,
-    /// The body.
-    pub body: CreateBody,
-    /// The card as WeChat holds it, when editing a created card (for the update diff).
-    pub remote: Option<(String, CreateBody)>,
-}
-
-/// The create (or update) flow.
-#[derive(Debug, Default)]
-pub struct CreateFlow {
-    /// The JSON window is open.
-    pub show_json: bool,
-    /// A create or update is in flight (the button is disabled: never sent twice).
-    pub in_flight: bool,
-    /// The card id once created.
-    pub card_id: Option<String>,
-    /// The last review status seen.
-    pub status: Option<String>,
-    /// The last error.
-    pub error: Option<UiError>,
-    /// When to poll card/get next.
-    pub next_poll: Option<Instant>,
-    /// A success message (e.g. 已重新提交审核).
-    pub note: Option<String>,
 }
 
 /// State of the Design panel (runtime only; drafts live in SQLite).
