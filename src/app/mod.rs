@@ -266,9 +266,13 @@ impl CouponStudioApp {
             DesignEvent::DraftOpened(Err(_)) => self.opening = false,
             _ => {}
         }
-        // The demo filled the account: every other panel loads it afresh.
-        if matches!(event, DesignEvent::DemoLoaded(Ok(_))) {
+        // The demo filled the account: every other panel loads it afresh, and 核销 starts
+        // with a customer's code.
+        if let DesignEvent::DemoLoaded(Ok((_, code))) = &event {
             self.reload_all_but_design();
+            if let Some(code) = code {
+                self.redeem.input.clone_from(code);
+            }
         }
         let drafts_listed = matches!(event, DesignEvent::Drafts(Ok(_)));
         let cmds = self.design.on_event(ctx, event, cx);

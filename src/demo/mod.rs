@@ -124,6 +124,8 @@ pub struct DemoCampaign {
     pub channels: Vec<DemoChannel>,
     /// The simulator's account of the simulated week (events by kind).
     pub simulated: Value,
+    /// A code a simulated customer holds and has not used yet, to try 核销 with.
+    pub sample_code: Option<String>,
 }
 
 /// The demo card body: the template with its pictures, stores and dates (valid from the
@@ -232,12 +234,21 @@ pub async fn load_with(
             &json!({"seed": seed, "days": DEMO_DAYS, "card_id": card_id}),
         )
         .await?;
+    // A customer's code still to be used: the Redeem panel starts with it.
+    let state = admin.get("/sandbox/state").await?;
+    let sample_code = state["codes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["card_id"] == card_id.as_str() && c["status"] == "NORMAL")
+        .and_then(|c| c["code"].as_str().map(str::to_owned));
     Ok(DemoCampaign {
         card_id,
         body,
         stock: DEMO_STOCK,
         channels,
         simulated,
+        sample_code,
     })
 }
 

@@ -78,8 +78,8 @@ pub enum DesignEvent {
     },
     /// The coin balance (getcoinsinfo), for the cost of stock beside the preview.
     Balance(Result<crate::card::pricing::Coins, UiError>),
-    /// 载入示例活动 finished: the demo card's id, or why not.
-    DemoLoaded(Result<String, UiError>),
+    /// 载入示例活动 finished: the demo card's id and a customer's unused code, or why not.
+    DemoLoaded(Result<(String, Option<String>), UiError>),
     /// Nothing to report (a dialog was cancelled).
     Nothing,
 }

@@ -123,7 +123,7 @@ pub fn load(seed: u64, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mutex
                     .await
                     .map_err(|e| UiError::plain(e.to_string()))??;
             }
-            Ok(campaign.card_id)
+            Ok((campaign.card_id, campaign.sample_code))
         }
         .await;
         DesignEvent::DemoLoaded(result)

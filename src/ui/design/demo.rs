@@ -94,10 +94,13 @@ pub fn banner_ui(ui: &mut Ui, state: &mut DemoState, lang: Lang, out: &mut Vec<C
 }
 
 /// The demo was loaded (or not): open its card, and list the cards again.
-pub fn on_loaded(panel: &mut DesignPanel, result: Result<String, UiError>) -> Vec<Command> {
+pub fn on_loaded(
+    panel: &mut DesignPanel,
+    result: Result<(String, Option<String>), UiError>,
+) -> Vec<Command> {
     panel.demo.loading = false;
     match result {
-        Ok(card_id) => {
+        Ok((card_id, _)) => {
             panel.demo.loaded = true;
             panel.demo.error = None;
             panel.opening_card = Some(card_id.clone());

@@ -86,6 +86,15 @@ fn one_click_fills_every_panel() {
         has(h, "天河店") && has(h, "珠江新城店")
     });
 
+    // Redeem: a customer's unused code is ready to look up.
+    open(&mut h, "核销");
+    let code = h.state().redeem.input.clone();
+    assert_eq!(code.len(), 12, "{code:?}");
+    click(&mut h, "查询");
+    wait_for(&mut h, "the code's owner", |h| {
+        h.state().redeem.lookup.is_some()
+    });
+
     // Stats: the simulated week, read back from datacube.
     open(&mut h, "数据");
     wait_for(&mut h, "the simulated week", |h| {
