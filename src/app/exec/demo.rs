@@ -92,7 +92,7 @@ impl Money for Journalled<'_> {
 
 /// Loads the demo with `seed`; answers [`DesignEvent::DemoLoaded`].
 pub fn load(seed: u64, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mutex<Store>>>) {
-    let Some(admin) = backend.sandbox_admin(std::time::Duration::from_secs(30)) else {
+    let Some(admin) = super::sim_admin(backend, 30) else {
         return;
     };
     let client = backend.client.clone();
@@ -100,7 +100,7 @@ pub fn load(seed: u64, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mutex
     let store = store.cloned();
     io.spawn(async move {
         let result = async {
-            let admin = admin.map_err(|e| UiError::plain(e.to_string()))?;
+            let admin = admin?;
             let money = Journalled {
                 store: store.clone().map(Sqlite),
                 api: Wechat(&client),

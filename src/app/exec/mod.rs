@@ -211,6 +211,17 @@ pub(super) fn store_error(e: &StoreError) -> UiError {
     UiError::fill(crate::i18n::T::DbError, &[("error", e)])
 }
 
+/// The simulator's admin client (with its key) for a panel's command, its calls given
+/// `seconds` each; `None` on a real account.
+pub(super) fn sim_admin(
+    backend: &Backend,
+    seconds: u64,
+) -> Option<Result<crate::api::SandboxAdmin, UiError>> {
+    backend
+        .sandbox_admin(std::time::Duration::from_secs(seconds))
+        .map(|r| r.map_err(|e| UiError::plain(e.to_string())))
+}
+
 /// The API error in both languages, with WeChat's explanation when the code is known.
 pub fn api_error(e: &ApiError) -> UiError {
     UiError::api(e)

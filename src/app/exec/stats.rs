@@ -19,9 +19,7 @@ fn stats(e: StatsEvent) -> Event {
 
 /// The simulator's admin client (with its key), or `None` on a real account.
 fn admin(backend: &Backend) -> Option<Result<SandboxAdmin, UiError>> {
-    backend
-        .sandbox_admin(std::time::Duration::from_secs(30))
-        .map(|r| r.map_err(|e| UiError::plain(e.to_string())))
+    super::sim_admin(backend, 30)
 }
 
 /// Per-channel results from the simulator's event log (`GET /sandbox/state`).

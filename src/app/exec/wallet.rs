@@ -240,9 +240,7 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
 
 /// The simulator's admin client (with its key), or `None` on a real account.
 fn admin(backend: &Backend) -> Option<Result<SandboxAdmin, UiError>> {
-    backend
-        .sandbox_admin(std::time::Duration::from_secs(10))
-        .map(|r| r.map_err(|e| UiError::plain(e.to_string())))
+    super::sim_admin(backend, 10)
 }
 
 /// Pays (or fails) a recharge through the simulator's admin API.

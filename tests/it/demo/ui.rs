@@ -1,13 +1,13 @@
 //! 载入示例活动 in the app: one click on the empty Design panel of a fresh data folder, and
 //! every panel shows the campaign.
 
-use coupon_studio::app::{Backend, Nav};
+use coupon_studio::app::{Backend, Nav, Persisted};
 use coupon_studio::stats::Metric;
 use coupon_studio::store::{EntryKind, EntryState, Store};
 use coupon_studio::ui::wallet::ConfirmState;
 
 use crate::support::temp_dir;
-use crate::support::ui::{H, app_sized, click, enabled, has, wait_for};
+use crate::support::ui::{H, app_sized, click, enabled, has, wait_for, with_demo};
 
 fn open(h: &mut H, nav: &str) {
     click(h, nav);
@@ -109,10 +109,7 @@ fn one_click_fills_every_panel() {
 #[test]
 fn pictures_by_url_come_from_the_disk_cache_once_fetched() {
     let dir = temp_dir("demo-cache");
-    let backend = Backend::start_sandbox(None).unwrap();
-    let mut h = app_sized(&dir, backend, Nav::Design, egui::vec2(1400.0, 1000.0));
-    wait_for(&mut h, "the demo button", |h| enabled(h, "载入示例活动"));
-    click(&mut h, "载入示例活动");
+    let mut h = with_demo(&dir, Persisted::default());
     wait_for(&mut h, "the pictures", |h| {
         let images = &h.state().design.images;
         images.len() == 4 && images.values().all(|i| i.texture.is_some())
@@ -129,9 +126,9 @@ fn pictures_by_url_come_from_the_disk_cache_once_fetched() {
         )
         .unwrap();
     drop(store);
-    let persisted = coupon_studio::app::Persisted {
+    let persisted = Persisted {
         draft_id: Some(draft),
-        ..coupon_studio::app::Persisted::default()
+        ..Persisted::default()
     };
     let backend = Backend::start_sandbox(None).unwrap();
     let mut h = crate::support::ui::app_with(&dir, backend, persisted, egui::vec2(1400.0, 1000.0));
@@ -150,14 +147,11 @@ fn pictures_by_url_come_from_the_disk_cache_once_fetched() {
 #[test]
 fn a_card_below_the_stock_alert_is_flagged_with_buy_stock_prefilled() {
     let dir = temp_dir("demo-alert");
-    let backend = Backend::start_sandbox(None).unwrap();
-    let persisted = coupon_studio::app::Persisted {
+    let persisted = Persisted {
         stock_alert_below: "1000".into(),
-        ..coupon_studio::app::Persisted::default()
+        ..Persisted::default()
     };
-    let mut h = crate::support::ui::app_with(&dir, backend, persisted, egui::vec2(1400.0, 1000.0));
-    wait_for(&mut h, "the demo button", |h| enabled(h, "载入示例活动"));
-    click(&mut h, "载入示例活动");
+    let mut h = with_demo(&dir, persisted);
     // My cards: the demo card has fewer than 1000 units left.
     wait_for(&mut h, "the flag in my cards", |h| {
         has(h, "少于你设的 1000 张")

@@ -100,12 +100,5 @@ fn without_a_system_dialog_the_built_in_chooser_picks_the_picture() {
     h.get_by_role_and_label(Role::Button, "打开").click();
     h.run_steps(2);
     assert!(!h.state().design.files.is_open());
-    wait_for(&mut h, "the upload", |h| {
-        h.state()
-            .design
-            .doc
-            .as_ref()
-            .and_then(|d| d.body.card.base_info()?.logo_url.clone())
-            .is_some_and(|u| u.contains("/sandbox/"))
-    });
+    wait_for(&mut h, "the upload", ui::logo_uploaded);
 }

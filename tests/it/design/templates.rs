@@ -1,11 +1,11 @@
 //! 新建 from the back office's three templates, and a created card duplicated into a draft
 //! (issue 18).
 
-use coupon_studio::app::{Backend, Nav};
+use coupon_studio::app::{Backend, Nav, Persisted};
 use egui_kittest::kittest::Queryable;
 
 use crate::support::temp_dir;
-use crate::support::ui::{H, app_sized, click, enabled, has, wait_for};
+use crate::support::ui::{H, app_sized, has, wait_for, with_demo};
 
 fn new_from(h: &mut H, template: &str) {
     h.get_by_label("➕ 新建").click();
@@ -52,11 +52,7 @@ fn each_template_opens_a_draft_that_lacks_only_the_brand_name() {
 
 #[test]
 fn a_created_card_is_duplicated_into_a_new_draft() {
-    let dir = temp_dir("duplicate-card");
-    let backend = Backend::start_sandbox(None).unwrap();
-    let mut h = app_sized(&dir, backend, Nav::Design, egui::vec2(1400.0, 1000.0));
-    wait_for(&mut h, "the demo button", |h| enabled(h, "载入示例活动"));
-    click(&mut h, "载入示例活动");
+    let mut h = with_demo(&temp_dir("duplicate-card"), Persisted::default());
     wait_for(&mut h, "the demo card in my cards", |h| {
         !h.state().design.cards.is_empty()
     });

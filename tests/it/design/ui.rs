@@ -314,14 +314,7 @@ fn a_picked_picture_is_prepared_previewed_and_uploaded_to_the_cdn() {
     let slot = coupon_studio::message::ImageSlot::Logo;
     h.state_mut()
         .run(coupon_studio::ui::design::Command::PrepareImage(slot, path));
-    wait_for(&mut h, "the upload", |h| {
-        h.state()
-            .design
-            .doc
-            .as_ref()
-            .and_then(|d| d.body.card.base_info()?.logo_url.clone())
-            .is_some()
-    });
+    wait_for(&mut h, "the upload", ui::logo_uploaded);
     let url = h
         .state()
         .design

@@ -30,20 +30,7 @@ impl Sim {
         )
         .unwrap();
         let rt = tokio::runtime::Runtime::new().unwrap();
-        let card = rt.block_on(async {
-            let body = support::fixture_body(&c, -3_600, 20 * 86_400).await;
-            let id = c.create_card(&body).await.unwrap();
-            support::admin(
-                &c,
-                "/sandbox/card/review",
-                json!({"card_id": id, "approve": true}),
-            )
-            .await;
-            c.pay_activate().await.unwrap();
-            let q = c.get_pay_price(&id, 10).await.unwrap();
-            c.confirm(&id, &q.order_id, 10).await.unwrap();
-            id
-        });
+        let card = rt.block_on(support::stocked_card_between(&c, -3_600, 20 * 86_400, 10));
         Self { rt, c, card }
     }
 

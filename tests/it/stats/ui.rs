@@ -11,6 +11,20 @@ use serde_json::json;
 use crate::support::ui::{app_sized, client, enabled, has, wait_for};
 use crate::support::{self, temp_dir};
 
+/// An approved card, valid from 10 days before the simulator's now for 40 days, with 300
+/// units of stock.
+async fn stocked_since_10_days_ago(c: &coupon_studio::api::ApiClient) -> String {
+    support::stocked_card_between(c, -10 * 86_400, 30 * 86_400, 300).await
+}
+
+/// Clicks 模拟一周活动 once it can be clicked.
+fn simulate_week(h: &mut crate::support::ui::H) {
+    wait_for(h, "the simulate button", |h| enabled(h, "模拟一周活动"));
+    h.get_by_role_and_label(Role::Button, "模拟一周活动")
+        .click_accesskit();
+    h.step();
+}
+
 #[test]
 fn a_range_over_62_days_is_refused_before_sending() {
     let dir = temp_dir("stats-range");
@@ -69,30 +83,13 @@ fn after_a_simulated_week_the_charted_numbers_equal_the_simulators_counts() {
         client(backend.sandbox_url().unwrap()),
     );
     // An approved card, valid from 10 days ago, with stock.
-    rt.block_on(async {
-        let body = support::fixture_body(&c, -10 * 86_400, 30 * 86_400).await;
-        let id = c.create_card(&body).await.unwrap();
-        support::admin(
-            &c,
-            "/sandbox/card/review",
-            json!({"card_id": id, "approve": true}),
-        )
-        .await;
-        c.pay_activate().await.unwrap();
-        let q = c.get_pay_price(&id, 300).await.unwrap();
-        c.confirm(&id, &q.order_id, 300).await.unwrap();
-    });
+    rt.block_on(stocked_since_10_days_ago(&c));
     let mut h = app_sized(&dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0));
     wait_for(&mut h, "the first load", |h| {
         h.state().stats.table.is_some()
     });
     // The simulated week is the 7 full days before today, the range the panel opens on.
-    wait_for(&mut h, "the simulate button", |h| {
-        enabled(h, "模拟一周活动")
-    });
-    h.get_by_role_and_label(Role::Button, "模拟一周活动")
-        .click_accesskit();
-    h.step();
+    simulate_week(&mut h);
     wait_for(&mut h, "the simulated data", |h| {
         h.state().stats.simulated.is_some()
             && h.state()
@@ -222,20 +219,9 @@ fn one_card_scope_counts_only_that_card() {
     );
     // Two approved cards with stock; the simulated week covers both.
     let ids: Vec<String> = rt.block_on(async {
-        c.pay_activate().await.unwrap();
         let mut ids = Vec::new();
         for _ in 0..2 {
-            let body = support::fixture_body(&c, -10 * 86_400, 30 * 86_400).await;
-            let id = c.create_card(&body).await.unwrap();
-            support::admin(
-                &c,
-                "/sandbox/card/review",
-                json!({"card_id": id, "approve": true}),
-            )
-            .await;
-            let q = c.get_pay_price(&id, 100).await.unwrap();
-            c.confirm(&id, &q.order_id, 100).await.unwrap();
-            ids.push(id);
+            ids.push(support::stocked_card_between(&c, -10 * 86_400, 30 * 86_400, 100).await);
         }
         support::admin(
             &c,
@@ -317,17 +303,7 @@ fn with_the_simulators_clock_ahead_the_range_and_the_simulated_week_follow_it() 
     let sim_today = rt.block_on(async {
         let admin = support::sim_admin(&c);
         admin.advance(45 * 86_400).await.unwrap();
-        let body = support::fixture_body(&c, -10 * 86_400, 30 * 86_400).await;
-        let id = c.create_card(&body).await.unwrap();
-        support::admin(
-            &c,
-            "/sandbox/card/review",
-            json!({"card_id": id, "approve": true}),
-        )
-        .await;
-        c.pay_activate().await.unwrap();
-        let q = c.get_pay_price(&id, 300).await.unwrap();
-        c.confirm(&id, &q.order_id, 300).await.unwrap();
+        stocked_since_10_days_ago(&c).await;
         coupon_studio::card::beijing::date_of(admin.now().await.unwrap()).unwrap()
     });
     let mut h = app_sized(&dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0));
@@ -343,12 +319,7 @@ fn with_the_simulators_clock_ahead_the_range_and_the_simulated_week_follow_it() 
         h.state().stats.begin,
         Some(sim_today - chrono::Duration::days(7))
     );
-    wait_for(&mut h, "the simulate button", |h| {
-        enabled(h, "模拟一周活动")
-    });
-    h.get_by_role_and_label(Role::Button, "模拟一周活动")
-        .click_accesskit();
-    h.step();
+    simulate_week(&mut h);
     wait_for(&mut h, "the simulated data", |h| {
         h.state().stats.simulated.is_some()
             && h.state()

@@ -119,8 +119,14 @@ pub async fn fixture_body(c: &ApiClient, begin: i64, end: i64) -> CreateBody {
 
 /// An approved down-jacket card with `stock` units, valid from a minute ago for `days` days.
 pub async fn stocked_card(c: &ApiClient, stock: u32, days: i64) -> String {
+    stocked_card_between(c, -60, days * 86_400, stock).await
+}
+
+/// An approved down-jacket card with `stock` units, valid from `begin` to `end` seconds after
+/// the simulated now.
+pub async fn stocked_card_between(c: &ApiClient, begin: i64, end: i64, stock: u32) -> String {
     let id = c
-        .create_card(&fixture_body(c, -60, days * 86_400).await)
+        .create_card(&fixture_body(c, begin, end).await)
         .await
         .unwrap();
     admin(

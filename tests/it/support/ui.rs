@@ -59,6 +59,31 @@ pub fn app_with(data_dir: &Path, backend: Backend, persisted: Persisted, size: e
     })
 }
 
+/// A fresh simulator and the app on Design with `persisted` (Chinese UI pinned), where a
+/// newcomer clicks 载入示例活动 (the demo then loads in the background).
+pub fn with_demo(data_dir: &Path, persisted: Persisted) -> H {
+    let backend = Backend::start_sandbox(None).unwrap();
+    let persisted = Persisted {
+        lang: Lang::Zh,
+        nav: Nav::Design,
+        ..persisted
+    };
+    let mut h = app_with(data_dir, backend, persisted, egui::vec2(1400.0, 1000.0));
+    wait_for(&mut h, "the demo button", |h| enabled(h, "载入示例活动"));
+    click(&mut h, "载入示例活动");
+    h
+}
+
+/// Whether the open document has a logo URL on the simulator's image host (it was uploaded).
+pub fn logo_uploaded(h: &H) -> bool {
+    h.state()
+        .design
+        .doc
+        .as_ref()
+        .and_then(|d| d.body.card.base_info()?.logo_url.clone())
+        .is_some_and(|u| u.contains("/sandbox/"))
+}
+
 /// Steps frames until `done` holds (IO answers arrive on other threads); fails after 30 s.
 pub fn wait_for(h: &mut H, what: &str, done: impl Fn(&H) -> bool) {
     wait_for_within(h, Duration::from_secs(30), what, done);
