@@ -282,7 +282,8 @@ impl RedeemPanel {
                     ui.label(RichText::new(&l.code).monospace().strong());
                     ui.end_row();
                     if let Some(e) = &l.decrypted_from {
-                        ui.label("encrypt_code");
+                        ui.label(T::EncryptedCode.get(lang))
+                            .on_hover_text("encrypt_code");
                         ui.label(RichText::new(e).monospace().small());
                         ui.end_row();
                     }
@@ -293,9 +294,9 @@ impl RedeemPanel {
                         } else {
                             crate::ui::error_color(ui)
                         },
-                        RichText::new(format!("{status} ({}) · {hint}", l.info.user_card_status))
-                            .strong(),
-                    );
+                        RichText::new(format!("{status} · {hint}")).strong(),
+                    )
+                    .on_hover_text(&l.info.user_card_status);
                     ui.end_row();
                     ui.label(T::Card.get(lang));
                     let title = l
@@ -305,10 +306,11 @@ impl RedeemPanel {
                         .unwrap_or_default();
                     ui.label(format!("{title} · {}", l.info.card.card_id));
                     ui.end_row();
-                    ui.label(T::Owner.get(lang));
+                    ui.label(T::Owner.get(lang)).on_hover_text("openid");
                     ui.label(RichText::new(&l.info.openid).monospace());
                     ui.end_row();
-                    ui.label(T::MarkHolder.get(lang));
+                    ui.label(T::MarkHolder.get(lang))
+                        .on_hover_text("mark_openid");
                     ui.label(if l.info.mark_openid.is_empty() {
                         T::NoneLabel.get(lang).to_owned()
                     } else {

@@ -174,3 +174,42 @@ fn a_card_below_the_stock_alert_is_flagged_with_buy_stock_prefilled() {
         Some(card.card_id.as_str())
     );
 }
+
+#[test]
+fn no_panel_labels_a_field_with_an_api_name() {
+    use egui_kittest::kittest::{NodeT, Queryable};
+    let mut h = with_demo(&temp_dir("demo-words"), Persisted::default());
+    wait_for(&mut h, "the demo", |h| h.state().design.demo.loaded);
+    // API names belong in tooltips (issue 18): none of these may be a label's text.
+    const API_NAMES: [&str; 9] = [
+        "getcardbizuininfo",
+        "getcardcardinfo",
+        "cond_source",
+        "outer_id",
+        "is_unique_code",
+        "check_consume",
+        "consume_share_self_num",
+        "(mark)",
+        "(NORMAL)",
+    ];
+    let mut checked = 0;
+    for nav in ["设计", "券点", "投放", "核销", "数据", "设置"] {
+        open(&mut h, nav);
+        if nav == "核销" {
+            click(&mut h, "查询");
+            wait_for(&mut h, "the code", |h| h.state().redeem.lookup.is_some());
+        }
+        h.run_steps(3);
+        for node in h.query_all_by(|_| true) {
+            let n = node.accesskit_node();
+            let Some(text) = n.label().or_else(|| n.value()) else {
+                continue;
+            };
+            checked += 1;
+            for api in API_NAMES {
+                assert!(!text.contains(api), "{nav}: {text:?} names {api}");
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} labels read");
+}

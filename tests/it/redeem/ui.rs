@@ -87,8 +87,8 @@ fn every_code_status_reads_in_chinese() {
             json!({"code": code, "status": status}),
         ));
         look_up(&mut h, &code);
-        let (zh, _) = status_text(status, Lang::Zh);
-        let want = format!("{zh} ({status})");
+        let (zh, hint) = status_text(status, Lang::Zh);
+        let want = format!("{zh} · {hint}");
         wait_for(&mut h, &want, |h| has(h, &want));
         // Only a NORMAL code can be used.
         assert_eq!(
@@ -111,10 +111,10 @@ fn offline_consume_uses_the_code_once_and_issues_the_gift_back() {
     let stock = sim.stock();
     let mut h = app_sized(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     look_up(&mut h, &code);
-    wait_for(&mut h, "the normal code", |h| has(h, "正常 (NORMAL)"));
+    wait_for(&mut h, "the normal code", |h| has(h, "正常 · 可以核销"));
     click(&mut h, "核销此券");
     wait_for(&mut h, "the consume", |h| {
-        has(h, "已核销 ") && has(h, "已核销 (CONSUMED)")
+        has(h, "已核销 ") && has(h, "已核销 · 不能再次核销")
     });
     assert!(has(&h, "赠送 1 张本券"));
     assert_eq!(sim.stock(), stock - 1, "the gift-back code took one unit");
@@ -164,7 +164,7 @@ fn an_encrypt_code_url_is_decrypted_first() {
             .as_ref()
             .is_some_and(|l| l.code == code && l.decrypted_from.is_some())
     });
-    assert!(has(&h, "正常 (NORMAL)"));
+    assert!(has(&h, "正常 · 可以核销"));
     assert_eq!(
         sim.rt
             .block_on(support::calls(&sim.c, "/card/code/decrypt")),
@@ -172,7 +172,7 @@ fn an_encrypt_code_url_is_decrypted_first() {
     );
     // Using it re-queries by the plain code; the encrypt_code it came from stays on screen.
     click(&mut h, "核销此券");
-    wait_for(&mut h, "the consume", |h| has(h, "已核销 (CONSUMED)"));
+    wait_for(&mut h, "the consume", |h| has(h, "已核销 · 不能再次核销"));
     settle(&mut h);
     assert_eq!(
         h.state()
@@ -192,8 +192,8 @@ fn online_use_needs_a_mark_and_someone_elses_mark_is_explained() {
     let code = sim.received_code("oUserA");
     let mut h = app_sized(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     look_up(&mut h, &code);
-    wait_for(&mut h, "the normal code", |h| has(h, "正常 (NORMAL)"));
-    h.get_by_label("线上核销(先 mark)").click_accesskit();
+    wait_for(&mut h, "the normal code", |h| has(h, "正常 · 可以核销"));
+    h.get_by_label("线上核销(先占用)").click_accesskit();
     h.step();
     h.step();
     // Without a mark the consume button waits.
@@ -202,7 +202,7 @@ fn online_use_needs_a_mark_and_someone_elses_mark_is_explained() {
     sim.rt
         .block_on(sim.c.mark_code(&code, &sim.card, "oFriend", true))
         .unwrap();
-    click(&mut h, "占用(mark)");
+    click(&mut h, "占用");
     wait_for(&mut h, "the 40146 error", |h| has(h, "微信返回 40146"));
     settle(&mut h);
     assert!(has(&h, "该 code 已被其他用户 mark"));
@@ -210,8 +210,8 @@ fn online_use_needs_a_mark_and_someone_elses_mark_is_explained() {
     sim.rt
         .block_on(sim.c.mark_code(&code, &sim.card, "oFriend", false))
         .unwrap();
-    wait_for(&mut h, "the mark button", |h| enabled(h, "占用(mark)"));
-    click(&mut h, "占用(mark)");
+    wait_for(&mut h, "the mark button", |h| enabled(h, "占用"));
+    click(&mut h, "占用");
     wait_for(&mut h, "the countdown", |h| {
         has(h, "占用剩余 4:") || has(h, "占用剩余 5:")
     });
@@ -224,7 +224,7 @@ fn online_use_needs_a_mark_and_someone_elses_mark_is_explained() {
     });
     wait_for(&mut h, "the consume button", |h| enabled(h, "核销此券"));
     click(&mut h, "核销此券");
-    wait_for(&mut h, "the consume", |h| has(h, "已核销 (CONSUMED)"));
+    wait_for(&mut h, "the consume", |h| has(h, "已核销 · 不能再次核销"));
     assert_eq!(
         sim.rt
             .block_on(support::calls(&sim.c, "/card/code/consume")),
@@ -263,8 +263,8 @@ fn consuming_each_abnormal_status_names_the_guides_code_and_guidance() {
             json!({"code": code, "status": status}),
         );
         look_up(&mut h, &code);
-        let (zh, _) = status_text(status, Lang::Zh);
-        let shown = format!("{zh} ({status})");
+        let (zh, hint) = status_text(status, Lang::Zh);
+        let shown = format!("{zh} · {hint}");
         wait_for(&mut h, &shown, |h| has(h, &shown));
         wait_for(&mut h, "the consume button", |h| enabled(h, "核销此券"));
         click(&mut h, "核销此券");
@@ -292,7 +292,7 @@ fn a_slow_consume_is_sent_once_and_the_button_waits() {
     let code = sim.received_code("oUserA");
     let mut h = app_sized(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     look_up(&mut h, &code);
-    wait_for(&mut h, "the normal code", |h| has(h, "正常 (NORMAL)"));
+    wait_for(&mut h, "the normal code", |h| has(h, "正常 · 可以核销"));
     admin(
         &sim,
         "/sandbox/faults",
@@ -304,7 +304,7 @@ fn a_slow_consume_is_sent_once_and_the_button_waits() {
     // Clicking the disabled button again sends nothing.
     click(&mut h, "核销此券");
     click(&mut h, "核销此券");
-    wait_for(&mut h, "the consume", |h| has(h, "已核销 (CONSUMED)"));
+    wait_for(&mut h, "the consume", |h| has(h, "已核销 · 不能再次核销"));
     assert_eq!(calls(&sim, "/card/code/consume"), 1);
 }
 
@@ -316,7 +316,7 @@ fn a_broken_consume_answer_is_not_retried_and_the_code_is_queried_again() {
     let code = sim.received_code("oUserA");
     let mut h = app_sized(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     look_up(&mut h, &code);
-    wait_for(&mut h, "the normal code", |h| has(h, "正常 (NORMAL)"));
+    wait_for(&mut h, "the normal code", |h| has(h, "正常 · 可以核销"));
     // WeChat consumes the code, then the connection breaks before the answer.
     admin(
         &sim,
@@ -326,7 +326,7 @@ fn a_broken_consume_answer_is_not_retried_and_the_code_is_queried_again() {
     click(&mut h, "核销此券");
     wait_for(&mut h, "the unknown outcome", |h| has(h, "核销结果未知"));
     wait_for(&mut h, "the re-queried status", |h| {
-        has(h, "已核销 (CONSUMED)")
+        has(h, "已核销 · 不能再次核销")
     });
     settle(&mut h);
     assert!(has(&h, "核销结果未知,未重试"), "the warning stays");
@@ -341,11 +341,11 @@ fn a_lapsed_mark_answers_40003_with_its_guidance() {
     let code = sim.received_code("oUserA");
     let mut h = app_sized(&dir, backend, Nav::Redeem, egui::vec2(1400.0, 1000.0));
     look_up(&mut h, &code);
-    wait_for(&mut h, "the normal code", |h| has(h, "正常 (NORMAL)"));
-    h.get_by_label("线上核销(先 mark)").click_accesskit();
+    wait_for(&mut h, "the normal code", |h| has(h, "正常 · 可以核销"));
+    h.get_by_label("线上核销(先占用)").click_accesskit();
     h.step();
     h.step();
-    click(&mut h, "占用(mark)");
+    click(&mut h, "占用");
     wait_for(&mut h, "the consume button", |h| enabled(h, "核销此券"));
     // WeChat drops the mark after 5 minutes; the desk's own countdown has not run out yet.
     admin(&sim, "/sandbox/clock/advance", json!({"seconds": 301}));
@@ -362,7 +362,7 @@ fn a_lapsed_mark_answers_40003_with_its_guidance() {
             .is_some_and(|l| l.info.mark_openid.is_empty())
     );
     assert!(!enabled(&h, "核销此券"));
-    assert!(has(&h, "正常 (NORMAL)"));
+    assert!(has(&h, "正常 · 可以核销"));
 }
 
 #[test]

@@ -35,6 +35,9 @@ fn quote_then_confirm_adds_stock_once_and_shows_before_and_after() {
     assert_eq!(sim.calls("/card/pay/confirm"), 1);
     let label = format!("兑换成功,库存 {before} → {}", before + 100);
     wait_for(&mut h, "before → after", |h| has(h, &label));
+    // The used quote no longer counts down.
+    assert!(has(&h, "报价已使用"));
+    assert!(!has(&h, "报价剩余"));
     // 200 free coins − 60.
     wait_for(&mut h, "the new balance", |h| {
         h.state()
