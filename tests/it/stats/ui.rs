@@ -11,6 +11,30 @@ use serde_json::json;
 use crate::support::ui::{app_sized, client, enabled, has, wait_for};
 use crate::support::{self, temp_dir};
 
+/// A fresh simulator, a runtime and a client to prepare it with, and the app's folder.
+fn sandbox(
+    name: &str,
+) -> (
+    std::path::PathBuf,
+    Backend,
+    tokio::runtime::Runtime,
+    coupon_studio::api::ApiClient,
+) {
+    let backend = Backend::start_sandbox(None).unwrap();
+    let c = client(backend.sandbox_url().unwrap());
+    (
+        temp_dir(name),
+        backend,
+        tokio::runtime::Runtime::new().unwrap(),
+        c,
+    )
+}
+
+/// The app on Stats, tall enough for the chart, the totals and the channels.
+fn stats_app(dir: &std::path::Path, backend: Backend) -> crate::support::ui::H {
+    app_sized(dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0))
+}
+
 /// An approved card, valid from 10 days before the simulator's now for 40 days, with 300
 /// units of stock.
 async fn stocked_since_10_days_ago(c: &coupon_studio::api::ApiClient) -> String {
@@ -27,13 +51,8 @@ fn simulate_week(h: &mut crate::support::ui::H) {
 
 #[test]
 fn a_range_over_62_days_is_refused_before_sending() {
-    let dir = temp_dir("stats-range");
-    let backend = Backend::start_sandbox(None).unwrap();
-    let (rt, c) = (
-        tokio::runtime::Runtime::new().unwrap(),
-        client(backend.sandbox_url().unwrap()),
-    );
-    let mut h = app_sized(&dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0));
+    let (dir, backend, rt, c) = sandbox("stats-range");
+    let mut h = stats_app(&dir, backend);
     wait_for(&mut h, "the first load", |h| {
         h.state().stats.table.is_some()
     });
@@ -76,15 +95,10 @@ fn a_range_over_62_days_is_refused_before_sending() {
 
 #[test]
 fn after_a_simulated_week_the_charted_numbers_equal_the_simulators_counts() {
-    let dir = temp_dir("stats-week");
-    let backend = Backend::start_sandbox(None).unwrap();
-    let (rt, c) = (
-        tokio::runtime::Runtime::new().unwrap(),
-        client(backend.sandbox_url().unwrap()),
-    );
+    let (dir, backend, rt, c) = sandbox("stats-week");
     // An approved card, valid from 10 days ago, with stock.
     rt.block_on(stocked_since_10_days_ago(&c));
-    let mut h = app_sized(&dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0));
+    let mut h = stats_app(&dir, backend);
     wait_for(&mut h, "the first load", |h| {
         h.state().stats.table.is_some()
     });
@@ -211,12 +225,7 @@ fn after_a_simulated_week_the_charted_numbers_equal_the_simulators_counts() {
 
 #[test]
 fn one_card_scope_counts_only_that_card() {
-    let dir = temp_dir("stats-card");
-    let backend = Backend::start_sandbox(None).unwrap();
-    let (rt, c) = (
-        tokio::runtime::Runtime::new().unwrap(),
-        client(backend.sandbox_url().unwrap()),
-    );
+    let (dir, backend, rt, c) = sandbox("stats-card");
     // Two approved cards with stock; the simulated week covers both.
     let ids: Vec<String> = rt.block_on(async {
         let mut ids = Vec::new();
@@ -231,7 +240,7 @@ fn one_card_scope_counts_only_that_card() {
         .await;
         ids
     });
-    let mut h = app_sized(&dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0));
+    let mut h = stats_app(&dir, backend);
     wait_for(&mut h, "the first load and the cards", |h| {
         h.state().stats.table.is_some() && h.state().stats.cards.len() == 2
     });
@@ -292,12 +301,7 @@ fn one_card_scope_counts_only_that_card() {
 
 #[test]
 fn with_the_simulators_clock_ahead_the_range_and_the_simulated_week_follow_it() {
-    let dir = temp_dir("stats-ahead");
-    let backend = Backend::start_sandbox(None).unwrap();
-    let (rt, c) = (
-        tokio::runtime::Runtime::new().unwrap(),
-        client(backend.sandbox_url().unwrap()),
-    );
+    let (dir, backend, rt, c) = sandbox("stats-ahead");
     // 45 simulated days ahead of this computer's clock, then a card valid from 10 days
     // before the simulator's now, with stock.
     let sim_today = rt.block_on(async {
@@ -306,7 +310,7 @@ fn with_the_simulators_clock_ahead_the_range_and_the_simulated_week_follow_it() 
         stocked_since_10_days_ago(&c).await;
         coupon_studio::card::beijing::date_of(admin.now().await.unwrap()).unwrap()
     });
-    let mut h = app_sized(&dir, backend, Nav::Stats, egui::vec2(1400.0, 1400.0));
+    let mut h = stats_app(&dir, backend);
     wait_for(&mut h, "the first load", |h| {
         h.state().stats.table.is_some()
     });
