@@ -191,6 +191,11 @@ export COUPON_STUDIO_INSTALLED_CHECK='wine "$INSTALLED_EXE" doctor && timeout 11
 bash packaging/windows/test-installer.sh "$setup"
 
 step "the portable .zip"
-unzip -l "$zip" | grep -q 'coupon-studio.exe' || fail "the .zip has no coupon-studio.exe"
-unzip -l "$zip"
+# The listing goes to a file first: `unzip -l | grep -q` under pipefail fails at random when grep
+# exits on its match while unzip is still writing (SIGPIPE, exit 141); it failed CI once so.
+unzip -l "$zip" >"$work/zip-listing" || fail "unzip could not read $zip"
+cat "$work/zip-listing"
+for want in coupon-studio.exe coupon-studio.com OFL-NotoSansCJK.txt README.md coupon-studio.ico; do
+  grep -q "  $want\$" "$work/zip-listing" || fail "the .zip has no $want"
+done
 echo "Windows check passed"
