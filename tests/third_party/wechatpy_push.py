@@ -208,9 +208,14 @@ def run(sim):
     check("user_get_card by gift: IsGiveByFriend 1, OldUserCardCode, FriendUserName",
           got and got[0].friend == normal[0]["openid"] and data(got[0]).get("FromUserName") == friend,
           got and data(got[0]))
+    # The code may have been shared before (the simulated week): the gift is the last gifting.
     gifting = [m for m in messages("user_gifting_card") if data(m).get("UserCardCode") == old]
-    check("user_gifting_card by the giver", gifting and data(gifting[0]).get("FriendUserName") == friend,
-          gifting and data(gifting[0]))
+    check("user_gifting_card by the giver, before the friend's claim",
+          gifting and data(gifting[-1]).get("FriendUserName") == friend
+          and data(gifting[-1]).get("IsChatRoom") == "0"
+          and received.index(next(r for r in received if r[1] is gifting[-1]))
+          < received.index(next(r for r in received if r[1] is got[0])),
+          gifting and data(gifting[-1]))
     new = gift.get("code", "")
     admin(base, "/sandbox/code/status", {"code": new, "status": "DELETE"})
     deleted = wait_for("the delete", lambda: [m for m in messages("user_del_card") if m.code == new])
