@@ -72,7 +72,7 @@ pub struct SandboxArgs {
     /// The Token of the server configuration that pushes are signed with. It shows in the
     /// process list: prefer --push-token-file or $COUPON_STUDIO_SANDBOX_PUSH_TOKEN.
     #[arg(long, requires = "push_url", conflicts_with = "push_token_file")]
-    push_token: Option<String>,
+    push_token: Option<Hidden>,
     /// Read the push Token from this file (its first line).
     #[arg(long, value_name = "PATH", requires = "push_url")]
     push_token_file: Option<PathBuf>,
@@ -80,13 +80,30 @@ pub struct SandboxArgs {
     /// --push-aes-key-file, nor $COUPON_STUDIO_SANDBOX_PUSH_AES_KEY) pushes are plain. It shows
     /// in the process list: prefer the file or the environment.
     #[arg(long, requires = "push_url", conflicts_with = "push_aes_key_file")]
-    push_aes_key: Option<String>,
+    push_aes_key: Option<Hidden>,
     /// Read the EncodingAESKey from this file (its first line).
     #[arg(long, value_name = "PATH", requires = "push_url")]
     push_aes_key_file: Option<PathBuf>,
     /// The AppID the pushes' envelope names; default --appid, else a fixed sandbox AppID.
     #[arg(long, requires = "push_url")]
     push_appid: Option<String>,
+}
+
+/// A secret given on the command line: its `Debug` form does not show it.
+#[derive(Clone)]
+struct Hidden(String);
+
+impl std::str::FromStr for Hidden {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
 }
 
 /// The first line of a file, without its line ending; empty is an error.
@@ -129,12 +146,12 @@ fn admin_key(args: &SandboxArgs) -> anyhow::Result<Option<(String, bool)>> {
 
 /// A value from its flag, its file, or the environment, in that order.
 fn given(
-    flag: &Option<String>,
+    flag: &Option<Hidden>,
     file: &Option<PathBuf>,
     what: &str,
     var: &str,
 ) -> anyhow::Result<Option<String>> {
-    if let Some(v) = flag {
+    if let Some(Hidden(v)) = flag {
         return Ok(Some(v.clone()));
     }
     if let Some(path) = file {
