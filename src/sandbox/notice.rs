@@ -268,8 +268,10 @@ impl State {
         let seen: Vec<(String, &'static str)> = self
             .cards
             .iter()
-            .map(|(id, c)| (id.clone(), self.status_of(c, review_delay)))
-            .filter(|(id, s)| self.cards.get(id).is_some_and(|c| c.review_seen != *s))
+            .filter_map(|(id, c)| {
+                let status = self.status_of(c, review_delay);
+                (c.review_seen != status).then(|| (id.clone(), status))
+            })
             .collect();
         for (id, new) in &seen {
             let Some(card) = self.cards.get_mut(id) else {
@@ -356,6 +358,51 @@ mod tests {
         assert_eq!(m["CreateOrderTime"], 5);
         assert_eq!(m["Memo"], "开通券点账户奖励");
         assert_eq!(m["Desc"], "");
+    }
+
+    fn card(review: super::super::Review, seen: &str) -> super::super::SimCard {
+        super::super::SimCard {
+            card: serde_json::json!({"cash": {"base_info": {}}}),
+            submitted_at: 0,
+            review,
+            quantity: 0,
+            total_quantity: 0,
+            seq: 0,
+            created_at: 0,
+            updated_at: 0,
+            review_seen: seen.into(),
+            refuse_reason: String::new(),
+            sku_peak: 0,
+            sku_reminded_at: None,
+        }
+    }
+
+    #[test]
+    fn a_review_is_pushed_once_and_never_for_a_card_of_an_older_state_file() {
+        use super::super::Review;
+        let mut st = State::default();
+        st.cards
+            .insert("new".into(), card(Review::Approved, status::NOT_VERIFY));
+        st.cards.insert("old".into(), card(Review::Rejected, ""));
+        assert!(st.settle_reviews(3));
+        let notices = st.take_notices();
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert!(
+            matches!(&notices[0], Notice::Review { card_id, passed: true, .. } if card_id == "new")
+        );
+        assert_eq!(st.cards["old"].review_seen, status::VERIFY_FAIL);
+        // Nothing changed since: nothing more.
+        assert!(!st.settle_reviews(3));
+        assert!(st.take_notices().is_empty());
+        // Rejected after all: pushed with the default reason.
+        if let Some(c) = st.cards.get_mut("new") {
+            c.review = Review::Rejected;
+        }
+        assert!(st.settle_reviews(3));
+        let notices = st.take_notices();
+        assert!(
+            matches!(&notices[..], [Notice::Review { passed: false, reason, .. }] if reason == DEFAULT_REFUSE_REASON)
+        );
     }
 
     #[test]
