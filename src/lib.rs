@@ -25,3 +25,4 @@ pub mod store;
 pub mod textfile;
 pub mod ui;
 pub mod wallet;
+pub mod wxpush;

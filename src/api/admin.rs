@@ -218,6 +218,73 @@ impl SandboxAdmin {
     }
 }
 
+/// Where the simulator pushes the card events its users cause (`POST /sandbox/push/target`):
+/// the merchant server's URL and the keys of its server configuration in 公众平台.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PushSettings<'a> {
+    /// Any http or https URL.
+    pub url: &'a str,
+    /// The Token pushes are signed with.
+    pub token: &'a str,
+    /// The EncodingAESKey: safe mode (encrypted); `None`: plain mode.
+    pub aes_key: Option<&'a str>,
+    /// The AppID the envelope names; `None`: the simulator's own.
+    pub appid: Option<&'a str>,
+}
+
+impl std::fmt::Debug for PushSettings<'_> {
+    // Never print the token or the key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushSettings")
+            .field("safe_mode", &self.aes_key.is_some())
+            .field("appid", &self.appid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SandboxAdmin {
+    /// A user gives a code to a friend (`friend_openid`, or one the simulator makes up), who
+    /// accepts it: `{"code": the friend's code, "openid", "old_code"}`.
+    pub async fn gift(&self, code: &str, friend_openid: Option<&str>) -> Result<Value, AdminError> {
+        let body = match friend_openid {
+            Some(f) => json!({"code": code, "friend_openid": f}),
+            None => json!({ "code": code }),
+        };
+        self.post("/sandbox/user/gift", &body).await
+    }
+
+    /// Makes the simulator push its card events to `target` from now on (the embedded
+    /// simulator included); answers the target as the simulator shows it (no secrets).
+    pub async fn set_push_target(&self, target: &PushSettings<'_>) -> Result<Value, AdminError> {
+        super::error::register_sensitive(target.token);
+        if let Some(key) = target.aes_key {
+            super::error::register_sensitive(key);
+        }
+        let mut body = json!({"url": target.url, "token": target.token});
+        if let Some(key) = target.aes_key {
+            body["aes_key"] = json!(key);
+        }
+        if let Some(appid) = target.appid {
+            body["appid"] = json!(appid);
+        }
+        self.post("/sandbox/push/target", &body).await
+    }
+
+    /// Stops the simulator's pushes (those already queued are still delivered).
+    pub async fn clear_push_target(&self) -> Result<(), AdminError> {
+        self.post("/sandbox/push/clear", &json!({}))
+            .await
+            .map(|_| ())
+    }
+
+    /// The pushes the simulator recorded after push number `since` (0: all it keeps), with
+    /// their members, attempts and outcome, the counts by outcome and the current target.
+    pub async fn pushes(&self, since: u64) -> Result<Value, AdminError> {
+        let path = format!("/sandbox/pushes?since={since}");
+        ok(&path, self.get(&path).await?)
+    }
+}
+
 /// The answer when it says `ok`, else the simulator's refusal.
 fn ok(path: &str, v: Value) -> Result<Value, AdminError> {
     if v.get("ok").and_then(Value::as_bool) == Some(false) {

@@ -8,12 +8,19 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::Args;
 use coupon_studio::api::{ApiClient, SandboxAdmin, TokenSource};
-use coupon_studio::sandbox::{SandboxConfig, generate_key, spawn};
+use coupon_studio::sandbox::{
+    PushConfig, SANDBOX_APPID, SandboxConfig, generate_key, original_id, spawn,
+};
 
 /// Where the AppSecret comes from when neither --secret nor --secret-file is given.
 const SECRET_ENV: &str = "COUPON_STUDIO_SANDBOX_SECRET";
 /// Where the admin key comes from when --admin-key-file is not given.
 pub(super) const ADMIN_KEY_ENV: &str = "COUPON_STUDIO_SANDBOX_ADMIN_KEY";
+/// Where the push Token comes from when neither --push-token nor --push-token-file is given.
+const PUSH_TOKEN_ENV: &str = "COUPON_STUDIO_SANDBOX_PUSH_TOKEN";
+/// Where the EncodingAESKey comes from when neither --push-aes-key nor --push-aes-key-file is
+/// given.
+const PUSH_AES_KEY_ENV: &str = "COUPON_STUDIO_SANDBOX_PUSH_AES_KEY";
 
 /// Arguments of `sandbox`.
 #[derive(Debug, Args)]
@@ -58,6 +65,45 @@ pub struct SandboxArgs {
     /// With --demo: the seed of the simulated week.
     #[arg(long, default_value_t = 42, requires = "demo")]
     demo_seed: u64,
+    /// Push the card events users cause to this URL (any http or https URL), signed (and with
+    /// an EncodingAESKey encrypted) as WeChat pushes them to a merchant's server.
+    #[arg(long, value_name = "URL")]
+    push_url: Option<String>,
+    /// The Token of the server configuration that pushes are signed with. It shows in the
+    /// process list: prefer --push-token-file or $COUPON_STUDIO_SANDBOX_PUSH_TOKEN.
+    #[arg(long, requires = "push_url", conflicts_with = "push_token_file")]
+    push_token: Option<Hidden>,
+    /// Read the push Token from this file (its first line).
+    #[arg(long, value_name = "PATH", requires = "push_url")]
+    push_token_file: Option<PathBuf>,
+    /// The EncodingAESKey (43 characters): push in safe mode (encrypted). Without one (nor
+    /// --push-aes-key-file, nor $COUPON_STUDIO_SANDBOX_PUSH_AES_KEY) pushes are plain. It shows
+    /// in the process list: prefer the file or the environment.
+    #[arg(long, requires = "push_url", conflicts_with = "push_aes_key_file")]
+    push_aes_key: Option<Hidden>,
+    /// Read the EncodingAESKey from this file (its first line).
+    #[arg(long, value_name = "PATH", requires = "push_url")]
+    push_aes_key_file: Option<PathBuf>,
+    /// The AppID the pushes' envelope names; default --appid, else a fixed sandbox AppID.
+    #[arg(long, requires = "push_url")]
+    push_appid: Option<String>,
+}
+
+/// A secret given on the command line: its `Debug` form does not show it.
+#[derive(Clone)]
+struct Hidden(String);
+
+impl std::str::FromStr for Hidden {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
 }
 
 /// The first line of a file, without its line ending; empty is an error.
@@ -98,6 +144,47 @@ fn admin_key(args: &SandboxArgs) -> anyhow::Result<Option<(String, bool)>> {
     Ok(args.allow_remote.then(|| (generate_key(), true)))
 }
 
+/// A value from its flag, its file, or the environment, in that order.
+fn given(
+    flag: &Option<Hidden>,
+    file: &Option<PathBuf>,
+    what: &str,
+    var: &str,
+) -> anyhow::Result<Option<String>> {
+    if let Some(Hidden(v)) = flag {
+        return Ok(Some(v.clone()));
+    }
+    if let Some(path) = file {
+        return first_line(what, path).map(Some);
+    }
+    Ok(env(var).map(|v| v.trim().to_owned()))
+}
+
+/// The push settings: with --push-url, a token (flag, file or environment) is required.
+fn push(args: &SandboxArgs) -> anyhow::Result<Option<PushConfig>> {
+    let Some(url) = &args.push_url else {
+        return Ok(None);
+    };
+    let token = given(&args.push_token, &args.push_token_file, "push token", PUSH_TOKEN_ENV)?
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "--push-url needs a token: --push-token-file PATH, ${PUSH_TOKEN_ENV}, or --push-token (visible to other users in the process list)"
+            )
+        })?;
+    let aes_key = given(
+        &args.push_aes_key,
+        &args.push_aes_key_file,
+        "push EncodingAESKey",
+        PUSH_AES_KEY_ENV,
+    )?;
+    Ok(Some(PushConfig {
+        url: url.clone(),
+        token,
+        aes_key,
+        appid: args.push_appid.clone(),
+    }))
+}
+
 /// The simulator's configuration and the key to print, if one was generated.
 fn config(args: SandboxArgs) -> anyhow::Result<(SandboxConfig, Option<String>)> {
     let credentials = match (&args.appid, secret(&args)?) {
@@ -109,6 +196,7 @@ fn config(args: SandboxArgs) -> anyhow::Result<(SandboxConfig, Option<String>)> 
     };
     let key = admin_key(&args)?;
     let print = key.as_ref().and_then(|(k, made)| made.then(|| k.clone()));
+    let push = push(&args)?;
     let config = SandboxConfig {
         addr: args.addr,
         credentials,
@@ -117,6 +205,7 @@ fn config(args: SandboxArgs) -> anyhow::Result<(SandboxConfig, Option<String>)> 
         start_time: args.start_time,
         allow_remote: args.allow_remote,
         admin_key: key.map(|(k, _)| k),
+        push,
         ..SandboxConfig::default()
     };
     Ok((config, print))
@@ -172,6 +261,18 @@ pub fn run(args: SandboxArgs) -> ExitCode {
         }
     };
     let (credentials, key) = (config.credentials.clone(), config.admin_key.clone());
+    let push_note = config.push.as_ref().map(|p| {
+        let appid = p
+            .appid
+            .clone()
+            .or_else(|| credentials.as_ref().map(|(a, _)| a.clone()))
+            .unwrap_or_else(|| SANDBOX_APPID.to_owned());
+        let mode = if p.aes_key.is_some() { "safe" } else { "plain" };
+        format!(
+            "pushing card events in {mode} mode (AppID {appid}, ToUserName {})",
+            original_id(&appid)
+        )
+    });
     let code = rt.block_on(async move {
         let handle = match spawn(config).await {
             Ok(h) => h,
@@ -182,6 +283,9 @@ pub fn run(args: SandboxArgs) -> ExitCode {
         };
         use std::io::Write;
         println!("listening on {}", handle.url());
+        if let Some(note) = push_note {
+            eprintln!("{note}");
+        }
         if let Some(key) = print_key {
             println!("admin key: {key}");
         }

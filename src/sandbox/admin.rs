@@ -11,10 +11,14 @@ use serde_json::{Value, json};
 
 use super::auth::S;
 use super::codes::CodeStatus;
+use super::notice::Notice;
+use super::push_target::{PushConfig, PushTarget};
 use super::users::Scan;
 use super::{Shared, State, activity, body, clock, faults};
 
-/// Runs an admin action on the locked state; persists on success when `mutates`.
+/// Runs an admin action on the locked state; persists on success when `mutates`. Like a
+/// WeChat call, it settles what time decided before and after, and hands what changed to the
+/// outbox.
 fn admin(
     shared: &Shared,
     mutates: bool,
@@ -30,7 +34,14 @@ fn admin(
                 .into_response();
         }
     };
-    match f(&mut st, shared) {
+    let before = shared.settle(&mut st);
+    let result = f(&mut st, shared);
+    let settled = shared.settle(&mut st) || before;
+    shared.flush(&mut st);
+    if settled && (result.is_err() || !mutates) {
+        shared.persist(&st);
+    }
+    match result {
         Ok(v) => {
             if mutates {
                 shared.persist(&st);
@@ -77,7 +88,8 @@ pub async fn advance(AxState(shared): S, bytes: Bytes) -> Response {
     })
 }
 
-/// `POST /sandbox/card/review {"card_id","approve":bool}`.
+/// `POST /sandbox/card/review {"card_id","approve":bool,"reason"?}`: `reason` is the
+/// RefuseReason pushed with a rejection.
 pub async fn review(AxState(shared): S, bytes: Bytes) -> Response {
     admin(&shared, true, |st, _| {
         let v = input(&bytes)?;
@@ -91,6 +103,11 @@ pub async fn review(AxState(shared): S, bytes: Bytes) -> Response {
             super::Review::Approved
         } else {
             super::Review::Rejected
+        };
+        card.refuse_reason = if approve {
+            String::new()
+        } else {
+            text(&v, "reason").unwrap_or_default()
         };
         Ok(json!({"card_id": id}))
     })
@@ -128,12 +145,14 @@ pub async fn pay(AxState(shared): S, bytes: Bytes) -> Response {
         order.openid = payer;
         if fail {
             order.status = "ORDER_STATUS_ROLLBACK".into();
-        } else {
-            order.status = "ORDER_STATUS_FINANCE_SUCC".into();
-            order.pay_finish_time = now;
-            let amount = order.pay_coin;
-            w.paid += amount;
+            return Ok(json!({"order_id": id}));
         }
+        order.status = "ORDER_STATUS_FINANCE_SUCC".into();
+        order.pay_finish_time = now;
+        w.paid += order.pay_coin;
+        // Coins moved: WeChat pushes the order (a failed payment moves none).
+        let order = order.clone();
+        st.notify(Notice::Order { time: now, order });
         Ok(json!({"order_id": id}))
     })
 }
@@ -150,6 +169,7 @@ pub async fn scan(AxState(shared): S, bytes: Bytes) -> Response {
             outer_id: body::int(&v, "outer_id")
                 .map_err(|e| e.errmsg)?
                 .unwrap_or(0),
+            outer_str: text(&v, "outer_str").unwrap_or_default(),
             time: None,
             source: "scan",
         };
@@ -186,6 +206,57 @@ pub async fn share(AxState(shared): S, bytes: Bytes) -> Response {
             }
         }
         st.share(&code, &friends, None, "share")
+    })
+}
+
+/// `POST /sandbox/user/gift {"code","friend_openid"?}`: the holder gives the code to a friend
+/// (named, or generated), who accepts it → `{"code": the friend's new code, "openid"}`.
+pub async fn gift(AxState(shared): S, bytes: Bytes) -> Response {
+    admin(&shared, true, |st, _| {
+        let v = input(&bytes)?;
+        let code = text(&v, "code").ok_or("code is required")?;
+        let friend = text(&v, "friend_openid").unwrap_or_else(|| st.new_openid());
+        let now = st.now();
+        let new = st.gift(&code, &friend, now)?;
+        Ok(json!({"code": new, "openid": friend, "old_code": code}))
+    })
+}
+
+/// `GET /sandbox/pushes[?since=ID][&limit=N]`: where pushes go, counts by outcome, and the
+/// recorded pushes after `since` (default all; `limit` default 1000), each with its members
+/// and attempts.
+pub async fn pushes(AxState(shared): S, AxQuery(q): super::auth::Q) -> Response {
+    let number = |k: &str| q.get(k).and_then(|v| v.trim().parse::<u64>().ok());
+    let since = number("since").unwrap_or(0);
+    let limit = number("limit").map_or(1000, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    admin(&shared, false, |_, shared| {
+        Ok(shared.outbox().to_json(since, limit))
+    })
+}
+
+/// `POST /sandbox/push/target {"url","token","aes_key"?,"appid"?}`: where later pushes go
+/// (safe mode with `aes_key`, else plain). The token and key are never shown back.
+pub async fn set_push_target(AxState(shared): S, bytes: Bytes) -> Response {
+    admin(&shared, false, |_, shared| {
+        let v = input(&bytes)?;
+        let config = PushConfig {
+            url: text(&v, "url").ok_or("url is required")?,
+            token: text(&v, "token").ok_or("token is required")?,
+            aes_key: text(&v, "aes_key"),
+            appid: text(&v, "appid"),
+        };
+        let target = PushTarget::new(&config, shared.push_appid()).map_err(|e| e.to_string())?;
+        let shown = target.describe();
+        shared.outbox().set_target(Some(target));
+        Ok(json!({ "target": shown }))
+    })
+}
+
+/// `POST /sandbox/push/clear`: no pushes from now on (those queued are still delivered).
+pub async fn clear_push_target(AxState(shared): S) -> Response {
+    admin(&shared, false, |_, shared| {
+        shared.outbox().set_target(None);
+        Ok(json!({ "target": null }))
     })
 }
 

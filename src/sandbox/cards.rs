@@ -142,6 +142,10 @@ pub async fn create(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
                 seq,
                 created_at: now,
                 updated_at: now,
+                review_seen: super::status::NOT_VERIFY.to_owned(),
+                refuse_reason: String::new(),
+                sku_peak: 0,
+                sku_reminded_at: None,
             },
         );
         Ok(json!({"card_id": card_id}))

@@ -7,7 +7,7 @@ use sha1::{Digest, Sha1};
 
 use super::State;
 use super::errors::{WxError, code};
-use super::events::Kind;
+use super::events::{Event, Kind};
 
 /// How long a mark lasts without an unmark (the guide: 5 minutes).
 pub const MARK_LIFE: i64 = 300;
@@ -114,7 +114,7 @@ pub struct UserCode {
     pub received_at: i64,
     /// The QR scene value it came through.
     pub outer_id: i64,
-    /// `scan` or `gift_back`.
+    /// `scan`, `simulate`, `gift` (given by a friend) or `gift_back`.
     pub source: String,
     /// The current mark.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,6 +125,12 @@ pub struct UserCode {
     /// Who consumed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumed_by: Option<String>,
+    /// The placement's `outer_str` it came through.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub outer_str: String,
+    /// The friend's code that replaced it when it was given away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gifted_to: Option<String>,
 }
 
 impl State {
@@ -159,13 +165,14 @@ impl State {
             .count()
     }
 
-    /// A user receives a new code of a card at `time`: stock − 1, a receive event. `Err` is a
+    /// A user receives a new code of a card at `time` through the channel `outer_id` /
+    /// `outer_str`: stock − 1, a receive event, and the stock alert when it is due. `Err` is a
     /// plain reason (the callers are the admin API and consume's gift-back).
     pub fn receive_code(
         &mut self,
         card_id: &str,
         openid: &str,
-        outer_id: i64,
+        (outer_id, outer_str): (i64, &str),
         source: &str,
         time: i64,
     ) -> Result<String, String> {
@@ -176,6 +183,7 @@ impl State {
         if card.quantity <= 0 {
             return Err("out of stock".into());
         }
+        let before = card.quantity;
         let code = self.new_code();
         if let Some(card) = self.cards.get_mut(card_id) {
             card.quantity -= 1;
@@ -193,17 +201,17 @@ impl State {
                 mark: None,
                 consumed_at: None,
                 consumed_by: None,
+                outer_str: outer_str.to_owned(),
+                gifted_to: None,
             },
         );
-        self.record(
-            time,
-            Kind::Receive,
-            card_id,
-            openid,
-            Some(&code),
-            outer_id,
-            source,
+        self.log_event(
+            Event::new(time, Kind::Receive, card_id, openid, outer_id)
+                .with_code(Some(&code))
+                .with_source(source)
+                .with_outer_str(outer_str),
         );
+        self.check_stock(card_id, openid, before, time);
         Ok(code)
     }
 
@@ -216,15 +224,12 @@ impl State {
         c.consumed_at = Some(time);
         c.consumed_by = Some(consumer.to_owned());
         c.mark = None;
-        let (card_id, outer_id) = (c.card_id.clone(), c.outer_id);
-        self.record(
-            time,
-            Kind::Verify,
-            &card_id,
-            consumer,
-            Some(code),
-            outer_id,
-            "consume",
+        let (card_id, outer_id, outer_str) = (c.card_id.clone(), c.outer_id, c.outer_str.clone());
+        self.log_event(
+            Event::new(time, Kind::Verify, &card_id, consumer, outer_id)
+                .with_code(Some(code))
+                .with_source("consume")
+                .with_outer_str(&outer_str),
         );
         let gift_back = self.cards.get(&card_id).is_some_and(|k| k.gift_back() >= 1);
         if gift_back {
@@ -240,11 +245,69 @@ impl State {
                     "gift_back",
                 );
             }
-            self.receive_code(&card_id, consumer, outer_id, "gift_back", time)
-                .ok()
+            self.receive_code(
+                &card_id,
+                consumer,
+                (outer_id, &outer_str),
+                "gift_back",
+                time,
+            )
+            .ok()
         } else {
             None
         }
+    }
+
+    /// The holder of a NORMAL `code` gives it to `friend`, who accepts it at `time` (转赠): a
+    /// given event by the holder, then the friend receives a new code of the same card and
+    /// channel without taking stock (`IsGiveByFriend`, `OldUserCardCode`). The old code is
+    /// the giver's no more: the code calls answer it as unknown (40056), as WeChat does for a
+    /// code "被转赠领取". Returns the friend's code.
+    pub fn gift(&mut self, code: &str, friend: &str, time: i64) -> Result<String, String> {
+        let c = self
+            .codes
+            .get(code)
+            .cloned()
+            .ok_or_else(|| format!("unknown code {code}"))?;
+        if self.code_status(&c) != CodeStatus::Normal {
+            return Err(format!("the code is {}", self.code_status(&c).name()));
+        }
+        if friend == c.openid {
+            return Err("a code cannot be given to its own holder".into());
+        }
+        self.log_event(
+            Event::new(time, Kind::Given, &c.card_id, &c.openid, c.outer_id)
+                .with_code(Some(code))
+                .with_source("gift")
+                .with_outer_str(&c.outer_str)
+                .with_friend(Some(friend)),
+        );
+        let new = self.new_code();
+        if let Some(old) = self.codes.get_mut(code) {
+            old.status = CodeStatus::Delete;
+            old.mark = None;
+            old.gifted_to = Some(new.clone());
+        }
+        self.codes.insert(
+            new.clone(),
+            UserCode {
+                code: new.clone(),
+                openid: friend.to_owned(),
+                received_at: time,
+                source: "gift".into(),
+                mark: None,
+                gifted_to: None,
+                ..c.clone()
+            },
+        );
+        let mut received = Event::new(time, Kind::Receive, &c.card_id, friend, c.outer_id)
+            .with_code(Some(&new))
+            .with_source("gift")
+            .with_outer_str(&c.outer_str)
+            .with_friend(Some(&c.openid));
+        received.old_code = Some(code.to_owned());
+        self.log_event(received);
+        Ok(new)
     }
 
     /// The `encrypt_code` of a code (deterministic for one state's key).

@@ -77,15 +77,11 @@ fn all_events(st: &State) -> Vec<Event> {
     for c in st.codes.values() {
         if c.status == CodeStatus::Normal && st.code_status(c) == CodeStatus::Expire {
             let end = st.cards.get(&c.card_id).map_or(0, |k| k.validity().1);
-            out.push(Event {
-                time: end,
-                kind: Kind::Expire,
-                card_id: c.card_id.clone(),
-                openid: c.openid.clone(),
-                code: Some(c.code.clone()),
-                outer_id: c.outer_id,
-                source: "expiry".into(),
-            });
+            out.push(
+                Event::new(end, Kind::Expire, &c.card_id, &c.openid, c.outer_id)
+                    .with_code(Some(&c.code))
+                    .with_source("expiry"),
+            );
         }
     }
     out

@@ -1,9 +1,8 @@
 //! What users did, as WeChat's statistics count it: views, receives, uses (verify), gifts
-//! (given) and expiries. The datacube calls aggregate these per Beijing day.
+//! (given) and expiries. The datacube calls aggregate these per Beijing day; `notice.rs`
+//! records them and turns them into WeChat's pushes.
 
 use serde::{Deserialize, Serialize};
-
-use super::State;
 
 /// The kinds of event, named like the datacube columns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -60,32 +59,64 @@ pub struct Event {
     /// The QR scene value (`outer_id`) of the placement the user came through.
     #[serde(default)]
     pub outer_id: i64,
-    /// Where it came from: `scan`, `share`, `consume`, `gift_back`, `admin`, `simulate`.
+    /// Where it came from: `scan`, `share`, `gift`, `consume`, `gift_back`, `admin`,
+    /// `simulate`.
     #[serde(default)]
     pub source: String,
+    /// The placement's `outer_str` the code came through (empty when none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub outer_str: String,
+    /// The other user of a gift or share: the friend given to (on `given`), or the giver (on
+    /// the friend's `receive`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub friend: Option<String>,
+    /// On a receive by gift: the giver's code this one replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_code: Option<String>,
+    /// On `given`: shared with several friends at once (a group chat).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub group: bool,
 }
 
-impl State {
-    /// Records an event.
-    #[allow(clippy::too_many_arguments)]
-    pub fn record(
-        &mut self,
-        time: i64,
-        kind: Kind,
-        card_id: &str,
-        openid: &str,
-        code: Option<&str>,
-        outer_id: i64,
-        source: &str,
-    ) {
-        self.events.push(Event {
+impl Event {
+    /// An event without a code, friend or `outer_str`; add them with the `with_…` methods.
+    pub fn new(time: i64, kind: Kind, card_id: &str, openid: &str, outer_id: i64) -> Self {
+        Self {
             time,
             kind,
             card_id: card_id.to_owned(),
             openid: openid.to_owned(),
-            code: code.map(str::to_owned),
+            code: None,
             outer_id,
-            source: source.to_owned(),
-        });
+            source: String::new(),
+            outer_str: String::new(),
+            friend: None,
+            old_code: None,
+            group: false,
+        }
+    }
+
+    /// The code concerned.
+    pub fn with_code(mut self, code: Option<&str>) -> Self {
+        self.code = code.map(str::to_owned);
+        self
+    }
+
+    /// Where it came from.
+    pub fn with_source(mut self, source: &str) -> Self {
+        self.source = source.to_owned();
+        self
+    }
+
+    /// The placement's `outer_str`.
+    pub fn with_outer_str(mut self, outer_str: &str) -> Self {
+        self.outer_str = outer_str.to_owned();
+        self
+    }
+
+    /// The other user of a gift or share.
+    pub fn with_friend(mut self, friend: Option<&str>) -> Self {
+        self.friend = friend.map(str::to_owned);
+        self
     }
 }

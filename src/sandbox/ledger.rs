@@ -6,6 +6,10 @@ use serde_json::{Value, json};
 
 use crate::card::pricing::Coins;
 
+/// The merchant's openid shown on orders it made itself (and as the sender of the review
+/// pushes, which concern no user).
+pub const MERCHANT_OPENID: &str = "oSbxMerchant0000000000000000";
+
 /// A price quote (getpayprice).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {

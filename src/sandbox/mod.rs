@@ -2,8 +2,9 @@
 //! account is configured, by the tests, and by anyone rehearsing a campaign. No egui.
 //!
 //! WeChat's paths answer as WeChat does (HTTP 200 with `errcode`); the admin API under
-//! `/sandbox/…` drives what users, reviewers, payments and time would do, and injects faults.
-//! docs/sandbox.md describes both; `errors.rs` holds the errcode table.
+//! `/sandbox/…` drives what users, reviewers, payers and time would do, and injects faults.
+//! What those users cause is pushed to a merchant server as WeChat pushes it (`notice.rs`,
+//! `outbox.rs`). docs/sandbox.md describes all three; `errors.rs` holds the errcode table.
 
 #![warn(missing_docs)]
 
@@ -21,8 +22,11 @@ mod events;
 mod faults;
 mod ledger;
 mod media;
+mod notice;
+mod outbox;
 mod pay;
 mod placement;
+mod push_target;
 mod redeem;
 mod refund;
 mod routes;
@@ -47,6 +51,8 @@ pub use access::{KEY_HEADER, generate_key};
 use errors::{WxError, WxResult};
 /// What a logged event was (the app's per-channel table reads the log with it).
 pub use events::Kind as EventKind;
+pub use outbox::ATTEMPTS as PUSH_ATTEMPTS;
+pub use push_target::{PushConfig, PushConfigError, SANDBOX_APPID, original_id};
 pub use state::{Review, SimCard, State};
 
 /// How to run the simulator.
@@ -68,6 +74,10 @@ pub struct SandboxConfig {
     pub allow_remote: bool,
     /// When set, every `/sandbox/*` request must carry it in the `X-Sandbox-Key` header.
     pub admin_key: Option<String>,
+    /// Where to push the card events users cause, as WeChat pushes them to the URL of
+    /// 公众平台's server configuration; `None`: no pushes (one can be set at run time through
+    /// `POST /sandbox/push/target`).
+    pub push: Option<PushConfig>,
     /// Timeouts and the memory kept for uploads.
     pub limits: Limits,
 }
@@ -84,6 +94,11 @@ pub struct Limits {
     pub media_images: usize,
     /// At most this many bytes of uploaded images are kept (45009 beyond).
     pub media_bytes: usize,
+    /// How long a push waits for the merchant server's `success` before it is retried
+    /// (WeChat: 5 s).
+    pub push_timeout: Duration,
+    /// At most this many pushes wait for delivery; more are dropped (and logged).
+    pub push_queue: usize,
 }
 
 impl Default for Limits {
@@ -93,6 +108,8 @@ impl Default for Limits {
             header_read_timeout: Duration::from_secs(10),
             media_images: 500,
             media_bytes: 64 * 1024 * 1024,
+            push_timeout: Duration::from_secs(5),
+            push_queue: 4096,
         }
     }
 }
@@ -107,6 +124,7 @@ impl Default for SandboxConfig {
             start_time: None,
             allow_remote: false,
             admin_key: None,
+            push: None,
             limits: Limits::default(),
         }
     }
@@ -137,6 +155,9 @@ pub enum SandboxError {
     /// A non-loopback address without `allow_remote`.
     #[error("refusing to listen on {0}: not loopback (allow remote access to insist)")]
     NotLoopback(SocketAddr),
+    /// The push settings cannot be used.
+    #[error("cannot push: {0}")]
+    Push(#[from] PushConfigError),
 }
 
 /// What every handler shares.
@@ -144,6 +165,7 @@ pub(crate) struct Shared {
     state: Mutex<State>,
     config: SandboxConfig,
     access: access::Rules,
+    outbox: outbox::Outbox,
 }
 
 impl Shared {
@@ -172,6 +194,29 @@ impl Shared {
     /// The timeouts and caps.
     pub(crate) fn limits(&self) -> &Limits {
         &self.config.limits
+    }
+
+    /// Where pushes go, and their record.
+    pub(crate) fn outbox(&self) -> &outbox::Outbox {
+        &self.outbox
+    }
+
+    /// The AppID of pushes whose settings name none: `--appid`, else [`SANDBOX_APPID`].
+    pub(crate) fn push_appid(&self) -> &str {
+        default_appid(&self.config)
+    }
+
+    /// Settles what time decides (refunds that fell due, reviews that ended); whether the
+    /// state changed.
+    pub(crate) fn settle(&self, st: &mut State) -> bool {
+        let refunded = refund::settle(st);
+        let reviewed = st.settle_reviews(self.review_delay());
+        refunded || reviewed
+    }
+
+    /// Hands the pushes the last changes queued to the outbox (never waits for delivery).
+    pub(crate) fn flush(&self, st: &mut State) {
+        self.outbox.enqueue(st.take_notices());
     }
 
     /// Writes the state file: a temp file in the same folder, then a rename, so a crash never
@@ -218,15 +263,18 @@ impl Shared {
         let run = || -> WxResult {
             let mut st = self.lock()?;
             auth::authorize(&st, query)?;
-            // Refunds fall due as (simulated) time passes; every call sees them settled.
-            if refund::settle(&mut st) {
+            // Refunds and reviews fall due as (simulated) time passes; every call sees them
+            // settled, and what the call itself ended (a review without delay) too.
+            if self.settle(&mut st) {
                 self.persist(&st);
             }
-            let out = f(&mut st, self)?;
-            if mutates {
+            let out = f(&mut st, self);
+            let settled = self.settle(&mut st);
+            self.flush(&mut st);
+            if settled || (mutates && out.is_ok()) {
                 self.persist(&st);
             }
-            Ok(wrap(out))
+            Ok(wrap(out?))
         };
         errors::respond(run())
     }
@@ -237,6 +285,9 @@ pub struct SandboxHandle {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    /// Push delivery and the clock's tick: stopped at once on shutdown (a push in flight is
+    /// abandoned, as when WeChat's connection drops).
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl SandboxHandle {
@@ -257,6 +308,9 @@ impl SandboxHandle {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        for task in self.background.drain(..) {
+            task.abort();
+        }
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
@@ -267,6 +321,9 @@ impl Drop for SandboxHandle {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+        for task in self.background.drain(..) {
+            task.abort();
         }
     }
 }
@@ -344,11 +401,21 @@ pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         key: config.admin_key.clone(),
     };
     let header_read = config.limits.header_read_timeout;
+    let target = config
+        .push
+        .as_ref()
+        .map(|p| push_target::PushTarget::new(p, default_appid(&config)))
+        .transpose()?;
+    let (outbox, jobs) = outbox::Outbox::new(target, config.limits.push_queue);
+    let http = push_client().map_err(|e| SandboxError::Runtime(std::io::Error::other(e)))?;
+    let deliver = outbox.deliverer(jobs, http, config.limits.push_timeout);
     let shared = Arc::new(Shared {
         state: Mutex::new(state),
         config,
         access,
+        outbox,
     });
+    let background = vec![tokio::spawn(deliver), tokio::spawn(tick(shared.clone()))];
     let app = routes::router(shared);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(serve::serve(listener, app, header_read, stopped));
@@ -356,7 +423,44 @@ pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         addr,
         stop: Some(stop),
         task: Some(task),
+        background,
     })
+}
+
+/// The AppID of pushes whose settings name none: `--appid`, else [`SANDBOX_APPID`].
+fn default_appid(config: &SandboxConfig) -> &str {
+    config
+        .credentials
+        .as_ref()
+        .map_or(SANDBOX_APPID, |(appid, _)| appid.as_str())
+}
+
+/// The HTTP client of pushes: redirects are not followed, as WeChat's servers do not; the
+/// timeout is per attempt (`Limits::push_timeout`).
+fn push_client() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+}
+
+/// Once a second while pushes have a target: settles what time decided (a review that
+/// ended, a refund that fell due) and pushes it, as WeChat does without being asked.
+async fn tick(shared: Arc<Shared>) {
+    let mut every = tokio::time::interval(Duration::from_secs(1));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        every.tick().await;
+        if shared.outbox.target().is_none() {
+            continue;
+        }
+        let Ok(mut st) = shared.lock() else {
+            continue;
+        };
+        if shared.settle(&mut st) {
+            shared.persist(&st);
+        }
+        shared.flush(&mut st);
+    }
 }
 
 /// A simulator on its own runtime thread, for callers without a runtime (UI tests). Stops

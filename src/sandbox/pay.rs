@@ -21,6 +21,7 @@ use super::auth::{Q, S};
 use super::body;
 use super::errors::{WxError, code};
 use super::ledger::{Order, Quote};
+use super::notice::Notice;
 use super::spec;
 use super::state::SimCard;
 use super::{Shared, State, status};
@@ -34,8 +35,7 @@ pub const REWARD: i64 = 200;
 pub const MAX_QUANTITY: i64 = 100_000;
 /// Coins per recharge: 1–1000000.
 pub const MAX_RECHARGE: i64 = 1_000_000;
-/// The merchant's openid shown on orders it made itself.
-pub const MERCHANT_OPENID: &str = "oSbxMerchant0000000000000000";
+pub use super::ledger::MERCHANT_OPENID;
 
 /// Coins as a JSON number with at most two decimals (200, 199.4).
 pub fn coins_json(c: Coins) -> Value {
@@ -58,7 +58,7 @@ pub async fn activate(AxState(shared): S, AxQuery(q): Q) -> Response {
         let w = &mut st.wallet;
         w.activated = true;
         w.free += reward;
-        w.orders.push(Order {
+        let order = Order {
             order_id,
             order_type: "ORDER_TYPE_SYS_ADD".into(),
             status: "ORDER_STATUS_FINANCE_SUCC".into(),
@@ -71,7 +71,9 @@ pub async fn activate(AxState(shared): S, AxQuery(q): Q) -> Response {
             refund_paid: 0,
             openid: MERCHANT_OPENID.into(),
             card_id: None,
-        });
+        };
+        w.orders.push(order.clone());
+        st.notify(Notice::Order { time: now, order });
         // Real answers were seen with the reward as a string.
         Ok(json!({"reward": REWARD.to_string()}))
     })
@@ -200,7 +202,7 @@ pub async fn confirm(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Respons
         if let Some(q) = w.quotes.get_mut(&order_id) {
             q.used = true;
         }
-        w.orders.push(Order {
+        let order = Order {
             order_id,
             order_type: "ORDER_TYPE_REDUCE".into(),
             status: "ORDER_STATUS_QUANTITY_SUCC".into(),
@@ -213,7 +215,9 @@ pub async fn confirm(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Respons
             refund_paid: 0,
             openid: MERCHANT_OPENID.into(),
             card_id: Some(card_id.clone()),
-        });
+        };
+        w.orders.push(order.clone());
+        st.notify(Notice::Order { time: now, order });
         if let Some(c) = st.cards.get_mut(&card_id) {
             c.quantity += quote.quantity;
             c.total_quantity += quote.quantity;

@@ -3,8 +3,8 @@
 //! - qrcode/create: `action_name` must be QR_CARD; `expire_seconds` absent means a permanent
 //!   QR (the answer then says 31536000, as the real API does), else 60–1800; the card must exist;
 //!   `is_unique_code` true needs an approved card with stock, and such a QR can be scanned
-//!   once. Each refusal is 40053 with its own errmsg. `outer_id` (default 0) and `openid` are
-//!   kept with the ticket.
+//!   once. Each refusal is 40053 with its own errmsg. `outer_id` (default 0), `outer_str` and
+//!   `openid` are kept with the ticket.
 //! - testwhitelist/set: at least one entry (40053), at most 10 in total (45021, the guide's
 //!   code for a list longer than 10); replaces the list.
 //! - getticket: `type` jsapi or wx_card (40053 otherwise); the same ticket while it is valid
@@ -44,6 +44,9 @@ pub struct Placement {
     pub card_id: String,
     /// The scene value.
     pub outer_id: i64,
+    /// The custom channel string (`outer_str`), pushed with each claim.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub outer_str: String,
     /// Only this user may receive (empty = anyone).
     #[serde(default)]
     pub openid: String,
@@ -124,6 +127,7 @@ pub async fn qrcode(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
             )));
         }
         let outer_id = body::int(&info, "outer_id")?.unwrap_or(0);
+        let outer_str = body::string(&info, "outer_str").unwrap_or_default();
         let openid = body::string(&info, "openid").unwrap_or_default();
         let now = st.now();
         let raw: [u8; 48] = rand::rng().random();
@@ -140,6 +144,7 @@ pub async fn qrcode(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response
                 url: url.clone(),
                 card_id,
                 outer_id,
+                outer_str,
                 openid,
                 unique,
                 expires: expire.map(|e| now + e),

@@ -24,10 +24,15 @@ use super::body;
 use super::codes::{CodeStatus, MARK_LIFE, UserCode};
 use super::errors::{WxError, code};
 
-/// The code of a body; 40056 when unknown or when `card_id` names another card.
+/// The code of a body; 40056 when unknown, given away, or when `card_id` names another card.
 fn find(st: &State, v: &Value) -> Result<UserCode, WxError> {
     let c = body::string(v, "code").unwrap_or_default();
-    let found = st.codes.get(&c).ok_or_else(WxError::serial_code)?;
+    // A code given to a friend is unknown from then on ("被转赠领取的情况则统一报错").
+    let found = st
+        .codes
+        .get(&c)
+        .filter(|found| found.gifted_to.is_none())
+        .ok_or_else(WxError::serial_code)?;
     match body::string(v, "card_id").filter(|s| !s.is_empty()) {
         Some(id) if id != found.card_id => Err(WxError::serial_code()),
         _ => Ok(found.clone()),

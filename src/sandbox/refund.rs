@@ -8,6 +8,7 @@
 
 use super::State;
 use super::ledger::Order;
+use super::notice::Notice;
 use super::pay::MERCHANT_OPENID;
 
 /// Seconds from UTC to Beijing time.
@@ -62,7 +63,7 @@ pub fn settle(st: &mut State) -> bool {
         let w = &mut st.wallet;
         w.free += free;
         w.paid += paid;
-        w.orders.push(Order {
+        let order = Order {
             order_id,
             order_type: "ORDER_TYPE_REFUND".into(),
             status: "ORDER_STATUS_HAS_REFUND".into(),
@@ -75,7 +76,9 @@ pub fn settle(st: &mut State) -> bool {
             refund_paid: paid,
             openid: MERCHANT_OPENID.into(),
             card_id: Some(card_id.clone()),
-        });
+        };
+        w.orders.push(order.clone());
+        st.notify(Notice::Order { time: *at, order });
         if let Some(c) = st.cards.get_mut(card_id) {
             c.quantity = 0;
         }

@@ -57,6 +57,10 @@ fn sandbox() -> Router<Arc<Shared>> {
         .route("/sandbox/recharge/pay", post(admin::pay))
         .route("/sandbox/user/scan", post(admin::scan))
         .route("/sandbox/user/share", post(admin::share))
+        .route("/sandbox/user/gift", post(admin::gift))
+        .route("/sandbox/pushes", get(admin::pushes))
+        .route("/sandbox/push/target", post(admin::set_push_target))
+        .route("/sandbox/push/clear", post(admin::clear_push_target))
         .route("/sandbox/code/status", post(admin::code_status))
         .route("/sandbox/code/encrypt", post(admin::encrypt))
         .route(

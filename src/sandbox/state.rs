@@ -13,6 +13,7 @@ use super::errors::WxError;
 use super::events::Event;
 use super::faults::Fault;
 use super::ledger::Wallet;
+use super::notice::Notice;
 use super::placement::{Placement, Ticket, Whitelist};
 use super::status;
 
@@ -52,6 +53,19 @@ pub struct SimCard {
     /// Simulated time of the last card/update (`update_time`; 0 until one).
     #[serde(default)]
     pub updated_at: i64,
+    /// The review status last noticed (`CARD_STATUS_*`), so each outcome is pushed once;
+    /// empty in older state files (noted without a push).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub review_seen: String,
+    /// Why the reviewer rejected it (`/sandbox/card/review`'s `reason`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub refuse_reason: String,
+    /// The most stock it held before a claim (the stock alert needs it above 200).
+    #[serde(default)]
+    pub sku_peak: i64,
+    /// Simulated time of its last stock alert (`card_sku_remind`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku_reminded_at: Option<i64>,
 }
 
 impl SimCard {
@@ -142,6 +156,9 @@ pub struct State {
     /// Faults waiting for the next WeChat calls (not persisted).
     #[serde(skip)]
     pub faults: Vec<Fault>,
+    /// Pushes queued by the last changes, for the outbox (not persisted).
+    #[serde(skip)]
+    pub pending: Vec<Notice>,
     /// Key of the encrypt_code encoding (hex).
     pub code_key: String,
 }
@@ -166,6 +183,7 @@ impl Default for State {
             codes: BTreeMap::new(),
             events: Vec::new(),
             faults: Vec::new(),
+            pending: Vec::new(),
             code_key: super::media::hex(&key),
         }
     }

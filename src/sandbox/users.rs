@@ -1,12 +1,13 @@
 //! What users do, driven through the admin API: scan a placement QR (view + receive), share a
 //! code with friends (friends' views + given), force a code's status, and encrypt a code as
-//! WeChat would put it in a custom URL.
+//! WeChat would put it in a custom URL. Giving a code away is `State::gift` (`codes.rs`).
 
 use serde_json::{Value, json};
 
 use super::State;
 use super::codes::CodeStatus;
-use super::events::Kind;
+use super::events::{Event, Kind};
+use super::notice::Notice;
 use super::status;
 
 /// A user scans: `ticket` or `url` of a placement, or a bare `card_id` (with `outer_id`).
@@ -22,6 +23,8 @@ pub struct Scan {
     pub username: Option<String>,
     /// Scene value for a bare card_id scan.
     pub outer_id: i64,
+    /// `outer_str` for a bare card_id scan (a placement brings its own).
+    pub outer_str: String,
     /// When (simulated; `None` = now).
     pub time: Option<i64>,
     /// Event source (`scan` or `simulate`).
@@ -42,7 +45,7 @@ impl State {
             Some(o) if !o.is_empty() => o.clone(),
             _ => self.new_openid(),
         };
-        let (card_id, outer_id, ticket) = match (&s.placement, &s.card_id) {
+        let (card_id, outer_id, outer_str, ticket) = match (&s.placement, &s.card_id) {
             (Some(t), _) => {
                 let p = self
                     .placement(t)
@@ -56,9 +59,10 @@ impl State {
                 if !p.openid.is_empty() && p.openid != openid {
                     return Err(format!("this QR code is for {} only", p.openid));
                 }
-                (p.card_id.clone(), p.outer_id, Some(p.ticket.clone()))
+                let (card, outer_str) = (p.card_id.clone(), p.outer_str.clone());
+                (card, p.outer_id, outer_str, Some(p.ticket.clone()))
             }
-            (None, Some(c)) => (c.clone(), s.outer_id, None),
+            (None, Some(c)) => (c.clone(), s.outer_id, s.outer_str.clone(), None),
             (None, None) => return Err("ticket, url or card_id is required".into()),
         };
         let card = self
@@ -91,16 +95,12 @@ impl State {
         if card.quantity <= 0 {
             return Err("out of stock".into());
         }
-        self.record(
-            time,
-            Kind::View,
-            &card_id,
-            &openid,
-            None,
-            outer_id,
-            s.source,
+        self.log_event(
+            Event::new(time, Kind::View, &card_id, &openid, outer_id)
+                .with_source(s.source)
+                .with_outer_str(&outer_str),
         );
-        let code = self.receive_code(&card_id, &openid, outer_id, s.source, time)?;
+        let code = self.receive_code(&card_id, &openid, (outer_id, &outer_str), s.source, time)?;
         if let Some(p) = ticket.and_then(|t| self.placements.get_mut(&t)) {
             p.scans += 1;
         }
@@ -142,30 +142,40 @@ impl State {
                 source,
             );
         }
-        self.record(
-            time,
-            Kind::Given,
-            &c.card_id,
-            &c.openid,
-            Some(code),
-            c.outer_id,
-            source,
-        );
+        // One given event however many friends see it: with several, a share to a group.
+        let mut given = Event::new(time, Kind::Given, &c.card_id, &c.openid, c.outer_id)
+            .with_code(Some(code))
+            .with_source(source)
+            .with_outer_str(&c.outer_str)
+            .with_friend(friends.first().map(String::as_str));
+        given.group = friends.len() > 1;
+        self.log_event(given);
         Ok(json!({"code": code, "card_id": c.card_id, "openid": c.openid, "friends": friends}))
     }
 
-    /// Forces a code's status (an EXPIRE records an expire event now).
+    /// Forces a code's status (an EXPIRE records an expire event now; a DELETE is the user
+    /// deleting it, which WeChat pushes).
     pub fn force_status(&mut self, code: &str, new: CodeStatus) -> Result<Value, String> {
         let now = self.now();
         let c = self
             .codes
             .get_mut(code)
             .ok_or_else(|| format!("unknown code {code}"))?;
+        let old = c.status;
         c.status = new;
         if new != CodeStatus::Normal {
             c.mark = None;
         }
         let (card_id, openid, outer) = (c.card_id.clone(), c.openid.clone(), c.outer_id);
+        if new == CodeStatus::Delete && old != CodeStatus::Delete {
+            // The user deleted it from their card wallet: WeChat pushes user_del_card.
+            self.notify(Notice::Deleted {
+                time: now,
+                card_id: card_id.clone(),
+                openid: openid.clone(),
+                code: code.to_owned(),
+            });
+        }
         if new == CodeStatus::Expire {
             self.record(
                 now,

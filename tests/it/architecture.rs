@@ -97,6 +97,9 @@ fn the_layers_name_only_what_is_below_them() {
         ("redeem", &["crate::app", "crate::ui", "egui::"]),
         ("placement", &["crate::app", "crate::ui", "egui::"]),
         ("store", &["crate::app", "crate::ui", "egui::"]),
+        // WeChat's push wire format is shared by the simulator (sender) and the company
+        // server (receiver): it stands below both and names nothing of ours.
+        ("wxpush", &["crate::", "egui::"]),
     ];
     let mut broken = Vec::new();
     for (path, code) in sources() {

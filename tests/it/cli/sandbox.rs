@@ -1,7 +1,8 @@
 //! The `sandbox` command as a real process: it prints where it listens first, serves, keeps
 //! its `--state` file, refuses to listen beyond loopback without `--allow-remote` (and prints
-//! the admin key it generates with it), reads the secret from a file or the environment, and
-//! stops on Ctrl-C even while a client holds half a request open.
+//! the admin key it generates with it), reads the secret from a file or the environment,
+//! pushes card events where `--push-url` says, and stops on Ctrl-C even while a client holds
+//! half a request open.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -119,6 +120,8 @@ fn start_reading(
         .args(args)
         .env_remove("COUPON_STUDIO_SANDBOX_SECRET")
         .env_remove("COUPON_STUDIO_SANDBOX_ADMIN_KEY")
+        .env_remove("COUPON_STUDIO_SANDBOX_PUSH_TOKEN")
+        .env_remove("COUPON_STUDIO_SANDBOX_PUSH_AES_KEY")
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     for (k, v) in env {
@@ -363,4 +366,69 @@ async fn demo_serves_a_campaign_through_wechats_own_paths() {
     assert!(rows.iter().all(|r| r.view_cnt > 0), "{rows:?}");
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn pushes_go_to_the_push_url_with_keys_from_a_file_or_the_environment() {
+    use crate::support::receiver::{AES_KEY, APPID, Receiver, TOKEN};
+    let r = Receiver::start(vec![]).await;
+    let dir = temp_dir("push");
+    let token_file = dir.join("push-token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let (mut child, lines) = start(
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--push-url",
+            &r.url,
+            "--push-token-file",
+            token_file.to_str().unwrap(),
+            "--push-appid",
+            APPID,
+        ],
+        &[("COUPON_STUDIO_SANDBOX_PUSH_AES_KEY", AES_KEY)],
+        1,
+    );
+    let client = coupon_studio::api::ApiClient::new(
+        &url_of(&lines[0]),
+        coupon_studio::api::TokenSource::Stable {
+            appid: "wxcli".into(),
+            secret: "s".into(),
+        },
+    )
+    .unwrap();
+    client.pay_activate().await.unwrap();
+    let got = r.wait_event("card_pay_order").await;
+    assert_eq!(got.mode, "safe");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_coupon-studio"))
+            .args([
+                "sandbox",
+                "--addr",
+                "127.0.0.1:0",
+                "--push-url",
+                "http://127.0.0.1:9/wechat",
+            ])
+            .args(args)
+            .env_remove("COUPON_STUDIO_SANDBOX_PUSH_TOKEN")
+            .env_remove("COUPON_STUDIO_SANDBOX_PUSH_AES_KEY")
+            .output()
+            .unwrap()
+    };
+    // A push URL without a token is refused, naming the ways to give one.
+    let no_token = run(&[]);
+    assert_eq!(no_token.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_token.stderr).contains("--push-token-file"));
+    // A key that cannot be one is refused without being repeated.
+    let bad_key = run(&["--push-token", "t0ken", "--push-aes-key", "notAKeyAtAll"]);
+    assert!(!bad_key.status.success());
+    let said = String::from_utf8_lossy(&bad_key.stderr);
+    assert!(
+        said.contains("EncodingAESKey") && !said.contains("notAKeyAtAll"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -13,5 +13,7 @@ mod hardening;
 mod pay;
 mod persist;
 mod placement;
+mod push_delivery;
+mod pushes;
 mod strings;
 mod tokens;
