@@ -470,6 +470,9 @@ strings! {
     PushedOrderHint => "这笔流水来自公司服务器转来的券点流水推送,订单列表还没有列出它;只供查看,不会触发任何券点操作。", "This order comes from a coin-order push the company server relayed; the order list has not listed it yet. For information only: it never triggers a coin operation.";
     ReviewByPush => "审核结果由公司服务器推送过来,无需反复查询", "The review result comes as a push from the company server; no polling";
     RefuseReason => "未通过原因:", "Refused because:";
+    AwaitingReviewPush => "(等待审核结果推送)", "(waiting for the review result to be pushed)";
+    PushedOrdersCount => "另有 {n} 笔来自推送", "{n} more from pushes";
+    CompanyServer => "公司服务器", "Company server";
     OpenLogDir => "打开日志目录", "Open the log folder";
     LogDir => "日志", "Logs";
     DbCorrupt => "本地数据库已损坏,已备份到", "The local database was damaged; it was backed up to";

@@ -535,6 +535,7 @@ impl eframe::App for CouponStudioApp {
                         sandbox: self.is_sandbox(),
                         account: &account,
                         api_base: &self.backend.api_base,
+                        server: self.backend.server.as_ref().map(|l| l.client.base_url()),
                         data_dir: &dir,
                     };
                     crate::ui::settings::settings_ui(

@@ -140,14 +140,16 @@ pub fn preview_column_ui(
             }
         });
         if let Some(status) = flow.status.as_ref().or(pushed_status.as_ref()) {
-            let waiting = flow.next_poll.is_some() || flow.awaiting_push;
             ui.horizontal(|ui| {
-                if waiting {
+                if flow.next_poll.is_some() {
                     ui.spinner();
                 }
-                let label = ui.label(RichText::new(status_label(status, lang)).strong());
+                ui.label(RichText::new(status_label(status, lang)).strong());
+                // No spinner while the push is awaited: a review may take hours, and a
+                // spinner repaints every frame (the app must rest meanwhile).
                 if flow.awaiting_push {
-                    label.on_hover_text(T::ReviewByPush.get(lang));
+                    ui.weak(T::AwaitingReviewPush.get(lang))
+                        .on_hover_text(T::ReviewByPush.get(lang));
                 }
             });
             if status == "CARD_STATUS_VERIFY_FAIL"

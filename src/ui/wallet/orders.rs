@@ -123,6 +123,7 @@ pub fn orders_ui(view: &mut OrdersView, ui: &mut Ui, lang: Lang) -> Option<Order
     }
     table_ui(view, ui, lang);
     let pages = view.pages();
+    let pushed_only = view.rows().iter().filter(|r| r.pushed_only).count();
     ui.horizontal(|ui| {
         if ui
             .add_enabled(view.page > 0, egui::Button::new("◀"))
@@ -139,6 +140,10 @@ pub fn orders_ui(view: &mut OrdersView, ui: &mut Ui, lang: Lang) -> Option<Order
             view.list.as_ref().map_or(0, |l| l.total_num),
             T::OrdersCount.get(lang)
         ));
+        if pushed_only > 0 {
+            ui.weak(T::PushedOrdersCount.fill(lang, &[("n", &pushed_only)]))
+                .on_hover_text(T::PushedOrderHint.get(lang));
+        }
         if ui
             .add_enabled(view.page + 1 < pages, egui::Button::new("▶"))
             .clicked()

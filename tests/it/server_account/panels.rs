@@ -55,7 +55,17 @@ fn review_results_arrive_as_events_instead_of_polling() {
     let card = h.state().design.flow.card_id.clone().unwrap();
     assert!(h.state().design.flow.awaiting_push);
     assert_eq!(h.state().design.flow.next_poll, None);
-    assert!(has(&h, "审核中"));
+    assert!(has(&h, "审核中") && has(&h, "(等待审核结果推送)"));
+    // Waiting for the push asks for no frame: no poll, no spinner.
+    let cx = coupon_studio::ui::panel::PanelCx {
+        lang: coupon_studio::i18n::Lang::Zh,
+        sandbox: false,
+        server: true,
+        now_ms: chrono::Utc::now().timestamp_millis(),
+        now: Instant::now(),
+        stock_alert_below: None,
+    };
+    assert_eq!(h.state().next_wakeup(&cx), None);
     // Longer than the 2 s an account without a server polls card/get at: no call.
     let gets = company.sim.calls("/card/get");
     step_for(&mut h, Duration::from_millis(2600));
