@@ -5,6 +5,7 @@
 //! an end-to-end test needs.
 
 mod api;
+mod leak;
 mod offline;
 mod panels;
 mod settings;
