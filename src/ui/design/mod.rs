@@ -576,11 +576,12 @@ impl Panel for DesignPanel {
         }
     }
 
-    /// The stores and cards were the previous account's (a poi_id of one account means
-    /// nothing to another); the draft stays, and both lists are loaded again.
+    /// The stores, cards and pushed results were the previous account's (a poi_id of one
+    /// account means nothing to another); the draft stays, and both lists are loaded again.
     fn for_another_account(&mut self) -> Vec<Command> {
         self.stores.clear();
         self.cards.clear();
+        self.forget_pushes();
         vec![Command::LoadLookups, Command::ListCards]
     }
 }

@@ -66,6 +66,13 @@ impl DesignPanel {
         }
     }
 
+    /// Another account: its pushed results and reminders are not this one's.
+    pub(super) fn forget_pushes(&mut self) {
+        self.reviews.clear();
+        self.reminded.clear();
+        self.flow.awaiting_push = false;
+    }
+
     /// WeChat's reason for refusing `card_id`, when a push gave one and the card is refused.
     pub fn refusal(&self, card_id: &str) -> Option<&str> {
         self.reviews
