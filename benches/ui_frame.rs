@@ -184,6 +184,7 @@ fn run(
         let cx = PanelCx {
             lang: Lang::Zh,
             sandbox: true,
+            server: false,
             now_ms: 1_700_000_000_000,
             now: Instant::now(),
             stock_alert_below: None,

@@ -18,6 +18,7 @@ pub mod message;
 pub mod paths;
 pub mod placement;
 pub mod poster;
+pub mod pushed;
 pub mod redeem;
 pub mod sandbox;
 pub mod stats;

@@ -117,7 +117,10 @@ pub const REDEMPTION_ERRCODES: [i64; 9] = [
 pub fn consume_surely_failed(e: &ApiError) -> bool {
     matches!(
         e,
-        ApiError::WeChat { .. } | ApiError::InsecureBaseUrl(_) | ApiError::Token(_)
+        ApiError::WeChat { .. }
+            | ApiError::InsecureBaseUrl(_)
+            | ApiError::Token(_)
+            | ApiError::KeyRefused
     )
 }
 

@@ -315,6 +315,65 @@ pub fn channels(events: &[LogEvent], card_id: Option<&str>, from: i64, to: i64) 
         .collect()
 }
 
+/// Per-channel results from the card events a company server relayed (oldest first), between
+/// `from` and `to` (Unix seconds, both included), for one card or all: the real account's
+/// counterpart of [`channels`].
+///
+/// - receives: `user_get_card` by its `OuterId`; a claim without one keeps the channel of
+///   the code it came from (`OldUserCardCode`: a friend's gift, a code given back after use);
+/// - of them, gift-backs: claims that came from a code already used, not from a friend;
+/// - uses and views: `user_consume_card` and `user_view_card` of a code claimed through the
+///   channel, whenever it was claimed (a code claimed before the server ran counts as 0).
+pub fn channels_from_pushes(
+    events: &[crate::api::CardEvent],
+    card_id: Option<&str>,
+    from: i64,
+    to: i64,
+) -> Vec<ChannelRow> {
+    use crate::api::company::kind;
+    use std::collections::{BTreeMap, HashMap, HashSet};
+    let mut channel_of: HashMap<(&str, &str), i64> = HashMap::new();
+    let mut used: HashSet<(&str, &str)> = HashSet::new();
+    let mut rows: BTreeMap<i64, ChannelRow> = BTreeMap::new();
+    for e in events {
+        let key = (e.card_id.as_str(), e.code.as_str());
+        let old = (e.card_id.as_str(), e.old_code.as_str());
+        let channel = match e.event.as_str() {
+            kind::GET => {
+                let c = match e.outer_id {
+                    0 => channel_of.get(&old).copied().unwrap_or(0),
+                    o => o,
+                };
+                channel_of.insert(key, c);
+                c
+            }
+            kind::CONSUME | kind::VIEW => channel_of.get(&key).copied().unwrap_or(0),
+            _ => continue,
+        };
+        let counted = (from..=to).contains(&e.time) && card_id.is_none_or(|c| c == e.card_id);
+        if counted {
+            let row = rows.entry(channel).or_insert_with(|| ChannelRow {
+                outer_id: channel,
+                ..ChannelRow::default()
+            });
+            match e.event.as_str() {
+                kind::GET => {
+                    row.receives += 1;
+                    row.gift_backs += i64::from(!e.given_by_friend && used.contains(&old));
+                }
+                kind::CONSUME => row.uses += 1,
+                _ => row.views += 1,
+            }
+        }
+        if e.event == kind::CONSUME {
+            used.insert(key);
+        }
+    }
+    rows.into_values()
+        .filter(|r| r.views + r.receives + r.uses > 0)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -417,6 +476,62 @@ mod tests {
         let all = channels(&log, None, 0, 99);
         assert_eq!(all.iter().map(|r| r.receives).sum::<i64>(), 5);
         assert!(channels(&log, None, 100, 200).is_empty());
+    }
+
+    fn pushed(
+        id: i64,
+        event: &str,
+        card: &str,
+        code: &str,
+        outer_id: i64,
+    ) -> crate::api::CardEvent {
+        crate::api::CardEvent {
+            id,
+            event: event.into(),
+            card_id: card.into(),
+            code: code.into(),
+            time: 100 + id,
+            outer_id,
+            ..crate::api::CardEvent::default()
+        }
+    }
+
+    #[test]
+    fn pushed_events_split_by_the_channel_each_code_was_claimed_through() {
+        let mut gift = pushed(7, "user_get_card", "pA", "c9", 0);
+        gift.old_code = "c1".into();
+        let mut friend = pushed(8, "user_get_card", "pA", "c8", 0);
+        friend.old_code = "c2".into();
+        friend.given_by_friend = true;
+        let events = [
+            pushed(1, "user_get_card", "pA", "c1", 12),
+            pushed(2, "user_get_card", "pA", "c2", 12),
+            pushed(3, "user_get_card", "pA", "c3", 7),
+            pushed(4, "user_view_card", "pA", "c1", 0),
+            pushed(5, "user_consume_card", "pA", "c1", 0),
+            pushed(6, "user_consume_card", "pA", "unknown", 0),
+            gift,
+            friend,
+            pushed(9, "user_get_card", "pB", "c1", 12),
+            pushed(10, "card_pass_check", "pA", "", 0),
+        ];
+        let rows = channels_from_pushes(&events, Some("pA"), 0, 1000);
+        let by: Vec<(i64, i64, i64, i64, i64)> = rows
+            .iter()
+            .map(|r| (r.outer_id, r.views, r.receives, r.gift_backs, r.uses))
+            .collect();
+        // Channel 12: c1, c2, and the codes that came from them (gift-back c9 from the used
+        // c1; c8 a friend's gift of c2); a use of a code claimed before the server ran: 0.
+        assert_eq!(by, [(0, 0, 0, 0, 1), (7, 0, 1, 0, 0), (12, 1, 4, 1, 1)]);
+        assert_eq!(rows[2].conversion(), Some(0.25));
+        // Codes are per card: pB's c1 is another code.
+        let all = channels_from_pushes(&events, None, 0, 1000);
+        assert_eq!(all.iter().map(|r| r.receives).sum::<i64>(), 6);
+        // A use in the range of a code claimed before it still counts for its channel.
+        let late = channels_from_pushes(&events, Some("pA"), 105, 105);
+        assert_eq!(late.len(), 1);
+        assert_eq!((late[0].outer_id, late[0].uses), (12, 1));
+        assert!(channels_from_pushes(&events, None, 500, 600).is_empty());
     }
 
     #[test]

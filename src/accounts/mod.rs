@@ -43,6 +43,12 @@ pub enum TokenMode {
     Pasted,
     /// The built-in simulator.
     Sandbox,
+    /// 公司服务器: the company's `coupon-studio server` at `url` hands out the token for the
+    /// person's API key (kept in the keyring) and relays WeChat's card events.
+    Server {
+        /// The server's base URL (https, or loopback).
+        url: String,
+    },
 }
 
 impl TokenMode {
@@ -75,6 +81,8 @@ pub enum Problem {
     AppIdMissing,
     /// The token service URL is not https (nor loopback for a local service).
     ServiceUrlInsecure,
+    /// The company server's URL is not https (nor loopback).
+    ServerUrlInsecure,
 }
 
 impl Account {
@@ -103,7 +111,29 @@ impl Account {
             // The token comes back over this connection, so the same rule as for WeChat.
             out.push(Problem::ServiceUrlInsecure);
         }
+        if let TokenMode::Server { url } = &self.mode
+            && check_base_url(url.trim()).is_err()
+        {
+            // The API key and the token travel over this connection.
+            out.push(Problem::ServerUrlInsecure);
+        }
         out
+    }
+
+    /// The keyring name of this account's API key, for a company-server account: the key
+    /// belongs to the person and this server entry, not to the AppID.
+    pub fn key_name(&self) -> Option<String> {
+        matches!(self.mode, TokenMode::Server { .. }).then(|| secrets::server_key_name(&self.id))
+    }
+
+    /// Where this account keeps its typed credential in the keyring: the API key's name for a
+    /// company-server account, the AppID for an AppSecret; `None` when it keeps none.
+    pub fn credential_name(&self) -> Option<String> {
+        if self.mode.needs_secret() {
+            Some(self.appid.trim().to_owned())
+        } else {
+            self.key_name()
+        }
     }
 
     /// The key the money journal files this account's entries under.
@@ -139,6 +169,15 @@ impl Account {
                     .pasted_token(&self.id)
                     .ok_or(AccountError::NeedToken)?,
             ),
+            TokenMode::Server { url } => {
+                check_base_url(url.trim()).map_err(|_| AccountError::ServerUrlInsecure)?;
+                TokenSource::Server {
+                    url: url.trim().trim_end_matches('/').to_owned(),
+                    key: vault
+                        .secret(&secrets::server_key_name(&self.id))?
+                        .ok_or(AccountError::NeedKey)?,
+                }
+            }
         }))
     }
 }
@@ -182,6 +221,12 @@ pub enum AccountError {
     /// The token service URL is not https (nor loopback).
     #[error("the token service URL must be https (or a local address)")]
     ServiceUrlInsecure,
+    /// A company-server account has no API key in the keyring nor entered this session.
+    #[error("the company server's API key is not stored; enter it in Settings")]
+    NeedKey,
+    /// The company server's URL is not https (nor loopback).
+    #[error("the company server's URL must be https (or a local address)")]
+    ServerUrlInsecure,
     /// The keyring failed.
     #[error(transparent)]
     Secret(#[from] SecretError),
@@ -355,5 +400,39 @@ mod tests {
         ));
         a.mode = TokenMode::Sandbox;
         assert!(a.token_source(&vault).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_company_server_account_takes_its_key_from_the_vault() {
+        let vault = Vault::new(std::sync::Arc::new(MemoryStore::default()));
+        let mut a = Account::new(
+            "公司",
+            "wx9",
+            TokenMode::Server {
+                url: "http://coupons.example.com".into(),
+            },
+        );
+        assert_eq!(a.problems(), vec![Problem::ServerUrlInsecure]);
+        a.mode = TokenMode::Server {
+            url: "https://coupons.example.com/".into(),
+        };
+        assert!(a.problems().is_empty());
+        assert!(matches!(a.token_source(&vault), Err(AccountError::NeedKey)));
+        let name = a.key_name().unwrap();
+        assert_eq!(a.credential_name(), Some(name.clone()));
+        assert_ne!(name, "wx9", "the key is filed apart from any AppSecret");
+        vault.store_secret(&name, "csk_person_key_0001");
+        assert!(matches!(
+            a.token_source(&vault).unwrap(),
+            Some(TokenSource::Server { url, key })
+                if url == "https://coupons.example.com" && key == "csk_person_key_0001"
+        ));
+        // The list file names the server, never the key.
+        let json = serde_json::to_string(&a).unwrap();
+        assert!(json.contains("\"kind\":\"server\"") && !json.contains("csk_person_key"));
+        // Another account on the same server has a key of its own.
+        let b = Account::new("公司", "wx9", a.mode.clone());
+        assert_ne!(b.key_name(), a.key_name());
+        assert_eq!(Account::new("x", "wx1", TokenMode::Stable).key_name(), None);
     }
 }

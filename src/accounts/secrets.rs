@@ -14,6 +14,12 @@ use crate::api::error::register_sensitive;
 /// The keyring "service" the secrets are filed under (the user name is the AppID).
 pub const KEYRING_SERVICE: &str = "coupon-studio";
 
+/// The keyring user name of a company-server account's API key (AppSecrets are filed under
+/// their AppID; a key under its account, since it is the person's and not the AppID's).
+pub fn server_key_name(account_id: &str) -> String {
+    format!("server-key:{account_id}")
+}
+
 /// Errors of a secret store.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum SecretError {

@@ -63,6 +63,9 @@ pub enum ApiError {
     /// The token could not be obtained.
     #[error("cannot get an access token: {0}")]
     Token(String),
+    /// The company server refused the person's API key (HTTP 401: a wrong or revoked key).
+    #[error("the company server refused the API key (wrong or revoked)")]
+    KeyRefused,
 }
 
 impl ApiError {
@@ -115,6 +118,10 @@ impl ApiError {
                 format!("拒绝使用明文 http 地址 {u}:token 只能通过 HTTPS 发送(本机模拟器除外)")
             }
             Self::Token(m) => format!("无法获取 access_token:{}", redact(m)),
+            Self::KeyRefused => {
+                "公司服务器拒绝了你的 API 密钥(密钥不对或已被撤销),请到「设置」→ 账号里换一个新密钥"
+                    .to_owned()
+            }
         }
     }
 
@@ -140,6 +147,7 @@ impl ApiError {
                 "Cannot connect to {endpoint} (no network, a DNS failure, or a proxy or firewall in the way; check the network): {}",
                 redact(message)
             ),
+            Self::KeyRefused => "The company server refused your API key (wrong or revoked); enter a new one in Settings → Accounts".to_owned(),
             other => redact(&other.to_string()),
         }
     }

@@ -4,14 +4,15 @@
 //! The files depend on each other in one direction only: `error` (with the shared
 //! [`crate::errcode`] table) and `lenient` (numbers sent as strings) at the bottom, then `call` (call kinds, transport errors),
 //! `token`, the transport `client`, and on top the endpoint files `card`, `pay`,
-//! `placement`, `redeem` and `stats` (`code` only re-exports the last three). `admin`, the
-//! simulator's admin API, stands alone.
+//! `placement`, `redeem` and `stats` (`code` only re-exports the last three), and `company`,
+//! the company server's event feed. `admin`, the simulator's admin API, stands alone.
 
 pub mod admin;
 pub mod call;
 pub mod card;
 pub mod client;
 pub mod code;
+pub mod company;
 pub mod error;
 pub mod lenient;
 pub mod pay;
@@ -25,6 +26,7 @@ pub use admin::{AdminError, PushSettings, SandboxAdmin};
 pub use call::{CallKind, Method};
 pub use card::{CardColor, CardDetails, CardIdList, Poi};
 pub use client::{ApiClient, WECHAT_API};
+pub use company::{CardEvent, CompanyClient};
 pub use error::{ApiError, describe};
 pub use pay::{CoinsInfo, OrderInfo, OrderList, OrderListQuery, PayPrice, Recharge};
 pub use placement::{QrCode, QrRequest, Ticket, TicketType};

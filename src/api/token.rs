@@ -37,7 +37,19 @@ pub enum TokenSource {
     },
     /// A pasted token (e.g. an authorizer token).
     Fixed(String),
+    /// The company server (`coupon-studio server`): GET `{url}/api/v1/token` with the
+    /// person's API key as a bearer token answers `{"access_token","expires_in"}`; the server
+    /// holds the AppSecret, the laptop never does. A 401 is [`ApiError::KeyRefused`].
+    Server {
+        /// The server's base URL (https, or loopback).
+        url: String,
+        /// The person's API key (from the keyring; never written anywhere).
+        key: String,
+    },
 }
+
+/// The company server's token path, below its base URL.
+pub const SERVER_TOKEN_PATH: &str = "/api/v1/token";
 
 impl std::fmt::Debug for TokenSource {
     // Never print a secret or a token.
@@ -47,6 +59,7 @@ impl std::fmt::Debug for TokenSource {
             Self::Classic { appid, .. } => write!(f, "Classic({appid})"),
             Self::Service { url, .. } => write!(f, "Service({})", redact(url)),
             Self::Fixed(_) => f.write_str("Fixed(***)"),
+            Self::Server { url, .. } => write!(f, "Server({})", redact(url)),
         }
     }
 }
@@ -80,7 +93,9 @@ impl TokenManager {
             TokenSource::Stable { secret, .. } | TokenSource::Classic { secret, .. } => {
                 register_sensitive(secret);
             }
-            TokenSource::Fixed(token) => register_sensitive(token),
+            TokenSource::Fixed(token) | TokenSource::Server { key: token, .. } => {
+                register_sensitive(token);
+            }
             TokenSource::Service { .. } => {}
         }
         Self {
@@ -166,6 +181,17 @@ impl TokenManager {
                     .map_err(err)?;
                 return parse_service_answer(&text, json_field.as_deref());
             }
+            TokenSource::Server { url, key } => {
+                let resp = http
+                    .get(format!("{}{SERVER_TOKEN_PATH}", url.trim_end_matches('/')))
+                    .bearer_auth(key)
+                    .send()
+                    .await
+                    .map_err(err)?;
+                let status = resp.status();
+                let bytes = resp.bytes().await.map_err(err)?;
+                return parse_server_answer(status.as_u16(), &bytes);
+            }
         };
         token_from_answer(answer)
     }
@@ -211,6 +237,30 @@ pub fn parse_service_answer(
     }
 }
 
+/// Reads the company server's token answer: 200 with `{"access_token","expires_in"}`; 401
+/// is a wrong or revoked key; a JSON body with a non-zero `errcode` is WeChat's refusal,
+/// passed on by the server; any other status or a body that is not JSON means the server
+/// could not give a token (down, or something else answering at its address).
+pub fn parse_server_answer(status: u16, bytes: &[u8]) -> Result<(String, i64), ApiError> {
+    if status == 401 {
+        return Err(ApiError::KeyRefused);
+    }
+    let answer = serde_json::from_slice::<TokenAnswer>(bytes).ok();
+    match answer {
+        // WeChat's refusal, relayed whatever the status.
+        Some(a) if a.errcode.is_some_and(|c| c != 0) => token_from_answer(a),
+        Some(a) if (200..300).contains(&status) => token_from_answer(a),
+        None if (200..300).contains(&status) => Err(ApiError::Decode {
+            endpoint: SERVER_TOKEN_PATH.to_owned(),
+            message: "the company server's answer is not JSON".into(),
+        }),
+        _ => Err(ApiError::Http {
+            endpoint: SERVER_TOKEN_PATH.to_owned(),
+            status,
+        }),
+    }
+}
+
 fn token_from_answer(answer: TokenAnswer) -> Result<(String, i64), ApiError> {
     match (answer.access_token, answer.errcode) {
         (Some(t), None | Some(0)) => Ok((t, answer.expires_in.unwrap_or(7200))),
@@ -243,5 +293,45 @@ mod tests {
             parse_service_answer(r#"{"access_token":"S","expires_in":"900"}"#, None).unwrap(),
             ("S".to_owned(), 900)
         );
+    }
+
+    #[test]
+    fn the_company_servers_answers() {
+        assert_eq!(
+            parse_server_answer(200, br#"{"access_token":"T1","expires_in":7200}"#).unwrap(),
+            ("T1".to_owned(), 7200)
+        );
+        assert_eq!(
+            parse_server_answer(401, br#"{"access_token":"T1"}"#),
+            Err(ApiError::KeyRefused)
+        );
+        match parse_server_answer(502, br#"{"errcode":40013,"errmsg":"invalid appid"}"#) {
+            Err(ApiError::WeChat { errcode, .. }) => assert_eq!(errcode, 40013),
+            other => panic!("expected WeChat's refusal, got {other:?}"),
+        }
+        // A proxy's error page, a 200 that is not JSON, a 503: the server gave no token.
+        assert!(matches!(
+            parse_server_answer(200, b"<html>hello</html>"),
+            Err(ApiError::Decode { .. })
+        ));
+        for (status, body) in [(503, &b"{}"[..]), (302, &b""[..])] {
+            assert!(
+                matches!(
+                    parse_server_answer(status, body),
+                    Err(ApiError::Http { status: s, .. }) if s == status
+                ),
+                "{status}"
+            );
+        }
+        // A 200 JSON without a token is not taken for one.
+        assert!(matches!(
+            parse_server_answer(200, br#"{"expires_in":7200}"#),
+            Err(ApiError::Token(_))
+        ));
+        let source = TokenSource::Server {
+            url: "https://coupons.example.com".into(),
+            key: "csk_never_printed_0001".into(),
+        };
+        assert!(!format!("{source:?}").contains("csk_never_printed_0001"));
     }
 }

@@ -132,10 +132,11 @@ impl CouponStudioApp {
         }
         // Typing the missing secret (or token) of the account the app was started on is all
         // it takes: once saved, the app switches to it.
-        if let Some(Command::Save { account, .. }) = out.last()
-            && self.accounts.needs_credentials.as_deref() == Some(account.id.as_str())
-        {
-            self.accounts.switch_after_save = Some(account.id.clone());
+        if let Some(Command::Save { account, .. }) = out.last() {
+            self.accounts.saving_key = account.key_name().is_some();
+            if self.accounts.needs_credentials.as_deref() == Some(account.id.as_str()) {
+                self.accounts.switch_after_save = Some(account.id.clone());
+            }
         }
         out
     }
@@ -154,8 +155,9 @@ impl CouponStudioApp {
                 match list {
                     Ok(list) => {
                         self.accounts.list = list;
+                        let key = std::mem::take(&mut self.accounts.saving_key);
                         self.accounts.status =
-                            Some(crate::ui::accounts::saved_text(stored.as_ref()));
+                            Some(crate::ui::accounts::saved_text(stored.as_ref(), key));
                         if let Some(crate::accounts::Stored::SessionOnly(why)) = stored {
                             self.accounts.keyring = Some(Err(why));
                         }
@@ -219,6 +221,7 @@ impl CouponStudioApp {
     fn switch_backend(&mut self, backend: Backend) {
         self.io.next_generation();
         self.backend = Arc::new(backend);
+        self.start_feed();
         // Each panel forgets what was the previous account's and keeps the person's set-up.
         let cmds = self.design.for_another_account();
         self.run_all(cmds);

@@ -19,6 +19,8 @@ pub enum Event {
     Wallet(WalletEvent),
     /// For the accounts part of Settings (the shell handles these: they may switch backend).
     Accounts(AccountsEvent),
+    /// From the company server's feed (the shell hands them on to the panels).
+    Server(FeedEvent),
     /// Nothing to report (a dialog was cancelled, a viewer was started).
     Nothing,
 }
@@ -30,7 +32,11 @@ impl Event {
     /// image was uploaded) are not.
     pub fn account_bound(&self) -> bool {
         match self {
-            Self::Stats(_) | Self::Redeem(_) | Self::Placement(_) | Self::Wallet(_) => true,
+            Self::Stats(_)
+            | Self::Redeem(_)
+            | Self::Placement(_)
+            | Self::Wallet(_)
+            | Self::Server(_) => true,
             Self::Design(e) => e.account_bound(),
             Self::Accounts(_) | Self::Nothing => false,
         }
@@ -54,6 +60,33 @@ into_event! {
     PlacementEvent => Placement,
     WalletEvent => Wallet,
     AccountsEvent => Accounts,
+    FeedEvent => Server,
+}
+
+/// What the company server's feed tells the shell; each one is news (an unchanged read
+/// sends nothing, so that an idle app paints nothing).
+#[derive(Debug)]
+pub enum FeedEvent {
+    /// The events cached for this account by earlier runs, and when the server last
+    /// answered (Unix seconds; `None`: never).
+    Cached {
+        /// Oldest first.
+        events: Vec<crate::api::CardEvent>,
+        /// The last good read.
+        fetched_at: Option<i64>,
+    },
+    /// A read succeeded: the events new since the last one (maybe none, when the server
+    /// answers again after a failure), already in the cache.
+    Fetched {
+        /// Oldest first.
+        events: Vec<crate::api::CardEvent>,
+        /// When (Unix seconds).
+        at: i64,
+    },
+    /// The server cannot be reached or answered with an error; the feed retries by itself.
+    Unreachable(UiError),
+    /// The server refused the API key (401).
+    KeyRefused,
 }
 
 /// A backend built for an account, ready to replace the running one.

@@ -78,6 +78,17 @@ impl Io {
         });
     }
 
+    /// A way for long-lived work (the company server's feed) to send events now and then,
+    /// filed under the current account generation: each send wakes the window, so the work
+    /// sends only what changed.
+    pub fn reporter(&self) -> Reporter {
+        Reporter {
+            tx: self.tx.clone(),
+            ctx: self.ctx.clone(),
+            generation: self.generation.get(),
+        }
+    }
+
     /// Runs blocking work (SQLite, image encoding) on the runtime's blocking pool.
     pub fn spawn_blocking<F, E>(&self, work: F)
     where
@@ -108,6 +119,23 @@ impl Io {
                 }
             })
             .collect()
+    }
+}
+
+/// Sends events from long-lived work into the inbox (see [`Io::reporter`]).
+#[derive(Clone)]
+pub struct Reporter {
+    tx: Sender<(u64, Event)>,
+    ctx: egui::Context,
+    generation: u64,
+}
+
+impl Reporter {
+    /// Sends `event` and asks for a frame to show it. False once the app is gone.
+    pub fn send(&self, event: impl Into<Event>) -> bool {
+        let sent = self.tx.send((self.generation, event.into())).is_ok();
+        self.ctx.request_repaint();
+        sent
     }
 }
 

@@ -5,7 +5,9 @@ mod accounts;
 mod command;
 pub mod events;
 mod exec;
+mod feed;
 pub mod io;
+mod server;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -26,7 +28,8 @@ use crate::ui::wallet::WalletPanel;
 use events::Event;
 
 pub use command::AppCommand;
-pub use exec::{Backend, BackendError};
+pub use exec::{Backend, BackendError, ServerLink};
+pub use server::ServerView;
 
 /// Local wall-clock time in Unix milliseconds (the wallet's countdowns run on it).
 pub fn local_ms() -> i64 {
@@ -111,6 +114,12 @@ pub struct CouponStudioApp {
     pub accounts: crate::ui::accounts::AccountsPanel,
     /// What the accounts commands need (vault, data folder).
     accounts_ctx: exec::accounts::AccountsCtx,
+    /// The company server's feed, for a company-server account: what it read.
+    pub server: ServerView,
+    /// The running feed (dropped: stopped).
+    feed: Option<feed::Feed>,
+    /// How often the feed reads while the server answers.
+    feed_every: std::time::Duration,
 }
 
 /// Key of the persisted settings in eframe's storage.
@@ -170,8 +179,12 @@ impl CouponStudioApp {
             opening: false,
             accounts: accounts_panel,
             accounts_ctx,
+            server: ServerView::default(),
+            feed: None,
+            feed_every: crate::pushed::POLL_EVERY,
         };
         app.start();
+        app.start_feed();
         Ok(app)
     }
 
@@ -221,6 +234,14 @@ impl CouponStudioApp {
                 let cache = self.data_dir.join("cache").join("images");
                 exec::images::fetch(slot, url, &self.io, &self.backend, cache);
             }
+            // A company server's channels are counted from the events the shell holds.
+            AppCommand::Stats(crate::ui::stats::Command::Channels { card_id, from, to })
+                if self.backend.server.is_some() =>
+            {
+                let events = self.server.events.clone();
+                let store = self.store.clone();
+                exec::pushed_channels(card_id, from, to, events, &self.io, store);
+            }
             cmd => exec::run(cmd, &self.io, &self.backend, self.store.as_ref()),
         }
     }
@@ -235,6 +256,7 @@ impl CouponStudioApp {
         PanelCx {
             lang: self.persisted.lang,
             sandbox: self.is_sandbox(),
+            server: self.backend.server.is_some(),
             now_ms: local_ms(),
             now: Instant::now(),
             stock_alert_below: self
@@ -307,6 +329,7 @@ impl CouponStudioApp {
                     self.run_all(cmds);
                 }
                 Event::Accounts(e) => self.on_accounts_event(e),
+                Event::Server(e) => self.on_feed_event(ctx, e, &cx),
                 Event::Nothing => {}
             }
         }
@@ -393,6 +416,7 @@ impl CouponStudioApp {
                     self.account_display()
                 ))
                 .on_hover_text(&self.backend.api_base);
+                self.server_status_ui(ui);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 crate::ui::settings::lang_theme_ui(
@@ -511,6 +535,7 @@ impl eframe::App for CouponStudioApp {
                         sandbox: self.is_sandbox(),
                         account: &account,
                         api_base: &self.backend.api_base,
+                        server: self.backend.server.as_ref().map(|l| l.client.base_url()),
                         data_dir: &dir,
                     };
                     crate::ui::settings::settings_ui(

@@ -80,6 +80,14 @@ pub enum DesignEvent {
     Balance(Result<crate::card::pricing::Coins, UiError>),
     /// 载入示例活动 finished: the demo card's id and a customer's unused code, or why not.
     DemoLoaded(Result<(String, Option<String>), UiError>),
+    /// What the company server relayed: review results new since the last such answer (in
+    /// the order they came), and every card WeChat sent a stock reminder for.
+    Pushed {
+        /// New review results.
+        reviews: Vec<crate::pushed::Review>,
+        /// The cards reminded about low stock.
+        reminded: std::collections::BTreeSet<String>,
+    },
     /// Nothing to report (a dialog was cancelled).
     Nothing,
 }
@@ -95,6 +103,7 @@ impl DesignEvent {
             | Self::CardFetched { .. }
             | Self::CardsListed(_)
             | Self::DemoLoaded(_)
+            | Self::Pushed { .. }
             | Self::Balance(_) => true,
             Self::Drafts(_)
             | Self::DraftOpened(_)

@@ -101,7 +101,9 @@ impl UiError {
             }
             ApiError::Uncertain { .. } => ErrorKind::Uncertain,
             ApiError::Decode { .. } => ErrorKind::Answer,
-            ApiError::InsecureBaseUrl(_) | ApiError::Token(_) => ErrorKind::Account,
+            ApiError::InsecureBaseUrl(_) | ApiError::Token(_) | ApiError::KeyRefused => {
+                ErrorKind::Account
+            }
         };
         Self {
             kind,

@@ -13,8 +13,10 @@ pub enum StatsEvent {
     Loaded(Result<Vec<crate::api::code::DayStats>, UiError>),
     /// The simulator generated activity: events by kind.
     Simulated(Result<serde_json::Value, UiError>),
-    /// Per-channel results (sandbox only).
+    /// Per-channel results (the simulator's log, or a company server's events).
     Channels(Result<Vec<ChannelRow>, UiError>),
+    /// A company server relayed new card events: the per-channel results may have moved.
+    Pushed,
     /// A CSV was written.
     Exported(Result<std::path::PathBuf, UiError>),
     /// The simulator's clock minus the local one, in ms (`None`: it could not be read, and

@@ -1,4 +1,5 @@
-//! Local data in SQLite (rusqlite, bundled): drafts, the money journal and placement channels.
+//! Local data in SQLite (rusqlite, bundled): drafts, the money journal, placement channels and
+//! the cache of a company server's card events.
 //!
 //! Calls are synchronous and short; the app runs them on the IO runtime's blocking pool, never
 //! on the UI thread.
@@ -6,6 +7,7 @@
 mod channels;
 mod drafts;
 mod journal;
+mod pushes;
 mod recover;
 
 use std::path::{Path, PathBuf};
@@ -16,10 +18,11 @@ use thiserror::Error;
 pub use channels::ChannelRecord;
 pub use drafts::{Draft, DraftMeta};
 pub use journal::{Entry, EntryKind, EntryState, NewEntry};
+pub use pushes::Cursor;
 pub use recover::Recovery;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Errors of the local database.
 #[derive(Debug, Error)]
@@ -104,6 +107,9 @@ impl Store {
         }
         if version < 3 {
             conn.execute_batch(channels::SCHEMA_V3)?;
+        }
+        if version < 4 {
+            conn.execute_batch(pushes::SCHEMA_V4)?;
         }
         Ok(Self { conn })
     }

@@ -64,6 +64,8 @@ pub enum ModeChoice {
     Pasted,
     /// The simulator.
     Sandbox,
+    /// The company server (URL and the person's API key).
+    Server,
 }
 
 /// The add/edit form.
@@ -77,11 +79,12 @@ pub struct Form {
     pub appid: String,
     /// Token mode.
     pub mode: ModeChoice,
-    /// Token service URL.
+    /// Token service URL, or the company server's URL.
     pub url: String,
     /// Token service JSON member.
     pub json_field: String,
-    /// A newly typed secret (cleared once sent).
+    /// A newly typed secret: the AppSecret, or the company server's API key (cleared once
+    /// sent).
     pub secret: String,
     /// A newly pasted token (cleared once sent).
     pub token: String,
@@ -97,6 +100,7 @@ impl Form {
             }
             TokenMode::Pasted => (ModeChoice::Pasted, String::new(), String::new()),
             TokenMode::Sandbox => (ModeChoice::Sandbox, String::new(), String::new()),
+            TokenMode::Server { url } => (ModeChoice::Server, url.clone(), String::new()),
         };
         Self {
             id: a.id.clone(),
@@ -125,6 +129,9 @@ impl Form {
                 },
                 ModeChoice::Pasted => TokenMode::Pasted,
                 ModeChoice::Sandbox => TokenMode::Sandbox,
+                ModeChoice::Server => TokenMode::Server {
+                    url: self.url.trim().to_owned(),
+                },
             },
         }
     }
@@ -148,7 +155,8 @@ pub struct AccountsPanel {
     pub in_use: Option<String>,
     /// The form, while adding or editing.
     pub form: Option<Form>,
-    /// AppIDs with a secret available (keyring or session); filled by the IO side.
+    /// Keyring names with a credential available (keyring or session): AppIDs with their
+    /// AppSecret, company-server accounts' key names; filled by the IO side.
     pub with_secret: Vec<String>,
     /// `Some(Ok)` keyring available, `Some(Err)` not (secrets are per session then).
     pub keyring: Option<Result<(), String>>,
@@ -164,6 +172,8 @@ pub struct AccountsPanel {
     pub needs_credentials: Option<String>,
     /// Switch to this account once its save lands (its missing secret was just typed).
     pub switch_after_save: Option<String>,
+    /// The save in flight stores a company server's API key (for the words after it).
+    pub saving_key: bool,
 }
 
 impl AccountsPanel {
@@ -193,6 +203,7 @@ fn mode_label(mode: &TokenMode, lang: Lang) -> &'static str {
         TokenMode::Service { .. } => T::ModeService.get(lang),
         TokenMode::Pasted => T::ModePasted.get(lang),
         TokenMode::Sandbox => T::ModeSandbox.get(lang),
+        TokenMode::Server { .. } => T::ModeServer.get(lang),
     }
 }
 
@@ -201,6 +212,7 @@ fn problem_text(p: Problem) -> T {
         Problem::NameMissing => T::NameMissing,
         Problem::AppIdMissing => T::AppIdMissing,
         Problem::ServiceUrlInsecure => T::ServiceUrlInsecure,
+        Problem::ServerUrlInsecure => T::ServerUrlInsecure,
     }
 }
 
@@ -299,12 +311,15 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
         return;
     };
     ui.separator();
-    let has_secret = panel.with_secret.iter().any(|a| a == form.appid.trim());
+    let has_secret = form
+        .account()
+        .credential_name()
+        .is_some_and(|name| panel.with_secret.contains(&name));
     if panel.needs_credentials.as_deref() == Some(form.id.as_str()) {
-        let text = if form.mode == ModeChoice::Pasted {
-            T::TokenNeeded
-        } else {
-            T::SecretNeeded
+        let text = match form.mode {
+            ModeChoice::Pasted => T::TokenNeeded,
+            ModeChoice::Server => T::KeyNeeded,
+            _ => T::SecretNeeded,
         };
         crate::ui::error_label(ui, text.get(lang));
     }
@@ -339,6 +354,7 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
                     (ModeChoice::Stable, T::ModeStable),
                     (ModeChoice::Classic, T::ModeClassic),
                     (ModeChoice::Service, T::ModeService),
+                    (ModeChoice::Server, T::ModeServer),
                     (ModeChoice::Pasted, T::ModePasted),
                     (ModeChoice::Sandbox, T::ModeSandbox),
                 ] {
@@ -399,6 +415,7 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
                     });
                     ui.end_row();
                 }
+                ModeChoice::Server => server_fields_ui(ui, lang, form, has_secret, &problem_ui),
                 ModeChoice::Sandbox => {}
             }
         });
@@ -470,16 +487,56 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
     }
 }
 
-/// The message after a save, in both languages.
-pub fn saved_text(stored: Option<&Stored>) -> (bool, UiError) {
+/// The company server's fields (two grid rows): its URL and the person's API key.
+fn server_fields_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    form: &mut Form,
+    has_key: bool,
+    problem_ui: &dyn Fn(&mut Ui, Problem),
+) {
+    let l = ui.label(T::ServerUrl.get(lang));
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(&mut form.url)
+                .desired_width(360.0)
+                .hint_text("https://coupons.example.com"),
+        )
+        .labelled_by(l.id);
+        problem_ui(ui, Problem::ServerUrlInsecure);
+    });
+    ui.end_row();
+    let l = ui.label(T::ApiKey.get(lang));
+    ui.vertical(|ui| {
+        ui.add(
+            egui::TextEdit::singleline(&mut form.secret)
+                .password(true)
+                .desired_width(360.0)
+                .hint_text(if has_key {
+                    T::SecretStored.get(lang)
+                } else {
+                    ""
+                }),
+        )
+        .labelled_by(l.id);
+        ui.label(RichText::new(T::ApiKeyHint.get(lang)).small());
+    });
+    ui.end_row();
+}
+
+/// The message after a save, in both languages (`key`: the credential was a company
+/// server's API key, not an AppSecret).
+pub fn saved_text(stored: Option<&Stored>, key: bool) -> (bool, UiError) {
+    let keyring = if key {
+        T::AccountSavedKey
+    } else {
+        T::AccountSavedKeyring
+    };
     match stored {
         Some(Stored::SessionOnly(_)) => (false, UiError::of(T::SecretSessionOnly)),
         Some(Stored::Keyring) => (
             true,
-            UiError::both(
-                format!("✔ {}", T::AccountSavedKeyring.zh()),
-                format!("✔ {}", T::AccountSavedKeyring.en()),
-            ),
+            UiError::both(format!("✔ {}", keyring.zh()), format!("✔ {}", keyring.en())),
         ),
         None => (
             true,

@@ -12,6 +12,7 @@ pub mod poster_view;
 pub mod preview;
 pub mod qr;
 pub mod redeem;
+pub mod server_status;
 pub mod settings;
 pub mod stats;
 pub mod wallet;

@@ -15,6 +15,9 @@ pub struct PanelCx {
     pub lang: Lang,
     /// Whether the app talks to the built-in simulator.
     pub sandbox: bool,
+    /// Whether the account has a company server, which relays WeChat's card events: review
+    /// results, claims and uses by channel, stock reminders and coin orders arrive as pushes.
+    pub server: bool,
     /// Wall-clock time in Unix milliseconds (quotes, marks and recharges count down on it).
     pub now_ms: i64,
     /// The monotonic clock (autosave and review polling).

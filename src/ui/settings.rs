@@ -70,6 +70,8 @@ pub struct ConnectionInfo<'a> {
     pub account: &'a str,
     /// The API base URL.
     pub api_base: &'a str,
+    /// The company server's URL, for a company-server account.
+    pub server: Option<&'a str>,
     /// The data folder.
     pub data_dir: &'a str,
 }
@@ -100,6 +102,11 @@ pub fn settings_ui(
             ui.label(T::ApiBase.get(l));
             ui.monospace(info.api_base);
             ui.end_row();
+            if let Some(server) = info.server {
+                ui.label(T::CompanyServer.get(l));
+                ui.monospace(server);
+                ui.end_row();
+            }
             ui.label(T::DataDir.get(l));
             ui.monospace(info.data_dir);
             ui.end_row();

@@ -101,6 +101,8 @@ pub struct StatsPanel {
     /// with data. `None` until the answer comes (sandbox only).
     pub clock_skew_ms: Option<i64>,
     clock_asked: bool,
+    /// The account has a company server: per-channel results come from its events.
+    pub pushes: bool,
 }
 
 impl Default for StatsPanel {
@@ -126,6 +128,7 @@ impl Default for StatsPanel {
             requested: None,
             clock_skew_ms: None,
             clock_asked: false,
+            pushes: false,
         }
     }
 }
@@ -148,6 +151,7 @@ impl Panel for StatsPanel {
     fn ui(&mut self, ui: &mut Ui, cx: &PanelCx) -> Vec<Command> {
         egui::CentralPanel::default()
             .show(ui, |ui| {
+                self.pushes = cx.server;
                 let today = self.today(cx);
                 self.body_ui(ui, cx.lang, cx.sandbox, today)
             })
@@ -155,6 +159,7 @@ impl Panel for StatsPanel {
     }
 
     fn on_event(&mut self, _ctx: &egui::Context, event: StatsEvent, cx: &PanelCx) -> Vec<Command> {
+        self.pushes = cx.server;
         self.take_event(event, cx.sandbox)
     }
 
@@ -213,14 +218,21 @@ impl StatsPanel {
                 _ => None,
             };
             out.push(cmd);
-            if sandbox && let (Some(b), Some(e)) = (self.begin, self.end) {
-                out.push(Command::Channels {
-                    card_id,
-                    from: crate::card::beijing::start_of(b).unwrap_or(0),
-                    to: crate::card::beijing::end_of(e).unwrap_or(i64::MAX),
-                });
+            if sandbox || self.pushes {
+                out.extend(self.channels_command(card_id));
             }
         }
+    }
+
+    /// Per-channel results over the form's range (the simulator's log, or the company
+    /// server's events).
+    fn channels_command(&self, card_id: Option<String>) -> Option<Command> {
+        let (b, e) = self.begin.zip(self.end)?;
+        Some(Command::Channels {
+            card_id,
+            from: crate::card::beijing::start_of(b).unwrap_or(0),
+            to: crate::card::beijing::end_of(e).unwrap_or(i64::MAX),
+        })
     }
 
     /// Commands when the panel is first shown: the last 7 full days (Beijing), up to
@@ -282,6 +294,14 @@ impl StatsPanel {
                 Ok(rows) => self.channels = Some(rows),
                 Err(e) => self.error = Some(e),
             },
+            // New claims, uses or views: the channel table is counted again (datacube is not
+            // asked again; WeChat has no same-day statistics anyway).
+            StatsEvent::Pushed => {
+                if self.loaded && self.pushes {
+                    let card_id = self.card_scope.then(|| self.card_id.clone()).flatten();
+                    out.extend(self.channels_command(card_id));
+                }
+            }
             StatsEvent::Exported(r) => match r {
                 Ok(p) => self.note = Some(p.display().to_string()),
                 Err(e) => self.error = Some(e),
@@ -313,7 +333,7 @@ impl StatsPanel {
                 }
                 self.chart_ui(ui, lang);
                 self.totals_ui(ui, lang, &mut out);
-                self.channels_ui(ui, lang, sandbox);
+                self.channels_ui(ui, lang, sandbox || self.pushes);
             });
         out
     }
@@ -519,15 +539,24 @@ impl StatsPanel {
         }
     }
 
-    fn channels_ui(&self, ui: &mut Ui, lang: Lang, sandbox: bool) {
+    fn channels_ui(&self, ui: &mut Ui, lang: Lang, with_data: bool) {
         ui.add_space(8.0);
         ui.heading(T::Channels.get(lang)).on_hover_text("outer_id");
-        ui.weak(T::ChannelsNote.get(lang));
-        if !sandbox {
+        if self.pushes {
+            ui.weak(T::ChannelsServer.get(lang))
+                .on_hover_text("user_get_card · user_consume_card · user_view_card");
+        } else {
+            ui.weak(T::ChannelsNote.get(lang));
+        }
+        if !with_data {
             return;
         }
         let Some(rows) = &self.channels else { return };
-        ui.weak(T::ChannelsSandbox.get(lang));
+        if !self.pushes {
+            ui.weak(T::ChannelsSandbox.get(lang));
+        } else if rows.is_empty() {
+            ui.weak(T::ChannelsNoneYet.get(lang));
+        }
         if self.card_scope {
             ui.weak(T::ChannelScopeCard.get(lang));
         }

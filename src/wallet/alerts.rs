@@ -1,5 +1,6 @@
 //! Low stock: WeChat's `card_sku_remind` rule (the stock fell to 100 or fewer after the card
-//! had more than 200) or the person's own threshold, and how many units to buy back.
+//! had more than 200), the reminder itself when a company server relays it, or the person's
+//! own threshold, and how many units to buy back.
 
 /// WeChat reminds when the stock falls to this many or fewer…
 pub const REMIND_AT: i64 = 100;
@@ -15,6 +16,9 @@ pub enum LowStock {
     Remind,
     /// Below the person's threshold.
     Below(i64),
+    /// WeChat pushed `card_sku_remind` for the card (through the company server) and the
+    /// stock known since is not above the reminder's 100.
+    Pushed,
 }
 
 /// A flagged card's stock and the units suggested for 购买库存.
@@ -53,6 +57,31 @@ pub fn stock_alert(
     })
 }
 
+/// [`stock_alert`], and when WeChat pushed a stock reminder for the card (`reminded`), an
+/// alert even where the rule cannot be read (the total is unknown): unless the stock known
+/// now is above the reminder's 100, i.e. stock was bought back since. An unknown stock is
+/// taken as the reminder's 100.
+pub fn card_stock_alert(
+    stock: Option<i64>,
+    total: Option<i64>,
+    threshold: Option<i64>,
+    reminded: bool,
+) -> Option<StockAlert> {
+    if let Some(a) = stock_alert(stock, total, threshold) {
+        return Some(a);
+    }
+    let stock = stock.unwrap_or(REMIND_AT);
+    if !reminded || stock > REMIND_AT {
+        return None;
+    }
+    let missing = (REFILL_TO - stock).max(1);
+    Some(StockAlert {
+        why: LowStock::Pushed,
+        stock,
+        suggested: u32::try_from((missing + 99) / 100 * 100).unwrap_or(u32::MAX),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +99,21 @@ mod tests {
         assert_eq!((b.why, b.suggested), (LowStock::Below(150), 200));
         assert_eq!(stock_alert(Some(150), Some(150), Some(150)), None);
         assert_eq!(stock_alert(None, Some(500), Some(1000)), None);
+        // A pushed reminder: an alert where the rule has no total to go by, none once stock
+        // was bought back above 100.
+        assert_eq!(stock_alert(Some(90), None, None), None);
+        let p = card_stock_alert(Some(90), None, None, true).unwrap();
+        assert_eq!((p.why, p.stock, p.suggested), (LowStock::Pushed, 90, 300));
+        assert_eq!(card_stock_alert(Some(90), None, None, false), None);
+        assert_eq!(card_stock_alert(Some(400), Some(500), None, true), None);
+        assert_eq!(card_stock_alert(None, None, None, true).unwrap().stock, 100);
+        // The rule and the threshold still speak first.
+        assert_eq!(
+            card_stock_alert(Some(100), Some(500), None, true)
+                .unwrap()
+                .why,
+            LowStock::Remind
+        );
         // Empty: a whole refill.
         assert_eq!(
             stock_alert(Some(0), Some(1000), None).unwrap().suggested,

@@ -92,4 +92,13 @@ pub enum WalletEvent {
     Journal(Result<(Vec<crate::store::Entry>, Vec<crate::store::Entry>), UiError>),
     /// A CSV was written.
     Exported(Result<std::path::PathBuf, UiError>),
+    /// What a company server relayed, in full each time: the coin orders WeChat pushed
+    /// (`card_pay_order`, one per OrderId) and the cards it sent a stock reminder for. They
+    /// inform the order table and the alerts only.
+    Pushed {
+        /// The pushed orders, newest first.
+        orders: Vec<crate::api::pay::OrderInfo>,
+        /// The cards reminded about.
+        reminded: std::collections::BTreeSet<String>,
+    },
 }

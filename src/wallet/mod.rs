@@ -26,14 +26,14 @@ mod fakes;
 #[cfg(test)]
 mod properties;
 
-pub use alerts::{LowStock, REMIND_AFTER, REMIND_AT, StockAlert, stock_alert};
+pub use alerts::{LowStock, REMIND_AFTER, REMIND_AT, StockAlert, card_stock_alert, stock_alert};
 pub use command::Command;
 pub use cost::CostEstimate;
 pub use event::{ConfirmOutcome, RechargeStarted, UiError, WalletEvent};
 pub use labels::{
     ORDER_STATUSES, ORDER_TYPES, beijing_time, orders_csv, status_text, summary, type_text,
 };
-pub use orders::{OrdersView, PAGE_SIZE};
+pub use orders::{OrdersView, PAGE_SIZE, Row};
 pub use quote::{
     CONFIRM_MARGIN_SECS, LiveQuote, MAX_QUANTITY, MAX_RECHARGE, QUOTE_LIFE_SECS,
     RECHARGE_POLL_SECS, RECHARGE_TIMEOUT_SECS, RECONCILE_GRACE_SECS, recharge_for, shortfall,

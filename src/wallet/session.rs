@@ -19,7 +19,7 @@ mod answers;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::time::Duration;
 
 use crate::api::CardDetails;
@@ -175,6 +175,8 @@ pub struct WalletSession {
     pub note: Option<String>,
     /// The balance was asked for since the panel was last opened.
     loaded: bool,
+    /// Cards WeChat pushed a stock reminder for (through the company server).
+    pub reminded: BTreeSet<String>,
 }
 
 impl Default for WalletSession {
@@ -208,6 +210,7 @@ impl Default for WalletSession {
             next_sync_ms: 0,
             note: None,
             loaded: false,
+            reminded: BTreeSet::new(),
         }
     }
 }
@@ -474,12 +477,12 @@ impl WalletSession {
 
     /// Export the shown orders as CSV with labels in `lang`.
     pub fn export_orders(&mut self, lang: Lang) -> Vec<Command> {
-        let rows = self
+        let rows: Vec<_> = self
             .orders
-            .list
-            .as_ref()
-            .map(|l| l.order_list.clone())
-            .unwrap_or_default();
+            .rows()
+            .into_iter()
+            .map(|r| r.order.clone())
+            .collect();
         match orders_csv(&rows, lang) {
             Ok(bytes) => vec![Command::ExportCsv(bytes)],
             Err(e) => {

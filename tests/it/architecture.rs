@@ -94,6 +94,8 @@ fn the_layers_name_only_what_is_below_them() {
             &["crate::app", "crate::ui", "egui::", "crate::sandbox"],
         ),
         ("stats", &["crate::app", "crate::ui", "egui::"]),
+        // What a company server's events tell the panels: rules, no egui, no shell.
+        ("pushed", &["crate::app", "crate::ui", "egui::"]),
         ("redeem", &["crate::app", "crate::ui", "egui::"]),
         ("placement", &["crate::app", "crate::ui", "egui::"]),
         ("store", &["crate::app", "crate::ui", "egui::"]),

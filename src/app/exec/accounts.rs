@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{Backend, BackendError};
+use super::{Backend, BackendError, ServerLink};
 use crate::accounts::{Account, AccountError, Accounts, KeyringStore, TokenMode, Vault};
 use crate::api::{ApiClient, TokenSource, WECHAT_API};
 use crate::app::events::{AccountsEvent, Event, Switch, UiError};
@@ -46,6 +46,10 @@ pub fn account_error(e: &AccountError) -> UiError {
         AccountError::ServiceUrlInsecure => {
             UiError::of(T::ServiceUrlInsecure).kind_of(ErrorKind::Account)
         }
+        AccountError::NeedKey => UiError::of(T::KeyNeeded).kind_of(ErrorKind::Account),
+        AccountError::ServerUrlInsecure => {
+            UiError::of(T::ServerUrlInsecure).kind_of(ErrorKind::Account)
+        }
         other => UiError::of_then(T::AccountsFileError, redact(&other.to_string()))
             .kind_of(ErrorKind::Account),
     }
@@ -55,12 +59,13 @@ fn redact(text: &str) -> String {
     crate::api::error::redact(text)
 }
 
-/// The AppIDs among `list` whose secret is available (for "stored, not shown").
+/// The keyring names among `list` whose credential is available (for "stored, not shown"):
+/// AppIDs with their AppSecret, company-server accounts' key names.
 fn with_secret(vault: &Vault, list: &Accounts) -> Vec<String> {
     list.accounts
         .iter()
-        .filter(|a| a.mode.needs_secret() && vault.has_secret(&a.appid))
-        .map(|a| a.appid.clone())
+        .filter_map(Account::credential_name)
+        .filter(|name| vault.has_secret(name))
         .collect()
 }
 
@@ -79,7 +84,17 @@ pub fn backend_for(
     let source = account
         .token_source(vault)?
         .ok_or(BackendError::NoTokenSource)?;
-    client_backend(api_base, &account.appid, source)
+    // A company-server account reads the card events with the same key that gets its token.
+    let server = match &source {
+        TokenSource::Server { url, key } => Some(ServerLink::new(
+            crate::api::CompanyClient::new(url, key)?,
+            &account.appid,
+        )),
+        _ => None,
+    };
+    let mut backend = client_backend(api_base, &account.appid, source)?;
+    backend.server = server;
+    Ok(backend)
 }
 
 fn client_backend(
@@ -97,6 +112,7 @@ fn client_backend(
         client: ApiClient::new(api_base, source)?,
         sandbox_thread: None,
         admin_key: None,
+        server: None,
     })
 }
 
@@ -110,7 +126,9 @@ fn keep_typed(
     if let Some(t) = token {
         vault.set_pasted_token(&account.id, &t.0);
     }
-    secret.map(|s| vault.store_secret(&account.appid, &s.0))
+    // An AppSecret under the AppID, a company server's API key under the account.
+    let name = account.credential_name()?;
+    secret.map(|s| vault.store_secret(&name, &s.0))
 }
 
 /// Runs one accounts command.
@@ -147,10 +165,12 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, ctx: &AccountsCtx) {
         }),
         Command::Remove(id) => io.spawn_blocking(move || {
             let list = Accounts::load(&dir).and_then(|mut list| {
-                if let Some(gone) = list.remove(&id)
-                    && !list.accounts.iter().any(|a| a.appid == gone.appid)
-                {
-                    vault.forget_secret(&gone.appid)?;
+                if let Some(gone) = list.remove(&id) {
+                    if let Some(key) = gone.key_name() {
+                        vault.forget_secret(&key)?;
+                    } else if !list.accounts.iter().any(|a| a.appid == gone.appid) {
+                        vault.forget_secret(&gone.appid)?;
+                    }
                 }
                 list.save(&dir).map(|()| list)
             });
@@ -212,6 +232,10 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, ctx: &AccountsCtx) {
                             secret: s.0,
                         },
                         (TokenMode::Pasted, _, Some(t)) => TokenSource::Fixed(t.0),
+                        (TokenMode::Server { url }, Some(k), _) => TokenSource::Server {
+                            url: url.trim().trim_end_matches('/').to_owned(),
+                            key: k.0,
+                        },
                         _ => account
                             .token_source(&vault)
                             .map_err(|e| account_error(&e))?
@@ -258,5 +282,15 @@ impl Backend {
         account: &Account,
     ) -> Result<Self, BackendError> {
         backend_for(data_dir, WECHAT_API, vault, Some(account))
+    }
+
+    /// Like [`Self::for_account`] with WeChat at `api_base` (a loopback simulator in tests).
+    pub fn for_account_at(
+        data_dir: &std::path::Path,
+        api_base: &str,
+        vault: &Vault,
+        account: &Account,
+    ) -> Result<Self, BackendError> {
+        backend_for(data_dir, api_base, vault, Some(account))
     }
 }

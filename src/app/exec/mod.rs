@@ -10,6 +10,8 @@ mod redeem;
 mod stats;
 mod wallet;
 
+pub(super) use stats::pushed_channels;
+
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -67,6 +69,26 @@ pub struct Backend {
     /// The admin key of a simulator run elsewhere with `--allow-remote`, sent on every
     /// admin call (paying a recharge, the clock, simulated activity, its pictures).
     pub admin_key: Option<String>,
+    /// The company server of a 公司服务器 account: its event feed and the cache it fills.
+    pub server: Option<ServerLink>,
+}
+
+/// A company-server account's link to its server, for the feed.
+#[derive(Clone, Debug)]
+pub struct ServerLink {
+    /// The events client (with the person's API key).
+    pub client: crate::api::CompanyClient,
+    /// The cache's account key: the AppID at this server, so that another server (or
+    /// another AppID) never resumes from this one's cursor.
+    pub cache_key: String,
+}
+
+impl ServerLink {
+    /// The link for `appid` at the server of `client`.
+    pub fn new(client: crate::api::CompanyClient, appid: &str) -> Self {
+        let cache_key = format!("{}@{}", appid.trim(), client.base_url());
+        Self { client, cache_key }
+    }
 }
 
 impl Backend {
@@ -128,6 +150,7 @@ impl Backend {
             client,
             sandbox_thread: Some(thread),
             admin_key: None,
+            server: None,
         })
     }
 
@@ -153,6 +176,7 @@ impl Backend {
             client,
             sandbox_thread: None,
             admin_key: key.map(str::to_owned),
+            server: None,
         })
     }
 
@@ -170,6 +194,7 @@ impl Backend {
             client,
             sandbox_thread: None,
             admin_key: None,
+            server: None,
         })
     }
 

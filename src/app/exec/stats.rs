@@ -1,4 +1,5 @@
-//! The Stats panel's commands: datacube, the simulator's activity and event log, CSV export.
+//! The Stats panel's commands: datacube, the simulator's activity and event log, a company
+//! server's events by channel, CSV export.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -52,6 +53,28 @@ fn saved_labels(store: Option<&Arc<Mutex<Store>>>) -> HashMap<i64, String> {
         .filter(|c| !c.label.is_empty())
         .map(|c| (c.outer_id, c.label))
         .collect()
+}
+
+/// Per-channel results from a company server's events (held by the shell), named from the
+/// channel table, counted on the blocking pool.
+pub fn pushed_channels(
+    card_id: Option<String>,
+    from: i64,
+    to: i64,
+    events: Arc<Vec<crate::api::CardEvent>>,
+    io: &Io,
+    store: Option<Arc<Mutex<Store>>>,
+) {
+    io.spawn_blocking(move || {
+        let labels = saved_labels(store.as_ref());
+        let mut rows = crate::stats::channels_from_pushes(&events, card_id.as_deref(), from, to);
+        for r in &mut rows {
+            if let Some(l) = labels.get(&r.outer_id) {
+                r.label.clone_from(l);
+            }
+        }
+        stats(StatsEvent::Channels(Ok(rows)))
+    });
 }
 
 /// Runs one Stats command.

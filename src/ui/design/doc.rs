@@ -33,6 +33,8 @@ pub struct CreateFlow {
     pub error: Option<UiError>,
     /// When to poll card/get next.
     pub next_poll: Option<Instant>,
+    /// In review, and the result will come as a push from the company server (no polling).
+    pub awaiting_push: bool,
     /// A success message (e.g. 已重新提交审核).
     pub note: Option<String>,
 }

@@ -139,7 +139,19 @@ pub fn lists_ui(
                     .and_then(|d| d.remote.as_ref())
                     .is_some_and(|(id, _)| *id == c.card_id);
                 let resp = ui.selectable_label(open, text);
-                if let Some(a) = crate::wallet::stock_alert(c.quantity, c.total_quantity, below) {
+                if c.status == "CARD_STATUS_VERIFY_FAIL"
+                    && let Some(reason) = panel.refusal(&c.card_id)
+                {
+                    ui.label(
+                        egui::RichText::new(format!("{} {reason}", T::RefuseReason.get(lang)))
+                            .small()
+                            .color(crate::ui::error_color(ui)),
+                    );
+                }
+                let reminded = panel.reminded.contains(&c.card_id);
+                if let Some(a) =
+                    crate::wallet::card_stock_alert(c.quantity, c.total_quantity, below, reminded)
+                {
                     ui.colored_label(
                         crate::ui::warn_color(ui),
                         egui::RichText::new(format!(

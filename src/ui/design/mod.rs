@@ -17,6 +17,7 @@ pub mod demo;
 pub mod files;
 mod lists;
 mod remote_images;
+mod reviews;
 mod side;
 
 use super::editor::{
@@ -122,6 +123,10 @@ pub struct DesignPanel {
     fetched_urls: std::collections::HashSet<String>,
     /// The system file dialog or the built-in chooser, for pictures.
     pub files: files::Files,
+    /// The latest review result a company server relayed, by card.
+    pub reviews: HashMap<String, crate::pushed::Review>,
+    /// Cards WeChat pushed a stock reminder for.
+    pub reminded: std::collections::BTreeSet<String>,
 }
 
 impl DesignPanel {
@@ -345,10 +350,13 @@ impl Panel for DesignPanel {
     }
 
     /// Handles an IO answer. Returns follow-up commands.
-    fn on_event(&mut self, ctx: &egui::Context, event: DesignEvent, _cx: &PanelCx) -> Vec<Command> {
+    fn on_event(&mut self, ctx: &egui::Context, event: DesignEvent, cx: &PanelCx) -> Vec<Command> {
         let mut out = Vec::new();
         match event {
             DesignEvent::DemoLoaded(result) => out.extend(demo::on_loaded(self, result)),
+            DesignEvent::Pushed { reviews, reminded } => {
+                out.extend(self.on_pushed(reviews, reminded))
+            }
             DesignEvent::Balance(result) => self.cost.balance = result.ok(),
             DesignEvent::ImageFetched { slot, url, result } => {
                 remote_images::on_fetched(self, ctx, slot, &url, result);
@@ -410,7 +418,7 @@ impl Panel for DesignPanel {
             // No system dialog here: the built-in chooser, now and from now on.
             DesignEvent::NoFileDialog(slot) => {
                 self.files.builtin = true;
-                self.files.open(slot, _cx.lang);
+                self.files.open(slot, cx.lang);
             }
             DesignEvent::ImagePicked(slot, path) => {
                 self.images.insert(
@@ -467,8 +475,7 @@ impl Panel for DesignPanel {
                 match result {
                     Ok(card_id) => {
                         self.flow.card_id = Some(card_id.clone());
-                        self.flow.status = Some("CARD_STATUS_NOT_VERIFY".to_owned());
-                        self.flow.next_poll = Some(Instant::now() + POLL_EVERY);
+                        self.await_review(&card_id, cx.server);
                         self.flow.error = None;
                         if let Some(id) = draft_id {
                             out.push(Command::LinkDraft(id, card_id));
@@ -491,9 +498,7 @@ impl Panel for DesignPanel {
                     }
                     let polling = self.flow.card_id.as_deref() == Some(card_id.as_str());
                     if polling {
-                        let in_review = summary.status == "CARD_STATUS_NOT_VERIFY";
-                        self.flow.status = Some(summary.status.clone());
-                        self.flow.next_poll = in_review.then(|| Instant::now() + POLL_EVERY);
+                        self.review_fetched(&summary.status, cx.server);
                     }
                     if let Some(c) = self.cards.iter_mut().find(|c| c.card_id == card_id) {
                         *c = *summary;
@@ -501,7 +506,7 @@ impl Panel for DesignPanel {
                 }
                 Err(e) => {
                     self.flow.error = Some(e);
-                    self.flow.next_poll = Some(Instant::now() + POLL_EVERY * 3);
+                    self.flow.next_poll = (!cx.server).then(|| Instant::now() + POLL_EVERY * 3);
                 }
             },
             DesignEvent::CardsListed(Ok(cards)) => self.cards = cards,
@@ -521,7 +526,8 @@ impl Panel for DesignPanel {
                         }
                         if send_check {
                             self.flow.card_id = Some(card_id.clone());
-                            self.flow.next_poll = Some(Instant::now() + POLL_EVERY);
+                            self.forget_review(&card_id);
+                            self.await_review(&card_id, cx.server);
                         }
                         out.push(Command::FetchCard(card_id));
                     }
@@ -570,11 +576,12 @@ impl Panel for DesignPanel {
         }
     }
 
-    /// The stores and cards were the previous account's (a poi_id of one account means
-    /// nothing to another); the draft stays, and both lists are loaded again.
+    /// The stores, cards and pushed results were the previous account's (a poi_id of one
+    /// account means nothing to another); the draft stays, and both lists are loaded again.
     fn for_another_account(&mut self) -> Vec<Command> {
         self.stores.clear();
         self.cards.clear();
+        self.forget_pushes();
         vec![Command::LoadLookups, Command::ListCards]
     }
 }

@@ -72,6 +72,19 @@ pub fn preview_column_ui(
     }
 
     ui.separator();
+    // A linked draft opened later still shows the result a push brought.
+    let pushed_status = panel
+        .flow
+        .card_id
+        .as_ref()
+        .and_then(|id| panel.reviews.get(id))
+        .map(|r| r.status().to_owned());
+    let refusal = panel
+        .flow
+        .card_id
+        .as_deref()
+        .and_then(|id| panel.refusal(id))
+        .map(str::to_owned);
     let flow = &mut panel.flow;
     match &doc.remote {
         None => {
@@ -126,14 +139,24 @@ pub fn preview_column_ui(
                 ui.ctx().copy_text(id.clone());
             }
         });
-        if let Some(status) = &flow.status {
-            let polling = flow.next_poll.is_some();
+        if let Some(status) = flow.status.as_ref().or(pushed_status.as_ref()) {
             ui.horizontal(|ui| {
-                if polling {
+                if flow.next_poll.is_some() {
                     ui.spinner();
                 }
                 ui.label(RichText::new(status_label(status, lang)).strong());
+                // No spinner while the push is awaited: a review may take hours, and a
+                // spinner repaints every frame (the app must rest meanwhile).
+                if flow.awaiting_push {
+                    ui.weak(T::AwaitingReviewPush.get(lang))
+                        .on_hover_text(T::ReviewByPush.get(lang));
+                }
             });
+            if status == "CARD_STATUS_VERIFY_FAIL"
+                && let Some(reason) = &refusal
+            {
+                crate::ui::error_label(ui, format!("{} {reason}", T::RefuseReason.get(lang)));
+            }
         }
     }
     if let Some(e) = &flow.error {

@@ -1,17 +1,19 @@
 //! Cards low on stock, at the top of the Wallet: WeChat's reminder rule or the person's own
-//! threshold, each with 购买库存 that picks the card and fills in the units to buy back.
+//! threshold, or a reminder WeChat pushed through the company server, each with 购买库存 that
+//! picks the card and fills in the units to buy back.
 
 use egui::Ui;
 
 use super::{WalletPanel, action};
 use crate::i18n::{Lang, T};
-use crate::wallet::{LowStock, StockAlert, stock_alert};
+use crate::wallet::{LowStock, StockAlert, card_stock_alert};
 
 /// The words of an alert: "库存只剩 80 张(微信库存提醒)".
 pub fn alert_text(a: &StockAlert, lang: Lang) -> String {
     match a.why {
         LowStock::Remind => T::LowStockRemind.fill(lang, &[("n", &a.stock)]),
         LowStock::Below(t) => T::LowStockBelow.fill(lang, &[("n", &a.stock), ("t", &t)]),
+        LowStock::Pushed => T::LowStockPushed.fill(lang, &[("n", &a.stock)]),
     }
 }
 
@@ -23,7 +25,8 @@ impl WalletPanel {
             .cards
             .iter()
             .filter_map(|c| {
-                let a = stock_alert(c.quantity, c.total_quantity, below)?;
+                let reminded = self.session.reminded.contains(&c.card_id);
+                let a = card_stock_alert(c.quantity, c.total_quantity, below, reminded)?;
                 Some((
                     c.card_id.clone(),
                     crate::card::synth::title(&c.body.card),

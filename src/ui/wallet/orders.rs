@@ -1,5 +1,5 @@
 //! The order table of the Wallet panel: getorderlist with type and status filters, sort,
-//! a Beijing date range and paging. The state is [`OrdersView`] (egui-free, in the session).
+//! a Beijing date range and paging, with the coin orders a company server relayed merged in. The state is [`OrdersView`] (egui-free, in the session).
 
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -94,7 +94,7 @@ pub fn orders_ui(view: &mut OrdersView, ui: &mut Ui, lang: Lang) -> Option<Order
         if ui.button(T::Refresh.get(lang)).clicked() {
             action = Some(OrdersAction::Reload);
         }
-        let has_rows = view.list.as_ref().is_some_and(|l| !l.order_list.is_empty());
+        let has_rows = !view.rows().is_empty();
         if ui
             .add_enabled(has_rows, egui::Button::new(T::ExportCsv.get(lang)))
             .clicked()
@@ -123,6 +123,7 @@ pub fn orders_ui(view: &mut OrdersView, ui: &mut Ui, lang: Lang) -> Option<Order
     }
     table_ui(view, ui, lang);
     let pages = view.pages();
+    let pushed_only = view.rows().iter().filter(|r| r.pushed_only).count();
     ui.horizontal(|ui| {
         if ui
             .add_enabled(view.page > 0, egui::Button::new("◀"))
@@ -139,6 +140,10 @@ pub fn orders_ui(view: &mut OrdersView, ui: &mut Ui, lang: Lang) -> Option<Order
             view.list.as_ref().map_or(0, |l| l.total_num),
             T::OrdersCount.get(lang)
         ));
+        if pushed_only > 0 {
+            ui.weak(T::PushedOrdersCount.fill(lang, &[("n", &pushed_only)]))
+                .on_hover_text(T::PushedOrderHint.get(lang));
+        }
         if ui
             .add_enabled(view.page + 1 < pages, egui::Button::new("▶"))
             .clicked()
@@ -152,7 +157,7 @@ pub fn orders_ui(view: &mut OrdersView, ui: &mut Ui, lang: Lang) -> Option<Order
 
 /// The rows of the loaded page.
 fn table_ui(view: &OrdersView, ui: &mut Ui, lang: Lang) {
-    let rows = view.list.as_ref().map_or(&[][..], |l| &l.order_list[..]);
+    let rows = view.rows();
     if rows.is_empty() {
         ui.weak(T::NoOrders.get(lang));
         return;
@@ -185,7 +190,11 @@ fn table_ui(view: &OrdersView, ui: &mut Ui, lang: Lang) {
         })
         .body(|body| {
             body.rows(height, rows.len(), |mut row| {
-                let Some(o) = rows.get(row.index()) else {
+                let Some(&crate::wallet::Row {
+                    order: o,
+                    pushed_only,
+                }) = rows.get(row.index())
+                else {
                     return;
                 };
                 row.col(|ui| {
@@ -196,8 +205,18 @@ fn table_ui(view: &OrdersView, ui: &mut Ui, lang: Lang) {
                         .on_hover_text(&o.order_type);
                 });
                 row.col(|ui| {
-                    ui.label(status_text(&o.status, lang))
-                        .on_hover_text(&o.status);
+                    // An order only a push told of is marked so: getorderlist has not listed it.
+                    if pushed_only {
+                        ui.label(format!(
+                            "{} · {}",
+                            status_text(&o.status, lang),
+                            T::PushedOrder.get(lang)
+                        ))
+                        .on_hover_text(T::PushedOrderHint.get(lang));
+                    } else {
+                        ui.label(status_text(&o.status, lang))
+                            .on_hover_text(&o.status);
+                    }
                 });
                 row.col(|ui| {
                     ui.label(o.free_coin_count.to_string());

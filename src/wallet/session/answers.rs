@@ -150,6 +150,17 @@ impl WalletSession {
                 Ok(path) => self.note = Some(path.display().to_string()),
                 Err(e) => self.orders.error = Some(e),
             },
+            // Pushes only inform the table and the alerts: no journal entry, check or money
+            // call follows from them.
+            WalletEvent::Pushed { orders, reminded } => {
+                let news = reminded.difference(&self.reminded).next().is_some();
+                self.orders.pushed = orders;
+                self.reminded = reminded;
+                // The stock now, so that the alert (or its end) is true.
+                if news && self.loaded {
+                    out.push(Command::ListCards);
+                }
+            }
         }
         out
     }

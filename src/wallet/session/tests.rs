@@ -495,3 +495,45 @@ fn choosing_another_card_drops_the_quote() {
     assert!(s.quote.is_none());
     assert!(s.confirm(T0).is_empty());
 }
+
+#[test]
+fn pushed_orders_only_inform_the_table_and_never_move_money() {
+    // A confirm of Q1 whose outcome is unknown, and a recharge waiting to be paid.
+    let mut s = quoted("Q1", T0);
+    s.confirm(T0 + 1000);
+    s.on_event(confirmed("Q1", uncertain()), T0 + 2000);
+    assert_eq!(s.checks.len(), 1);
+    let mut r = recharging();
+    // WeChat pushes both orders as done (the company server relays them), plus a reminder.
+    for session in [&mut s, &mut r] {
+        let checks = session.checks.clone();
+        let confirm = session.confirm.clone();
+        let recharge = session.recharge.clone();
+        let cmds = session.on_event(
+            WalletEvent::Pushed {
+                orders: vec![
+                    order("Q1", "ORDER_STATUS_SUCC"),
+                    order("R1", "ORDER_STATUS_SUCC"),
+                ],
+                reminded: std::collections::BTreeSet::from(["c1".to_owned()]),
+            },
+            T0 + 3000,
+        );
+        // Nothing is sent, settled or closed because of them: the journal's protocol and
+        // getorder still decide (the card list is only read while the panel is shown).
+        assert!(cmds.is_empty(), "{cmds:?}");
+        assert_eq!(session.checks, checks);
+        assert_eq!(session.confirm, confirm);
+        assert_eq!(session.recharge, recharge);
+        assert_eq!(session.orders.pushed.len(), 2);
+    }
+    // Shown, the new reminder reads the stock again; the same reminder again reads nothing.
+    let mut shown = WalletSession::default();
+    shown.on_open(T0);
+    let pushed = |card: &str| WalletEvent::Pushed {
+        orders: Vec::new(),
+        reminded: std::collections::BTreeSet::from([card.to_owned()]),
+    };
+    assert_eq!(shown.on_event(pushed("c1"), T0), vec![Command::ListCards]);
+    assert!(shown.on_event(pushed("c1"), T0).is_empty());
+}

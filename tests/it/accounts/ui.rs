@@ -189,6 +189,7 @@ fn a_late_answer_about_the_previous_account_is_dropped_after_a_switch() {
         client: old.client.clone(),
         sandbox_thread: None,
         admin_key: None,
+        server: None,
     };
     let old_card = old.approved_card();
     let (_wechat, sim) = wechat();

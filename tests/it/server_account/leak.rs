@@ -1,0 +1,110 @@
+//! A company-server session with the log on: the key typed wrong then right in Settings, the
+//! token from the server, events read and cached, the server down and back, the key revoked.
+//! No file the app wrote — the log, SQLite and its WAL, accounts.json — holds the API key or
+//! the access token.
+
+use std::path::Path;
+
+use coupon_studio::app::Nav;
+use coupon_studio::pushed::FeedStatus;
+use coupon_studio::ui::accounts::{Command as AccountCmd, SecretText};
+use coupon_studio::ui::design::Command as DesignCmd;
+
+use super::panels::wait_live;
+use super::{Company, KEY};
+use crate::support::server_double::{claim, pass};
+use crate::support::ui::*;
+use crate::support::{in_own_process, temp_dir};
+
+fn files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_company_server_session_writes_neither_the_key_nor_the_token_anywhere() {
+    // The log is process-wide: the session runs in a process of its own.
+    if !in_own_process() {
+        return;
+    }
+    let dir = temp_dir("server-leak");
+    coupon_studio::logging::init(&coupon_studio::logging::log_dir(&dir)).unwrap();
+    let company = Company::start();
+    let account = company.account();
+    let card = company.sim.approved_card();
+    company.server.push(claim(&card, "c1", 5, "o-1"));
+    let mut h = company.app(&dir, &account, Nav::Design);
+    wait_live(&mut h);
+    let token = company.sim.token();
+    assert!(token.len() > 8, "a real token to look for");
+
+    // A call with the server's token, and a card created (its review comes as a push).
+    h.state_mut().run(DesignCmd::ListCards);
+    h.state_mut()
+        .run(DesignCmd::Create(None, Box::new(company.sim.fixture())));
+    wait_for(&mut h, "the created card", |h| {
+        h.state().design.flow.card_id.is_some()
+    });
+    let created = h.state().design.flow.card_id.clone().unwrap();
+    company.server.push(pass(&created));
+    wait_for(&mut h, "the pushed result", |h| {
+        h.state().design.flow.status.as_deref() == Some("CARD_STATUS_VERIFY_OK")
+    });
+
+    // A wrong key typed in a connection test, the server down and back, the key revoked.
+    h.state_mut().run(AccountCmd::Test {
+        account: account.clone(),
+        secret: Some(SecretText("csk_wrong_typed_key_999".into())),
+        token: None,
+    });
+    wait_for(&mut h, "the refused test", |h| {
+        h.state().accounts.test_result.is_some()
+    });
+    company.server.set_down(true);
+    wait_for(&mut h, "unreachable", |h| {
+        h.state().server.status == FeedStatus::Unreachable
+    });
+    company.server.set_down(false);
+    wait_live(&mut h);
+    company.server.revoke(KEY);
+    wait_for(&mut h, "refused", |h| {
+        h.state().server.status == FeedStatus::KeyRefused
+    });
+    h.state_mut().flush();
+    drop(h);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+
+    let all = files(&dir);
+    let log = all
+        .iter()
+        .find(|p| p.parent().unwrap().ends_with("logs"))
+        .expect("a log file");
+    let log_text = std::fs::read_to_string(log).unwrap();
+    assert!(
+        log_text.contains("the company server's feed failed"),
+        "the log has the feed's failures"
+    );
+    assert!(log_text.contains("access token obtained"));
+    for path in &all {
+        let bytes = std::fs::read(path).unwrap();
+        for (what, needle) in [
+            ("the API key", KEY),
+            ("the token", token.as_str()),
+            ("the wrong key", "csk_wrong_typed_key_999"),
+        ] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{what} is in {}",
+                path.display()
+            );
+        }
+    }
+}

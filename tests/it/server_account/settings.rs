@@ -1,0 +1,129 @@
+//! A 公司服务器 account in Settings, clicked through as a person does: the URL rule, a key the
+//! server refuses, the test that gets the token through the server, the key stored in the
+//! keyring only, and the app switching to the account.
+
+use std::sync::Arc;
+
+use coupon_studio::accounts::{Accounts, MemoryStore, SecretStore, TokenMode};
+use coupon_studio::app::{Backend, Nav};
+use coupon_studio::pushed::FeedStatus;
+use egui::Role;
+use egui_kittest::kittest::Queryable;
+
+use super::{Company, KEY, POLL};
+use crate::support::temp_dir;
+use crate::support::ui::*;
+
+/// Replaces the text of the field `label` (the API key's is a password field).
+fn type_field(h: &mut H, label: &str, text: &str) {
+    let role = if label == "API 密钥" {
+        Role::PasswordInput
+    } else {
+        Role::TextInput
+    };
+    h.get_by_role_and_label(role, label).focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    h.get_by_role_and_label(role, label).type_text(text);
+    h.step();
+    h.step();
+}
+
+#[test]
+fn a_company_server_account_is_added_in_settings_with_its_key_in_the_keyring_only() {
+    let dir = temp_dir("server-settings");
+    let company = Company::start();
+    let mut h = app(&dir, Backend::start_sandbox(None).unwrap(), Nav::Settings);
+    let store = Arc::new(MemoryStore::default());
+    h.state_mut().set_secret_store(store.clone());
+    h.state_mut()
+        .use_api_base_for_accounts(company.sim.client.base_url())
+        .unwrap();
+    h.state_mut().set_server_poll(POLL);
+    h.step();
+
+    click(&mut h, "添加账号");
+    type_field(&mut h, "显示名称", "总部");
+    type_field(&mut h, "AppID(开发者ID)", super::APPID);
+    h.get_by_role_and_label(Role::RadioButton, "公司服务器")
+        .click_accesskit();
+    h.run_steps(2);
+    // The key travels to the server: plain http only to this machine.
+    type_field(&mut h, "服务器地址", "http://coupons.example.com");
+    assert!(has(&h, "公司服务器地址必须是 https(本机地址除外)"));
+    assert!(!enabled(&h, "保存"));
+    let url = company.server.url.clone();
+    type_field(&mut h, "服务器地址", &url);
+    assert!(!has(&h, "公司服务器地址必须是 https"));
+
+    // A key the server does not know: refused, in plain words, and not echoed.
+    type_field(&mut h, "API 密钥", "csk_typo_key_0000");
+    click(&mut h, "测试连接");
+    wait_for(&mut h, "the refused test", |h| {
+        h.state().accounts.test_result.is_some()
+    });
+    assert!(has(&h, "公司服务器拒绝了你的 API 密钥"));
+    assert!(!has(&h, "csk_typo_key_0000"));
+
+    // The right key: WeChat's token comes through the server, and the test lists colours.
+    type_field(&mut h, "API 密钥", KEY);
+    click(&mut h, "测试连接");
+    wait_for(&mut h, "the passed test", |h| {
+        h.state().accounts.test_result == Some(Ok(14))
+    });
+    assert!(company.server.token_calls() >= 1);
+
+    click(&mut h, "保存");
+    wait_for(&mut h, "the saved account", |h| {
+        h.state().accounts.list.accounts.len() == 1
+    });
+    assert!(has(&h, "账号已保存,API 密钥已存入系统钥匙串"));
+    let saved = Accounts::load(&dir).unwrap().accounts[0].clone();
+    assert_eq!(saved.mode, TokenMode::Server { url: url.clone() });
+    assert_eq!(
+        store.get(&saved.key_name().unwrap()).unwrap().as_deref(),
+        Some(KEY)
+    );
+    // The list file names the server, never the key; nor is an AppSecret stored anywhere.
+    let file = std::fs::read_to_string(dir.join("accounts.json")).unwrap();
+    assert!(file.contains(&url) && !file.contains(KEY));
+    assert_eq!(store.get(super::APPID).unwrap(), None);
+    assert!(has(&h, "总部 (wxcompanyserver01)") && has(&h, "公司服务器"));
+
+    click(&mut h, "使用");
+    wait_for(&mut h, "the switch and the first read", |h| {
+        !h.state().is_sandbox() && h.state().server.status == FeedStatus::Live
+    });
+    assert!(has(&h, "已切换到 总部"));
+    assert!(has(&h, "公司服务器已连接"));
+    wait_for(&mut h, "the account's colours", |_| {
+        company.sim.calls("/card/getcolors") >= 2
+    });
+    // The server asked WeChat for the token; the app never held the AppSecret.
+    assert!(company.sim.calls("/cgi-bin/stable_token") >= 1);
+    assert_eq!(company.sim.calls("/cgi-bin/token"), 0);
+    // Nothing the app wrote holds the key.
+    for entry in walk(&dir) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(
+            !bytes.windows(KEY.len()).any(|w| w == KEY.as_bytes()),
+            "{} holds the key",
+            entry.display()
+        );
+    }
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
