@@ -162,7 +162,7 @@ errcodes! {
         "朋友的券自助核销须填写验证码", "Self-consume needs a verify code", "开启自助核销验证码", "Require a verify code for self-consume";
     /// 40164: the caller's IP address is not on the account's whitelist.
     IP_NOT_WHITELISTED = 40164, Notes,
-        "调用接口的 IP 地址不在白名单中", "The caller's IP address is not whitelisted", "在公众平台「开发 - 基本配置」添加本机出口 IP,或改用公司 token 服务", "Add this machine's IP to the whitelist, or use the company's token service";
+        "调用接口的 IP 地址不在白名单中", "The caller's IP address is not whitelisted", "在公众平台「开发 - 基本配置」添加本机出口 IP,或改用公司的凭证服务或公司服务器", "Add this machine's IP to the whitelist, or use the company's token service or company server";
     /// 40180: a location id that is not one of the account's stores (getpoilist); the
     /// simulator's choice.
     LOCATION_UNKNOWN = 40180, Simulator,

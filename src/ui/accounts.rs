@@ -350,15 +350,19 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
             ui.end_row();
             ui.label(T::TokenModeLabel.get(lang));
             ui.vertical(|ui| {
-                for (choice, text) in [
-                    (ModeChoice::Stable, T::ModeStable),
-                    (ModeChoice::Classic, T::ModeClassic),
-                    (ModeChoice::Service, T::ModeService),
-                    (ModeChoice::Server, T::ModeServer),
-                    (ModeChoice::Pasted, T::ModePasted),
-                    (ModeChoice::Sandbox, T::ModeSandbox),
+                // Plain words on the radio; the API behind each in its tooltip.
+                for (choice, text, tip) in [
+                    (ModeChoice::Stable, T::ModeStable, Some(T::ModeStableTip)),
+                    (ModeChoice::Classic, T::ModeClassic, Some(T::ModeClassicTip)),
+                    (ModeChoice::Service, T::ModeService, Some(T::ModeServiceTip)),
+                    (ModeChoice::Server, T::ModeServer, Some(T::ModeServerTip)),
+                    (ModeChoice::Pasted, T::ModePasted, Some(T::ModePastedTip)),
+                    (ModeChoice::Sandbox, T::ModeSandbox, None),
                 ] {
-                    ui.radio_value(&mut form.mode, choice, text.get(lang));
+                    let radio = ui.radio_value(&mut form.mode, choice, text.get(lang));
+                    if let Some(tip) = tip {
+                        radio.on_hover_text(tip.get(lang));
+                    }
                     if choice == ModeChoice::Classic {
                         // The warning stands next to the option, not only once it is picked.
                         ui.label(
@@ -397,9 +401,12 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
                         problem_ui(ui, Problem::ServiceUrlInsecure);
                     });
                     ui.end_row();
-                    let l = ui.label(T::ServiceField.get(lang));
+                    let l = ui
+                        .label(T::ServiceField.get(lang))
+                        .on_hover_text(T::ServiceFieldTip.get(lang));
                     ui.add(egui::TextEdit::singleline(&mut form.json_field).desired_width(160.0))
-                        .labelled_by(l.id);
+                        .labelled_by(l.id)
+                        .on_hover_text(T::ServiceFieldTip.get(lang));
                     ui.end_row();
                 }
                 ModeChoice::Pasted => {

@@ -181,7 +181,10 @@ fn no_panel_labels_a_field_with_an_api_name() {
     let mut h = with_demo(&temp_dir("demo-words"), Persisted::default());
     wait_for(&mut h, "the demo", |h| h.state().design.demo.loaded);
     // API names belong in tooltips (issue 18): none of these may be a label's text.
-    const API_NAMES: [&str; 9] = [
+    const API_NAMES: [&str; 12] = [
+        "stable_token",
+        "cgi-bin/token",
+        "access_token",
         "getcardbizuininfo",
         "getcardcardinfo",
         "cond_source",
@@ -198,6 +201,15 @@ fn no_panel_labels_a_field_with_an_api_name() {
         if nav == "核销" {
             click(&mut h, "查询");
             wait_for(&mut h, "the code", |h| h.state().redeem.lookup.is_some());
+        }
+        if nav == "设置" {
+            // The account form too: how to connect is said in plain words.
+            click(&mut h, "添加账号");
+            h.run_steps(2);
+            assert!(
+                has(&h, "用 AppSecret 连接(推荐)"),
+                "the account form opened"
+            );
         }
         h.run_steps(3);
         for node in h.query_all_by(|_| true) {
