@@ -20,6 +20,7 @@ pub mod placement;
 pub mod poster;
 pub mod redeem;
 pub mod sandbox;
+pub mod server;
 pub mod stats;
 pub mod store;
 pub mod textfile;

@@ -224,7 +224,10 @@ mod tests {
             c.signature("1409304348", "xxxxxx"),
             sha1_hex(b"1409304348pamtestxxxxxx")
         );
-        assert!(c.verify("1409304348", "xxxxxx", &c.signature("1409304348", "xxxxxx")).is_ok());
+        assert!(
+            c.verify("1409304348", "xxxxxx", &c.signature("1409304348", "xxxxxx"))
+                .is_ok()
+        );
         assert_eq!(
             c.verify("1409304348", "xxxxxy", &c.signature("1409304348", "xxxxxx")),
             Err(CryptoError::BadSignature)
@@ -271,9 +274,12 @@ mod tests {
         let enc = c.encrypt("<xml/>", [1; 16]);
         let other = PushCrypto::new("pamtest", KEY, "wx0000000000000000").unwrap();
         assert_eq!(other.decrypt(&enc), Err(CryptoError::WrongAppId));
-        let wrong_key =
-            PushCrypto::new("pamtest", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefg", "wxb11529c136998cb6")
-                .unwrap();
+        let wrong_key = PushCrypto::new(
+            "pamtest",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefg",
+            "wxb11529c136998cb6",
+        )
+        .unwrap();
         assert!(wrong_key.decrypt(&enc).is_err());
         assert_eq!(c.decrypt("not base64!"), Err(CryptoError::NotBase64));
         assert_eq!(c.decrypt("AAAA"), Err(CryptoError::NotBase64));
@@ -294,6 +300,9 @@ mod tests {
     #[test]
     fn the_debug_form_names_no_secret() {
         let shown = format!("{:?}", crypto());
-        assert!(!shown.contains("pamtest") && !shown.contains(KEY), "{shown}");
+        assert!(
+            !shown.contains("pamtest") && !shown.contains(KEY),
+            "{shown}"
+        );
     }
 }

@@ -16,4 +16,4 @@ mod crypto;
 mod xml;
 
 pub use crypto::{CryptoError, PushCrypto, sha1_hex, signature};
-pub use xml::{Member, Push, XmlError, MAX_BODY};
+pub use xml::{MAX_BODY, Member, Push, XmlError};

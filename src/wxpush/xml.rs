@@ -136,9 +136,7 @@ impl Push {
                 }
                 Event::Text(t) => {
                     if let Some(m) = current.as_mut() {
-                        let s = t
-                            .decode()
-                            .map_err(|e| XmlError::Malformed(e.to_string()))?;
+                        let s = t.decode().map_err(|e| XmlError::Malformed(e.to_string()))?;
                         let s = quick_xml::escape::unescape(&s)
                             .map_err(|e| XmlError::Malformed(e.to_string()))?;
                         m.value.push_str(&s);
@@ -155,9 +153,7 @@ impl Push {
                 }
                 Event::CData(c) => {
                     if let Some(m) = current.as_mut() {
-                        let s = c
-                            .decode()
-                            .map_err(|e| XmlError::Malformed(e.to_string()))?;
+                        let s = c.decode().map_err(|e| XmlError::Malformed(e.to_string()))?;
                         m.value.push_str(&s);
                         m.cdata = true;
                     }
@@ -271,7 +267,8 @@ mod tests {
         let laughs = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">\
             <!ENTITY lol2 \"&lol;&lol;\">]><xml><Event>&lol2;</Event></xml>";
         assert_eq!(Push::parse(laughs.as_bytes()), Err(XmlError::Doctype));
-        let external = "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><xml><A>&e;</A></xml>";
+        let external =
+            "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><xml><A>&e;</A></xml>";
         assert_eq!(Push::parse(external.as_bytes()), Err(XmlError::Doctype));
         // An undeclared entity is an error, not an empty string.
         assert!(matches!(
@@ -279,7 +276,9 @@ mod tests {
             Err(XmlError::Malformed(_))
         ));
         assert_eq!(
-            Push::parse(b"<xml><A>&amp;&#27721;</A></xml>").unwrap().get("A"),
+            Push::parse(b"<xml><A>&amp;&#27721;</A></xml>")
+                .unwrap()
+                .get("A"),
             Some("&汉")
         );
     }

@@ -7,6 +7,7 @@
 //! changes the current directory or names a file after the process alone.
 
 pub mod photo;
+pub mod server;
 pub mod sim;
 pub mod ui;
 pub mod wire;
