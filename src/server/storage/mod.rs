@@ -88,7 +88,7 @@ impl NewEvent {
             .map_or("", |m| m.value.as_str())
     }
 
-    /// The indexed columns, in the order of [`schema::EVENT_COLUMNS`].
+    /// The indexed columns, in the order of [`schema::INSERT_SQL`]'s parameters.
     fn columns(&self) -> Columns<'_> {
         Columns {
             received_at: self.received_at,

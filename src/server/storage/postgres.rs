@@ -10,10 +10,12 @@ use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use futures_util::future::BoxFuture;
+use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::NoTls;
 
 use super::schema::{
-    self, ADD_KEY_SQL, CREATE_MIGRATIONS_TABLE, Dialect, MIGRATE_LOCK, PAGE_SQL, REVOKE_SQL,
+    self, ADD_KEY_SQL, CREATE_MIGRATIONS_TABLE, Dialect, INSERT_LOCK_SQL, INSERT_SQL, MIGRATE_LOCK,
+    PAGE_SQL, REVOKE_SQL,
 };
 use super::{Inserted, KeyHash, KeyInfo, NewEvent, Storage, StorageError, StoredEvent};
 
@@ -23,10 +25,18 @@ const POOL_SIZE: usize = 16;
 /// How long to wait for a connection (or a free one) before answering with an error.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The most pushes committed in one transaction.
+pub const MAX_GROUP: usize = 256;
+/// Pushes waiting for the writer; beyond, callers wait for room.
+const QUEUE: usize = 4096;
+
+/// A push waiting for the writer, and where its outcome goes.
+type Waiting = (NewEvent, oneshot::Sender<Result<Inserted, StorageError>>);
+
 /// The PostgreSQL backend.
 pub struct PostgresStorage {
     pool: Pool,
-    insert_sql: String,
+    writer: mpsc::Sender<Waiting>,
 }
 
 fn pg(e: impl std::fmt::Display) -> StorageError {
@@ -60,11 +70,11 @@ impl PostgresStorage {
             .create_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(pg)?;
-        let storage = Self {
-            pool,
-            insert_sql: Dialect::Postgres.insert_sql(),
-        };
+        let (writer, waiting) = mpsc::channel(QUEUE);
+        let storage = Self { pool, writer };
         storage.migrate().await?;
+        // The writer ends when the storage (the channel's only sender) is dropped.
+        tokio::spawn(write_groups(storage.pool.clone(), waiting));
         Ok(storage)
     }
 
@@ -105,34 +115,84 @@ impl PostgresStorage {
     }
 }
 
+/// The writer: waits for a push, takes every other one waiting too, commits them together
+/// and answers each.
+async fn write_groups(pool: Pool, mut waiting: mpsc::Receiver<Waiting>) {
+    let mut group: Vec<Waiting> = Vec::with_capacity(MAX_GROUP);
+    while waiting.recv_many(&mut group, MAX_GROUP).await > 0 {
+        let events: Vec<&NewEvent> = group.iter().map(|(e, _)| e).collect();
+        match commit_group(&pool, &events).await {
+            Ok(outcomes) => {
+                for ((_, answer), outcome) in group.drain(..).zip(outcomes) {
+                    let _ = answer.send(Ok(outcome));
+                }
+            }
+            Err(e) => {
+                // Nothing of the group was committed: every push is answered with the
+                // error (WeChat sends it again).
+                let text = e.to_string();
+                for (_, answer) in group.drain(..) {
+                    let _ = answer.send(Err(StorageError::Postgres(text.clone())));
+                }
+            }
+        }
+    }
+}
+
+/// Inserts `events` in one transaction under the insert lock; their outcomes in order.
+async fn commit_group(pool: &Pool, events: &[&NewEvent]) -> Result<Vec<Inserted>, StorageError> {
+    let mut client = pool.get().await.map_err(pg)?;
+    let stmt = client.prepare_cached(INSERT_SQL).await.map_err(pg)?;
+    let tx = client.transaction().await.map_err(pg)?;
+    tx.execute(INSERT_LOCK_SQL, &[]).await.map_err(pg)?;
+    let rows: Vec<_> = events
+        .iter()
+        .map(|e| (e.columns(), e.members_json()))
+        .collect();
+    // Sent together on the one connection (tokio-postgres pipelines them), answered in order;
+    // a retry inside the group meets its first copy in the unique index.
+    type Param<'a> = &'a (dyn tokio_postgres::types::ToSql + Sync);
+    let params: Vec<[Param<'_>; 9]> = rows
+        .iter()
+        .map(|(c, members)| -> [Param<'_>; 9] {
+            [
+                &c.received_at,
+                &c.event,
+                &c.card_id,
+                &c.user_card_code,
+                &c.outer_id,
+                &c.from_user,
+                &c.create_time,
+                &c.dedup_extra,
+                members,
+            ]
+        })
+        .collect();
+    let inserts = params.iter().map(|p| tx.query_opt(&stmt, p));
+    let answers = futures_util::future::try_join_all(inserts)
+        .await
+        .map_err(pg)?;
+    let outcomes = answers
+        .into_iter()
+        .map(|row| match row {
+            Some(row) => row.try_get(0).map(Inserted::New).map_err(pg),
+            None => Ok(Inserted::Duplicate),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    tx.commit().await.map_err(pg)?;
+    Ok(outcomes)
+}
+
 impl Storage for PostgresStorage {
     fn insert(&self, event: NewEvent) -> BoxFuture<'_, Result<Inserted, StorageError>> {
         Box::pin(async move {
-            let client = self.client().await?;
-            let stmt = client.prepare_cached(&self.insert_sql).await.map_err(pg)?;
-            let c = event.columns();
-            let members = event.members_json();
-            let row = client
-                .query_opt(
-                    &stmt,
-                    &[
-                        &c.received_at,
-                        &c.event,
-                        &c.card_id,
-                        &c.user_card_code,
-                        &c.outer_id,
-                        &c.from_user,
-                        &c.create_time,
-                        &c.dedup_extra,
-                        &members,
-                    ],
-                )
+            let (answer, outcome) = oneshot::channel();
+            let gone = || StorageError::Task("the PostgreSQL writer stopped".into());
+            self.writer
+                .send((event, answer))
                 .await
-                .map_err(pg)?;
-            match row {
-                Some(row) => Ok(Inserted::New(row.try_get(0).map_err(pg)?)),
-                None => Ok(Inserted::Duplicate),
-            }
+                .map_err(|_| gone())?;
+            outcome.await.map_err(|_| gone())?
         })
     }
 

@@ -1,7 +1,8 @@
 //! The schema of both databases: versioned migrations in one list, applied at start in one
 //! transaction and recorded in `schema_migrations`, and the statements both backends run.
 //! The dialects differ in two places, both here: the id column's type
-//! ([`Dialect::id_column`]) and PostgreSQL's lock in the insert ([`Dialect::insert_sql`]).
+//! ([`Dialect::id_column`]) and the lock PostgreSQL takes before inserting
+//! ([`INSERT_LOCK_SQL`]).
 //! Statements are written once, with `$1`, `$2`, … in the order they appear: PostgreSQL
 //! numbers parameters by their digits, SQLite by first appearance.
 
@@ -48,10 +49,6 @@ pub const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_mig
     applied_at BIGINT NOT NULL
 )";
 
-/// The event columns an insert fills, in the order of its parameters `$1`…`$9`.
-pub const EVENT_COLUMNS: &str = "received_at, event, card_id, user_card_code, outer_id, \
-    from_user, create_time, dedup_extra, members";
-
 /// The PostgreSQL advisory lock every insert takes, in its own transaction, before its id is
 /// drawn: ids are then committed in the order they were drawn, by every instance, so a
 /// reader at `since=41` cannot miss an id 41 that commits after id 42.
@@ -61,28 +58,14 @@ pub const INSERT_LOCK: i64 = 0x4353_5345_5256_0001;
 /// database migrate one after the other.
 pub const MIGRATE_LOCK: i64 = 0x4353_5345_5256_0002;
 
-impl Dialect {
-    /// Inserts a push once (the unique index turns a retry into no row) and returns its id.
-    /// On PostgreSQL one statement, one round trip: the CTE takes [`INSERT_LOCK`] before the
-    /// row (and so its id) is made, and the statement's own transaction holds it until the
-    /// commit. SQLite has one writer, so its ids are in commit order already.
-    pub fn insert_sql(self) -> String {
-        match self {
-            Self::Sqlite => format!(
-                "INSERT INTO events ({EVENT_COLUMNS}) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 ON CONFLICT DO NOTHING RETURNING id"
-            ),
-            Self::Postgres => format!(
-                "WITH serial AS (SELECT pg_advisory_xact_lock({INSERT_LOCK})) \
-                 INSERT INTO events ({EVENT_COLUMNS}) \
-                 SELECT $1::BIGINT, $2::TEXT, $3::TEXT, $4::TEXT, $5::TEXT, $6::TEXT, \
-                 $7::BIGINT, $8::TEXT, $9::TEXT FROM serial \
-                 ON CONFLICT DO NOTHING RETURNING id"
-            ),
-        }
-    }
-}
+/// Inserts a push once (the unique index turns a retry into no row) and returns its id.
+pub const INSERT_SQL: &str = "INSERT INTO events (received_at, event, card_id, \
+    user_card_code, outer_id, from_user, create_time, dedup_extra, members) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id";
+
+/// PostgreSQL: takes [`INSERT_LOCK`] in a transaction before its inserts draw their ids,
+/// and holds it until the commit. SQLite has one writer, so its ids commit in order already.
+pub const INSERT_LOCK_SQL: &str = "SELECT pg_advisory_xact_lock(4851312780807372801)";
 
 /// Reads a page of events.
 pub const PAGE_SQL: &str =
@@ -167,13 +150,8 @@ mod tests {
             Err(super::super::StorageError::TooNew { .. })
         ));
         // Shared statements number their parameters in order of appearance (see the top).
-        for sql in [
-            Dialect::Sqlite.insert_sql(),
-            Dialect::Postgres.insert_sql(),
-            PAGE_SQL.into(),
-            ADD_KEY_SQL.into(),
-            REVOKE_SQL.into(),
-        ] {
+        assert!(INSERT_LOCK_SQL.contains(&format!("({INSERT_LOCK})")));
+        for sql in [INSERT_SQL, PAGE_SQL, ADD_KEY_SQL, REVOKE_SQL] {
             let mut seen = Vec::new();
             for (i, _) in sql.match_indices('$') {
                 let n: String = sql[i + 1..]

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::future::BoxFuture;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::schema::{self, ADD_KEY_SQL, Dialect, PAGE_SQL, REVOKE_SQL};
+use super::schema::{self, ADD_KEY_SQL, Dialect, INSERT_SQL, PAGE_SQL, REVOKE_SQL};
 use super::{
     Inserted, KeyHash, KeyInfo, NewEvent, SQLITE_FILE, Storage, StorageError, StoredEvent,
 };
@@ -135,7 +135,7 @@ impl Storage for SqliteStorage {
             let c = event.columns();
             let members = event.members_json();
             let id: Option<i64> = conn
-                .prepare_cached(&Dialect::Sqlite.insert_sql())?
+                .prepare_cached(INSERT_SQL)?
                 .query_row(
                     params![
                         c.received_at,

@@ -1,5 +1,5 @@
 //! Several instances on one PostgreSQL: they migrate once when started together, store a
-//! push sent to all of them once, and a reader paging with `since` while two instances write
+//! push sent to all of them once, and a reader paging with `since` while four instances write
 //! never skips an event (ids commit in the order they are drawn).
 
 use std::collections::BTreeSet;
@@ -78,17 +78,22 @@ async fn two_instances_store_a_push_sent_to_both_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reader_paging_while_two_instances_write_never_skips_an_event() {
+async fn a_reader_paging_while_four_instances_write_never_skips_an_event() {
     let Some(db) = Db::postgres().await else {
         return;
     };
-    let one: Arc<dyn Storage> = db.open().await;
-    let two: Arc<dyn Storage> = db.open().await;
-    const PER_WRITER: usize = 8;
-    const EACH: usize = 40;
+    // Four instances (each commits in groups of its own), four writers each.
+    let mut instances: Vec<Arc<dyn Storage>> = Vec::new();
+    for _ in 0..INSTANCES {
+        instances.push(db.open().await);
+    }
+    let one = instances[0].clone();
+    const INSTANCES: usize = 4;
+    const PER_INSTANCE: usize = 4;
+    const EACH: usize = 50;
     let mut writers = tokio::task::JoinSet::new();
-    for w in 0..PER_WRITER * 2 {
-        let s = if w % 2 == 0 { one.clone() } else { two.clone() };
+    for w in 0..INSTANCES * PER_INSTANCE {
+        let s = instances[w % INSTANCES].clone();
         writers.spawn(async move {
             let mut ids = Vec::new();
             for i in 0..EACH {
@@ -130,7 +135,7 @@ async fn a_reader_paging_while_two_instances_write_never_skips_an_event() {
     }
     done.store(true, std::sync::atomic::Ordering::SeqCst);
     let seen = reader.await.unwrap();
-    assert_eq!(written.len(), PER_WRITER * 2 * EACH);
+    assert_eq!(written.len(), INSTANCES * PER_INSTANCE * EACH);
     let skipped: Vec<_> = written.iter().filter(|id| !seen.contains(id)).collect();
     assert!(skipped.is_empty(), "the reader skipped {skipped:?}");
     assert!(seen.windows(2).all(|w| w[0] < w[1]));
