@@ -183,8 +183,9 @@ async fn run(name: &str, db_flags: Vec<String>, n: usize, clients: usize) {
     child.wait().unwrap();
 }
 
-/// A fresh schema in the test PostgreSQL, as a `--database` URL.
-async fn postgres_flags(url: &str) -> Vec<String> {
+/// A fresh schema in the test PostgreSQL: the `--database` flags, a connection and the
+/// schema's name (to drop it after).
+async fn postgres_flags(url: &str) -> (Vec<String>, tokio_postgres::Client, String) {
     let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
         .await
         .unwrap();
@@ -197,10 +198,11 @@ async fn postgres_flags(url: &str) -> Vec<String> {
         .await
         .unwrap();
     let sep = if url.contains('?') { '&' } else { '?' };
-    vec![
+    let flags = vec![
         "--database".into(),
         format!("{url}{sep}options=-c%20search_path%3D{schema}"),
-    ]
+    ];
+    (flags, client, schema)
 }
 
 fn main() {
@@ -220,8 +222,12 @@ fn main() {
         let _ = std::fs::remove_dir_all(&dir);
         match std::env::var("COUPON_STUDIO_TEST_DATABASE_URL") {
             Ok(url) if !url.is_empty() => {
-                let flags = postgres_flags(&url).await;
+                let (flags, client, schema) = postgres_flags(&url).await;
                 run("PostgreSQL", flags, n, clients).await;
+                client
+                    .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+                    .await
+                    .unwrap();
             }
             _ => println!("PostgreSQL: skipped (COUPON_STUDIO_TEST_DATABASE_URL is not set)"),
         }

@@ -35,9 +35,9 @@ mod vars {
 /// Where `server` listens when nothing says otherwise.
 const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
-/// Arguments of `server`: run it (the flags), or manage its API keys (the subcommands).
+/// Arguments of `server`: run it (the flags), or manage its API keys (the subcommands,
+/// whose database flags may also come before them: `server --data-dir DIR add-key NAME`).
 #[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct ServerArgs {
     #[command(subcommand)]
     command: Option<KeyCommand>,
@@ -70,7 +70,7 @@ enum KeyCommand {
 }
 
 /// Where the data lives.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 struct DbArgs {
     /// SQLite in this folder (the default: the data folder's `server/`; else
     /// $COUPON_STUDIO_SERVER_DATA_DIR or the config file's `data_dir`).
@@ -141,11 +141,13 @@ fn file_config(flag: Option<&Path>) -> anyhow::Result<FileConfig> {
     };
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read the config file {}", path.display()))?;
+    warn_if_readable_by_others(&path);
     // toml's message quotes the offending line, which may be a secret: only its position.
     toml::from_str(&text).map_err(|e| {
         let at = e
             .span()
-            .map(|s| format!(" (line {})", text[..s.start].lines().count().max(1)));
+            .and_then(|s| text.get(..s.start))
+            .map(|before| format!(" (line {})", before.lines().count().max(1)));
         anyhow::anyhow!(
             "the config file {} is not valid{}: {}",
             path.display(),
@@ -153,6 +155,23 @@ fn file_config(flag: Option<&Path>) -> anyhow::Result<FileConfig> {
             e.message()
         )
     })
+}
+
+/// The config file holds secrets: say so when other users may read it (it is still used, as
+/// ssh does not; the operator decides).
+fn warn_if_readable_by_others(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path)
+            && m.permissions().mode() & 0o077 != 0
+        {
+            eprintln!(
+                "warning: {} can be read by other users; it holds secrets: chmod 600 it",
+                path.display()
+            );
+        }
+    }
 }
 
 /// The first of: the flag, the environment variable, the config file's value.
@@ -327,6 +346,43 @@ async fn keys_command(command: KeyCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A key command with the database flags given before it, when it has none of its own;
+/// refuses the flags that only a running server uses.
+fn key_command_with(command: KeyCommand, outer: RunArgs) -> anyhow::Result<KeyCommand> {
+    let RunArgs {
+        addr,
+        token,
+        encoding_aes_key,
+        appid,
+        secret_file,
+        wechat_base,
+        db: outer_db,
+    } = outer;
+    if addr.is_some()
+        || token.is_some()
+        || encoding_aes_key.is_some()
+        || appid.is_some()
+        || secret_file.is_some()
+        || wechat_base.is_some()
+    {
+        bail!(
+            "--addr, --token, --encoding-aes-key, --appid, --secret-file and --wechat-base start the server: not with a key command"
+        );
+    }
+    let pick = |db: DbArgs| {
+        if db.data_dir.is_none() && db.database.is_none() && db.config.is_none() {
+            outer_db
+        } else {
+            db
+        }
+    };
+    Ok(match command {
+        KeyCommand::AddKey { db, name } => KeyCommand::AddKey { db: pick(db), name },
+        KeyCommand::ListKeys { db } => KeyCommand::ListKeys { db: pick(db) },
+        KeyCommand::RevokeKey { db, name } => KeyCommand::RevokeKey { db: pick(db), name },
+    })
+}
+
 /// Runs `server` (until Ctrl-C or SIGTERM) or one of its key commands.
 pub fn run(args: ServerArgs) -> ExitCode {
     let rt = match tokio::runtime::Runtime::new() {
@@ -337,7 +393,13 @@ pub fn run(args: ServerArgs) -> ExitCode {
         }
     };
     let done = match args.command {
-        Some(command) => rt.block_on(keys_command(command)),
+        Some(command) => match key_command_with(command, args.run) {
+            Ok(command) => rt.block_on(keys_command(command)),
+            Err(e) => {
+                eprintln!("{e:#}");
+                return ExitCode::from(2);
+            }
+        },
         None => match server_config(args.run) {
             Ok(config) => {
                 init_logging();

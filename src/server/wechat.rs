@@ -151,7 +151,8 @@ fn open(shared: &Shared, q: &PushQuery, body: &[u8], now: i64) -> Result<Push, R
         return Err(Refusal::Unsigned);
     };
     let at: i64 = timestamp.trim().parse().map_err(|_| Refusal::Unsigned)?;
-    if (at - now).abs() > MAX_SKEW_SECS {
+    // abs_diff: an absurd timestamp (i64::MIN) must not overflow.
+    if at.abs_diff(now) > MAX_SKEW_SECS.unsigned_abs() {
         return Err(Refusal::Stale);
     }
     match q.encrypt_type.as_deref() {

@@ -102,6 +102,14 @@ async fn keys_are_made_listed_and_revoked_from_the_command_line(db: Db) {
         ok && list.contains("王芳") && list.contains("active"),
         "{list}"
     );
+    // The database flags may also come before the key command.
+    let mut before = db.flags();
+    before.push("list-keys".into());
+    let out = command(&before).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("王芳"),
+        "{out:?}"
+    );
     assert!(!list.contains(&key), "{list}");
     let (ok, out) = key_command(&db, "revoke-key", Some("王芳"));
     assert!(ok, "{out}");

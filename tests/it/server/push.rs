@@ -184,6 +184,7 @@ pub(super) fn bad_requests(base: &str) -> Vec<(&'static str, (String, String), u
         ("tampered Encrypt", tampered, 403),
         ("replayed 6 minutes late", plain(base, &push, at - 360), 403),
         ("from 6 minutes ahead", safe(base, &push, at + 360), 403),
+        ("an absurd timestamp", plain(base, &push, i64::MIN), 403),
         ("unsigned", (format!("{base}/wechat"), push.to_xml()), 403),
         (
             "wrong appid inside",
