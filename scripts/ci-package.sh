@@ -77,6 +77,10 @@ if command -v systemctl >/dev/null; then
   echo "$unit: ${state:-not enabled (systemctl has no answer here)}"
 fi
 grep -qx 'ExecStart=/usr/bin/coupon-studio server --config %d/server.toml' "/usr/lib/systemd/system/$unit"
+# The unit's syntax and options (no running systemd needed).
+if command -v systemd-analyze >/dev/null; then
+  systemd-analyze verify "/usr/lib/systemd/system/$unit"
+fi
 /usr/bin/coupon-studio server --help | grep -q -- '--encoding-aes-key'
 echo "$unit installed, not enabled"
 
