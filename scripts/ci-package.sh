@@ -42,6 +42,8 @@ expected=(
   /usr/share/doc/coupon-studio/OFL-NotoSansCJK.txt
   /usr/share/doc/coupon-studio/README.md
   /usr/share/doc/coupon-studio/copyright
+  /usr/lib/systemd/system/coupon-studio-server.service
+  /usr/share/doc/coupon-studio/server.toml.example
 )
 for n in 48 64 128 256 512; do
   expected+=("/usr/share/icons/hicolor/${n}x${n}/apps/coupon-studio.png")
@@ -60,6 +62,27 @@ done
 desktop-file-validate /usr/share/applications/coupon-studio.desktop
 appstreamcli validate --no-net "/usr/share/metainfo/$id.metainfo.xml"
 /usr/bin/coupon-studio --version
+
+step "checking the company server's systemd unit: installed, not enabled"
+unit=coupon-studio-server.service
+if compgen -G "/etc/systemd/system/*.wants/$unit" >/dev/null; then
+  echo "the package enabled $unit: it must be installed disabled" >&2
+  exit 1
+fi
+if command -v systemctl >/dev/null; then
+  state=$(systemctl is-enabled "$unit" 2>/dev/null || true)
+  case "$state" in
+    enabled*) echo "$unit is $state: it must be installed disabled" >&2; exit 1 ;;
+  esac
+  echo "$unit: ${state:-not enabled (systemctl has no answer here)}"
+fi
+grep -qx 'ExecStart=/usr/bin/coupon-studio server --config %d/server.toml' "/usr/lib/systemd/system/$unit"
+# The unit's syntax and options (no running systemd needed).
+if command -v systemd-analyze >/dev/null; then
+  systemd-analyze verify "/usr/lib/systemd/system/$unit"
+fi
+/usr/bin/coupon-studio server --help | grep -q -- '--encoding-aes-key'
+echo "$unit installed, not enabled"
 
 step "starting the installed app in sandbox mode under Xvfb"
 data_dir=$(mktemp -d)

@@ -21,6 +21,7 @@ pub mod poster;
 pub mod pushed;
 pub mod redeem;
 pub mod sandbox;
+pub mod server;
 pub mod stats;
 pub mod store;
 pub mod textfile;

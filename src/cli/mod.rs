@@ -7,6 +7,7 @@ mod gui;
 mod poster;
 mod renderer;
 mod sandbox;
+mod server;
 #[cfg(windows)]
 mod windows;
 
@@ -115,6 +116,10 @@ enum Command {
     Check(check::CheckArgs),
     /// Run the WeChat API simulator (prints `listening on http://ADDR` first).
     Sandbox(sandbox::SandboxArgs),
+    /// Run the company server: WeChat's event pushes in, the events and the team's access
+    /// token out to the apps (prints `listening on http://ADDR` first); or manage its API
+    /// keys (add-key, list-keys, revoke-key).
+    Server(server::ServerArgs),
     /// Make placement posters of a card: one QR code per channel (outer_id), a multi-page
     /// PDF and 300-dpi PNGs, and channels.csv.
     Poster(poster::PosterArgs),
@@ -136,6 +141,7 @@ pub fn run() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Sandbox(args)) => sandbox::run(args),
+        Some(Command::Server(args)) => server::run(args),
         Some(Command::Poster(args)) => poster::run(args),
         Some(Command::Doctor(args)) => doctor::run(&args),
         None => {

@@ -17,6 +17,7 @@ mod design;
 mod placement;
 mod redeem;
 mod sandbox;
+mod server;
 mod server_account;
 mod stats;
 mod support;

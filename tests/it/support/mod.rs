@@ -8,6 +8,7 @@
 
 pub mod photo;
 pub mod receiver;
+pub mod server;
 pub mod server_double;
 pub mod sim;
 pub mod ui;

@@ -1,0 +1,256 @@
+//! The company server (`coupon-studio server`, issue 19): receives WeChat's event pushes at
+//! the URL configured in 公众平台, keeps them in SQLite or PostgreSQL, and serves them and the
+//! team's access token to the desktop apps, each person with an API key of their own.
+//!
+//! - `/wechat` ([`wechat`]): URL verification and pushes (plain, compatible, safe mode);
+//! - `/api/v1/events`, `/api/v1/token`, `/healthz` ([`api`]);
+//! - [`storage`]: one trait, two backends, one schema;
+//! - [`keys`]: the API keys; [`token`]: the stable token, cached.
+//!
+//! A protocol-layer module: it uses `wxpush` for the wire, `api` for the token answer and the
+//! log redaction, never the UI, the shell or the simulator.
+
+pub mod api;
+pub mod keys;
+pub mod storage;
+pub mod token;
+pub mod wechat;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use thiserror::Error;
+use tokio::sync::oneshot;
+
+use crate::api::error::register_sensitive;
+use crate::wxpush::{CryptoError, PushCrypto};
+use storage::{Storage, StorageError, Target};
+use token::TokenCache;
+
+/// WeChat's API, where the token comes from unless `--wechat-base` says otherwise.
+pub const WECHAT_BASE: &str = "https://api.weixin.qq.com";
+
+/// A request (head and body) must be answered within this; a client that dribbles its body
+/// is cut off.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a shutdown waits for answers being written.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
+
+/// What the server needs to run. `Debug` shows no secret.
+#[derive(Clone)]
+pub struct ServerConfig {
+    /// Where to listen (`127.0.0.1:0` picks a free port).
+    pub addr: SocketAddr,
+    /// The Token of 公众平台's server configuration.
+    pub token: String,
+    /// The EncodingAESKey (43 characters).
+    pub encoding_aes_key: String,
+    /// The AppID.
+    pub appid: String,
+    /// The AppSecret, for `/api/v1/token` only.
+    pub secret: Option<String>,
+    /// Where the data lives.
+    pub target: Target,
+    /// WeChat's API base (the simulator's URL in tests).
+    pub wechat_base: String,
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("addr", &self.addr)
+            .field("appid", &self.appid)
+            .field("secret", &self.secret.as_ref().map(|_| "***"))
+            .field("target", &self.target)
+            .field("wechat_base", &self.wechat_base)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, Error)]
+pub enum ServerError {
+    /// The EncodingAESKey is unusable.
+    #[error("--encoding-aes-key: {0}")]
+    Key(#[from] CryptoError),
+    /// The Token is empty.
+    #[error("the Token is empty")]
+    NoToken,
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// `--wechat-base` is neither HTTPS nor a loopback address.
+    #[error("--wechat-base must be https:// (or http:// to this machine): {0}")]
+    InsecureBase(String),
+    /// The HTTP client could not be built.
+    #[error("cannot set up HTTPS: {0}")]
+    Http(String),
+}
+
+/// What the handlers share.
+pub struct Shared {
+    crypto: PushCrypto,
+    storage: Arc<dyn Storage>,
+    tokens: TokenCache,
+}
+
+/// A running server. Dropping it stops it.
+pub struct ServerHandle {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets answers in progress finish for a moment, and returns.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(SHUTDOWN_GRACE, task).await.is_err() {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Checks `--wechat-base`: the AppSecret goes there, so HTTPS only, except to this machine.
+fn check_base(base: &str) -> Result<(), ServerError> {
+    let url = url::Url::parse(base).map_err(|_| ServerError::InsecureBase(base.to_owned()))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(ServerError::InsecureBase(base.to_owned())),
+    }
+}
+
+/// The routes.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/wechat", get(wechat::verify).post(wechat::receive))
+        .route("/api/v1/events", get(api::events))
+        .route("/api/v1/token", get(api::token))
+        .route("/healthz", get(api::healthz))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .with_state(shared)
+}
+
+/// Opens the database (migrating it) and starts serving on the current tokio runtime.
+pub async fn spawn(config: ServerConfig) -> Result<ServerHandle, ServerError> {
+    let storage = storage::open(&config.target).await?;
+    spawn_with(config, storage).await
+}
+
+/// Starts serving with a database already open.
+pub async fn spawn_with(
+    config: ServerConfig,
+    storage: Arc<dyn Storage>,
+) -> Result<ServerHandle, ServerError> {
+    if config.token.trim().is_empty() {
+        return Err(ServerError::NoToken);
+    }
+    register_sensitive(&config.token);
+    register_sensitive(&config.encoding_aes_key);
+    let crypto = PushCrypto::new(&config.token, &config.encoding_aes_key, &config.appid)?;
+    check_base(&config.wechat_base)?;
+    let http = reqwest::Client::builder()
+        .build()
+        .map_err(|e| ServerError::Http(e.to_string()))?;
+    let tokens = TokenCache::new(
+        http,
+        &config.wechat_base,
+        &config.appid,
+        config.secret.clone(),
+    );
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| ServerError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| ServerError::Bind {
+        addr: config.addr,
+        source,
+    })?;
+    let app = router(Arc::new(Shared {
+        crypto,
+        storage,
+        tokens,
+    }));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "the server stopped");
+        }
+    });
+    tracing::info!(%addr, appid = %config.appid, "company server listening");
+    Ok(ServerHandle {
+        addr,
+        stop: Some(stop),
+        task: Some(task),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_goes_over_https_or_to_this_machine_only() {
+        assert!(check_base(WECHAT_BASE).is_ok());
+        assert!(check_base("http://127.0.0.1:8787").is_ok());
+        assert!(check_base("http://localhost:1").is_ok());
+        assert!(check_base("http://api.weixin.qq.com").is_err());
+        assert!(check_base("ftp://x").is_err());
+        assert!(check_base("not a url").is_err());
+    }
+}

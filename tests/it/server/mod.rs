@@ -1,0 +1,10 @@
+//! The company server (`coupon-studio server`, issue 19): its storage, `/wechat`, the API,
+//! several instances on one PostgreSQL, and the real binary. Each test of one backend runs on
+//! SQLite and, when `COUPON_STUDIO_TEST_DATABASE_URL` is set, on PostgreSQL
+//! (`support::server`).
+
+mod api;
+mod cli;
+mod postgres;
+mod push;
+mod storage;
