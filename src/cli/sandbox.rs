@@ -96,7 +96,7 @@ pub struct SandboxArgs {
     push_appid: Option<String>,
     /// The open platform (第三方平台) the simulator plays.
     #[command(flatten)]
-    platform: PlatformArgs,
+    platform: Box<PlatformArgs>,
 }
 
 /// Arguments of `sandbox` for the open platform: with `--component-appid`, the simulator plays

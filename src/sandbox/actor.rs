@@ -15,6 +15,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::errors::WxError;
 use super::world::World;
 use super::{Shared, State};
 
@@ -86,24 +87,27 @@ pub fn admin_world(
 ) -> Response {
     match act(shared, mutates, f) {
         Ok(result) => answer(result),
-        Err(poisoned) => poisoned,
+        Err(e) => poisoned(&e),
     }
 }
 
+/// The answer when the state lock is poisoned (HTTP 500).
+pub fn poisoned(e: &WxError) -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(json!({"ok": false, "error": e.errmsg})),
+    )
+        .into_response()
+}
+
 /// [`admin_world`]'s work without the answer (for a call that does more once the lock is
-/// released); `Err` is the answer to a poisoned lock.
+/// released); `Err` is a poisoned lock ([`poisoned`] answers it).
 pub fn act(
     shared: &Shared,
     mutates: bool,
     f: impl FnOnce(&mut World, &Shared) -> Result<Value, String>,
-) -> Result<Result<Value, String>, Response> {
-    let mut w = shared.lock().map_err(|e| {
-        (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            Json(json!({"ok": false, "error": e.errmsg})),
-        )
-            .into_response()
-    })?;
+) -> Result<Result<Value, String>, WxError> {
+    let mut w = shared.lock()?;
     let before = shared.settle(&mut w);
     let result = f(&mut w, shared);
     let settled = shared.settle(&mut w) || before;

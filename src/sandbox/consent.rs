@@ -11,7 +11,7 @@ use axum::extract::State as AxState;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::actor::{act, admin_world, answer};
+use super::actor::{act, admin_world, answer, poisoned};
 use super::auth::S;
 use super::push_target::{Component, ComponentConfig};
 use super::spec::component as rules;
@@ -201,7 +201,7 @@ pub async fn authorize(AxState(shared): S, bytes: Bytes) -> Response {
     });
     let mut result = match result {
         Ok(r) => r,
-        Err(poisoned) => return poisoned,
+        Err(e) => return poisoned(&e),
     };
     if let (Ok(out), Some(to)) = (&mut result, follow) {
         match shared.http().get(to).timeout(REDIRECT_TIMEOUT).send().await {

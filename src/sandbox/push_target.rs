@@ -443,4 +443,86 @@ mod tests {
         assert_eq!(t.to_user(), original_id("wxdefault"));
         assert!(t.to_user().starts_with("gh_") && t.to_user().len() == 15);
     }
+    fn component(message: Option<&str>) -> ComponentConfig {
+        ComponentConfig {
+            appid: "wxcomponent1".into(),
+            secret: "c0mpSecret".into(),
+            token: "c0mpToken".into(),
+            aes_key: KEY.into(),
+            auth_url: Some("https://platform.example/auth?k=secret".into()),
+            message_url: message.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_platform_pushes_its_events_under_its_appid_and_a_merchants_at_the_message_url() {
+        let c =
+            Component::new(&component(Some("https://platform.example/msg/$APPID$/cb"))).unwrap();
+        assert!(c.secret_is("c0mpSecret") && !c.secret_is("c0mpSecre"));
+        // The authorization event URL: outer AppId, no openid, the platform's keys.
+        let (url, body) = c
+            .auth_target()
+            .unwrap()
+            .envelope("<xml/>", "", 9, "n", [1; 16]);
+        assert_eq!(query(&url, "openid"), "");
+        assert_eq!(query(&url, "encrypt_type"), "aes");
+        let outer = Push::parse(body.as_bytes()).unwrap();
+        assert_eq!(outer.get("AppId"), Some("wxcomponent1"));
+        assert_eq!(outer.get("ToUserName"), None);
+        let receiver = PushCrypto::new("c0mpToken", KEY, "wxcomponent1").unwrap();
+        assert_eq!(
+            receiver.decrypt(outer.get("Encrypt").unwrap()).unwrap(),
+            "<xml/>"
+        );
+        // The message URL: $APPID$ replaced, ToUserName the merchant's, the platform's keys.
+        let t = c.message_target("wxmerchant9").unwrap();
+        let (url, body) = t.envelope("<xml/>", "oUser", 9, "n", [1; 16]);
+        assert_eq!(url.path(), "/msg/wxmerchant9/cb");
+        assert_eq!(query(&url, "openid"), "oUser");
+        let outer = Push::parse(body.as_bytes()).unwrap();
+        assert_eq!(
+            outer.get("ToUserName"),
+            Some(original_id("wxmerchant9").as_str())
+        );
+        assert_eq!(
+            receiver.decrypt(outer.get("Encrypt").unwrap()).unwrap(),
+            "<xml/>"
+        );
+        // Nothing shown carries a secret.
+        for shown in [
+            format!("{c:?}"),
+            format!("{:?}", component(None)),
+            c.describe().to_string(),
+        ] {
+            for secret in ["c0mpSecret", "c0mpToken", KEY, "k=secret"] {
+                assert!(!shown.contains(secret), "{shown}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_platform_needs_its_credentials_keys_and_the_appid_placeholder() {
+        assert!(
+            Component::new(&component(None))
+                .unwrap()
+                .message_target("wx1")
+                .is_none()
+        );
+        assert_eq!(
+            Component::new(&component(Some("https://platform.example/msg"))).unwrap_err(),
+            PushConfigError::MessageUrl
+        );
+        let mut bad = component(None);
+        bad.secret.clear();
+        assert_eq!(
+            Component::new(&bad).unwrap_err(),
+            PushConfigError::Component
+        );
+        let mut bad = component(None);
+        bad.aes_key = "short".into();
+        assert!(matches!(Component::new(&bad), Err(PushConfigError::Key(_))));
+        let mut bad = component(None);
+        bad.auth_url = Some("ftp://platform.example/".into());
+        assert_eq!(Component::new(&bad).unwrap_err(), PushConfigError::Url);
+    }
 }

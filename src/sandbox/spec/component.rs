@@ -55,6 +55,9 @@ pub const TICKET_LIFE: i64 = 12 * 3600;
 /// How long an expired ticket is still recognized (so it gets 61005, not 61006); the
 /// simulator's choice.
 pub const TICKET_KEPT: i64 = 2 * TICKET_LIFE;
+
+// A ticket is kept beyond its life, which is longer than the time between two.
+const _: () = assert!(TICKET_KEPT > TICKET_LIFE && TICKET_LIFE > TICKET_EVERY);
 /// component_access_token and authorizer_access_token lifetime (OP-TOKEN, OP-REFRESH).
 pub const TOKEN_LIFE: i64 = 7200;
 /// How long an older authorizer token keeps working once a newer one was issued (as
@@ -195,6 +198,5 @@ mod tests {
             }
         }
         assert!(DEFAULT_FUNCS.contains(&FUNC_CARD));
-        assert!(TICKET_KEPT > TICKET_LIFE && TICKET_LIFE > TICKET_EVERY);
     }
 }
