@@ -11,8 +11,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::errors::{WxError, WxResult, code, ok, respond};
-use super::world::World;
-use super::{Shared, State, body};
+use super::{Shared, State, World, body};
 
 /// Token lifetime, as WeChat's.
 pub const TOKEN_LIFE: i64 = 7200;
