@@ -45,7 +45,7 @@ pub struct AuthCode {
 }
 
 /// One merchant's authorization of the platform.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Authorization {
     /// The permission sets granted (`func_info`'s ids).
     pub func_info: Vec<i64>,
@@ -55,6 +55,17 @@ pub struct Authorization {
     pub refresh_token: String,
     /// authorizer_access_tokens → expiry.
     pub tokens: BTreeMap<String, i64>,
+}
+
+impl std::fmt::Debug for Authorization {
+    // Never print the refresh token or the authorizer tokens.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authorization")
+            .field("func_info", &self.func_info)
+            .field("auth_time", &self.auth_time)
+            .field("tokens", &self.tokens.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// What WeChat pushes to the platform's authorization event URL.
@@ -145,7 +156,7 @@ pub struct Grant {
 }
 
 /// The platform's part of the simulator's state (saved in the state file).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Platform {
     /// The component AppID this data belongs to: started as another platform, the simulator
@@ -164,6 +175,20 @@ pub struct Platform {
     /// Pushes waiting for the outbox (not saved).
     #[serde(skip)]
     pub pending: Vec<PlatformNotice>,
+}
+
+impl std::fmt::Debug for Platform {
+    // Never print a ticket, a token or a code: counts only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Platform")
+            .field("appid", &self.appid)
+            .field("tickets", &self.tickets.len())
+            .field("tokens", &self.tokens.len())
+            .field("preauth", &self.preauth.len())
+            .field("auth_codes", &self.auth_codes.len())
+            .field("authorizations", &self.authorizations)
+            .finish_non_exhaustive()
+    }
 }
 
 /// 40001 / 42001 for a token of `tokens`, WeChat's words.
@@ -500,6 +525,15 @@ mod tests {
         assert!(p.grant(&pre, "wxA", vec![1, 8], 101).is_err(), "used up");
         let (appid, token) = p.query_auth(&g.code, 150).unwrap();
         assert_eq!(appid, "wxA");
+        let shown = format!("{p:?}");
+        for secret in [
+            &token,
+            &p.authorizations["wxA"].refresh_token,
+            &g.code,
+            &pre,
+        ] {
+            assert!(!shown.contains(secret.as_str()), "{shown}");
+        }
         assert_eq!(p.authorizer(&token, 150), Some(Ok("wxA")));
         // Exchanged twice (callback page and event handler): the first token stays a while.
         let (_, second) = p.query_auth(&g.code, 160).unwrap();
