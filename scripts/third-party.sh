@@ -8,7 +8,9 @@
 # `BINARY sandbox` on a free loopback port with a temporary --state file, runs
 # tests/third_party/wechatpy_card.py and wechat_api_card.js against it, stops it, and exits
 # non-zero if any check failed. tests/third_party/wechatpy_push.py starts a second simulator of
-# its own (`--demo` with `--push-url` to a receiver that reads the pushes with wechatpy). Needs python3 (with venv) and node + npm; network only to
+# its own (`--demo` with `--push-url` to a receiver that reads the pushes with wechatpy), and
+# wechatpy_component.py a third (`--component-*`, wechatpy's WeChatComponent as the platform's
+# server). Needs python3 (with venv) and node + npm; network only to
 # PyPI and the npm registry, and only the first time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,6 +81,8 @@ echo "## wechatpy $WECHATPY_VERSION"
 "$venv/bin/python" "$root/tests/third_party/wechatpy_card.py" "$url" || status=1
 echo "## wechatpy $WECHATPY_VERSION as the receiver of the simulator's pushes"
 "$venv/bin/python" "$root/tests/third_party/wechatpy_push.py" "$bin" || status=1
+echo "## wechatpy $WECHATPY_VERSION as an open platform's server (WeChatComponent)"
+"$venv/bin/python" "$root/tests/third_party/wechatpy_component.py" "$bin" || status=1
 echo "## wechat-api $WECHAT_API_VERSION"
 NODE_PATH="$npmdir/node_modules" node "$root/tests/third_party/wechat_api_card.js" "$url" || status=1
 

@@ -22,7 +22,9 @@ pub enum Origin {
     /// The reference notes: token, upload, permission and call-limit codes.
     Notes,
     /// WeChat's own code that the simulator answers but neither the guide nor the notes
-    /// explain; the client shows it with WeChat's raw message.
+    /// explain (the open platform's 61xxx among them, and 61004, which a platform meets on
+    /// WeChat only: the simulator has no IP whitelist); the client shows it with WeChat's raw
+    /// message.
     WeChat,
     /// A code the simulator chose where the guide names none (never answered by WeChat).
     Simulator,
@@ -173,6 +175,9 @@ errcodes! {
     /// 41001: a call without an access_token.
     TOKEN_MISSING = 41001, Notes,
         "缺少 access_token", "access_token missing", "检查账号设置", "Check the account settings";
+    /// 41004: `api_component_token` without `component_appsecret`.
+    APPSECRET_MISSING = 41004, WeChat,
+        "缺少 secret 参数", "appsecret missing", "填写第三方平台的 AppSecret", "Send the platform's AppSecret";
     /// 41005: an upload without its media part (`buffer` or `media`).
     MEDIA_MISSING = 41005, Notes,
         "缺少媒体文件", "Media data missing", "重新选择图片", "Choose the picture again";
@@ -235,6 +240,35 @@ errcodes! {
     /// 48001: the account lacks permission for this API.
     API_UNAUTHORIZED = 48001, Notes,
         "接口未授权", "API unauthorized", "在公众平台开通卡券功能或检查第三方授权范围", "Enable the card feature, or check the platform's authorised scopes";
+    /// 61003: the account has not authorized (or no longer authorizes) this platform.
+    COMPONENT_UNAUTHORIZED = 61003, WeChat,
+        "该账号未授权给第三方平台", "component is not authorized by this account", "请商户重新扫码授权", "Ask the merchant to authorize the platform again";
+    /// 61004: the platform's outgoing IP is not registered (never answered by the simulator,
+    /// which has no IP whitelist).
+    COMPONENT_IP = 61004, WeChat,
+        "第三方平台出口 IP 未登记", "access clientip is not registered", "在开放平台的第三方平台设置中登记服务器出口 IP", "Register the server's outgoing IP in the platform's settings";
+    /// 61005: a component_verify_ticket older than 12 hours.
+    COMPONENT_TICKET_EXPIRED = 61005, WeChat,
+        "component_verify_ticket 已过期", "component ticket is expired", "使用最近一次推送的 ticket(每 10 分钟推送一次)", "Use the latest ticket (pushed every 10 minutes)";
+    /// 61006: a component_verify_ticket that WeChat never pushed to this platform.
+    COMPONENT_TICKET_INVALID = 61006, WeChat,
+        "component_verify_ticket 无效", "component ticket is invalid", "检查授权事件接收 URL 是否收到并解密了 ticket", "Check that the authorization event URL receives and decrypts the ticket";
+    /// 61009: an authorization code that is unknown, or whose authorization was revoked.
+    COMPONENT_CODE_INVALID = 61009, WeChat,
+        "授权码无效", "code is invalid", "请商户重新扫码授权", "Ask the merchant to authorize again";
+    /// 61010: an authorization code older than its 10 minutes.
+    COMPONENT_CODE_EXPIRED = 61010, WeChat,
+        "授权码已过期", "code is expired", "收到授权码后立即换取授权信息", "Exchange the code as soon as it arrives";
+    /// 61011: a component API call while the simulator plays no platform (WeChat: an invalid
+    /// platform).
+    COMPONENT_INVALID = 61011, WeChat,
+        "无效的第三方平台", "invalid component", "检查第三方平台 AppID 与设置", "Check the platform's AppID and settings";
+    /// 61014: a component API called with an access_token or an authorizer_access_token.
+    COMPONENT_TOKEN_REQUIRED = 61014, WeChat,
+        "第三方平台接口须使用 component_access_token", "must use component token for component api", "用 component_access_token 调用第三方平台接口", "Call the platform's API with the component_access_token";
+    /// 61023: an authorizer_refresh_token that is not the authorization's current one.
+    REFRESH_TOKEN_INVALID = 61023, WeChat,
+        "刷新令牌无效", "refresh_token is invalid", "使用最近一次授权得到的刷新令牌;已失效则请商户重新授权", "Use the refresh token of the latest authorization; else ask the merchant to authorize again";
     /// 61500: a datacube date that is not `YYYY-MM-DD`.
     DATE_FORMAT = 61500, Guide,
         "日期格式错误", "Date format error", "按 2015-06-15 格式填写", "Use the format 2015-06-15";
@@ -261,7 +295,7 @@ mod tests {
 
     /// Every constant of the module, written out by hand so that a constant defined outside
     /// the table would be caught.
-    const NAMED: [i64; 51] = [
+    const NAMED: [i64; 61] = [
         SYSTEM,
         TOKEN_INVALID,
         GRANT_TYPE,
@@ -292,6 +326,7 @@ mod tests {
         LOCATION_UNKNOWN,
         UNMARK_OPENID,
         TOKEN_MISSING,
+        APPSECRET_MISSING,
         MEDIA_MISSING,
         LOCATION_MISSING,
         ORDER_UNKNOWN,
@@ -311,6 +346,15 @@ mod tests {
         JSON_STRUCTURE,
         JSON_UNICODE,
         API_UNAUTHORIZED,
+        COMPONENT_UNAUTHORIZED,
+        COMPONENT_IP,
+        COMPONENT_TICKET_EXPIRED,
+        COMPONENT_TICKET_INVALID,
+        COMPONENT_CODE_INVALID,
+        COMPONENT_CODE_EXPIRED,
+        COMPONENT_INVALID,
+        COMPONENT_TOKEN_REQUIRED,
+        REFRESH_TOKEN_INVALID,
         DATE_FORMAT,
         DATE_RANGE,
     ];

@@ -45,12 +45,17 @@ pub enum AdminError {
 /// not import the simulator).
 pub const KEY_HEADER: &str = "X-Sandbox-Key";
 
+/// The header naming the merchant an admin call acts for, when the simulator plays several
+/// (the simulator's `actor::MERCHANT_HEADER`); without it, the default merchant.
+pub const MERCHANT_HEADER: &str = "X-Sandbox-Merchant";
+
 /// The simulator's admin API at one base URL.
 #[derive(Clone)]
 pub struct SandboxAdmin {
     http: reqwest::Client,
     base: String,
     key: Option<String>,
+    merchant: Option<String>,
 }
 
 impl std::fmt::Debug for SandboxAdmin {
@@ -59,6 +64,7 @@ impl std::fmt::Debug for SandboxAdmin {
         f.debug_struct("SandboxAdmin")
             .field("base", &self.base)
             .field("key", &self.key.as_ref().map(|_| "***"))
+            .field("merchant", &self.merchant)
             .finish()
     }
 }
@@ -71,7 +77,15 @@ impl SandboxAdmin {
             http,
             base: base.trim_end_matches('/').to_owned(),
             key: None,
+            merchant: None,
         }
+    }
+
+    /// The same client acting for the merchant `appid` (its users, reviewers and payers, its
+    /// push target); the simulator refuses a merchant it does not know.
+    pub fn for_merchant(mut self, appid: &str) -> Self {
+        self.merchant = Some(appid.to_owned());
+        self
     }
 
     /// The same client, sending `key` in `X-Sandbox-Key` on every call (a simulator started
@@ -104,6 +118,10 @@ impl SandboxAdmin {
     async fn send(&self, path: &str, req: reqwest::RequestBuilder) -> Result<Value, AdminError> {
         let req = match &self.key {
             Some(key) => req.header(KEY_HEADER, key),
+            None => req,
+        };
+        let req = match &self.merchant {
+            Some(appid) => req.header(MERCHANT_HEADER, appid),
             None => req,
         };
         let resp = req.send().await.map_err(|e| AdminError::Transport {
@@ -282,6 +300,146 @@ impl SandboxAdmin {
     pub async fn pushes(&self, since: u64) -> Result<Value, AdminError> {
         let path = format!("/sandbox/pushes?since={since}");
         ok(&path, self.get(&path).await?)
+    }
+}
+
+/// The open platform the simulator is to play (`POST /sandbox/platform/config`): the
+/// platform's credentials, the keys its pushes are encrypted with, and its two URLs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PlatformSettings<'a> {
+    /// component_appid.
+    pub appid: &'a str,
+    /// component_appsecret.
+    pub secret: &'a str,
+    /// The Token pushes are signed with.
+    pub token: &'a str,
+    /// The EncodingAESKey (43 characters): the platform's pushes are always encrypted.
+    pub aes_key: &'a str,
+    /// 授权事件接收URL: verify tickets and authorization events.
+    pub auth_url: Option<&'a str>,
+    /// 消息与事件接收URL with `$APPID$`: the card events of authorized merchants.
+    pub message_url: Option<&'a str>,
+}
+
+impl std::fmt::Debug for PlatformSettings<'_> {
+    // Never print the secret, the token or the key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlatformSettings")
+            .field("appid", &self.appid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a merchant's admin does on the platform's authorization page
+/// (`POST /sandbox/platform/authorize`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuthorizeScan<'a> {
+    /// The pre_auth_code of the page (api_create_preauthcode).
+    pub pre_auth_code: &'a str,
+    /// The merchant's AppID; `None`: a new merchant with an AppID the simulator makes up.
+    pub appid: Option<&'a str>,
+    /// The name of a new merchant.
+    pub name: Option<&'a str>,
+    /// The permission sets granted; `None`: the simulator's default set (with 8, cards).
+    pub func_info: Option<&'a [i64]>,
+    /// Where the page sends the browser afterwards; the simulator then GETs it.
+    pub redirect_uri: Option<&'a str>,
+}
+
+/// What the scan did.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+pub struct Authorized {
+    /// The merchant.
+    pub appid: String,
+    /// Its original id (gh_…).
+    pub user_name: String,
+    /// The authorization code, as the redirect and the `authorized` push carry it.
+    pub auth_code: String,
+    /// Its lifetime in seconds.
+    pub expires_in: i64,
+    /// `authorized`, `updateauthorized` or `unchanged` (nothing pushed).
+    pub outcome: String,
+    /// The redirect URI with `auth_code` and `expires_in`, when one was given.
+    #[serde(default)]
+    pub redirect: Option<String>,
+    /// The HTTP status the redirect URI answered the simulator's GET with.
+    #[serde(default)]
+    pub redirect_status: Option<u16>,
+}
+
+impl SandboxAdmin {
+    /// Makes the simulator play `platform` from now on (a verify ticket is pushed at once);
+    /// answers the platform as the simulator shows it (no secrets).
+    pub async fn set_platform(&self, platform: &PlatformSettings<'_>) -> Result<Value, AdminError> {
+        for secret in [platform.secret, platform.token, platform.aes_key] {
+            super::error::register_sensitive(secret);
+        }
+        let mut body = json!({
+            "component_appid": platform.appid,
+            "component_secret": platform.secret,
+            "token": platform.token,
+            "aes_key": platform.aes_key,
+        });
+        if let Some(url) = platform.auth_url {
+            body["auth_url"] = json!(url);
+        }
+        if let Some(url) = platform.message_url {
+            body["message_url"] = json!(url);
+        }
+        self.post("/sandbox/platform/config", &body).await
+    }
+
+    /// The platform played, its current verify ticket and its authorizers.
+    pub async fn platform(&self) -> Result<Value, AdminError> {
+        let path = "/sandbox/platform";
+        ok(path, self.get(path).await?)
+    }
+
+    /// A merchant's admin scans the authorization page and confirms.
+    pub async fn authorize(&self, scan: &AuthorizeScan<'_>) -> Result<Authorized, AdminError> {
+        let path = "/sandbox/platform/authorize";
+        let mut body = json!({ "pre_auth_code": scan.pre_auth_code });
+        for (key, value) in [
+            ("appid", scan.appid),
+            ("name", scan.name),
+            ("redirect_uri", scan.redirect_uri),
+        ] {
+            if let Some(v) = value {
+                body[key] = json!(v);
+            }
+        }
+        if let Some(funcs) = scan.func_info {
+            body["func_info"] = json!(funcs);
+        }
+        let v = self.post(path, &body).await?;
+        serde_json::from_value(v).map_err(|e| AdminError::Decode {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    /// The merchant `appid` withdraws its authorization of the platform.
+    pub async fn revoke(&self, appid: &str) -> Result<(), AdminError> {
+        self.post("/sandbox/platform/revoke", &json!({ "appid": appid }))
+            .await
+            .map(|_| ())
+    }
+
+    /// Every merchant the simulator plays (`appid`, `user_name`, `nick_name`, `default`,
+    /// `authorized`, `cards`), the default first.
+    pub async fn merchants(&self) -> Result<Vec<Value>, AdminError> {
+        let path = "/sandbox/merchants";
+        let v = ok(path, self.get(path).await?)?;
+        Ok(v["merchants"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// Adds a merchant of its own (`name`: its nick_name).
+    pub async fn add_merchant(&self, appid: &str, name: Option<&str>) -> Result<Value, AdminError> {
+        let mut body = json!({ "appid": appid });
+        if let Some(n) = name {
+            body["name"] = json!(n);
+        }
+        self.post("/sandbox/merchants", &body).await
     }
 }
 

@@ -22,7 +22,9 @@ pub mod signature;
 pub mod stats;
 pub mod token;
 
-pub use admin::{AdminError, PushSettings, SandboxAdmin};
+pub use admin::{
+    AdminError, AuthorizeScan, Authorized, PlatformSettings, PushSettings, SandboxAdmin,
+};
 pub use call::{CallKind, Method};
 pub use card::{CardColor, CardDetails, CardIdList, Poi};
 pub use client::{ApiClient, WECHAT_API};

@@ -1,4 +1,5 @@
-//! `coupon-studio sandbox`: the WeChat API simulator as a standalone server.
+//! `coupon-studio sandbox`: the WeChat API simulator as a standalone server (optionally
+//! playing an open platform, `--component-appid`).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use coupon_studio::api::{ApiClient, SandboxAdmin, TokenSource};
 use coupon_studio::sandbox::{
-    PushConfig, SANDBOX_APPID, SandboxConfig, generate_key, original_id, spawn,
+    ComponentConfig, PushConfig, SANDBOX_APPID, SandboxConfig, generate_key, original_id, spawn,
 };
 
 /// Where the AppSecret comes from when neither --secret nor --secret-file is given.
@@ -21,6 +22,12 @@ const PUSH_TOKEN_ENV: &str = "COUPON_STUDIO_SANDBOX_PUSH_TOKEN";
 /// Where the EncodingAESKey comes from when neither --push-aes-key nor --push-aes-key-file is
 /// given.
 const PUSH_AES_KEY_ENV: &str = "COUPON_STUDIO_SANDBOX_PUSH_AES_KEY";
+/// Where the platform's AppSecret comes from when neither flag gives it.
+const COMPONENT_SECRET_ENV: &str = "COUPON_STUDIO_SANDBOX_COMPONENT_SECRET";
+/// Where the platform's Token comes from when neither flag gives it.
+const COMPONENT_TOKEN_ENV: &str = "COUPON_STUDIO_SANDBOX_COMPONENT_TOKEN";
+/// Where the platform's EncodingAESKey comes from when neither flag gives it.
+const COMPONENT_AES_KEY_ENV: &str = "COUPON_STUDIO_SANDBOX_COMPONENT_AES_KEY";
 
 /// Arguments of `sandbox`.
 #[derive(Debug, Args)]
@@ -87,6 +94,60 @@ pub struct SandboxArgs {
     /// The AppID the pushes' envelope names; default --appid, else a fixed sandbox AppID.
     #[arg(long, requires = "push_url")]
     push_appid: Option<String>,
+    /// The open platform (第三方平台) the simulator plays.
+    #[command(flatten)]
+    platform: Box<PlatformArgs>,
+}
+
+/// Arguments of `sandbox` for the open platform: with `--component-appid`, the simulator plays
+/// that platform (cgi-bin/component/*, verify tickets every 10 minutes, authorization events,
+/// authorized merchants' card events at the message URL), its pushes always encrypted.
+#[derive(Debug, Args)]
+struct PlatformArgs {
+    /// Play the third-party platform of this AppID (component_appid). Its AppSecret comes from
+    /// --component-secret-file, $COUPON_STUDIO_SANDBOX_COMPONENT_SECRET or --component-secret.
+    #[arg(long)]
+    component_appid: Option<String>,
+    /// The platform's AppSecret. It shows in the process list: prefer the file or the
+    /// environment.
+    #[arg(
+        long,
+        requires = "component_appid",
+        conflicts_with = "component_secret_file"
+    )]
+    component_secret: Option<Hidden>,
+    /// Read the platform's AppSecret from this file (its first line).
+    #[arg(long, value_name = "PATH", requires = "component_appid")]
+    component_secret_file: Option<PathBuf>,
+    /// The platform's Token (消息校验Token) its pushes are signed with. It shows in the
+    /// process list: prefer --component-token-file or $COUPON_STUDIO_SANDBOX_COMPONENT_TOKEN.
+    #[arg(
+        long,
+        requires = "component_appid",
+        conflicts_with = "component_token_file"
+    )]
+    component_token: Option<Hidden>,
+    /// Read the platform's Token from this file (its first line).
+    #[arg(long, value_name = "PATH", requires = "component_appid")]
+    component_token_file: Option<PathBuf>,
+    /// The platform's EncodingAESKey (消息加解密Key, 43 characters). It shows in the process
+    /// list: prefer --component-aes-key-file or $COUPON_STUDIO_SANDBOX_COMPONENT_AES_KEY.
+    #[arg(
+        long,
+        requires = "component_appid",
+        conflicts_with = "component_aes_key_file"
+    )]
+    component_aes_key: Option<Hidden>,
+    /// Read the platform's EncodingAESKey from this file (its first line).
+    #[arg(long, value_name = "PATH", requires = "component_appid")]
+    component_aes_key_file: Option<PathBuf>,
+    /// 授权事件接收URL: where verify tickets and authorization events are pushed.
+    #[arg(long, value_name = "URL", requires = "component_appid")]
+    component_auth_url: Option<String>,
+    /// 消息与事件接收URL, containing $APPID$ (replaced with the merchant's AppID): where the
+    /// card events of merchants that authorized the platform are pushed.
+    #[arg(long, value_name = "URL", requires = "component_appid")]
+    component_message_url: Option<String>,
 }
 
 /// A secret given on the command line: its `Debug` form does not show it.
@@ -185,6 +246,57 @@ fn push(args: &SandboxArgs) -> anyhow::Result<Option<PushConfig>> {
     }))
 }
 
+/// The platform to play: with --component-appid, its secret, token and key (flag, file or
+/// environment) are required.
+fn platform(args: &PlatformArgs) -> anyhow::Result<Option<ComponentConfig>> {
+    let Some(appid) = &args.component_appid else {
+        return Ok(None);
+    };
+    let need = |value: Option<String>, what: &str, flag: &str, var: &str| {
+        value.ok_or_else(|| {
+            anyhow::anyhow!(
+                "--component-appid needs the platform's {what}: --{flag}-file PATH, ${var}, or --{flag} (visible to other users in the process list)"
+            )
+        })
+    };
+    let secret = given(
+        &args.component_secret,
+        &args.component_secret_file,
+        "platform AppSecret",
+        COMPONENT_SECRET_ENV,
+    )?;
+    let token = given(
+        &args.component_token,
+        &args.component_token_file,
+        "platform Token",
+        COMPONENT_TOKEN_ENV,
+    )?;
+    let aes_key = given(
+        &args.component_aes_key,
+        &args.component_aes_key_file,
+        "platform EncodingAESKey",
+        COMPONENT_AES_KEY_ENV,
+    )?;
+    Ok(Some(ComponentConfig {
+        appid: appid.clone(),
+        secret: need(
+            secret,
+            "AppSecret",
+            "component-secret",
+            COMPONENT_SECRET_ENV,
+        )?,
+        token: need(token, "Token", "component-token", COMPONENT_TOKEN_ENV)?,
+        aes_key: need(
+            aes_key,
+            "EncodingAESKey",
+            "component-aes-key",
+            COMPONENT_AES_KEY_ENV,
+        )?,
+        auth_url: args.component_auth_url.clone(),
+        message_url: args.component_message_url.clone(),
+    }))
+}
+
 /// The simulator's configuration and the key to print, if one was generated.
 fn config(args: SandboxArgs) -> anyhow::Result<(SandboxConfig, Option<String>)> {
     let credentials = match (&args.appid, secret(&args)?) {
@@ -197,6 +309,7 @@ fn config(args: SandboxArgs) -> anyhow::Result<(SandboxConfig, Option<String>)> 
     let key = admin_key(&args)?;
     let print = key.as_ref().and_then(|(k, made)| made.then(|| k.clone()));
     let push = push(&args)?;
+    let component = platform(&args.platform)?;
     let config = SandboxConfig {
         addr: args.addr,
         credentials,
@@ -206,6 +319,7 @@ fn config(args: SandboxArgs) -> anyhow::Result<(SandboxConfig, Option<String>)> 
         allow_remote: args.allow_remote,
         admin_key: key.map(|(k, _)| k),
         push,
+        component,
         ..SandboxConfig::default()
     };
     Ok((config, print))
@@ -273,6 +387,14 @@ pub fn run(args: SandboxArgs) -> ExitCode {
             original_id(&appid)
         )
     });
+    let platform_note = config.component.as_ref().map(|c| {
+        format!(
+            "playing the third-party platform {} (verify tickets {}, authorized merchants' events {})",
+            c.appid,
+            if c.auth_url.is_some() { "pushed every 10 minutes" } else { "not pushed: no --component-auth-url" },
+            if c.message_url.is_some() { "pushed to the message URL" } else { "not pushed: no --component-message-url" },
+        )
+    });
     let code = rt.block_on(async move {
         let handle = match spawn(config).await {
             Ok(h) => h,
@@ -283,7 +405,7 @@ pub fn run(args: SandboxArgs) -> ExitCode {
         };
         use std::io::Write;
         println!("listening on {}", handle.url());
-        if let Some(note) = push_note {
+        for note in [push_note, platform_note].into_iter().flatten() {
             eprintln!("{note}");
         }
         if let Some(key) = print_key {

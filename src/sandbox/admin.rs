@@ -1,6 +1,7 @@
 //! The admin API under `/sandbox/…` (not WeChat's, no token, JSON in and out): what time,
 //! reviewers, payers and users would do, fault injection, and inspection. Success is
-//! `{"ok":true,…}`; a refused request is HTTP 400 `{"ok":false,"error":"…"}`.
+//! `{"ok":true,…}`; a refused request is HTTP 400 `{"ok":false,"error":"…"}`. A call that
+//! acts on one merchant acts on the one it names (`actor.rs`), else the default merchant.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -9,57 +10,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::actor::{Merchant, admin, admin_world};
 use super::auth::S;
 use super::codes::CodeStatus;
 use super::notice::Notice;
 use super::push_target::{PushConfig, PushTarget};
 use super::users::Scan;
-use super::{Shared, State, activity, body, clock, faults};
-
-/// Runs an admin action on the locked state; persists on success when `mutates`. Like a
-/// WeChat call, it settles what time decided before and after, and hands what changed to the
-/// outbox.
-fn admin(
-    shared: &Shared,
-    mutates: bool,
-    f: impl FnOnce(&mut State, &Shared) -> Result<Value, String>,
-) -> Response {
-    let mut st = match shared.lock() {
-        Ok(st) => st,
-        Err(e) => {
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Json(json!({"ok": false, "error": e.errmsg})),
-            )
-                .into_response();
-        }
-    };
-    let before = shared.settle(&mut st);
-    let result = f(&mut st, shared);
-    let settled = shared.settle(&mut st) || before;
-    shared.flush(&mut st);
-    if settled && (result.is_err() || !mutates) {
-        shared.persist(&st);
-    }
-    match result {
-        Ok(v) => {
-            if mutates {
-                shared.persist(&st);
-            }
-            let mut out = serde_json::Map::new();
-            out.insert("ok".into(), json!(true));
-            if let Value::Object(m) = v {
-                out.extend(m);
-            }
-            Json(Value::Object(out)).into_response()
-        }
-        Err(error) => (
-            StatusCode::BAD_REQUEST,
-            Json(json!({"ok": false, "error": error})),
-        )
-            .into_response(),
-    }
-}
+use super::{State, activity, body, faults};
 
 fn input(bytes: &Bytes) -> Result<Value, String> {
     body::parse(bytes).map_err(|e| e.errmsg)
@@ -71,27 +28,27 @@ fn text(v: &Value, key: &str) -> Option<String> {
 
 /// `GET /sandbox/health` and `GET /sandbox/clock`.
 pub async fn health(AxState(shared): S) -> Response {
-    admin(&shared, false, |st, _| Ok(json!({"now": st.now()})))
+    admin_world(&shared, false, |w, _| Ok(json!({"now": w.now()})))
 }
 
 /// `POST /sandbox/clock/advance {"seconds":N}`.
 pub async fn advance(AxState(shared): S, bytes: Bytes) -> Response {
-    admin(&shared, true, |st, _| {
+    admin_world(&shared, true, |w, _| {
         let v = input(&bytes)?;
         let secs = body::int(&v, "seconds")
             .ok()
             .flatten()
             .filter(|s| *s >= 0)
             .ok_or("seconds must be a non-negative integer")?;
-        st.clock_offset = clock::advance(st.clock_offset, secs);
-        Ok(json!({"now": st.now()}))
+        w.advance(secs);
+        Ok(json!({"now": w.now()}))
     })
 }
 
 /// `POST /sandbox/card/review {"card_id","approve":bool,"reason"?}`: `reason` is the
 /// RefuseReason pushed with a rejection.
-pub async fn review(AxState(shared): S, bytes: Bytes) -> Response {
-    admin(&shared, true, |st, _| {
+pub async fn review(AxState(shared): S, who: Merchant, bytes: Bytes) -> Response {
+    admin(&shared, &who, true, |st, _| {
         let v = input(&bytes)?;
         let id = text(&v, "card_id").ok_or("card_id is required")?;
         let approve = v
@@ -115,8 +72,8 @@ pub async fn review(AxState(shared): S, bytes: Bytes) -> Response {
 
 /// `POST /sandbox/card/delete {"card_id"}`: the merchant deletes the card in the back office
 /// (the guide has no delete call); it stays listed as CARD_STATUS_DELETE.
-pub async fn delete_card(AxState(shared): S, bytes: Bytes) -> Response {
-    admin(&shared, true, |st, _| {
+pub async fn delete_card(AxState(shared): S, who: Merchant, bytes: Bytes) -> Response {
+    admin(&shared, &who, true, |st, _| {
         let v = input(&bytes)?;
         let id = text(&v, "card_id").ok_or("card_id is required")?;
         let card = st.cards.get_mut(&id).ok_or("unknown card_id")?;
@@ -126,8 +83,8 @@ pub async fn delete_card(AxState(shared): S, bytes: Bytes) -> Response {
 }
 
 /// `POST /sandbox/recharge/pay {"order_id","fail"?,"openid"?}`.
-pub async fn pay(AxState(shared): S, bytes: Bytes) -> Response {
-    admin(&shared, true, |st, _| {
+pub async fn pay(AxState(shared): S, who: Merchant, bytes: Bytes) -> Response {
+    admin(&shared, &who, true, |st, _| {
         let v = input(&bytes)?;
         let id = text(&v, "order_id").ok_or("order_id is required")?;
         let fail = body::boolean(&v, "fail", false);
@@ -158,8 +115,8 @@ pub async fn pay(AxState(shared): S, bytes: Bytes) -> Response {
 }
 
 /// `POST /sandbox/user/scan {"ticket"|"url"|"card_id","openid"?,"username"?,"outer_id"?}`.
-pub async fn scan(AxState(shared): S, bytes: Bytes) -> Response {
-    admin(&shared, true, |st, shared| {
+pub async fn scan(AxState(shared): S, who: Merchant, bytes: Bytes) -> Response {
+    admin(&shared, &who, true, |st, shared| {
         let v = input(&bytes)?;
         let scan = Scan {
             placement: text(&v, "ticket").or_else(|| text(&v, "url")),
@@ -179,8 +136,8 @@ pub async fn scan(AxState(shared): S, bytes: Bytes) -> Response {
 
 /// `POST /sandbox/user/share {"code","friend_openid"?,"friends"?: N | […]}`: the friends
 /// named (`friend_openid`, an array of openids) or N generated ones (default 1).
-pub async fn share(AxState(shared): S, bytes: Bytes) -> Response {
-    admin(&shared, true, |st, _| {
+pub async fn share(AxState(shared): S, who: Merchant, bytes: Bytes) -> Response {
+    admin(&shared, &who, true, |st, _| {
         let v = input(&bytes)?;
         let code = text(&v, "code").ok_or("code is required")?;
         let mut friends: Vec<String> = v
@@ -211,8 +168,8 @@ pub async fn share(AxState(shared): S, bytes: Bytes) -> Response {
 
 /// `POST /sandbox/user/gift {"code","friend_openid"?}`: the holder gives the code to a friend
 /// (named, or generated), who accepts it → `{"code": the friend's new code, "openid"}`.
-pub async fn gift(AxState(shared): S, bytes: Bytes) -> Response {
-    admin(&shared, true, |st, _| {
+pub async fn gift(AxState(shared): S, who: Merchant, bytes: Bytes) -> Response {
+    admin(&shared, &who, true, |st, _| {
         let v = input(&bytes)?;
         let code = text(&v, "code").ok_or("code is required")?;
         let friend = text(&v, "friend_openid").unwrap_or_else(|| st.new_openid());
@@ -222,22 +179,25 @@ pub async fn gift(AxState(shared): S, bytes: Bytes) -> Response {
     })
 }
 
-/// `GET /sandbox/pushes[?since=ID][&limit=N]`: where pushes go, counts by outcome, and the
-/// recorded pushes after `since` (default all; `limit` default 1000), each with its members
+/// `GET /sandbox/pushes[?since=ID][&limit=N]`: where the merchant's pushes go (and the
+/// platform's, when one is played), counts by outcome, and the recorded pushes of every
+/// account after `since` (default all; `limit` default 1000), each with its account, members
 /// and attempts.
-pub async fn pushes(AxState(shared): S, AxQuery(q): super::auth::Q) -> Response {
+pub async fn pushes(AxState(shared): S, who: Merchant, AxQuery(q): super::auth::Q) -> Response {
     let number = |k: &str| q.get(k).and_then(|v| v.trim().parse::<u64>().ok());
     let since = number("since").unwrap_or(0);
     let limit = number("limit").map_or(1000, |n| usize::try_from(n).unwrap_or(usize::MAX));
-    admin(&shared, false, |_, shared| {
-        Ok(shared.outbox().to_json(since, limit))
+    admin(&shared, &who, false, |st, shared| {
+        let mut out = shared.outbox().to_json(&st.appid, since, limit);
+        out["component"] = shared.component().map_or(Value::Null, |c| c.describe());
+        Ok(out)
     })
 }
 
 /// `POST /sandbox/push/target {"url","token","aes_key"?,"appid"?}`: where later pushes go
 /// (safe mode with `aes_key`, else plain). The token and key are never shown back.
-pub async fn set_push_target(AxState(shared): S, bytes: Bytes) -> Response {
-    admin(&shared, false, |_, shared| {
+pub async fn set_push_target(AxState(shared): S, who: Merchant, bytes: Bytes) -> Response {
+    admin(&shared, &who, false, |st, shared| {
         let v = input(&bytes)?;
         let config = PushConfig {
             url: text(&v, "url").ok_or("url is required")?,
@@ -245,39 +205,51 @@ pub async fn set_push_target(AxState(shared): S, bytes: Bytes) -> Response {
             aes_key: text(&v, "aes_key"),
             appid: text(&v, "appid"),
         };
-        let target = PushTarget::new(&config, shared.push_appid()).map_err(|e| e.to_string())?;
+        let target = PushTarget::new(&config, &st.appid).map_err(|e| e.to_string())?;
         let shown = target.describe();
-        shared.outbox().set_target(Some(target));
+        shared.outbox().set_target(&st.appid, Some(target));
         Ok(json!({ "target": shown }))
     })
 }
 
 /// `POST /sandbox/push/clear`: no pushes from now on (those queued are still delivered).
-pub async fn clear_push_target(AxState(shared): S) -> Response {
-    admin(&shared, false, |_, shared| {
-        shared.outbox().set_target(None);
+pub async fn clear_push_target(AxState(shared): S, who: Merchant) -> Response {
+    admin(&shared, &who, false, |st, shared| {
+        shared.outbox().set_target(&st.appid, None);
         Ok(json!({ "target": null }))
     })
 }
 
 /// `GET /sandbox/token-service[?format=plain][&appid&secret]`: a stand-in for a company's
-/// central token service, handing out the stable token as `{"access_token","expires_in"}` or
-/// bare text. When the simulator was started with credentials, the request must carry them
-/// as `cgi-bin/token` does (`appid`, `secret` in the query): wrong ones get WeChat's
-/// `{"errcode":40013|40125,"errmsg"}`; without configured credentials none are needed.
-pub async fn token_service(AxState(shared): S, AxQuery(q): super::auth::Q) -> Response {
-    if shared.credentials().is_some() {
+/// central token service, handing out the merchant's stable token as
+/// `{"access_token","expires_in"}` or bare text. When the simulator was started with
+/// credentials, a request for the default merchant must carry them as `cgi-bin/token` does
+/// (`appid`, `secret` in the query): wrong ones get WeChat's `{"errcode":40013|40125,"errmsg"}`;
+/// without configured credentials none are needed.
+pub async fn token_service(
+    AxState(shared): S,
+    who: Merchant,
+    AxQuery(q): super::auth::Q,
+) -> Response {
+    if shared.credentials().is_some() && who.0.is_none() {
         let given = |k: &str| q.get(k).map(String::as_str);
         if let Err(e) = super::auth::check_credentials(&shared, given("appid"), given("secret")) {
             return e.into_response();
         }
     }
-    let mut st = match shared.lock() {
-        Ok(st) => st,
+    let mut w = match shared.lock() {
+        Ok(w) => w,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.errmsg).into_response(),
     };
-    let (token, expires_in) = super::auth::current_stable(&mut st);
-    shared.persist(&st);
+    let appid = match who.appid(&w) {
+        Ok(a) => a,
+        Err(e) => return super::actor::answer(Err(e)),
+    };
+    let Some(st) = w.account_mut(&appid) else {
+        return super::actor::answer(Err(format!("unknown merchant {appid}")));
+    };
+    let (token, expires_in) = super::auth::current_stable(st);
+    shared.persist(&w);
     if q.get("format").map(String::as_str) == Some("plain") {
         token.into_response()
     } else {
@@ -286,8 +258,8 @@ pub async fn token_service(AxState(shared): S, AxQuery(q): super::auth::Q) -> Re
 }
 
 /// `POST /sandbox/code/status {"code","status"}`.
-pub async fn code_status(AxState(shared): S, bytes: Bytes) -> Response {
-    admin(&shared, true, |st, _| {
+pub async fn code_status(AxState(shared): S, who: Merchant, bytes: Bytes) -> Response {
+    admin(&shared, &who, true, |st, _| {
         let v = input(&bytes)?;
         let code = text(&v, "code").ok_or("code is required")?;
         let name = text(&v, "status").unwrap_or_default();
@@ -299,8 +271,8 @@ pub async fn code_status(AxState(shared): S, bytes: Bytes) -> Response {
 }
 
 /// `POST /sandbox/code/encrypt {"code"}`.
-pub async fn encrypt(AxState(shared): S, bytes: Bytes) -> Response {
-    admin(&shared, false, |st, _| {
+pub async fn encrypt(AxState(shared): S, who: Merchant, bytes: Bytes) -> Response {
+    admin(&shared, &who, false, |st, _| {
         let v = input(&bytes)?;
         let code = text(&v, "code").ok_or("code is required")?;
         Ok(json!({"encrypt_code": st.encrypt_code(&code)}))
@@ -309,43 +281,44 @@ pub async fn encrypt(AxState(shared): S, bytes: Bytes) -> Response {
 
 /// `POST /sandbox/faults {"faults":[…],"path"?}`: appends to the queue.
 pub async fn add_faults(AxState(shared): S, bytes: Bytes) -> Response {
-    admin(&shared, false, |st, _| {
+    admin_world(&shared, false, |w, _| {
         let v = input(&bytes)?;
         let new = faults::parse(&v)?;
-        st.faults.extend(new);
-        Ok(json!({"queued": st.faults}))
+        w.faults.extend(new);
+        Ok(json!({"queued": w.faults}))
     })
 }
 
 /// `GET /sandbox/faults`: the queue.
 pub async fn list_faults(AxState(shared): S) -> Response {
-    admin(&shared, false, |st, _| Ok(json!({"queued": st.faults})))
+    admin_world(&shared, false, |w, _| Ok(json!({"queued": w.faults})))
 }
 
 /// `POST /sandbox/faults/clear`.
 pub async fn clear_faults(AxState(shared): S) -> Response {
-    admin(&shared, false, |st, _| {
-        st.faults.clear();
+    admin_world(&shared, false, |w, _| {
+        w.faults.clear();
         Ok(json!({}))
     })
 }
 
-/// `GET /sandbox/calls`: WeChat calls received per path.
+/// `GET /sandbox/calls`: WeChat calls received per path (every merchant's and the
+/// platform's).
 pub async fn calls(AxState(shared): S) -> Response {
-    admin(&shared, false, |st, _| Ok(json!({"counts": st.calls})))
+    admin_world(&shared, false, |w, _| Ok(json!({"counts": w.calls})))
 }
 
 /// `POST /sandbox/calls/reset`.
 pub async fn reset_calls(AxState(shared): S) -> Response {
-    admin(&shared, true, |st, _| {
-        st.calls.clear();
+    admin_world(&shared, true, |w, _| {
+        w.calls.clear();
         Ok(json!({}))
     })
 }
 
 /// `GET /sandbox/state`: a dump for debugging.
-pub async fn dump(AxState(shared): S) -> Response {
-    admin(&shared, false, |st, shared| {
+pub async fn dump(AxState(shared): S, who: Merchant) -> Response {
+    admin(&shared, &who, false, |st, shared| {
         let delay = shared.review_delay();
         let cards: Vec<Value> = st
             .cards
@@ -365,6 +338,9 @@ pub async fn dump(AxState(shared): S) -> Response {
             .collect();
         Ok(json!({
             "now": st.now(),
+            "appid": st.appid,
+            "user_name": super::original_id(&st.appid),
+            "profile": st.profile,
             "cards": cards,
             "wallet": {"activated": st.wallet.activated, "free_coin": super::pay::coins_json(crate::card::pricing::Coins(st.wallet.free)), "pay_coin": super::pay::coins_json(crate::card::pricing::Coins(st.wallet.paid)), "orders": st.wallet.orders},
             "codes": codes,
@@ -378,11 +354,14 @@ pub async fn dump(AxState(shared): S) -> Response {
     })
 }
 
-/// `POST /sandbox/reset`: a fresh account; the clock and issued tokens stay.
-pub async fn reset(AxState(shared): S) -> Response {
-    admin(&shared, true, |st, _| {
+/// `POST /sandbox/reset`: a fresh account (the merchant's); who it is, the clock and issued
+/// tokens stay.
+pub async fn reset(AxState(shared): S, who: Merchant) -> Response {
+    admin(&shared, &who, true, |st, _| {
         let fresh = State {
             clock_offset: st.clock_offset,
+            appid: std::mem::take(&mut st.appid),
+            profile: st.profile.clone(),
             tokens: std::mem::take(&mut st.tokens),
             stable_token: st.stable_token.take(),
             ..State::default()
@@ -393,8 +372,8 @@ pub async fn reset(AxState(shared): S) -> Response {
 }
 
 /// `POST /sandbox/pois {"business_list":[…]}`.
-pub async fn set_pois(AxState(shared): S, bytes: Bytes) -> Response {
-    admin(&shared, true, |st, _| {
+pub async fn set_pois(AxState(shared): S, who: Merchant, bytes: Bytes) -> Response {
+    admin(&shared, &who, true, |st, _| {
         let v = input(&bytes)?;
         let list = v
             .get("business_list")
@@ -407,8 +386,8 @@ pub async fn set_pois(AxState(shared): S, bytes: Bytes) -> Response {
 }
 
 /// `POST /sandbox/activity/simulate {"seed","days"?,"card_id"?}`.
-pub async fn simulate(AxState(shared): S, bytes: Bytes) -> Response {
-    admin(&shared, true, |st, shared| {
+pub async fn simulate(AxState(shared): S, who: Merchant, bytes: Bytes) -> Response {
+    admin(&shared, &who, true, |st, shared| {
         let v = input(&bytes)?;
         let seed = v.get("seed").and_then(Value::as_u64).unwrap_or(0);
         let days = body::int(&v, "days").map_err(|e| e.errmsg)?.unwrap_or(7);

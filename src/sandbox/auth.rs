@@ -1,5 +1,6 @@
-//! Access tokens: `cgi-bin/token` (a new token per call; older ones die after a grace period),
-//! `cgi-bin/stable_token` (one shared token), and the check every other call makes.
+//! Access tokens: `cgi-bin/token` (a new token per call; older ones die after a grace period)
+//! and `cgi-bin/stable_token` (one shared token), each a merchant's own. Which merchant a
+//! token acts for is `World::resolve`'s business.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::errors::{WxError, WxResult, code, ok, respond};
-use super::{Shared, State, body};
+use super::{Shared, State, World, body};
 
 /// Token lifetime, as WeChat's.
 pub const TOKEN_LIFE: i64 = 7200;
@@ -23,26 +24,6 @@ pub type Query = HashMap<String, String>;
 pub type Q = AxQuery<Query>;
 /// The shared-state extractor.
 pub type S = AxState<Arc<Shared>>;
-
-/// Checks the call's `access_token`: 41001 missing, 40001 unknown, 42001 expired.
-pub fn authorize(st: &State, q: &Query) -> Result<(), WxError> {
-    let Some(token) = q.get("access_token").filter(|t| !t.is_empty()) else {
-        return Err(WxError::new(
-            code::TOKEN_MISSING,
-            "access_token missing rid: sandbox",
-        ));
-    };
-    match st.tokens.get(token) {
-        None => Err(WxError::new(
-            code::TOKEN_INVALID,
-            "invalid credential, access_token is invalid or not latest",
-        )),
-        Some(exp) if *exp <= st.now() => {
-            Err(WxError::new(code::TOKEN_EXPIRED, "access_token expired"))
-        }
-        Some(_) => Ok(()),
-    }
-}
 
 /// 40013 wrong appid, 40125 wrong secret; with no configured credentials any non-empty appid
 /// is accepted.
@@ -67,6 +48,22 @@ pub(crate) fn check_credentials(
     Ok(())
 }
 
+/// The merchant a token request names: another merchant's AppID names it, with any secret
+/// (the simulator keeps no AppSecret for the merchants it adds); any other AppID must pass
+/// the credential check and gets the default merchant, as a simulator of one account did.
+fn merchant_for(
+    shared: &Shared,
+    w: &World,
+    appid: Option<&str>,
+    secret: Option<&str>,
+) -> Result<String, WxError> {
+    if let Some(other) = appid.filter(|a| *a != w.default_appid() && w.account(a).is_some()) {
+        return Ok(other.to_owned());
+    }
+    check_credentials(shared, appid, secret)?;
+    Ok(w.default_appid().to_owned())
+}
+
 fn issue(st: &mut State) -> String {
     let token = st.new_id("SBX_", 136);
     let exp = st.now().saturating_add(TOKEN_LIFE);
@@ -83,20 +80,24 @@ pub async fn classic_token(AxState(shared): S, AxQuery(q): Q) -> Response {
         if q.get("grant_type").map(String::as_str) != Some("client_credential") {
             return Err(WxError::new(code::GRANT_TYPE, "invalid grant_type"));
         }
-        check_credentials(
+        let mut w = shared.lock()?;
+        let appid = merchant_for(
             &shared,
+            &w,
             q.get("appid").map(String::as_str),
             q.get("secret").map(String::as_str),
         )?;
-        let mut st = shared.lock()?;
+        let st = w
+            .account_mut(&appid)
+            .ok_or_else(|| WxError::system("merchant gone"))?;
         // A new token cuts every older one down to the grace period, as WeChat does.
         let cut = st.now().saturating_add(GRACE);
         for exp in st.tokens.values_mut() {
             *exp = (*exp).min(cut);
         }
-        let token = issue(&mut st);
+        let token = issue(st);
         st.stable_token = Some(token.clone());
-        shared.persist(&st);
+        shared.persist(&w);
         Ok(ok(json!({"access_token": token, "expires_in": TOKEN_LIFE})))
     };
     respond(run())
@@ -126,14 +127,17 @@ pub async fn stable_token(AxState(shared): S, bytes: Bytes) -> Response {
         if s("grant_type").as_deref() != Some("client_credential") {
             return Err(WxError::new(code::GRANT_TYPE, "invalid grant_type"));
         }
-        check_credentials(&shared, s("appid").as_deref(), s("secret").as_deref())?;
         let force = body::boolean(&v, "force_refresh", false);
-        let mut st = shared.lock()?;
+        let mut w = shared.lock()?;
+        let appid = merchant_for(&shared, &w, s("appid").as_deref(), s("secret").as_deref())?;
+        let st = w
+            .account_mut(&appid)
+            .ok_or_else(|| WxError::system("merchant gone"))?;
         if force {
             st.stable_token = None;
         }
-        let (token, expires_in) = current_stable(&mut st);
-        shared.persist(&st);
+        let (token, expires_in) = current_stable(st);
+        shared.persist(&w);
         Ok(ok(json!({"access_token": token, "expires_in": expires_in})))
     };
     respond(run())

@@ -28,6 +28,7 @@
 //! | 40180 | simulator | a location id is not one of the account's stores (getpoilist) | 门店 ID 不存在 |
 //! | 40416 | guide | unmark with another openid, or nothing to unmark | 解除 mark 的 openid 不一致 |
 //! | 41001 | WeChat | access_token missing | 缺少 access_token |
+//! | 41004 | WeChat | api_component_token without component_appsecret | 缺少 secret 参数 |
 //! | 41005 | WeChat | upload without a `buffer`/`media` part | 缺少媒体文件 |
 //! | 41025 | guide | location_id_list missing or empty | 缺少门店 |
 //! | 41310 | simulator | confirm/getorder: order_id unknown | 订单不存在 |
@@ -41,6 +42,15 @@
 //! | 45009 | simulator | upload: the images kept in memory would pass 500 images or 64 MiB in total (`Limits`); WeChat's "reach max api daily quota limit", chosen for this case | 接口调用超过限制 |
 //! | 45021 | guide | testwhitelist/set: more than 10 entries (the guide's "list longer than 10") | 列表长度高于 10 个 |
 //! | 47001 | guide | body not JSON, wrong structure, a field card/update cannot change | JSON 结构错误 |
+//! | 48001 | WeChat | an authorizer token whose merchant did not grant the card permission set (8) | 接口未授权 |
+//! | 61003 | WeChat | api_authorizer_token / api_get_authorizer_info for a merchant that does not authorize the platform | 该账号未授权给第三方平台 |
+//! | 61005 | WeChat | api_component_token with a verify ticket older than 12 hours | ticket 已过期 |
+//! | 61006 | WeChat | api_component_token with a ticket the simulator never pushed | ticket 无效 |
+//! | 61009 | WeChat | api_query_auth with an unknown code, or one whose authorization was revoked | 授权码无效 |
+//! | 61010 | WeChat | api_query_auth with a code older than 10 minutes | 授权码已过期 |
+//! | 61011 | WeChat | a component call while the simulator plays no platform | 无效的第三方平台 |
+//! | 61014 | WeChat | a component call with a merchant's or an authorizer's access token | 须使用 component_access_token |
+//! | 61023 | WeChat | api_authorizer_token with a refresh token that is not the current one (revoked, or replaced by a new authorization) | 刷新令牌无效 |
 //! | 61500 | guide | datacube date not `YYYY-MM-DD` | 日期格式错误 |
 //! | 61501 | guide | datacube end before begin, or more than 62 days (both ends counted) | 日期范围错误 |
 
@@ -96,6 +106,26 @@ pub mod code {
     pub const TOKEN_MISSING: i64 = errcode::TOKEN_MISSING;
     /// Upload part missing.
     pub const MEDIA_MISSING: i64 = errcode::MEDIA_MISSING;
+    /// api_component_token without the AppSecret.
+    pub const APPSECRET_MISSING: i64 = errcode::APPSECRET_MISSING;
+    /// An authorizer token without the card permission set.
+    pub const API_UNAUTHORIZED: i64 = errcode::API_UNAUTHORIZED;
+    /// The merchant does not authorize the platform.
+    pub const COMPONENT_UNAUTHORIZED: i64 = errcode::COMPONENT_UNAUTHORIZED;
+    /// A verify ticket older than 12 hours.
+    pub const COMPONENT_TICKET_EXPIRED: i64 = errcode::COMPONENT_TICKET_EXPIRED;
+    /// A verify ticket never pushed.
+    pub const COMPONENT_TICKET_INVALID: i64 = errcode::COMPONENT_TICKET_INVALID;
+    /// An unknown or revoked authorization code.
+    pub const COMPONENT_CODE_INVALID: i64 = errcode::COMPONENT_CODE_INVALID;
+    /// An expired authorization code.
+    pub const COMPONENT_CODE_EXPIRED: i64 = errcode::COMPONENT_CODE_EXPIRED;
+    /// No platform played.
+    pub const COMPONENT_INVALID: i64 = errcode::COMPONENT_INVALID;
+    /// A component call with another kind of token.
+    pub const COMPONENT_TOKEN_REQUIRED: i64 = errcode::COMPONENT_TOKEN_REQUIRED;
+    /// Not the authorization's refresh token.
+    pub const REFRESH_TOKEN_INVALID: i64 = errcode::REFRESH_TOKEN_INVALID;
     /// No stores.
     pub const LOCATION_MISSING: i64 = errcode::LOCATION_MISSING;
     /// Unknown order (simulator).

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use sha1::{Digest, Sha1};
 
-use super::auth::{Q, S, authorize};
+use super::auth::{Q, S};
 use super::body;
 use super::errors::{WxError, WxResult, code, ok, respond};
 
@@ -40,10 +40,11 @@ pub async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     // The token is checked before the body is read, as WeChat does.
-    let checked = shared.lock().and_then(|st| authorize(&st, &q));
-    if let Err(e) = checked {
-        return e.into_response();
-    }
+    let token = q.get("access_token").map(String::as_str);
+    let appid = match shared.lock().and_then(|w| w.resolve(token)) {
+        Ok(appid) => appid,
+        Err(e) => return e.into_response(),
+    };
     // Not a multipart body at all: no media part.
     let Ok(mut multipart) = multipart else {
         return WxError::new(code::MEDIA_MISSING, "media data missing").into_response();
@@ -83,7 +84,11 @@ pub async fn upload(
             return Err(WxError::new(code::FILE_TYPE, "invalid file type"));
         }
         let hash = hex(&Sha1::digest(&bytes));
-        let mut st = shared.lock()?;
+        let mut w = shared.lock()?;
+        // The images are the merchant's own: another merchant's card cannot use their URLs.
+        let st = w
+            .account_mut(&appid)
+            .ok_or_else(|| WxError::system("merchant gone"))?;
         if !st.media.contains_key(&hash) {
             let limits = shared.limits();
             let kept: usize = st.media.values().map(Vec::len).sum();
@@ -134,13 +139,14 @@ pub async fn pois(AxState(shared): S, AxQuery(q): Q, bytes: Bytes) -> Response {
     })
 }
 
-/// `GET /sandbox/media/{sha1}`: an uploaded image (admin, no token).
+/// `GET /sandbox/media/{sha1}`: an uploaded image, whichever merchant uploaded it (admin, no
+/// token).
 pub async fn serve(AxState(shared): S, Path(hash): Path<String>) -> Response {
-    let st = match shared.lock() {
-        Ok(st) => st,
+    let w = match shared.lock() {
+        Ok(w) => w,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.errmsg).into_response(),
     };
-    match st.media.get(&hash) {
+    match w.accounts().find_map(|st| st.media.get(&hash)) {
         Some(bytes) => {
             let mime = if bytes.starts_with(b"\x89PNG") {
                 "image/png"

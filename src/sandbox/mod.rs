@@ -4,18 +4,24 @@
 //! WeChat's paths answer as WeChat does (HTTP 200 with `errcode`); the admin API under
 //! `/sandbox/…` drives what users, reviewers, payers and time would do, and injects faults.
 //! What those users cause is pushed to a merchant server as WeChat pushes it (`notice.rs`,
-//! `outbox.rs`). docs/sandbox.md describes all three; `errors.rs` holds the errcode table.
+//! `outbox.rs`). It plays several merchants (`world.rs`: the default one is `--appid`'s) and
+//! WeChat's open platform (`platform.rs`, `component.rs`, `consent.rs`): a platform's
+//! authorizer tokens act for their own merchant only. docs/sandbox.md describes it all;
+//! `errors.rs` holds the errcode table.
 
 #![warn(missing_docs)]
 
 mod access;
 mod activity;
+mod actor;
 mod admin;
 mod auth;
 pub mod body;
 mod cards;
 pub mod clock;
 mod codes;
+mod component;
+mod consent;
 mod datacube;
 pub mod errors;
 mod events;
@@ -25,7 +31,9 @@ mod media;
 mod notice;
 mod outbox;
 mod pay;
+mod persist;
 mod placement;
+mod platform;
 mod push_target;
 mod redeem;
 mod refund;
@@ -36,10 +44,11 @@ mod state;
 mod status;
 mod update;
 mod users;
+mod world;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::response::Response;
@@ -52,8 +61,10 @@ use errors::{WxError, WxResult};
 /// What a logged event was (the app's per-channel table reads the log with it).
 pub use events::Kind as EventKind;
 pub use outbox::ATTEMPTS as PUSH_ATTEMPTS;
-pub use push_target::{PushConfig, PushConfigError, SANDBOX_APPID, original_id};
+use push_target::Component;
+pub use push_target::{ComponentConfig, PushConfig, PushConfigError, SANDBOX_APPID, original_id};
 pub use state::{Review, SimCard, State};
+use world::World;
 
 /// How to run the simulator.
 #[derive(Clone, Debug)]
@@ -74,10 +85,13 @@ pub struct SandboxConfig {
     pub allow_remote: bool,
     /// When set, every `/sandbox/*` request must carry it in the `X-Sandbox-Key` header.
     pub admin_key: Option<String>,
-    /// Where to push the card events users cause, as WeChat pushes them to the URL of
-    /// 公众平台's server configuration; `None`: no pushes (one can be set at run time through
-    /// `POST /sandbox/push/target`).
+    /// Where to push the card events the default merchant's users cause, as WeChat pushes
+    /// them to the URL of 公众平台's server configuration; `None`: no pushes (one can be set
+    /// at run time through `POST /sandbox/push/target`).
     pub push: Option<PushConfig>,
+    /// The open platform (第三方平台) the simulator plays; `None`: none (one can be set at run
+    /// time through `POST /sandbox/platform/config`).
+    pub component: Option<ComponentConfig>,
     /// Timeouts and the memory kept for uploads.
     pub limits: Limits,
 }
@@ -125,6 +139,7 @@ impl Default for SandboxConfig {
             allow_remote: false,
             admin_key: None,
             push: None,
+            component: None,
             limits: Limits::default(),
         }
     }
@@ -162,15 +177,17 @@ pub enum SandboxError {
 
 /// What every handler shares.
 pub(crate) struct Shared {
-    state: Mutex<State>,
+    state: Mutex<World>,
     config: SandboxConfig,
     access: access::Rules,
     outbox: outbox::Outbox,
+    component: Mutex<Option<Arc<Component>>>,
+    http: reqwest::Client,
 }
 
 impl Shared {
     /// Locks the state; a poisoned lock becomes an error answer (-1), never a panic.
-    pub(crate) fn lock(&self) -> Result<MutexGuard<'_, State>, WxError> {
+    pub(crate) fn lock(&self) -> Result<MutexGuard<'_, World>, WxError> {
         self.state
             .lock()
             .map_err(|_| WxError::system("state lock poisoned"))
@@ -181,7 +198,7 @@ impl Shared {
         i64::try_from(self.config.review_delay.as_secs()).unwrap_or(3)
     }
 
-    /// The configured credentials.
+    /// The configured credentials (the default merchant's).
     pub(crate) fn credentials(&self) -> Option<&(String, String)> {
         self.config.credentials.as_ref()
     }
@@ -201,48 +218,79 @@ impl Shared {
         &self.outbox
     }
 
-    /// The AppID of pushes whose settings name none: `--appid`, else [`SANDBOX_APPID`].
-    pub(crate) fn push_appid(&self) -> &str {
-        default_appid(&self.config)
+    /// The HTTP client of pushes (and of the authorization page's redirect).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
-    /// Settles what time decides (refunds that fell due, reviews that ended); whether the
-    /// state changed.
-    pub(crate) fn settle(&self, st: &mut State) -> bool {
-        let refunded = refund::settle(st);
-        let reviewed = st.settle_reviews(self.review_delay());
-        refunded || reviewed
+    /// The platform the simulator plays, if any.
+    pub(crate) fn component(&self) -> Option<Arc<Component>> {
+        self.component
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
-    /// Hands the pushes the last changes queued to the outbox (never waits for delivery).
-    pub(crate) fn flush(&self, st: &mut State) {
-        self.outbox.enqueue(st.take_notices());
+    /// Plays `component` from now on (`None`: no platform).
+    pub(crate) fn set_component(&self, component: Option<Component>) {
+        *self
+            .component
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = component.map(Arc::new);
     }
 
-    /// Writes the state file: a temp file in the same folder, then a rename, so a crash never
-    /// leaves half a file. Failures are logged; the answer to the caller stands.
-    pub(crate) fn persist(&self, state: &State) {
-        let Some(path) = &self.config.state_file else {
-            return;
-        };
-        let text = match serde_json::to_vec_pretty(state) {
-            Ok(t) => t,
-            Err(e) => {
-                tracing::warn!("cannot encode the simulator state: {e}");
-                return;
-            }
-        };
-        let mut tmp = path.clone().into_os_string();
-        tmp.push(format!(".{}.tmp", std::process::id()));
-        let tmp = PathBuf::from(tmp);
-        let written = write_private(&tmp, &text).and_then(|()| std::fs::rename(&tmp, path));
-        if let Err(e) = written {
-            tracing::warn!("cannot save the simulator state to {}: {e}", path.display());
+    /// Settles what time decides for every merchant (refunds that fell due, reviews that
+    /// ended) and the platform (its next verify ticket); whether anything changed.
+    pub(crate) fn settle(&self, w: &mut World) -> bool {
+        let delay = self.review_delay();
+        let now = w.now();
+        let mut changed = self.component().is_some() && w.platform.settle(now);
+        for st in w.accounts_mut() {
+            let refunded = refund::settle(st);
+            let reviewed = st.settle_reviews(delay);
+            changed = changed || refunded || reviewed;
+        }
+        changed
+    }
+
+    /// Hands the pushes the last changes queued to the outbox (never waits for delivery): a
+    /// merchant's to its own target, or to the platform's message URL when it authorized the
+    /// platform; the platform's to its authorization event URL.
+    pub(crate) fn flush(&self, w: &mut World) {
+        let component = self.component();
+        let batches: Vec<(String, Vec<notice::Notice>)> = w
+            .accounts_mut()
+            .map(|st| (st.appid.clone(), st.take_notices()))
+            .filter(|(_, n)| !n.is_empty())
+            .collect();
+        for (appid, notices) in batches {
+            let target = match component.as_deref() {
+                Some(c) if w.authorized(&appid) => c.message_target(&appid).map(Arc::new),
+                _ => self.outbox.target(&appid),
+            };
+            self.outbox.enqueue(&appid, target, notices);
+        }
+        let pushes = w.platform.take_notices();
+        if let Some((c, target)) = component
+            .as_deref()
+            .and_then(|c| Some((c, Arc::new(c.auth_target()?.clone()))))
+        {
+            let bodies = pushes
+                .iter()
+                .map(|n| (n.info_type().to_owned(), n.to_push(c.appid())));
+            self.outbox.enqueue_pushes(c.appid(), &target, bodies);
         }
     }
 
-    /// Runs a WeChat call: lock, check the token, run `f`, persist when `mutates` and `f`
-    /// succeeded, and answer WeChat-style.
+    /// Writes the state file (when there is one).
+    pub(crate) fn persist(&self, w: &World) {
+        if let Some(path) = &self.config.state_file {
+            persist::save(path, w);
+        }
+    }
+
+    /// Runs a WeChat call: lock, find the merchant the token acts for, run `f` on that
+    /// merchant alone, persist when `mutates` and `f` succeeded, and answer WeChat-style.
     pub(crate) fn call(
         &self,
         query: &auth::Query,
@@ -261,18 +309,21 @@ impl Shared {
         wrap: fn(Value) -> Value,
     ) -> Response {
         let run = || -> WxResult {
-            let mut st = self.lock()?;
-            auth::authorize(&st, query)?;
+            let mut w = self.lock()?;
+            let appid = w.resolve(query.get("access_token").map(String::as_str))?;
             // Refunds and reviews fall due as (simulated) time passes; every call sees them
             // settled, and what the call itself ended (a review without delay) too.
-            if self.settle(&mut st) {
-                self.persist(&st);
+            if self.settle(&mut w) {
+                self.persist(&w);
             }
-            let out = f(&mut st, self);
-            let settled = self.settle(&mut st);
-            self.flush(&mut st);
+            let st = w
+                .account_mut(&appid)
+                .ok_or_else(|| WxError::system("the token's merchant is gone"))?;
+            let out = f(st, self);
+            let settled = self.settle(&mut w);
+            self.flush(&mut w);
             if settled || (mutates && out.is_ok()) {
-                self.persist(&st);
+                self.persist(&w);
             }
             Ok(wrap(out?))
         };
@@ -328,63 +379,18 @@ impl Drop for SandboxHandle {
     }
 }
 
-/// Writes `bytes` to a new file only its owner can read and write (mode 0600 on unix: the
-/// state holds live tokens). A file of that name left by a crash is replaced, never reused
-/// with its old mode.
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(bytes)
-}
-
-/// Sets an existing state file to mode 0600 (unix; elsewhere the folder's permissions apply).
-/// A failure (a file system without modes, another owner) is logged: the file still loads.
-fn make_private(path: &std::path::Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let private = std::fs::Permissions::from_mode(0o600);
-        if let Err(e) = std::fs::set_permissions(path, private) {
-            tracing::warn!("cannot make {} private (mode 0600): {e}", path.display());
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-}
-
-fn load_state(config: &SandboxConfig) -> Result<State, SandboxError> {
-    let mut state = match &config.state_file {
-        Some(path) if path.exists() => {
-            let err = |message: String| SandboxError::State {
-                path: path.clone(),
-                message,
-            };
-            // A file written before the simulator kept it private: make it so now.
-            make_private(path);
-            let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-            serde_json::from_str(&text).map_err(|e| err(e.to_string()))?
-        }
-        _ => State::default(),
-    };
-    if let Some(start) = config.start_time {
-        state.clock_offset = clock::offset_for_start(start);
-    }
-    Ok(state)
-}
-
 /// Starts the simulator on the current tokio runtime.
 pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
     if !config.addr.ip().is_loopback() && !config.allow_remote {
         return Err(SandboxError::NotLoopback(config.addr));
     }
-    let state = load_state(&config)?;
+    let world = persist::load(&config)?;
+    let component = config.component.as_ref().map(Component::new).transpose()?;
+    let default_target = config
+        .push
+        .as_ref()
+        .map(|p| push_target::PushTarget::new(p, default_appid(&config)))
+        .transpose()?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| SandboxError::Bind {
@@ -401,19 +407,17 @@ pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         key: config.admin_key.clone(),
     };
     let header_read = config.limits.header_read_timeout;
-    let target = config
-        .push
-        .as_ref()
-        .map(|p| push_target::PushTarget::new(p, default_appid(&config)))
-        .transpose()?;
-    let (outbox, jobs) = outbox::Outbox::new(target, config.limits.push_queue);
+    let (outbox, jobs) = outbox::Outbox::new(config.limits.push_queue);
+    outbox.set_target(world.default_appid(), default_target);
     let http = push_client().map_err(|e| SandboxError::Runtime(std::io::Error::other(e)))?;
-    let deliver = outbox.deliverer(jobs, http, config.limits.push_timeout);
+    let deliver = outbox.deliverer(jobs, http.clone(), config.limits.push_timeout);
     let shared = Arc::new(Shared {
-        state: Mutex::new(state),
+        state: Mutex::new(world),
         config,
         access,
         outbox,
+        component: Mutex::new(component.map(Arc::new)),
+        http,
     });
     let background = vec![tokio::spawn(deliver), tokio::spawn(tick(shared.clone()))];
     let app = routes::router(shared);
@@ -427,7 +431,7 @@ pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
     })
 }
 
-/// The AppID of pushes whose settings name none: `--appid`, else [`SANDBOX_APPID`].
+/// The default merchant's AppID: `--appid`, else [`SANDBOX_APPID`].
 fn default_appid(config: &SandboxConfig) -> &str {
     config
         .credentials
@@ -443,14 +447,15 @@ fn push_client() -> reqwest::Result<reqwest::Client> {
         .build()
 }
 
-/// Once a second while pushes have a target: settles what time decided (a review that
-/// ended, a refund that fell due) and pushes it, as WeChat does without being asked.
+/// Once a second while pushes have a target or a platform is played: settles what time
+/// decided (a review that ended, a refund that fell due, the platform's next verify ticket,
+/// the first at start) and pushes it, as WeChat does without being asked.
 async fn tick(shared: Arc<Shared>) {
     let mut every = tokio::time::interval(Duration::from_secs(1));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         every.tick().await;
-        if shared.outbox.target().is_none() {
+        if !shared.outbox.any_target() && shared.component().is_none() {
             continue;
         }
         let Ok(mut st) = shared.lock() else {

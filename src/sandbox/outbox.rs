@@ -2,10 +2,11 @@
 //! that must answer `success` (or an empty body) within 5 s; otherwise it is retried, 3 times
 //! at most, then given up and logged.
 //!
-//! One background task delivers the account's pushes in order, from a bounded queue that the
-//! handlers fill without waiting (a full queue drops the push, logged). Every push is
-//! recorded with its attempts and outcome (`GET /sandbox/pushes`); the record keeps the last
-//! [`LOG_SIZE`].
+//! One background task delivers the pushes in order, from a bounded queue that the handlers
+//! fill without waiting (a full queue drops the push, logged). Every push is recorded with the
+//! account it concerns, its attempts and outcome (`GET /sandbox/pushes`); the record keeps the
+//! last [`LOG_SIZE`]. Each merchant has its own target (its 公众平台 server configuration);
+//! `Shared::flush` picks the platform's message URL instead for an authorized merchant.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -19,6 +20,7 @@ use tokio::sync::mpsc;
 use super::clock::real_now;
 use super::notice::Notice;
 use super::push_target::PushTarget;
+use crate::wxpush::Push;
 
 /// Attempts per push: the first and WeChat's 3 retries.
 pub const ATTEMPTS: usize = 4;
@@ -62,8 +64,10 @@ pub struct Attempt {
 pub struct Record {
     /// Its number, counting from 1 since the simulator started.
     pub id: u64,
-    /// WeChat's `Event` name.
+    /// WeChat's `Event` name (the `InfoType` of the platform's pushes).
     pub event: String,
+    /// The AppID of the account it concerns (the platform's for its own pushes).
+    pub appid: String,
     /// The outcome so far.
     pub outcome: Outcome,
     /// The attempts so far.
@@ -80,7 +84,13 @@ struct Log {
 }
 
 impl Log {
-    fn add(&mut self, event: &str, members: Map<String, Value>, outcome: Outcome) -> u64 {
+    fn add(
+        &mut self,
+        event: &str,
+        appid: &str,
+        members: Map<String, Value>,
+        outcome: Outcome,
+    ) -> u64 {
         self.last_id += 1;
         if self.records.len() >= LOG_SIZE {
             self.records.pop_front();
@@ -88,6 +98,7 @@ impl Log {
         self.records.push_back(Record {
             id: self.last_id,
             event: event.to_owned(),
+            appid: appid.to_owned(),
             outcome,
             attempts: Vec::new(),
             members,
@@ -112,10 +123,10 @@ pub struct Job {
     target: Arc<PushTarget>,
 }
 
-/// The push target, the queue to the delivery task, and the record.
+/// The merchants' push targets, the queue to the delivery task, and the record.
 #[derive(Debug)]
 pub struct Outbox {
-    target: Mutex<Option<Arc<PushTarget>>>,
+    targets: Mutex<std::collections::BTreeMap<String, Arc<PushTarget>>>,
     queue: mpsc::Sender<Job>,
     log: Arc<Mutex<Log>>,
 }
@@ -126,48 +137,66 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Outbox {
-    /// An outbox pushing to `target` (none: nothing is sent until one is set), with room for
-    /// `capacity` waiting pushes; the receiver goes to [`deliver`].
-    pub fn new(target: Option<PushTarget>, capacity: usize) -> (Self, mpsc::Receiver<Job>) {
+    /// An outbox with no targets and room for `capacity` waiting pushes; the receiver goes to
+    /// [`deliver`].
+    pub fn new(capacity: usize) -> (Self, mpsc::Receiver<Job>) {
         let (queue, jobs) = mpsc::channel(capacity.max(1));
         let outbox = Self {
-            target: Mutex::new(target.map(Arc::new)),
+            targets: Mutex::new(std::collections::BTreeMap::new()),
             queue,
             log: Arc::new(Mutex::new(Log::default())),
         };
         (outbox, jobs)
     }
 
-    /// Sets (or, with `None`, clears) where later pushes go; pushes already queued keep theirs.
-    pub fn set_target(&self, target: Option<PushTarget>) {
-        *lock(&self.target) = target.map(Arc::new);
+    /// Sets (or, with `None`, clears) where the merchant `appid`'s later pushes go; pushes
+    /// already queued keep theirs.
+    pub fn set_target(&self, appid: &str, target: Option<PushTarget>) {
+        let mut targets = lock(&self.targets);
+        match target {
+            Some(t) => targets.insert(appid.to_owned(), Arc::new(t)),
+            None => targets.remove(appid),
+        };
     }
 
-    /// Where pushes go now.
-    pub fn target(&self) -> Option<Arc<PushTarget>> {
-        lock(&self.target).clone()
+    /// Where the merchant `appid`'s pushes go now (its own server configuration).
+    pub fn target(&self, appid: &str) -> Option<Arc<PushTarget>> {
+        lock(&self.targets).get(appid).cloned()
     }
 
-    /// Queues the pushes of `notices`, in order, without waiting: with no target they are
-    /// dropped unrecorded; with a full queue each is recorded as dropped and logged.
-    pub fn enqueue(&self, notices: Vec<Notice>) {
-        if notices.is_empty() {
-            return;
-        }
-        let Some(target) = self.target() else {
+    /// Whether any merchant has a target.
+    pub fn any_target(&self) -> bool {
+        !lock(&self.targets).is_empty()
+    }
+
+    /// Queues the pushes of the merchant `appid`'s `notices`, in order, to `target`, without
+    /// waiting: with no target they are dropped unrecorded.
+    pub fn enqueue(&self, appid: &str, target: Option<Arc<PushTarget>>, notices: Vec<Notice>) {
+        let Some(target) = target else {
             return;
         };
-        for notice in notices {
-            let (Some(event), Some(push)) = (notice.event(), notice.to_push(target.to_user()))
-            else {
-                continue;
-            };
+        let pushes = notices.into_iter().filter_map(|notice| {
+            let event = notice.event()?;
+            Some((event.to_owned(), notice.to_push(target.to_user())?))
+        });
+        self.enqueue_pushes(appid, &target, pushes);
+    }
+
+    /// Queues ready-made pushes (`(event, body)`) about the account `appid` to `target`: each
+    /// is recorded, and with a full queue recorded as dropped and logged.
+    pub fn enqueue_pushes(
+        &self,
+        appid: &str,
+        target: &Arc<PushTarget>,
+        pushes: impl IntoIterator<Item = (String, Push)>,
+    ) {
+        for (event, push) in pushes {
             let members = push.to_json();
             let openid = push.get("FromUserName").unwrap_or_default().to_owned();
-            let id = lock(&self.log).add(event, members, Outcome::Pending);
+            let id = lock(&self.log).add(&event, appid, members, Outcome::Pending);
             let job = Job {
                 id,
-                event: event.to_owned(),
+                event: event.clone(),
                 openid,
                 xml: push.to_xml(),
                 target: target.clone(),
@@ -182,10 +211,10 @@ impl Outbox {
         }
     }
 
-    /// `GET /sandbox/pushes`: the target, counts by outcome, and the recorded pushes after
-    /// `since` (at most `limit`, oldest first).
-    pub fn to_json(&self, since: u64, limit: usize) -> Value {
-        let target = self.target().map(|t| t.describe());
+    /// `GET /sandbox/pushes`: the merchant `appid`'s target, counts by outcome, and the
+    /// recorded pushes after `since` (at most `limit`, oldest first).
+    pub fn to_json(&self, appid: &str, since: u64, limit: usize) -> Value {
+        let target = self.target(appid).map(|t| t.describe());
         let log = lock(&self.log);
         let mut counts: Map<String, Value> = Map::new();
         for outcome in [
@@ -335,7 +364,7 @@ mod tests {
     fn the_record_keeps_the_last_pushes_and_finds_them_by_id() {
         let mut log = Log::default();
         for _ in 0..LOG_SIZE + 3 {
-            log.add("user_get_card", Map::new(), Outcome::Pending);
+            log.add("user_get_card", "wx1", Map::new(), Outcome::Pending);
         }
         assert_eq!(log.records.len(), LOG_SIZE);
         assert_eq!(log.records.front().map(|r| r.id), Some(4));

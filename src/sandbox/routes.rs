@@ -9,11 +9,13 @@ use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 
 use super::{
-    Shared, access, admin, auth, cards, datacube, faults, media, pay, placement, redeem, update,
+    Shared, access, admin, auth, cards, component, consent, datacube, faults, media, pay,
+    placement, redeem, update,
 };
 
 /// WeChat's paths, exactly as on api.weixin.qq.com. GET where the guide says GET (token,
 /// activate, getcoinsinfo, getticket); the two balance calls also take POST, as SDKs send.
+/// The open platform's `cgi-bin/component/*` are POST, as its documents say.
 fn wechat() -> Router<Arc<Shared>> {
     Router::new()
         .route("/cgi-bin/token", get(auth::classic_token))
@@ -44,6 +46,30 @@ fn wechat() -> Router<Arc<Shared>> {
         .route("/card/code/consume", post(redeem::consume))
         .route("/datacube/getcardbizuininfo", post(datacube::biz))
         .route("/datacube/getcardcardinfo", post(datacube::card))
+        .route(
+            "/cgi-bin/component/api_component_token",
+            post(component::token),
+        )
+        .route(
+            "/cgi-bin/component/api_create_preauthcode",
+            post(component::preauth),
+        )
+        .route(
+            "/cgi-bin/component/api_query_auth",
+            post(component::query_auth),
+        )
+        .route(
+            "/cgi-bin/component/api_authorizer_token",
+            post(component::refresh),
+        )
+        .route(
+            "/cgi-bin/component/api_get_authorizer_info",
+            post(component::info),
+        )
+        .route(
+            "/cgi-bin/component/api_get_authorizer_list",
+            post(component::list),
+        )
 }
 
 /// The admin API (docs/sandbox.md).
@@ -76,6 +102,15 @@ fn sandbox() -> Router<Arc<Shared>> {
         .route("/sandbox/activity/simulate", post(admin::simulate))
         .route("/sandbox/media/{hash}", get(media::serve))
         .route("/sandbox/token-service", get(admin::token_service))
+        .route("/sandbox/platform", get(consent::show))
+        .route("/sandbox/platform/config", post(consent::config))
+        .route("/sandbox/platform/clear", post(consent::clear))
+        .route("/sandbox/platform/authorize", post(consent::authorize))
+        .route("/sandbox/platform/revoke", post(consent::revoke))
+        .route(
+            "/sandbox/merchants",
+            get(consent::merchants).post(consent::add_merchant),
+        )
 }
 
 /// The whole application: WeChat's paths behind the fault middleware, the admin API behind

@@ -1,5 +1,6 @@
-//! The simulator's state: everything WeChat would remember for one account, serialized whole
-//! for `--state`.
+//! One merchant account as the simulator keeps it: everything WeChat would remember for one
+//! official account (cards, stores, wallet and orders, codes, placements, whitelist, event
+//! log, tokens). `world.rs` holds the set of them; the state file serializes it.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,6 @@ use super::clock;
 use super::codes::UserCode;
 use super::errors::WxError;
 use super::events::Event;
-use super::faults::Fault;
 use super::ledger::Wallet;
 use super::notice::Notice;
 use super::placement::{Placement, Ticket, Whitelist};
@@ -116,12 +116,40 @@ impl SimCard {
     }
 }
 
-/// Everything the simulator remembers (serialized for `--state`).
+/// Who a merchant account is, as `api_get_authorizer_info` shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Profile {
+    /// The account's name (`nick_name`).
+    pub nick_name: String,
+    /// The company behind it (`principal_name`).
+    pub principal_name: String,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Self {
+            nick_name: "沙盒商户".into(),
+            principal_name: "沙盒商户有限公司".into(),
+        }
+    }
+}
+
+/// Everything the simulator remembers of one merchant account (the default one's members sit
+/// at the top of the `--state` file, as a file of one account has them).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(default)]
 pub struct State {
-    /// Seconds added to the real clock (the admin API moves time forward).
+    /// Seconds added to the real clock: the world's clock, copied in whenever the account is
+    /// looked up (`World::account_mut`), so every account reads the same time.
+    #[serde(skip)]
     pub clock_offset: i64,
+    /// The account's AppID (set when the world is loaded or the account made; not saved: the
+    /// default account's comes from `--appid`, the others' from their key).
+    #[serde(skip)]
+    pub appid: String,
+    /// Who the account is.
+    pub profile: Profile,
     /// Valid tokens → expiry (simulated seconds).
     pub tokens: BTreeMap<String, i64>,
     /// The token handed out by stable_token.
@@ -139,8 +167,6 @@ pub struct State {
     pub issued_images: std::collections::BTreeSet<String>,
     /// The store list of getpoilist.
     pub pois: Vec<Value>,
-    /// Calls received per WeChat path.
-    pub calls: BTreeMap<String, u64>,
     /// A counter for ids.
     pub seq: u64,
     /// The coin wallet and its ledger.
@@ -153,9 +179,6 @@ pub struct State {
     pub codes: BTreeMap<String, UserCode>,
     /// What users did (datacube counts these).
     pub events: Vec<Event>,
-    /// Faults waiting for the next WeChat calls (not persisted).
-    #[serde(skip)]
-    pub faults: Vec<Fault>,
     /// Pushes queued by the last changes, for the outbox (not persisted).
     #[serde(skip)]
     pub pending: Vec<Notice>,
@@ -168,6 +191,8 @@ impl Default for State {
         let key: [u8; 16] = rand::rng().random();
         Self {
             clock_offset: 0,
+            appid: String::new(),
+            profile: Profile::default(),
             tokens: BTreeMap::new(),
             stable_token: None,
             tickets: BTreeMap::new(),
@@ -175,14 +200,12 @@ impl Default for State {
             media: BTreeMap::new(),
             issued_images: std::collections::BTreeSet::new(),
             pois: demo_pois(),
-            calls: BTreeMap::new(),
             seq: 0,
             wallet: Wallet::default(),
             placements: BTreeMap::new(),
             whitelist: Whitelist::default(),
             codes: BTreeMap::new(),
             events: Vec::new(),
-            faults: Vec::new(),
             pending: Vec::new(),
             code_key: super::media::hex(&key),
         }
@@ -209,6 +232,16 @@ pub fn demo_pois() -> Vec<Value> {
 /// The id alphabet of card ids and tokens (URL-safe base64).
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 
+/// A random id of `len` characters starting with `prefix`, from the URL-safe alphabet of
+/// card ids and tokens.
+pub fn random_id(prefix: &str, len: usize) -> String {
+    let mut rng = rand::rng();
+    let tail: String = (0..len.saturating_sub(prefix.chars().count()))
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect();
+    format!("{prefix}{tail}")
+}
+
 impl State {
     /// The simulated time (unix seconds).
     pub fn now(&self) -> i64 {
@@ -218,11 +251,7 @@ impl State {
     /// A new random id of `len` characters starting with `prefix`.
     pub fn new_id(&mut self, prefix: &str, len: usize) -> String {
         self.seq += 1;
-        let mut rng = rand::rng();
-        let tail: String = (0..len.saturating_sub(prefix.chars().count()))
-            .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
-            .collect();
-        format!("{prefix}{tail}")
+        random_id(prefix, len)
     }
 
     /// A new openid (28 characters, like WeChat's).

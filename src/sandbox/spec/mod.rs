@@ -13,13 +13,16 @@
 //!   the 90-day validity and the list sizes;
 //! - [`prices`]: coins per unit of stock by threshold kind;
 //! - [`update`]: what `card/update` may change;
-//! - [`errcodes`]: the errcodes the guide names for create.
+//! - [`errcodes`]: the errcodes the guide names for create;
+//! - [`component`]: the open platform's component API and pushes (the guide's last section,
+//!   transcribed from WeChat's open-platform documents, each row with its source).
 //!
 //! [`card`] walks a raw `serde_json::Value` against these tables and answers the first
 //! refusal ([`Refusal`]); [`check`] holds its generic helpers.
 
 pub mod card;
 pub mod check;
+pub mod component;
 pub mod enums;
 pub mod errcodes;
 pub mod members;

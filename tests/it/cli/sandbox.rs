@@ -1,8 +1,8 @@
 //! The `sandbox` command as a real process: it prints where it listens first, serves, keeps
 //! its `--state` file, refuses to listen beyond loopback without `--allow-remote` (and prints
 //! the admin key it generates with it), reads the secret from a file or the environment,
-//! pushes card events where `--push-url` says, and stops on Ctrl-C even while a client holds
-//! half a request open.
+//! pushes card events where `--push-url` says, plays an open platform with `--component-*`,
+//! and stops on Ctrl-C even while a client holds half a request open.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -122,6 +122,9 @@ fn start_reading(
         .env_remove("COUPON_STUDIO_SANDBOX_ADMIN_KEY")
         .env_remove("COUPON_STUDIO_SANDBOX_PUSH_TOKEN")
         .env_remove("COUPON_STUDIO_SANDBOX_PUSH_AES_KEY")
+        .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_SECRET")
+        .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_TOKEN")
+        .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_AES_KEY")
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     for (k, v) in env {
@@ -430,5 +433,101 @@ async fn pushes_go_to_the_push_url_with_keys_from_a_file_or_the_environment() {
         said.contains("EncodingAESKey") && !said.contains("notAKeyAtAll"),
         "{said}"
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn the_platform_flags_play_a_platform_that_pushes_its_verify_tickets() {
+    use crate::support::platform::{
+        COMPONENT_AES_KEY, COMPONENT_APPID, COMPONENT_SECRET, COMPONENT_TOKEN, keys,
+    };
+    use crate::support::receiver::Receiver;
+    let r = Receiver::start_with(keys(), vec![]).await;
+    let dir = temp_dir("platform");
+    let secret_file = dir.join("component-secret");
+    std::fs::write(&secret_file, format!("{COMPONENT_SECRET}\n")).unwrap();
+    let auth_url = format!("{}/auth", r.base);
+    let message_url = format!("{}/msg/$APPID$", r.base);
+    let (mut child, lines) = start(
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--component-appid",
+            COMPONENT_APPID,
+            "--component-secret-file",
+            secret_file.to_str().unwrap(),
+            "--component-aes-key",
+            COMPONENT_AES_KEY,
+            "--component-auth-url",
+            &auth_url,
+            "--component-message-url",
+            &message_url,
+        ],
+        &[("COUPON_STUDIO_SANDBOX_COMPONENT_TOKEN", COMPONENT_TOKEN)],
+        1,
+    );
+    let url = url_of(&lines[0]);
+    // The first ticket comes at start, encrypted with the platform's keys; the secret read
+    // from the file gets a component token with it.
+    let ticket = r.wait_event("component_verify_ticket").await;
+    let answer: Value = reqwest::Client::new()
+        .post(format!("{url}/cgi-bin/component/api_component_token"))
+        .json(&json!({
+            "component_appid": COMPONENT_APPID,
+            "component_appsecret": COMPONENT_SECRET,
+            "component_verify_ticket": ticket.get("ComponentVerifyTicket"),
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(answer["component_access_token"].is_string(), "{answer}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_coupon-studio"))
+            .args([
+                "sandbox",
+                "--addr",
+                "127.0.0.1:0",
+                "--component-appid",
+                "wxc",
+            ])
+            .args(args)
+            .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_SECRET")
+            .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_TOKEN")
+            .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_AES_KEY")
+            .output()
+            .unwrap()
+    };
+    // Without a secret: refused, naming the ways to give one.
+    let no_secret = run(&[
+        "--component-token",
+        "t",
+        "--component-aes-key",
+        COMPONENT_AES_KEY,
+    ]);
+    assert_eq!(no_secret.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_secret.stderr).contains("--component-secret-file"));
+    // A message URL without $APPID$ is refused, and nothing secret is repeated.
+    let no_placeholder = run(&[
+        "--component-secret",
+        "platformSecret9",
+        "--component-token",
+        "t0ken9",
+        "--component-aes-key",
+        COMPONENT_AES_KEY,
+        "--component-message-url",
+        "http://127.0.0.1:9/msg",
+    ]);
+    assert!(!no_placeholder.status.success());
+    let said = String::from_utf8_lossy(&no_placeholder.stderr);
+    assert!(said.contains("$APPID$"), "{said}");
+    for secret in ["platformSecret9", "t0ken9", COMPONENT_AES_KEY] {
+        assert!(!said.contains(secret), "{said}");
+    }
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -1,12 +1,14 @@
 //! Helpers shared by the tests of this binary: a fresh folder for each test, the fixtures, a
 //! process of its own for a test that needs one, and the simulator through the API client
 //! (here), over raw JSON ([`wire`]) or from a blocking UI test ([`sim`]); the app under
-//! egui_kittest ([`ui`]); and a photo-like picture ([`photo`]).
+//! egui_kittest ([`ui`]); a photo-like picture ([`photo`]); a merchant server for pushes
+//! ([`receiver`]) and an open platform's side ([`platform`]).
 //!
 //! Every test of the binary shares one process: nothing here sets an environment variable,
 //! changes the current directory or names a file after the process alone.
 
 pub mod photo;
+pub mod platform;
 pub mod receiver;
 pub mod server;
 pub mod server_double;
@@ -79,15 +81,20 @@ pub fn in_own_process() -> bool {
 /// A fresh simulator and a stable-token client for it.
 pub async fn setup() -> (SandboxHandle, ApiClient) {
     let handle = spawn(SandboxConfig::default()).await.unwrap();
-    let client = ApiClient::new(
-        &handle.url(),
+    let client = setup_client(&handle.url());
+    (handle, client)
+}
+
+/// A stable-token client for the simulator at `base`, acting for its default merchant.
+pub fn setup_client(base: &str) -> ApiClient {
+    ApiClient::new(
+        base,
         TokenSource::Stable {
             appid: "wx1".into(),
             secret: "s".into(),
         },
     )
-    .unwrap();
-    (handle, client)
+    .unwrap()
 }
 
 /// The simulator's admin API, through the client's HTTP pool (the app's own typed client).

@@ -1,7 +1,9 @@
 //! A merchant server for the simulator's pushes, written for the tests: axum on loopback that
 //! checks every push with `wxpush` as a receiver must (the `signature`; in safe mode the
-//! `msg_signature`, the AppID inside the envelope and the outer `ToUserName`), records it,
-//! and answers as the test scripted (`success` when the script is used up).
+//! `msg_signature`, the AppID inside the envelope and the outer `ToUserName`, or for a
+//! platform's authorization events the outer `AppId`), records it with the path it came to,
+//! and answers as the test scripted (`success` when the script is used up). The keys are a
+//! merchant's ([`Keys::merchant`]) or a platform's.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -46,6 +48,8 @@ pub struct Got {
     pub query: HashMap<String, String>,
     /// The (decrypted) push.
     pub push: Push,
+    /// The path it was posted to.
+    pub path: String,
 }
 
 impl Got {
@@ -59,25 +63,65 @@ impl Got {
         self.push.get(name).unwrap_or_default()
     }
 
-    /// The `Event`.
+    /// The `Event` (a platform's authorization events: the `InfoType`).
     pub fn event(&self) -> &str {
-        self.get("Event")
+        self.push
+            .get("Event")
+            .or_else(|| self.push.get("InfoType"))
+            .unwrap_or_default()
+    }
+}
+
+/// What a receiver checks pushes with.
+#[derive(Clone, Debug)]
+pub struct Keys {
+    /// The Token.
+    pub token: String,
+    /// The EncodingAESKey.
+    pub aes_key: String,
+    /// The AppID inside the envelope.
+    pub appid: String,
+    /// The `ToUserName` every card event must carry; `None`: any (a platform's message URL
+    /// takes several merchants').
+    pub to_user: Option<String>,
+}
+
+impl Keys {
+    /// The test merchant's ([`TOKEN`], [`AES_KEY`], [`APPID`]).
+    pub fn merchant() -> Self {
+        Self {
+            token: TOKEN.into(),
+            aes_key: AES_KEY.into(),
+            appid: APPID.into(),
+            to_user: Some(original_id(APPID)),
+        }
+    }
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        Self::merchant()
     }
 }
 
 #[derive(Default)]
 struct Inner {
+    keys: Keys,
     script: Mutex<VecDeque<Answer>>,
     /// Every request, checked or not: pushes that verified, and what did not.
     got: Mutex<Vec<Got>>,
     refused: Mutex<Vec<String>>,
     hits: Mutex<usize>,
+    /// The GET requests (path and query): a browser sent to a redirect URI.
+    visits: Mutex<Vec<String>>,
 }
 
 /// A running receiver; stops when dropped.
 pub struct Receiver {
     /// `http://127.0.0.1:PORT/wechat`.
     pub url: String,
+    /// `http://127.0.0.1:PORT`: any path under it receives too.
+    pub base: String,
     inner: Arc<Inner>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -89,19 +133,33 @@ impl Drop for Receiver {
 }
 
 impl Receiver {
-    /// A receiver answering `script` in order, then `success`.
+    /// A receiver with the test merchant's keys answering `script` in order, then `success`.
     pub async fn start(script: Vec<Answer>) -> Self {
-        let inner = Arc::new(Inner::default());
+        Self::start_with(Keys::merchant(), script).await
+    }
+
+    /// A receiver with `keys` answering `script` in order, then `success`.
+    pub async fn start_with(keys: Keys, script: Vec<Answer>) -> Self {
+        let inner = Arc::new(Inner {
+            keys,
+            ..Inner::default()
+        });
         *inner.script.lock().unwrap() = script.into();
         let app = Router::new()
             .route("/wechat", post(receive))
+            .route("/{*path}", post(receive).get(visit))
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/wechat", listener.local_addr().unwrap());
+        let base = format!("http://{}", listener.local_addr().unwrap());
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Self { url, inner, task }
+        Self {
+            url: format!("{base}/wechat"),
+            base,
+            inner,
+            task,
+        }
     }
 
     /// The simulator's push settings for this receiver, in safe mode or plain.
@@ -117,6 +175,11 @@ impl Receiver {
     /// The pushes received and checked so far.
     pub fn got(&self) -> Vec<Got> {
         self.inner.got.lock().unwrap().clone()
+    }
+
+    /// The GET requests received (path and query), oldest first.
+    pub fn visits(&self) -> Vec<String> {
+        self.inner.visits.lock().unwrap().clone()
     }
 
     /// The requests received, whatever was answered.
@@ -160,14 +223,21 @@ impl Receiver {
     }
 }
 
+/// Records a GET (a browser following a redirect) and answers a page.
+async fn visit(State(inner): State<Arc<Inner>>, uri: axum::http::Uri) -> Response {
+    inner.visits.lock().unwrap().push(uri.to_string());
+    "<html>authorized</html>".into_response()
+}
+
 /// Checks and records one push, then answers the next scripted answer.
 async fn receive(
     State(inner): State<Arc<Inner>>,
+    uri: axum::http::Uri,
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
     *inner.hits.lock().unwrap() += 1;
-    match check(&query, &body) {
+    match check(&inner.keys, uri.path(), &query, &body) {
         Ok(got) => inner.got.lock().unwrap().push(got),
         Err(why) => {
             inner.refused.lock().unwrap().push(why);
@@ -192,10 +262,10 @@ async fn receive(
 }
 
 /// What a receiver checks of a push.
-fn check(q: &HashMap<String, String>, body: &[u8]) -> Result<Got, String> {
+fn check(keys: &Keys, path: &str, q: &HashMap<String, String>, body: &[u8]) -> Result<Got, String> {
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or_default();
     let (ts, nonce) = (get("timestamp"), get("nonce"));
-    if signature(&[TOKEN, ts, nonce]) != get("signature") {
+    if signature(&[&keys.token, ts, nonce]) != get("signature") {
         return Err(format!("bad signature: {q:?}"));
     }
     let outer = Push::parse(body).map_err(|e| e.to_string())?;
@@ -204,17 +274,26 @@ fn check(q: &HashMap<String, String>, body: &[u8]) -> Result<Got, String> {
             mode: "plain",
             query: q.clone(),
             push: outer,
+            path: path.to_owned(),
         });
     }
-    let crypto = PushCrypto::new(TOKEN, AES_KEY, APPID).unwrap();
+    let crypto = PushCrypto::new(&keys.token, &keys.aes_key, &keys.appid).unwrap();
     let encrypt = outer.get("Encrypt").ok_or("no Encrypt")?;
     crypto
         .verify_msg(ts, nonce, encrypt, get("msg_signature"))
         .map_err(|e| e.to_string())?;
     let xml = crypto.decrypt(encrypt).map_err(|e| e.to_string())?;
     let push = Push::parse(xml.as_bytes()).map_err(|e| e.to_string())?;
-    if outer.get("ToUserName") != push.get("ToUserName")
-        || push.get("ToUserName") != Some(original_id(APPID).as_str())
+    if let Some(appid) = outer.get("AppId") {
+        // A platform's authorization event: the outer AppId is the platform's, as inside.
+        if appid != keys.appid || push.get("AppId") != Some(appid) {
+            return Err(format!("AppId differs: {outer:?} / {push:?}"));
+        }
+    } else if outer.get("ToUserName") != push.get("ToUserName")
+        || keys
+            .to_user
+            .as_deref()
+            .is_some_and(|to| push.get("ToUserName") != Some(to))
     {
         return Err(format!("ToUserName differs: {outer:?} / {push:?}"));
     }
@@ -222,6 +301,7 @@ fn check(q: &HashMap<String, String>, body: &[u8]) -> Result<Got, String> {
         mode: "safe",
         query: q.clone(),
         push,
+        path: path.to_owned(),
     })
 }
 
