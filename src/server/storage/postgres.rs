@@ -17,7 +17,10 @@ use super::schema::{
     self, ADD_KEY_SQL, CREATE_MIGRATIONS_TABLE, Dialect, INSERT_LOCK_SQL, INSERT_SQL, MIGRATE_LOCK,
     PAGE_SQL, REVOKE_SQL,
 };
-use super::{Inserted, KeyHash, KeyInfo, NewEvent, Storage, StorageError, StoredEvent};
+use super::{
+    Inserted, KeyHash, KeyInfo, NewEvent, Storage, StorageError, StoredEvent, parse_scope,
+    scope_json,
+};
 
 /// Connections per instance: enough for the pushes and the readers of a team, few enough that
 /// several instances stay under PostgreSQL's default 100.
@@ -35,11 +38,12 @@ type Waiting = (NewEvent, oneshot::Sender<Result<Inserted, StorageError>>);
 
 /// The PostgreSQL backend.
 pub struct PostgresStorage {
-    pool: Pool,
+    pub(super) pool: Pool,
     writer: mpsc::Sender<Waiting>,
 }
 
-fn pg(e: impl std::fmt::Display) -> StorageError {
+/// A PostgreSQL error as a [`StorageError`] (its text names no password).
+pub(super) fn pg(e: impl std::fmt::Display) -> StorageError {
     StorageError::Postgres(e.to_string())
 }
 
@@ -110,7 +114,8 @@ impl PostgresStorage {
         tx.commit().await.map_err(pg)
     }
 
-    async fn client(&self) -> Result<deadpool_postgres::Client, StorageError> {
+    /// A pooled connection.
+    pub(super) async fn client(&self) -> Result<deadpool_postgres::Client, StorageError> {
         self.pool.get().await.map_err(pg)
     }
 }
@@ -152,9 +157,9 @@ async fn commit_group(pool: &Pool, events: &[&NewEvent]) -> Result<Vec<Inserted>
     // Sent together on the one connection (tokio-postgres pipelines them), answered in order;
     // a retry inside the group meets its first copy in the unique index.
     type Param<'a> = &'a (dyn tokio_postgres::types::ToSql + Sync);
-    let params: Vec<[Param<'_>; 9]> = rows
+    let params: Vec<[Param<'_>; 10]> = rows
         .iter()
-        .map(|(c, members)| -> [Param<'_>; 9] {
+        .map(|(c, members)| -> [Param<'_>; 10] {
             [
                 &c.received_at,
                 &c.event,
@@ -165,6 +170,7 @@ async fn commit_group(pool: &Pool, events: &[&NewEvent]) -> Result<Vec<Inserted>
                 &c.create_time,
                 &c.dedup_extra,
                 members,
+                &c.merchant,
             ]
         })
         .collect();
@@ -196,8 +202,9 @@ impl Storage for PostgresStorage {
         })
     }
 
-    fn events_after(
+    fn merchant_events(
         &self,
+        merchant: String,
         since: i64,
         limit: u32,
     ) -> BoxFuture<'_, Result<Vec<StoredEvent>, StorageError>> {
@@ -205,7 +212,7 @@ impl Storage for PostgresStorage {
             let client = self.client().await?;
             let stmt = client.prepare_cached(PAGE_SQL).await.map_err(pg)?;
             let rows = client
-                .query(&stmt, &[&since, &i64::from(limit)])
+                .query(&stmt, &[&since, &merchant, &i64::from(limit)])
                 .await
                 .map_err(pg)?;
             rows.iter()
@@ -219,16 +226,18 @@ impl Storage for PostgresStorage {
         })
     }
 
-    fn add_key(
+    fn add_scoped_key(
         &self,
         name: String,
         hash: String,
         now: i64,
+        merchants: Option<Vec<String>>,
     ) -> BoxFuture<'_, Result<(), StorageError>> {
         Box::pin(async move {
             let client = self.client().await?;
+            let scope = scope_json(merchants.as_deref());
             match client
-                .execute(ADD_KEY_SQL, &[&name, &hash, &now])
+                .execute(ADD_KEY_SQL, &[&name, &hash, &now, &scope])
                 .await
                 .map_err(pg)?
             {
@@ -243,7 +252,7 @@ impl Storage for PostgresStorage {
             let client = self.client().await?;
             let rows = client
                 .query(
-                    "SELECT name, created_at, revoked_at FROM api_keys ORDER BY name",
+                    "SELECT name, created_at, revoked_at, merchants FROM api_keys ORDER BY name",
                     &[],
                 )
                 .await
@@ -254,6 +263,7 @@ impl Storage for PostgresStorage {
                         name: r.try_get(0).map_err(pg)?,
                         created_at: r.try_get(1).map_err(pg)?,
                         revoked_at: r.try_get(2).map_err(pg)?,
+                        merchants: parse_scope(r.try_get(3).map_err(pg)?),
                     })
                 })
                 .collect()
@@ -264,7 +274,9 @@ impl Storage for PostgresStorage {
         Box::pin(async move {
             let client = self.client().await?;
             let stmt = client
-                .prepare_cached("SELECT name, hash FROM api_keys WHERE revoked_at IS NULL")
+                .prepare_cached(
+                    "SELECT name, hash, merchants FROM api_keys WHERE revoked_at IS NULL",
+                )
                 .await
                 .map_err(pg)?;
             let rows = client.query(&stmt, &[]).await.map_err(pg)?;
@@ -273,6 +285,7 @@ impl Storage for PostgresStorage {
                     Ok(KeyHash {
                         name: r.try_get(0).map_err(pg)?,
                         hash: r.try_get(1).map_err(pg)?,
+                        merchants: parse_scope(r.try_get(2).map_err(pg)?),
                     })
                 })
                 .collect()

@@ -9,6 +9,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use coupon_studio::server::clock::Clock;
 use coupon_studio::server::storage::{self, Storage, Target};
 use coupon_studio::server::{ServerConfig, ServerHandle, WECHAT_BASE, keys, spawn};
 use coupon_studio::wxpush::{Push, PushCrypto};
@@ -169,10 +170,12 @@ pub fn config(db: &Db, secret: Option<&str>, wechat_base: Option<&str>) -> Serve
         addr: "127.0.0.1:0".parse().unwrap(),
         token: TOKEN.into(),
         encoding_aes_key: AES_KEY.into(),
-        appid: APPID.into(),
+        appid: Some(APPID.into()),
         secret: secret.map(str::to_owned),
         target: db.target.clone(),
         wechat_base: wechat_base.unwrap_or(WECHAT_BASE).into(),
+        platform: None,
+        clock: Clock::system(),
     }
 }
 
