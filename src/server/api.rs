@@ -90,6 +90,15 @@ fn not_served(appid: &str) -> Response {
     )
 }
 
+/// The 404 of a server without an account of its own (only an open platform).
+fn no_direct_account() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        -1,
+        "this server has no account of its own (--appid): name a merchant with ?appid=",
+    )
+}
+
 /// Who holds the presented key; the error answer when nobody does (or the database is down).
 pub(super) async fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<Caller, Response> {
     let presented = headers
@@ -154,6 +163,7 @@ pub async fn events(
     };
     let merchant = match q.appid.as_deref().map(str::trim) {
         None | Some("") if !caller.unlimited() => return forbidden("the direct account"),
+        None | Some("") if shared.direct.is_none() => return no_direct_account(),
         None | Some("") => String::new(),
         Some(appid) if !caller.may_act_for(appid) => return forbidden(appid),
         Some(appid) => {
@@ -223,11 +233,7 @@ pub async fn token(
         return forbidden("the direct account");
     }
     let Some(direct) = &shared.direct else {
-        return error(
-            StatusCode::NOT_FOUND,
-            -1,
-            "this server has no account of its own (--appid): ask for a merchant's token with ?appid=",
-        );
+        return no_direct_account();
     };
     match direct.tokens.token().await {
         Ok((access_token, expires_in)) => {

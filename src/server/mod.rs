@@ -233,10 +233,29 @@ pub async fn spawn(config: ServerConfig) -> Result<ServerHandle, ServerError> {
     spawn_with(config, storage).await
 }
 
+/// Opens the database and serves on `listener` (`config.addr` unused): a test that must know
+/// the server's address before it starts (its public URL) binds first.
+pub async fn spawn_on(
+    config: ServerConfig,
+    listener: tokio::net::TcpListener,
+) -> Result<ServerHandle, ServerError> {
+    let storage = storage::open(&config.target).await?;
+    serve(config, storage, Some(listener)).await
+}
+
 /// Starts serving with a database already open.
 pub async fn spawn_with(
     config: ServerConfig,
     storage: Arc<dyn Storage>,
+) -> Result<ServerHandle, ServerError> {
+    serve(config, storage, None).await
+}
+
+/// Starts serving on `listener`, else on `config.addr`.
+async fn serve(
+    config: ServerConfig,
+    storage: Arc<dyn Storage>,
+    listener: Option<tokio::net::TcpListener>,
 ) -> Result<ServerHandle, ServerError> {
     if config.token.trim().is_empty() {
         return Err(ServerError::NoToken);
@@ -285,12 +304,15 @@ pub async fn spawn_with(
         }
         None => None,
     };
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .map_err(|source| ServerError::Bind {
-            addr: config.addr,
-            source,
-        })?;
+    let listener = match listener {
+        Some(l) => l,
+        None => tokio::net::TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| ServerError::Bind {
+                addr: config.addr,
+                source,
+            })?,
+    };
     let addr = listener.local_addr().map_err(|source| ServerError::Bind {
         addr: config.addr,
         source,

@@ -3,7 +3,9 @@
 //! for stays alive, and a laptop's request seldom waits for WeChat), and at start and then
 //! every `list_every` it compares the merchants with WeChat's `api_get_authorizer_list`:
 //! a merchant the server holds but WeChat no longer lists withdrew while the server could not
-//! hear it (it is revoked, and its stream gets the `unauthorized` event); a merchant WeChat
+//! hear it (once `api_get_authorizer_info` confirms it, since a list asked a moment before a
+//! new grant cannot know that grant, it is revoked, and its stream gets the `unauthorized`
+//! event); a merchant WeChat
 //! lists but the server lacks authorized meanwhile (taken in when the list carries its
 //! refresh token, else logged: it must authorize again, since nothing else gives the server
 //! its refresh token). Every instance runs one; the locks keep their refreshes single.
@@ -21,17 +23,16 @@ use crate::server::storage::AuthorizerRow;
 /// What the comparison with WeChat's list asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// Revoke: WeChat no longer lists the merchant.
-    Revoke(String),
+    /// WeChat no longer lists the merchant: revoke it, once WeChat confirms.
+    Missing(String),
     /// Take the merchant in with the refresh token the list gave.
     Adopt(Listed),
     /// WeChat lists the merchant but gives no refresh token: it must authorize again.
     Unreachable(String),
 }
 
-/// Compares the merchants held (`known`) with WeChat's list, asked at `listed_at`. A
-/// merchant granted after the list was asked is left alone: the list could not know it yet.
-pub fn reconcile(known: &[AuthorizerRow], listed: &[Listed], listed_at: i64) -> Vec<Action> {
+/// Compares the merchants held (`known`) with WeChat's list.
+pub fn reconcile(known: &[AuthorizerRow], listed: &[Listed]) -> Vec<Action> {
     let active = |r: &&AuthorizerRow| r.revoked_at.is_none() && r.refresh_token.is_some();
     let on_list: BTreeSet<&str> = listed.iter().map(|l| l.appid.as_str()).collect();
     let held: BTreeSet<&str> = known
@@ -42,8 +43,8 @@ pub fn reconcile(known: &[AuthorizerRow], listed: &[Listed], listed_at: i64) -> 
     let mut out: Vec<Action> = known
         .iter()
         .filter(active)
-        .filter(|r| !on_list.contains(r.appid.as_str()) && r.authorized_at < listed_at)
-        .map(|r| Action::Revoke(r.appid.clone()))
+        .filter(|r| !on_list.contains(r.appid.as_str()))
+        .map(|r| Action::Missing(r.appid.clone()))
         .collect();
     for l in listed.iter().filter(|l| !held.contains(l.appid.as_str())) {
         out.push(match &l.refresh_token {
@@ -119,17 +120,13 @@ impl Platform {
     }
 
     async fn catch_up_locked(&self) -> Result<(), PlatformError> {
-        let listed_at = self.clock.now();
         let listed = self
             .with_component_token(|ctoken| async move { self.client.list(&ctoken).await })
             .await?;
         let known = self.storage.authorizers(self.component()).await?;
-        for action in reconcile(&known, &listed, listed_at) {
+        for action in reconcile(&known, &listed) {
             match action {
-                Action::Revoke(appid) => {
-                    tracing::warn!(%appid, "WeChat no longer lists the merchant: it withdrew while the server could not hear it");
-                    self.revoke(&appid, None).await?;
-                }
+                Action::Missing(appid) => self.confirm_missing(&appid).await?,
                 Action::Adopt(l) => {
                     if let Err(e) = self.adopt(&l, &known).await {
                         tracing::warn!(appid = %l.appid, error = %e, "cannot take in a merchant from WeChat's list");
@@ -142,6 +139,25 @@ impl Platform {
             }
         }
         Ok(())
+    }
+
+    /// Revokes a merchant WeChat's list lacks, if WeChat confirms it no longer authorizes
+    /// the platform (61003); a list asked just before a grant lacks that grant.
+    async fn confirm_missing(&self, appid: &str) -> Result<(), PlatformError> {
+        let asked = self
+            .with_component_token(|ctoken| async move { self.client.info(&ctoken, appid).await })
+            .await;
+        match asked {
+            Err(PlatformError::WeChat {
+                errcode: crate::errcode::COMPONENT_UNAUTHORIZED,
+                ..
+            }) => {
+                tracing::warn!(%appid, "the merchant withdrew its authorization while the server could not hear it");
+                self.revoke(appid, None).await.map(|_| ())
+            }
+            Ok(_) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     /// Takes in a merchant of WeChat's list with the refresh token the list gave.
@@ -212,7 +228,6 @@ mod tests {
         let known = vec![
             row("wxKept", 10, false),
             row("wxGone", 10, false),
-            row("wxJustNow", 100, false),
             row("wxBack", 10, true),
         ];
         let list = vec![
@@ -220,16 +235,15 @@ mod tests {
             listed("wxBack", Some("r1")),
             listed("wxNew", None),
         ];
-        let actions = reconcile(&known, &list, 50);
+        let actions = reconcile(&known, &list);
         assert_eq!(
             actions,
             vec![
-                Action::Revoke("wxGone".into()),
+                Action::Missing("wxGone".into()),
                 Action::Adopt(listed("wxBack", Some("r1"))),
                 Action::Unreachable("wxNew".into()),
-            ],
-            "wxJustNow was granted after the list was asked: left alone"
+            ]
         );
-        assert!(reconcile(&known[..1], &list[..1], 50).is_empty());
+        assert!(reconcile(&known[..1], &list[..1]).is_empty());
     }
 }

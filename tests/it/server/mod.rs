@@ -5,6 +5,7 @@
 
 mod api;
 mod cli;
+mod platform;
 mod postgres;
 mod push;
 mod storage;

@@ -197,6 +197,18 @@ pub async fn add_key(db: &Db, name: &str) -> String {
     key
 }
 
+/// Makes a key for `name` limited to `merchants`, as `server add-key --merchant …` does.
+pub async fn add_scoped_key(db: &Db, name: &str, merchants: &[&str]) -> String {
+    let key = keys::generate();
+    let scope = merchants.iter().map(|m| (*m).to_owned()).collect();
+    db.open()
+        .await
+        .add_scoped_key(name.into(), keys::hash(&key), 0, Some(scope))
+        .await
+        .unwrap();
+    key
+}
+
 /// The tests' push keys.
 pub fn crypto() -> PushCrypto {
     PushCrypto::new(TOKEN, AES_KEY, APPID).unwrap()
