@@ -6,6 +6,7 @@
 mod api;
 mod cli;
 mod platform;
+mod platform_secrets;
 mod postgres;
 mod push;
 mod storage;
