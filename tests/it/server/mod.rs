@@ -7,6 +7,7 @@ mod api;
 mod cli;
 mod platform;
 mod platform_secrets;
+mod platform_storage;
 mod postgres;
 mod push;
 mod storage;
