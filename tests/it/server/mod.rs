@@ -5,6 +5,7 @@
 
 mod api;
 mod cli;
+mod cli_platform;
 mod platform;
 mod platform_secrets;
 mod platform_storage;
