@@ -53,9 +53,10 @@ impl Platform {
     /// the browser's return both bring the code: under the platform's grant lock, the second
     /// finds the grant made and asks WeChat nothing.
     pub async fn exchange(&self, code: &str) -> Result<Merchant, PlatformError> {
+        let ctoken = self.component_token().await?;
         let mut out = Err(PlatformError::NoTicket);
         let work = async {
-            out = self.exchange_locked(code).await;
+            out = self.exchange_locked(code, ctoken).await;
         };
         self.storage
             .exclusive(format!("grant:{}", self.appid()), work.boxed())
@@ -63,7 +64,7 @@ impl Platform {
         out
     }
 
-    async fn exchange_locked(&self, code: &str) -> Result<Merchant, PlatformError> {
+    async fn exchange_locked(&self, code: &str, ctoken: String) -> Result<Merchant, PlatformError> {
         let hash = code_hash(code);
         let known = self.storage.authorizers(self.component()).await?;
         if let Some(row) = known
@@ -73,12 +74,12 @@ impl Platform {
             return Ok(merchant(row));
         }
         let grant: Grant = self
-            .with_component_token(
-                |ctoken| async move { self.client.query_auth(&ctoken, code).await },
-            )
+            .retry_stale(ctoken.clone(), |ctoken| async move {
+                self.client.query_auth(&ctoken, code).await
+            })
             .await?;
         let previous = known.iter().find(|r| r.appid == grant.appid);
-        let info = self.info_or_previous(&grant.appid, previous).await;
+        let info = self.info_or_previous(&grant.appid, previous, ctoken).await;
         let now = self.clock.now();
         let row = AuthorizerRow {
             appid: grant.appid.clone(),
@@ -115,9 +116,12 @@ impl Platform {
         &self,
         appid: &str,
         previous: Option<&AuthorizerRow>,
+        ctoken: String,
     ) -> Info {
         let asked = self
-            .with_component_token(|ctoken| async move { self.client.info(&ctoken, appid).await })
+            .retry_stale(ctoken, |ctoken| async move {
+                self.client.info(&ctoken, appid).await
+            })
             .await;
         match asked {
             Ok(info) if !info.name.is_empty() => info,

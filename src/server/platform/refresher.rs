@@ -109,9 +109,10 @@ impl Platform {
     /// Compares the merchants with WeChat's list and acts on the differences (one instance
     /// at a time).
     pub async fn catch_up(&self) -> Result<(), PlatformError> {
+        let ctoken = self.component_token().await?;
         let mut out = Ok(());
         let work = async {
-            out = self.catch_up_locked().await;
+            out = self.catch_up_locked(ctoken).await;
         };
         self.storage
             .exclusive(format!("list:{}", self.appid()), work.boxed())
@@ -119,16 +120,18 @@ impl Platform {
         out
     }
 
-    async fn catch_up_locked(&self) -> Result<(), PlatformError> {
+    async fn catch_up_locked(&self, ctoken: String) -> Result<(), PlatformError> {
         let listed = self
-            .with_component_token(|ctoken| async move { self.client.list(&ctoken).await })
+            .retry_stale(ctoken.clone(), |ctoken| async move {
+                self.client.list(&ctoken).await
+            })
             .await?;
         let known = self.storage.authorizers(self.component()).await?;
         for action in reconcile(&known, &listed) {
             match action {
-                Action::Missing(appid) => self.confirm_missing(&appid).await?,
+                Action::Missing(appid) => self.confirm_missing(&appid, ctoken.clone()).await?,
                 Action::Adopt(l) => {
-                    if let Err(e) = self.adopt(&l, &known).await {
+                    if let Err(e) = self.adopt(&l, &known, ctoken.clone()).await {
                         tracing::warn!(appid = %l.appid, error = %e, "cannot take in a merchant from WeChat's list");
                     }
                 }
@@ -143,9 +146,11 @@ impl Platform {
 
     /// Revokes a merchant WeChat's list lacks, if WeChat confirms it no longer authorizes
     /// the platform (61003); a list asked just before a grant lacks that grant.
-    async fn confirm_missing(&self, appid: &str) -> Result<(), PlatformError> {
+    async fn confirm_missing(&self, appid: &str, ctoken: String) -> Result<(), PlatformError> {
         let asked = self
-            .with_component_token(|ctoken| async move { self.client.info(&ctoken, appid).await })
+            .retry_stale(ctoken, |ctoken| async move {
+                self.client.info(&ctoken, appid).await
+            })
             .await;
         match asked {
             Err(PlatformError::WeChat {
@@ -161,19 +166,24 @@ impl Platform {
     }
 
     /// Takes in a merchant of WeChat's list with the refresh token the list gave.
-    async fn adopt(&self, l: &Listed, known: &[AuthorizerRow]) -> Result<(), PlatformError> {
+    async fn adopt(
+        &self,
+        l: &Listed,
+        known: &[AuthorizerRow],
+        ctoken: String,
+    ) -> Result<(), PlatformError> {
         let Some(refresh) = l.refresh_token.clone() else {
             return Ok(());
         };
         crate::api::error::register_sensitive(&refresh);
         let r = self
-            .with_component_token(|ctoken| {
+            .retry_stale(ctoken.clone(), |ctoken| {
                 let refresh = refresh.clone();
                 async move { self.client.refresh(&ctoken, &l.appid, &refresh).await }
             })
             .await?;
         let previous = known.iter().find(|k| k.appid == l.appid);
-        let info = self.info_or_previous(&l.appid, previous).await;
+        let info = self.info_or_previous(&l.appid, previous, ctoken).await;
         let now = self.clock.now();
         let row = AuthorizerRow {
             appid: l.appid.clone(),

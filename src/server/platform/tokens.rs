@@ -136,6 +136,21 @@ impl Platform {
         Fut: std::future::Future<Output = Result<T, PlatformError>>,
     {
         let token = self.component_token().await?;
+        self.retry_stale(token, call).await
+    }
+
+    /// Runs a component call with `token` (got before a lock was taken, so that a holder
+    /// seldom takes the component token's lock too); when WeChat says it is stale, once
+    /// more with a new one.
+    pub(super) async fn retry_stale<T, F, Fut>(
+        &self,
+        token: String,
+        call: F,
+    ) -> Result<T, PlatformError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = Result<T, PlatformError>>,
+    {
         match call(token.clone()).await {
             Err(e) if e.stale_token() => {
                 let token = self.refresh_component_token(Some(&token)).await?;
@@ -156,9 +171,10 @@ impl Platform {
         {
             return Ok((token, hand_out(row.token_expires, now)));
         }
+        let ctoken = self.component_token().await?;
         let mut out = Err(PlatformError::NotAuthorized(appid.to_owned()));
         let work = async {
-            out = self.refresh_authorizer_locked(appid).await;
+            out = self.refresh_authorizer_locked(appid, ctoken).await;
         };
         self.storage
             .exclusive(format!("authorizer:{}:{appid}", self.appid()), work.boxed())
@@ -191,7 +207,11 @@ impl Platform {
 
     /// Under the merchant's lock: the kept token if another caller refreshed it meanwhile,
     /// else a new one from WeChat. The token and its expiry.
-    async fn refresh_authorizer_locked(&self, appid: &str) -> Result<(String, i64), PlatformError> {
+    async fn refresh_authorizer_locked(
+        &self,
+        appid: &str,
+        ctoken: String,
+    ) -> Result<(String, i64), PlatformError> {
         let row = self.active(appid).await?;
         let now = self.clock.now();
         let kept = match self.open_access(&row)? {
@@ -210,7 +230,7 @@ impl Platform {
             None => return Err(PlatformError::NotAuthorized(appid.to_owned())),
         };
         let answer = self
-            .with_component_token(|ctoken| {
+            .retry_stale(ctoken, |ctoken| {
                 let refresh = refresh.clone();
                 async move { self.client.refresh(&ctoken, appid, &refresh).await }
             })

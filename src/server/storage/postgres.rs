@@ -6,6 +6,8 @@
 //! stores each push once whichever instance receives it, the migrations run under an advisory
 //! lock, and every insert takes [`INSERT_LOCK`] so that ids commit in order.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
@@ -36,9 +38,20 @@ const QUEUE: usize = 4096;
 /// A push waiting for the writer, and where its outcome goes.
 type Waiting = (NewEvent, oneshot::Sender<Result<Inserted, StorageError>>);
 
+/// Connections that hold the advisory locks of `exclusive` (apart from the pool, so that
+/// lock holders never starve the pushes and the work they do under the lock).
+const LOCK_POOL_SIZE: usize = 8;
+/// How long `exclusive` waits for one of them.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
 /// The PostgreSQL backend.
 pub struct PostgresStorage {
     pub(super) pool: Pool,
+    /// The connections that hold advisory locks.
+    pub(super) lock_pool: Pool,
+    /// One in-process mutex per lock name: an instance's waiters for one lock queue here,
+    /// without a connection each.
+    pub(super) local: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     writer: mpsc::Sender<Waiting>,
 }
 
@@ -60,22 +73,32 @@ impl PostgresStorage {
         if config.get_application_name().is_none() {
             config.application_name("coupon-studio-server");
         }
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(POOL_SIZE)
-            .runtime(Runtime::Tokio1)
-            .wait_timeout(Some(CONNECT_TIMEOUT))
-            .create_timeout(Some(CONNECT_TIMEOUT))
-            .build()
-            .map_err(pg)?;
+        let pool_of = |size: usize, wait: Duration| {
+            let manager = Manager::from_config(
+                config.clone(),
+                NoTls,
+                ManagerConfig {
+                    recycling_method: RecyclingMethod::Fast,
+                },
+            );
+            Pool::builder(manager)
+                .max_size(size)
+                .runtime(Runtime::Tokio1)
+                .wait_timeout(Some(wait))
+                .create_timeout(Some(CONNECT_TIMEOUT))
+                .build()
+                .map_err(pg)
+        };
+        let pool = pool_of(POOL_SIZE, CONNECT_TIMEOUT)?;
+        // Connections are made when first used: an instance that never locks makes none.
+        let lock_pool = pool_of(LOCK_POOL_SIZE, LOCK_WAIT)?;
         let (writer, waiting) = mpsc::channel(QUEUE);
-        let storage = Self { pool, writer };
+        let storage = Self {
+            pool,
+            lock_pool,
+            local: std::sync::Mutex::new(HashMap::new()),
+            writer,
+        };
         storage.migrate().await?;
         // The writer ends when the storage (the channel's only sender) is dropped.
         tokio::spawn(write_groups(storage.pool.clone(), waiting));

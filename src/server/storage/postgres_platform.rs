@@ -1,7 +1,11 @@
 //! The open platform's part of the PostgreSQL backend ([`PlatformStorage`]): the same
 //! statements as SQLite's (`schema.rs`), and `exclusive` as a transaction-scoped advisory lock,
 //! which one session at a time holds whichever instance it belongs to, and which PostgreSQL
-//! releases by itself if the instance dies holding it.
+//! releases by itself if the instance dies holding it (or the holder is cancelled: the
+//! transaction is rolled back). The lock is held on a connection of a pool of its own, so that
+//! holders never take the connections the pushes and the holders' own work need.
+
+use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 use sha2::{Digest, Sha256};
@@ -229,7 +233,17 @@ impl PlatformStorage for PostgresStorage {
         work: BoxFuture<'a, ()>,
     ) -> BoxFuture<'a, Result<(), StorageError>> {
         Box::pin(async move {
-            let mut client = self.client().await?;
+            // This instance's waiters queue in process; one of them at a time waits in
+            // PostgreSQL, on a connection of the lock pool.
+            let local = Arc::clone(
+                self.local
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .entry(name.clone())
+                    .or_default(),
+            );
+            let _queued = local.lock().await;
+            let mut client = self.lock_pool.get().await.map_err(pg)?;
             let tx = client.transaction().await.map_err(pg)?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock_key(&name)])
                 .await

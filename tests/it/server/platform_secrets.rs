@@ -211,3 +211,69 @@ async fn two_instances_share_the_ticket_and_tokens_and_refresh_each_once() {
     drop(second);
     db.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_merchants_refreshing_at_once_leave_connections_for_pushes() {
+    let Some(db) = Db::postgres().await else {
+        return;
+    };
+    // More merchants than the pool has connections (16): each refresh holds a lock while it
+    // reads and writes.
+    let ps = PlatformServer::start(&db).await;
+    let merchants: Vec<String> = (0..24).map(|i| format!("wxmanymerchant{i:04}")).collect();
+    for (i, m) in merchants.iter().enumerate() {
+        ps.authorize(m, &format!("商户{i:02}")).await;
+    }
+    ps.advance(6300).await;
+    let mut asks = tokio::task::JoinSet::new();
+    for m in &merchants {
+        let (http, key) = (ps.http.clone(), ps.key.clone());
+        let url = format!("{}/api/v1/token?appid={m}", ps.url);
+        asks.spawn(async move {
+            let r = http.get(url).bearer_auth(key).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        });
+    }
+    // Meanwhile a card event of a merchant is pushed: stored and answered within WeChat's 5 s.
+    let started = std::time::Instant::now();
+    let c = coupon_studio::wxpush::PushCrypto::new(
+        crate::support::platform::COMPONENT_TOKEN,
+        crate::support::platform::COMPONENT_AES_KEY,
+        COMPONENT_APPID,
+    )
+    .unwrap();
+    let at = now();
+    let (url, body) = safe_with("", &c, &claim("many-1", 5, at), at);
+    let pushed = ps
+        .http
+        .post(format!(
+            "{}/wechat/{}{}",
+            ps.url,
+            merchants[0],
+            url.trim_start_matches("/wechat")
+        ))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pushed.status(), 200);
+    assert_eq!(pushed.text().await.unwrap(), "success");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    while let Some(answer) = asks.join_next().await {
+        let (status, body) = answer.unwrap();
+        assert_eq!(status, 200, "{body}");
+    }
+    assert_eq!(
+        ps.events(&merchants[0]).await.last().unwrap()["UserCardCode"],
+        "many-1"
+    );
+    assert_eq!(
+        ps.calls("/cgi-bin/component/api_authorizer_token").await,
+        merchants.len() as u64
+    );
+    db.cleanup().await;
+}
