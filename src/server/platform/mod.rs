@@ -242,3 +242,35 @@ impl Platform {
         self.appid().to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let key = MasterKey::generate();
+        let mut c = PlatformConfig::new("wxcomp", "the-component-secret-42", key.clone());
+        c.public_url = Some("https://c.example.com".into());
+        let shown = format!("{c:?}");
+        assert!(
+            shown.contains("wxcomp") && shown.contains("c.example.com"),
+            "{shown}"
+        );
+        assert!(!shown.contains("the-component-secret-42") && !shown.contains(&key.to_hex()));
+        let e = PlatformError::WeChat {
+            errcode: 61010,
+            errmsg: "code is expired".into(),
+        };
+        assert_eq!(e.errcode(), 61010);
+        assert_eq!(PlatformError::NoTicket.errcode(), -1);
+        assert!(
+            PlatformError::WeChat {
+                errcode: 42001,
+                errmsg: String::new()
+            }
+            .stale_token()
+        );
+        assert!(!e.stale_token());
+    }
+}
