@@ -90,6 +90,11 @@ fn not_served(appid: &str) -> Response {
     )
 }
 
+/// The 400 of an `appid` that cannot be one (it is not echoed).
+fn not_an_appid() -> Response {
+    error(StatusCode::BAD_REQUEST, -1, "appid is not an AppID")
+}
+
 /// The 404 of a server without an account of its own (only an open platform).
 fn no_direct_account() -> Response {
     error(
@@ -165,6 +170,7 @@ pub async fn events(
         None | Some("") if !caller.unlimited() => return forbidden("the direct account"),
         None | Some("") if shared.direct.is_none() => return no_direct_account(),
         None | Some("") => String::new(),
+        Some(appid) if !keys::valid_merchant(appid) => return not_an_appid(),
         Some(appid) if !caller.may_act_for(appid) => return forbidden(appid),
         Some(appid) => {
             let Some(platform) = &shared.platform else {
@@ -214,6 +220,9 @@ pub async fn token(
         Err(r) => return r,
     };
     if let Some(appid) = q.appid.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        if !keys::valid_merchant(appid) {
+            return not_an_appid();
+        }
         if !caller.may_act_for(appid) {
             return forbidden(appid);
         }

@@ -209,6 +209,10 @@ async fn a_key_limited_to_one_merchant_is_refused_the_others(db: Db) {
             .0,
         404
     );
+    // Not an AppID: 400, not echoed.
+    let (status, v) = ps.get(&ps.key, "/api/v1/token?appid=%3Cscript%3E").await;
+    assert_eq!(status, 400, "{v}");
+    assert!(!v.to_string().contains("script"), "{v}");
     // A wrong key is still 401.
     assert_eq!(ps.token("csk_wrong", A).await.0, 401);
 }
