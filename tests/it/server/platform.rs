@@ -3,9 +3,11 @@
 //! ticket gives the component token; an authorization link scanned by a merchant's admin
 //! brings the `authorized` push and the browser's return, which share one exchange; the
 //! merchants are listed by name; each merchant's token works on the card API for its own cards
-//! only; a key limited to one merchant gets 403 for another; tokens are refreshed before they
+//! only (two merchants each get a card created, stocked with their own coins and placed, and
+//! neither sees, stocks nor redeems the other's); a key limited to one merchant gets 403 for another; tokens are refreshed before they
 //! expire, once however many ask; a revocation removes the merchant within one event.
 
+use coupon_studio::api::QrRequest;
 use coupon_studio::errcode;
 use coupon_studio::server::platform::grant::LOGIN_PAGE;
 use serde_json::json;
@@ -117,58 +119,91 @@ on_both!(
     super::a_merchant_authorizes_through_the_link_and_is_listed
 );
 
+/// What the platform did for one merchant, with the token the server handed out: a card
+/// created, approved by its reviewer, stocked with 10 units bought with its own coins, placed
+/// on a QR code of channel 3 that a user scanned.
+struct Worked {
+    client: coupon_studio::api::ApiClient,
+    card: String,
+    code: String,
+}
+
+async fn work_for(ps: &PlatformServer, appid: &str) -> Worked {
+    let client = ps.client(&ps.token_of(appid).await);
+    let card = client
+        .create_card(&fixture_body(&client, -60, 20 * 86_400).await)
+        .await
+        .unwrap();
+    let admin = ps.admin().for_merchant(appid);
+    admin.review(&card, true).await.unwrap();
+    client.pay_activate().await.unwrap();
+    let before = client.get_coins_info().await.unwrap().total_coin;
+    let quote = client.get_pay_price(&card, 10).await.unwrap();
+    client.confirm(&card, &quote.order_id, 10).await.unwrap();
+    let after = client.get_coins_info().await.unwrap().total_coin;
+    assert!(quote.price.0 > 0);
+    assert_eq!(before.0 - after.0, quote.price.0, "paid from its own coins");
+    let qr = client
+        .create_qrcode(&QrRequest {
+            card_id: card.clone(),
+            expire_seconds: Some(1800),
+            is_unique_code: false,
+            outer_id: Some(3),
+            openid: None,
+        })
+        .await
+        .unwrap();
+    let scanned = admin.scan(&json!({"ticket": qr.ticket})).await.unwrap();
+    Worked {
+        client,
+        card,
+        code: scanned["code"].as_str().unwrap().to_owned(),
+    }
+}
+
 async fn each_token_acts_for_its_own_merchant_and_events_keep_to_their_stream(db: Db) {
     let ps = PlatformServer::start(&db).await;
     ps.authorize(A, "甲商户").await;
     ps.authorize(B, "乙商户").await;
-    let a = ps.client(&ps.token_of(A).await);
-    let b = ps.client(&ps.token_of(B).await);
-    let card = a
-        .create_card(&fixture_body(&a, -60, 20 * 86_400).await)
-        .await
-        .unwrap();
-    assert_eq!(a.get_card(&card).await.unwrap().card_id, card);
-    let refused = b.get_card(&card).await.unwrap_err();
-    assert_eq!(refused.errcode(), Some(errcode::CARD_ID), "{refused}");
-
-    // A's reviewer approves, A buys stock with its coins, a user scans: the events reach
-    // A's stream, not B's.
-    let admin_a = ps.admin().for_merchant(A);
-    admin_a.review(&card, true).await.unwrap();
-    a.pay_activate().await.unwrap();
-    let quote = a.get_pay_price(&card, 10).await.unwrap();
-    a.confirm(&card, &quote.order_id, 10).await.unwrap();
-    // B cannot buy stock of A's card.
-    assert!(b.get_pay_price(&card, 10).await.is_err());
-    admin_a
-        .scan(&json!({"card_id": card, "outer_id": 3}))
-        .await
-        .unwrap();
-    ps.settle().await;
-    let events = ps.events(A).await;
-    let kinds: Vec<&str> = events
-        .iter()
-        .map(|e| e["Event"].as_str().unwrap())
-        .collect();
-    assert!(kinds.contains(&"card_pass_check"), "{kinds:?}");
-    let claim = events
-        .iter()
-        .find(|e| e["Event"] == "user_get_card")
-        .unwrap_or_else(|| panic!("{events:?}"));
+    let a = work_for(&ps, A).await;
+    let a_balance = a.client.get_coins_info().await.unwrap().total_coin;
+    let b = work_for(&ps, B).await;
     assert_eq!(
-        (&claim["CardId"], &claim["OuterId"]),
-        (&json!(card), &json!(3))
+        a.client.get_coins_info().await.unwrap().total_coin,
+        a_balance,
+        "B's purchase took nothing from A"
     );
-    assert!(
-        ps.events(B)
-            .await
+    assert_ne!(a.card, b.card);
+    // Neither sees, stocks or redeems the other's: exactly what an unknown id gets.
+    for (me, other) in [(&a, &b), (&b, &a)] {
+        assert_eq!(me.client.get_card(&me.card).await.unwrap().card_id, me.card);
+        let refused = me.client.get_card(&other.card).await.unwrap_err();
+        assert_eq!(refused.errcode(), Some(errcode::CARD_ID), "{refused}");
+        assert!(me.client.get_pay_price(&other.card, 1).await.is_err());
+        assert!(me.client.get_code(None, &other.code, false).await.is_err());
+    }
+    // The events of each reach its own stream.
+    ps.settle().await;
+    for (me, other, appid) in [(&a, &b, A), (&b, &a, B)] {
+        let events = ps.events(appid).await;
+        let kinds: Vec<&str> = events
             .iter()
-            .all(|e| e["CardId"] != json!(card))
-    );
-    // A retry of a stored push is stored once (the simulator's deliveries were answered
-    // `success` once): the ids are distinct and increasing.
-    let ids: Vec<i64> = events.iter().map(|e| e["id"].as_i64().unwrap()).collect();
-    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+            .map(|e| e["Event"].as_str().unwrap_or(""))
+            .collect();
+        assert!(kinds.contains(&"card_pass_check"), "{kinds:?}");
+        assert!(kinds.contains(&"card_pay_order"), "{kinds:?}");
+        let claim = events
+            .iter()
+            .find(|e| e["Event"] == "user_get_card")
+            .unwrap_or_else(|| panic!("{events:?}"));
+        assert_eq!(
+            (&claim["CardId"], &claim["OuterId"], &claim["UserCardCode"]),
+            (&json!(me.card), &json!(3), &json!(me.code))
+        );
+        assert!(events.iter().all(|e| e["CardId"] != json!(other.card)));
+        let ids: Vec<i64> = events.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    }
     // No account of its own: no direct stream, no direct token.
     assert_eq!(ps.get(&ps.key, "/api/v1/events").await.0, 404);
     assert_eq!(ps.get(&ps.key, "/api/v1/token").await.0, 404);
