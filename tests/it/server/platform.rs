@@ -4,8 +4,9 @@
 //! brings the `authorized` push and the browser's return, which share one exchange; the
 //! merchants are listed by name; each merchant's token works on the card API for its own cards
 //! only (two merchants each get a card created, stocked with their own coins and placed, and
-//! neither sees, stocks nor redeems the other's); a key limited to one merchant gets 403 for another; tokens are refreshed before they
-//! expire, once however many ask; a revocation removes the merchant within one event.
+//! neither sees, stocks nor redeems the other's); a key limited to one merchant gets 403 for
+//! another; tokens are refreshed before they expire, once however many ask; a revocation
+//! removes the merchant within one event.
 
 use coupon_studio::api::QrRequest;
 use coupon_studio::errcode;
