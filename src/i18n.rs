@@ -585,6 +585,15 @@ strings! {
     AmountRule => "{field}:请输入金额,例如 50 或 50.5(最多两位小数)", "{field}: enter an amount such as 50 or 50.5 (two decimals at most)";
     WholeNumberRule => "{field}:请输入整数", "{field}: enter a whole number";
 
+    // The company server's page for a merchant's admin after authorizing the platform
+    // (服务商): shown in both languages at once, Chinese first.
+    PlatformAuthorized => "授权成功", "Authorization complete";
+    PlatformAuthorizedBody => "{name} 已授权给服务商,可以关闭这个页面了。", "{name} has authorized the service provider. You can close this page.";
+    PlatformNotAuthorized => "授权没有完成", "The authorization did not complete";
+    PlatformCodeMissing => "这个链接里没有授权码:请重新扫描服务商给的二维码。", "This link carries no authorization code: scan the service provider's QR code again.";
+    PlatformCodeExpired => "授权码已过期或已失效:请重新扫描服务商给的二维码。", "The authorization code has expired or is no longer valid: scan the service provider's QR code again.";
+    PlatformWeChatRefused => "微信没有接受这次授权({error}):请重新扫描服务商给的二维码。", "WeChat did not accept this authorization ({error}): scan the service provider's QR code again.";
+    PlatformServerBusy => "服务器暂时无法完成授权:请稍后重新扫描二维码,或联系服务商。", "The server cannot complete the authorization right now: scan the QR code again later, or contact the service provider.";
     // Local files and the database.
     NotUtf8 => "文件不是 UTF-8 文本", "The file is not UTF-8 text";
     DbError => "本地数据库出错:{error}", "Local database error: {error}";

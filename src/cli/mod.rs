@@ -8,6 +8,7 @@ mod poster;
 mod renderer;
 mod sandbox;
 mod server;
+mod server_config;
 #[cfg(windows)]
 mod windows;
 

@@ -27,17 +27,27 @@ pub fn hash(key: &str) -> String {
         .collect()
 }
 
-/// Whose key `presented` is, among the active ones. Every stored hash is compared, each in
-/// constant time, so the answer's timing says nothing about how close a guess came.
-pub fn holder<'a>(presented: &str, active: &'a [KeyHash]) -> Option<&'a str> {
+/// Whose key `presented` is, among the active ones (its holder and scope). Every stored hash
+/// is compared, each in constant time, so the answer's timing says nothing about how close a
+/// guess came.
+pub fn holder<'a>(presented: &str, active: &'a [KeyHash]) -> Option<&'a KeyHash> {
     let h = hash(presented.trim());
     let mut found = None;
     for k in active {
         if k.hash.len() == h.len() && bool::from(k.hash.as_bytes().ct_eq(h.as_bytes())) {
-            found = Some(k.name.as_str());
+            found = Some(k);
         }
     }
     found
+}
+
+/// Whether `appid` can name a merchant of a key's scope: 1–32 ASCII letters, digits, `_`
+/// or `-` (WeChat's AppIDs are `wx` and 16 hex digits).
+pub fn valid_merchant(appid: &str) -> bool {
+    (1..=32).contains(&appid.len())
+        && appid
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// A name for a key: what a person is called, without control characters, 1–64 characters.
@@ -60,14 +70,20 @@ mod tests {
             KeyHash {
                 name: "王芳".into(),
                 hash: hash(&a),
+                merchants: None,
             },
             KeyHash {
                 name: "li".into(),
                 hash: hash(&b),
+                merchants: Some(vec!["wxA".into()]),
             },
         ];
-        assert_eq!(holder(&a, &active), Some("王芳"));
-        assert_eq!(holder(&b, &active), Some("li"));
+        assert_eq!(holder(&a, &active).map(|k| k.name.as_str()), Some("王芳"));
+        let li = holder(&b, &active).unwrap();
+        assert_eq!(
+            (li.name.as_str(), li.merchants.as_deref()),
+            ("li", Some(&["wxA".to_owned()][..]))
+        );
         assert_eq!(holder(&format!("{a}x"), &active), None);
         assert_eq!(holder("", &active), None);
         // The SHA-256 of "abc", as published in FIPS 180-2.
@@ -84,5 +100,7 @@ mod tests {
         assert!(!valid_name(" a"));
         assert!(!valid_name("a\nb"));
         assert!(!valid_name(&"x".repeat(65)));
+        assert!(valid_merchant("wx1234567890abcdef"));
+        assert!(!valid_merchant("wx 1") && !valid_merchant("") && !valid_merchant(&"w".repeat(33)));
     }
 }

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::Shared;
 use super::storage::{Inserted, NewEvent};
-use crate::wxpush::{CryptoError, MAX_BODY, Push, XmlError};
+use crate::wxpush::{CryptoError, MAX_BODY, Push, PushCrypto, XmlError};
 
 /// How far a push's `timestamp` may be from the server's clock: older is a replay.
 pub const MAX_SKEW_SECS: i64 = 300;
@@ -58,8 +58,11 @@ pub enum Refusal {
     Undecryptable,
     /// The envelope names another AppID.
     WrongAppId,
-    /// An `encrypt_type` other than `aes`.
+    /// An `encrypt_type` other than `aes`, or plain mode where only safe mode is taken (an
+    /// open platform's URLs: WeChat always encrypts there).
     UnknownMode,
+    /// No account of this server receives pushes here.
+    NoAccount,
 }
 
 impl Refusal {
@@ -70,6 +73,7 @@ impl Refusal {
                 StatusCode::FORBIDDEN
             }
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::NoAccount => StatusCode::NOT_FOUND,
             Self::Doctype
             | Self::NotXml
             | Self::NoEncrypt
@@ -91,6 +95,7 @@ impl Refusal {
             Self::Undecryptable => "Encrypt cannot be decrypted",
             Self::WrongAppId => "encrypted for another appid",
             Self::UnknownMode => "unknown encrypt_type",
+            Self::NoAccount => "no account receives pushes at this URL",
         }
     }
 }
@@ -118,23 +123,27 @@ impl From<CryptoError> for Refusal {
 }
 
 /// Logs a refusal (reason and mode, nothing of the request) and answers it.
-fn refuse(refusal: Refusal, mode: &'static str) -> Response {
+pub(super) fn refuse(refusal: Refusal, mode: &'static str) -> Response {
     tracing::warn!(mode, reason = refusal.reason(), "push refused");
     (refusal.status(), refusal.reason()).into_response()
 }
 
-fn text(s: &'static str) -> Response {
+/// A plain-text answer (`success`).
+pub(super) fn text(s: &'static str) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], s).into_response()
 }
 
 /// GET `/wechat`: 公众平台's URL check echoes `echostr` when the signature is right.
 pub async fn verify(State(shared): State<Arc<Shared>>, Query(q): Query<PushQuery>) -> Response {
+    let Some(crypto) = shared.direct.as_ref().map(|d| &d.crypto) else {
+        return refuse(Refusal::NoAccount, "verify");
+    };
     let (Some(signature), Some(timestamp), Some(nonce), Some(echostr)) =
         (&q.signature, &q.timestamp, &q.nonce, &q.echostr)
     else {
         return refuse(Refusal::Unsigned, "verify");
     };
-    if let Err(e) = shared.crypto.verify(timestamp, nonce, signature) {
+    if let Err(e) = crypto.verify(timestamp, nonce, signature) {
         return refuse(e.into(), "verify");
     }
     tracing::info!("URL verification answered");
@@ -145,8 +154,15 @@ pub async fn verify(State(shared): State<Arc<Shared>>, Query(q): Query<PushQuery
         .into_response()
 }
 
-/// The push inside a request, once its signatures, age and envelope are checked.
-fn open(shared: &Shared, q: &PushQuery, body: &[u8], now: i64) -> Result<Push, Refusal> {
+/// The push inside a request, once its signatures, age and envelope are checked with
+/// `crypto`; with `safe_only`, plain mode is refused.
+pub(super) fn open(
+    crypto: &PushCrypto,
+    q: &PushQuery,
+    body: &[u8],
+    now: i64,
+    safe_only: bool,
+) -> Result<Push, Refusal> {
     let (Some(timestamp), Some(nonce)) = (&q.timestamp, &q.nonce) else {
         return Err(Refusal::Unsigned);
     };
@@ -162,24 +178,26 @@ fn open(shared: &Shared, q: &PushQuery, body: &[u8], now: i64) -> Result<Push, R
             let outer = Push::parse(body)?;
             let encrypt = outer.get("Encrypt").ok_or(Refusal::NoEncrypt)?;
             let given = q.msg_signature.as_deref().ok_or(Refusal::Unsigned)?;
-            shared.crypto.verify_msg(timestamp, nonce, encrypt, given)?;
+            crypto.verify_msg(timestamp, nonce, encrypt, given)?;
             // WeChat signs the query too; a sender that does must get it right.
             if let Some(s) = &q.signature {
-                shared.crypto.verify(timestamp, nonce, s)?;
+                crypto.verify(timestamp, nonce, s)?;
             }
-            let plain = shared.crypto.decrypt(encrypt)?;
+            let plain = crypto.decrypt(encrypt)?;
             Ok(Push::parse(plain.as_bytes())?)
         }
         Some(t) if !t.eq_ignore_ascii_case("raw") && !t.is_empty() => Err(Refusal::UnknownMode),
+        _ if safe_only => Err(Refusal::UnknownMode),
         _ => {
             let given = q.signature.as_deref().ok_or(Refusal::Unsigned)?;
-            shared.crypto.verify(timestamp, nonce, given)?;
+            crypto.verify(timestamp, nonce, given)?;
             Ok(Push::parse(body)?)
         }
     }
 }
 
-fn mode(q: &PushQuery) -> &'static str {
+/// The mode of a request, for the log.
+pub(super) fn mode(q: &PushQuery) -> &'static str {
     match q.encrypt_type.as_deref() {
         Some(t) if t.eq_ignore_ascii_case("aes") => "aes",
         _ => "plain",
@@ -193,17 +211,33 @@ pub async fn receive(
     body: Body,
 ) -> Response {
     let mode = mode(&q);
-    // Reading stops at the cap: a huge body is never held in memory.
-    let bytes: Bytes = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => return refuse(Refusal::TooLarge, mode),
+    let Some(crypto) = shared.direct.as_ref().map(|d| &d.crypto) else {
+        return refuse(Refusal::NoAccount, mode);
     };
-    let now = chrono::Utc::now();
-    let push = match open(&shared, &q, &bytes, now.timestamp()) {
+    let push = match read(crypto, &q, body, false).await {
         Ok(p) => p,
         Err(r) => return refuse(r, mode),
     };
-    let event = NewEvent::new(push, now.timestamp_millis());
+    let event = NewEvent::new(push, chrono::Utc::now().timestamp_millis());
+    store(&shared, event, mode).await
+}
+
+/// Reads a request's body (stopping at the cap: a huge body is never held in memory) and
+/// opens the push in it.
+pub(super) async fn read(
+    crypto: &PushCrypto,
+    q: &PushQuery,
+    body: Body,
+    safe_only: bool,
+) -> Result<Push, Refusal> {
+    let bytes: Bytes = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| Refusal::TooLarge)?;
+    open(crypto, q, &bytes, chrono::Utc::now().timestamp(), safe_only)
+}
+
+/// Stores an event and answers `success` once it is committed (or was already).
+pub(super) async fn store(shared: &Shared, event: NewEvent, mode: &'static str) -> Response {
     match tokio::time::timeout(STORE_TIMEOUT, shared.storage.insert(event)).await {
         Ok(Ok(Inserted::New(id))) => {
             tracing::debug!(id, mode, "push stored");

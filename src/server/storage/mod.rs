@@ -6,9 +6,12 @@
 //! an event: SQLite has one writer, PostgreSQL serializes the id assignment of every instance
 //! with a transaction-scoped advisory lock (see `postgres.rs`).
 
+pub mod platform;
 mod postgres;
+mod postgres_platform;
 pub mod schema;
 mod sqlite;
+mod sqlite_platform;
 
 use std::path::PathBuf;
 
@@ -18,6 +21,7 @@ use thiserror::Error;
 
 use crate::wxpush::{Member, Push};
 
+pub use platform::{AuthorizerRow, ComponentRow, PlatformStorage, TokenUpdate};
 pub use postgres::PostgresStorage;
 pub use sqlite::SqliteStorage;
 
@@ -63,22 +67,33 @@ pub enum StorageError {
     Task(String),
 }
 
-/// A push to store: its members in document order, and when it arrived.
+/// A push to store: its members in document order, when it arrived, and whose stream it
+/// belongs to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewEvent {
     /// The push's members, as parsed (the whole list is kept).
     pub members: Vec<Member>,
     /// When the server received it, unix milliseconds.
     pub received_at: i64,
+    /// The merchant (an open platform's authorizer AppID) whose stream it joins; empty for
+    /// the direct account's.
+    pub merchant: String,
 }
 
 impl NewEvent {
-    /// A push received at `received_at` (unix ms).
+    /// A push of the direct account, received at `received_at` (unix ms).
     pub fn new(push: Push, received_at: i64) -> Self {
         Self {
             members: push.members,
             received_at,
+            merchant: String::new(),
         }
+    }
+
+    /// The same push in the stream of the merchant `appid`.
+    pub fn for_merchant(mut self, appid: &str) -> Self {
+        appid.clone_into(&mut self.merchant);
+        self
     }
 
     fn text(&self, name: &str) -> &str {
@@ -99,16 +114,19 @@ impl NewEvent {
             from_user: self.text("FromUserName"),
             create_time: self.text("CreateTime").trim().parse().unwrap_or(0),
             dedup_extra: self.dedup_extra(),
+            merchant: &self.merchant,
         }
     }
 
     /// What tells two pushes apart beside the five members of the de-duplication key: a coin
-    /// order's OrderId (two orders in one second have the same five), a message's MsgId.
+    /// order's OrderId (two orders in one second have the same five), a message's MsgId, an
+    /// open platform's InfoType (its pushes have no Event).
     fn dedup_extra(&self) -> &str {
-        match self.text("OrderId") {
-            "" => self.text("MsgId"),
-            order => order,
-        }
+        ["OrderId", "MsgId", "InfoType"]
+            .into_iter()
+            .map(|name| self.text(name))
+            .find(|v| !v.is_empty())
+            .unwrap_or("")
     }
 
     /// The member list as stored: a JSON array of `[name, value, cdata]`, lossless (a repeated
@@ -133,6 +151,7 @@ struct Columns<'a> {
     from_user: &'a str,
     create_time: i64,
     dedup_extra: &'a str,
+    merchant: &'a str,
 }
 
 /// What an insert did.
@@ -190,6 +209,8 @@ pub struct KeyInfo {
     pub created_at: i64,
     /// Revoked, unix seconds.
     pub revoked_at: Option<i64>,
+    /// The merchants it may act for; `None`: every one (and the direct account).
+    pub merchants: Option<Vec<String>>,
 }
 
 /// The stored hash of an active key and whose it is.
@@ -199,27 +220,61 @@ pub struct KeyHash {
     pub name: String,
     /// SHA-256 of the key, lowercase hex.
     pub hash: String,
+    /// The merchants it may act for; `None`: every one (and the direct account).
+    pub merchants: Option<Vec<String>>,
+}
+
+/// A key's merchants as stored: NULL for all, else a JSON array.
+fn scope_json(merchants: Option<&[String]>) -> Option<String> {
+    merchants.map(|m| serde_json::to_string(m).unwrap_or_else(|_| "[]".into()))
+}
+
+/// A key's merchants read back. An unreadable list limits the key to no merchant: a damaged
+/// row must never widen what a key may do.
+fn parse_scope(stored: Option<String>) -> Option<Vec<String>> {
+    stored.map(|text| serde_json::from_str(&text).unwrap_or_default())
 }
 
 /// The server's database. Every method is one short transaction; an insert returns only once
-/// the row is committed.
-pub trait Storage: Send + Sync {
-    /// Stores a push once: a second push with the same de-duplication key is a
-    /// [`Inserted::Duplicate`].
+/// the row is committed. The open platform's part is [`PlatformStorage`].
+pub trait Storage: PlatformStorage + Send + Sync {
+    /// Stores a push once: a second push with the same de-duplication key (in the same
+    /// merchant's stream) is a [`Inserted::Duplicate`].
     fn insert(&self, event: NewEvent) -> BoxFuture<'_, Result<Inserted, StorageError>>;
-    /// Up to `limit` events with an id above `since`, oldest first.
+    /// Up to `limit` events of the stream of `merchant` (empty: the direct account) with an
+    /// id above `since`, oldest first. Ids are one sequence across the streams.
+    fn merchant_events(
+        &self,
+        merchant: String,
+        since: i64,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<StoredEvent>, StorageError>>;
+    /// Up to `limit` of the direct account's events with an id above `since`, oldest first.
     fn events_after(
         &self,
         since: i64,
         limit: u32,
-    ) -> BoxFuture<'_, Result<Vec<StoredEvent>, StorageError>>;
-    /// Records a key's hash for `name`; a revoked name can be given a new key.
+    ) -> BoxFuture<'_, Result<Vec<StoredEvent>, StorageError>> {
+        self.merchant_events(String::new(), since, limit)
+    }
+    /// Records a key's hash for `name`, limited to `merchants` (`None`: all); a revoked name
+    /// can be given a new key.
+    fn add_scoped_key(
+        &self,
+        name: String,
+        hash: String,
+        now: i64,
+        merchants: Option<Vec<String>>,
+    ) -> BoxFuture<'_, Result<(), StorageError>>;
+    /// Records a key's hash for `name`, for every merchant.
     fn add_key(
         &self,
         name: String,
         hash: String,
         now: i64,
-    ) -> BoxFuture<'_, Result<(), StorageError>>;
+    ) -> BoxFuture<'_, Result<(), StorageError>> {
+        self.add_scoped_key(name, hash, now, None)
+    }
     /// Every key ever made, by name.
     fn keys(&self) -> BoxFuture<'_, Result<Vec<KeyInfo>, StorageError>>;
     /// The hashes of the keys not revoked.

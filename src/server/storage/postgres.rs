@@ -6,6 +6,8 @@
 //! stores each push once whichever instance receives it, the migrations run under an advisory
 //! lock, and every insert takes [`INSERT_LOCK`] so that ids commit in order.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
@@ -17,7 +19,10 @@ use super::schema::{
     self, ADD_KEY_SQL, CREATE_MIGRATIONS_TABLE, Dialect, INSERT_LOCK_SQL, INSERT_SQL, MIGRATE_LOCK,
     PAGE_SQL, REVOKE_SQL,
 };
-use super::{Inserted, KeyHash, KeyInfo, NewEvent, Storage, StorageError, StoredEvent};
+use super::{
+    Inserted, KeyHash, KeyInfo, NewEvent, Storage, StorageError, StoredEvent, parse_scope,
+    scope_json,
+};
 
 /// Connections per instance: enough for the pushes and the readers of a team, few enough that
 /// several instances stay under PostgreSQL's default 100.
@@ -33,13 +38,25 @@ const QUEUE: usize = 4096;
 /// A push waiting for the writer, and where its outcome goes.
 type Waiting = (NewEvent, oneshot::Sender<Result<Inserted, StorageError>>);
 
+/// Connections that hold the advisory locks of `exclusive` (apart from the pool, so that
+/// lock holders never starve the pushes and the work they do under the lock).
+const LOCK_POOL_SIZE: usize = 8;
+/// How long `exclusive` waits for one of them.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
 /// The PostgreSQL backend.
 pub struct PostgresStorage {
-    pool: Pool,
+    pub(super) pool: Pool,
+    /// The connections that hold advisory locks.
+    pub(super) lock_pool: Pool,
+    /// One in-process mutex per lock name: an instance's waiters for one lock queue here,
+    /// without a connection each.
+    pub(super) local: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     writer: mpsc::Sender<Waiting>,
 }
 
-fn pg(e: impl std::fmt::Display) -> StorageError {
+/// A PostgreSQL error as a [`StorageError`] (its text names no password).
+pub(super) fn pg(e: impl std::fmt::Display) -> StorageError {
     StorageError::Postgres(e.to_string())
 }
 
@@ -56,22 +73,32 @@ impl PostgresStorage {
         if config.get_application_name().is_none() {
             config.application_name("coupon-studio-server");
         }
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(POOL_SIZE)
-            .runtime(Runtime::Tokio1)
-            .wait_timeout(Some(CONNECT_TIMEOUT))
-            .create_timeout(Some(CONNECT_TIMEOUT))
-            .build()
-            .map_err(pg)?;
+        let pool_of = |size: usize, wait: Duration| {
+            let manager = Manager::from_config(
+                config.clone(),
+                NoTls,
+                ManagerConfig {
+                    recycling_method: RecyclingMethod::Fast,
+                },
+            );
+            Pool::builder(manager)
+                .max_size(size)
+                .runtime(Runtime::Tokio1)
+                .wait_timeout(Some(wait))
+                .create_timeout(Some(CONNECT_TIMEOUT))
+                .build()
+                .map_err(pg)
+        };
+        let pool = pool_of(POOL_SIZE, CONNECT_TIMEOUT)?;
+        // Connections are made when first used: an instance that never locks makes none.
+        let lock_pool = pool_of(LOCK_POOL_SIZE, LOCK_WAIT)?;
         let (writer, waiting) = mpsc::channel(QUEUE);
-        let storage = Self { pool, writer };
+        let storage = Self {
+            pool,
+            lock_pool,
+            local: std::sync::Mutex::new(HashMap::new()),
+            writer,
+        };
         storage.migrate().await?;
         // The writer ends when the storage (the channel's only sender) is dropped.
         tokio::spawn(write_groups(storage.pool.clone(), waiting));
@@ -110,7 +137,8 @@ impl PostgresStorage {
         tx.commit().await.map_err(pg)
     }
 
-    async fn client(&self) -> Result<deadpool_postgres::Client, StorageError> {
+    /// A pooled connection.
+    pub(super) async fn client(&self) -> Result<deadpool_postgres::Client, StorageError> {
         self.pool.get().await.map_err(pg)
     }
 }
@@ -152,9 +180,9 @@ async fn commit_group(pool: &Pool, events: &[&NewEvent]) -> Result<Vec<Inserted>
     // Sent together on the one connection (tokio-postgres pipelines them), answered in order;
     // a retry inside the group meets its first copy in the unique index.
     type Param<'a> = &'a (dyn tokio_postgres::types::ToSql + Sync);
-    let params: Vec<[Param<'_>; 9]> = rows
+    let params: Vec<[Param<'_>; 10]> = rows
         .iter()
-        .map(|(c, members)| -> [Param<'_>; 9] {
+        .map(|(c, members)| -> [Param<'_>; 10] {
             [
                 &c.received_at,
                 &c.event,
@@ -165,6 +193,7 @@ async fn commit_group(pool: &Pool, events: &[&NewEvent]) -> Result<Vec<Inserted>
                 &c.create_time,
                 &c.dedup_extra,
                 members,
+                &c.merchant,
             ]
         })
         .collect();
@@ -196,8 +225,9 @@ impl Storage for PostgresStorage {
         })
     }
 
-    fn events_after(
+    fn merchant_events(
         &self,
+        merchant: String,
         since: i64,
         limit: u32,
     ) -> BoxFuture<'_, Result<Vec<StoredEvent>, StorageError>> {
@@ -205,7 +235,7 @@ impl Storage for PostgresStorage {
             let client = self.client().await?;
             let stmt = client.prepare_cached(PAGE_SQL).await.map_err(pg)?;
             let rows = client
-                .query(&stmt, &[&since, &i64::from(limit)])
+                .query(&stmt, &[&since, &merchant, &i64::from(limit)])
                 .await
                 .map_err(pg)?;
             rows.iter()
@@ -219,16 +249,18 @@ impl Storage for PostgresStorage {
         })
     }
 
-    fn add_key(
+    fn add_scoped_key(
         &self,
         name: String,
         hash: String,
         now: i64,
+        merchants: Option<Vec<String>>,
     ) -> BoxFuture<'_, Result<(), StorageError>> {
         Box::pin(async move {
             let client = self.client().await?;
+            let scope = scope_json(merchants.as_deref());
             match client
-                .execute(ADD_KEY_SQL, &[&name, &hash, &now])
+                .execute(ADD_KEY_SQL, &[&name, &hash, &now, &scope])
                 .await
                 .map_err(pg)?
             {
@@ -243,7 +275,7 @@ impl Storage for PostgresStorage {
             let client = self.client().await?;
             let rows = client
                 .query(
-                    "SELECT name, created_at, revoked_at FROM api_keys ORDER BY name",
+                    "SELECT name, created_at, revoked_at, merchants FROM api_keys ORDER BY name",
                     &[],
                 )
                 .await
@@ -254,6 +286,7 @@ impl Storage for PostgresStorage {
                         name: r.try_get(0).map_err(pg)?,
                         created_at: r.try_get(1).map_err(pg)?,
                         revoked_at: r.try_get(2).map_err(pg)?,
+                        merchants: parse_scope(r.try_get(3).map_err(pg)?),
                     })
                 })
                 .collect()
@@ -264,7 +297,9 @@ impl Storage for PostgresStorage {
         Box::pin(async move {
             let client = self.client().await?;
             let stmt = client
-                .prepare_cached("SELECT name, hash FROM api_keys WHERE revoked_at IS NULL")
+                .prepare_cached(
+                    "SELECT name, hash, merchants FROM api_keys WHERE revoked_at IS NULL",
+                )
                 .await
                 .map_err(pg)?;
             let rows = client.query(&stmt, &[]).await.map_err(pg)?;
@@ -273,6 +308,7 @@ impl Storage for PostgresStorage {
                     Ok(KeyHash {
                         name: r.try_get(0).map_err(pg)?,
                         hash: r.try_get(1).map_err(pg)?,
+                        merchants: parse_scope(r.try_get(2).map_err(pg)?),
                     })
                 })
                 .collect()

@@ -2,6 +2,7 @@
 //! survives the process being killed; only a power cut can lose the last ones), one writer
 //! connection and one reader, each used from tokio's blocking pool.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -11,12 +12,16 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use super::schema::{self, ADD_KEY_SQL, Dialect, INSERT_SQL, PAGE_SQL, REVOKE_SQL};
 use super::{
     Inserted, KeyHash, KeyInfo, NewEvent, SQLITE_FILE, Storage, StorageError, StoredEvent,
+    parse_scope, scope_json,
 };
 
 /// The SQLite backend.
 pub struct SqliteStorage {
-    writer: Arc<Mutex<Connection>>,
-    reader: Arc<Mutex<Connection>>,
+    pub(super) writer: Arc<Mutex<Connection>>,
+    pub(super) reader: Arc<Mutex<Connection>>,
+    /// The locks of `exclusive`, by name: one server process uses a SQLite file, so an
+    /// in-process mutex is the lock of every instance.
+    pub(super) locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 fn connect(path: &std::path::Path) -> Result<Connection, StorageError> {
@@ -49,10 +54,9 @@ fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
     Ok(())
 }
 
-/// Locks a connection; a panic in another call does not make the database unusable.
-fn lock(conn: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
-    conn.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+/// Locks a mutex; a panic in another call does not make the database unusable.
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl SqliteStorage {
@@ -74,11 +78,12 @@ impl SqliteStorage {
         Ok(Self {
             writer: Arc::new(Mutex::new(writer)),
             reader: Arc::new(Mutex::new(reader)),
+            locks: Mutex::new(HashMap::new()),
         })
     }
 
     /// Runs `f` on a connection in the blocking pool.
-    fn run<T: Send + 'static>(
+    pub(super) fn run<T: Send + 'static>(
         conn: &Arc<Mutex<Connection>>,
         f: impl FnOnce(&mut Connection) -> Result<T, StorageError> + Send + 'static,
     ) -> BoxFuture<'static, Result<T, StorageError>> {
@@ -146,7 +151,8 @@ impl Storage for SqliteStorage {
                         c.from_user,
                         c.create_time,
                         c.dedup_extra,
-                        members
+                        members,
+                        c.merchant
                     ],
                     |r| r.get(0),
                 )
@@ -155,14 +161,15 @@ impl Storage for SqliteStorage {
         })
     }
 
-    fn events_after(
+    fn merchant_events(
         &self,
+        merchant: String,
         since: i64,
         limit: u32,
     ) -> BoxFuture<'_, Result<Vec<StoredEvent>, StorageError>> {
         Self::run(&self.reader, move |conn| {
             let mut stmt = conn.prepare_cached(PAGE_SQL)?;
-            let rows = stmt.query_map(params![since, i64::from(limit)], |r| {
+            let rows = stmt.query_map(params![since, merchant, i64::from(limit)], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,
@@ -178,14 +185,16 @@ impl Storage for SqliteStorage {
         })
     }
 
-    fn add_key(
+    fn add_scoped_key(
         &self,
         name: String,
         hash: String,
         now: i64,
+        merchants: Option<Vec<String>>,
     ) -> BoxFuture<'_, Result<(), StorageError>> {
         Self::run(&self.writer, move |conn| {
-            match conn.execute(ADD_KEY_SQL, params![name, hash, now])? {
+            let scope = scope_json(merchants.as_deref());
+            match conn.execute(ADD_KEY_SQL, params![name, hash, now, scope])? {
                 0 => Err(StorageError::KeyExists(name)),
                 _ => Ok(()),
             }
@@ -194,13 +203,15 @@ impl Storage for SqliteStorage {
 
     fn keys(&self) -> BoxFuture<'_, Result<Vec<KeyInfo>, StorageError>> {
         Self::run(&self.reader, |conn| {
-            let mut stmt =
-                conn.prepare("SELECT name, created_at, revoked_at FROM api_keys ORDER BY name")?;
+            let mut stmt = conn.prepare(
+                "SELECT name, created_at, revoked_at, merchants FROM api_keys ORDER BY name",
+            )?;
             let rows = stmt.query_map([], |r| {
                 Ok(KeyInfo {
                     name: r.get(0)?,
                     created_at: r.get(1)?,
                     revoked_at: r.get(2)?,
+                    merchants: parse_scope(r.get(3)?),
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -209,12 +220,14 @@ impl Storage for SqliteStorage {
 
     fn active_keys(&self) -> BoxFuture<'_, Result<Vec<KeyHash>, StorageError>> {
         Self::run(&self.reader, |conn| {
-            let mut stmt =
-                conn.prepare_cached("SELECT name, hash FROM api_keys WHERE revoked_at IS NULL")?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT name, hash, merchants FROM api_keys WHERE revoked_at IS NULL",
+            )?;
             let rows = stmt.query_map([], |r| {
                 Ok(KeyHash {
                     name: r.get(0)?,
                     hash: r.get(1)?,
+                    merchants: parse_scope(r.get(2)?),
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)

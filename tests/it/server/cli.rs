@@ -11,11 +11,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::support::server::*;
 use crate::support::temp_dir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_coupon-studio");
+pub(super) const BIN: &str = env!("CARGO_BIN_EXE_coupon-studio");
 const SECRET: &str = "app-secret-of-the-cli-test-91";
 
 /// `coupon-studio server …` with none of the developer's own server variables.
-fn command(args: &[String]) -> Command {
+pub(super) fn command(args: &[String]) -> Command {
     let mut c = Command::new(BIN);
     c.arg("server").args(args);
     for var in [
@@ -28,6 +28,10 @@ fn command(args: &[String]) -> Command {
         "DATA_DIR",
         "DATABASE",
         "WECHAT_BASE",
+        "COMPONENT_APPID",
+        "COMPONENT_SECRET",
+        "MASTER_KEY",
+        "PUBLIC_URL",
     ] {
         c.env_remove(format!("COUPON_STUDIO_SERVER_{var}"));
     }
@@ -35,7 +39,7 @@ fn command(args: &[String]) -> Command {
 }
 
 /// Runs a key command; its standard output.
-fn key_command(db: &Db, sub: &str, name: Option<&str>) -> (bool, String) {
+pub(super) fn key_command(db: &Db, sub: &str, name: Option<&str>) -> (bool, String) {
     let mut args = vec![sub.to_owned()];
     args.extend(db.flags());
     args.extend(name.map(str::to_owned));

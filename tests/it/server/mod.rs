@@ -5,6 +5,10 @@
 
 mod api;
 mod cli;
+mod cli_platform;
+mod platform;
+mod platform_secrets;
+mod platform_storage;
 mod postgres;
 mod push;
 mod storage;

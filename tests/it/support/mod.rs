@@ -9,6 +9,7 @@
 
 pub mod photo;
 pub mod platform;
+pub mod platform_server;
 pub mod receiver;
 pub mod server;
 pub mod server_double;

@@ -9,6 +9,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use coupon_studio::server::clock::Clock;
 use coupon_studio::server::storage::{self, Storage, Target};
 use coupon_studio::server::{ServerConfig, ServerHandle, WECHAT_BASE, keys, spawn};
 use coupon_studio::wxpush::{Push, PushCrypto};
@@ -128,6 +129,55 @@ impl Db {
         }
     }
 
+    /// The test's PostgreSQL schema (`None` on SQLite).
+    pub fn schema(&self) -> Option<String> {
+        match &self.target {
+            Target::Postgres(url) => url.rsplit("%3D").next().map(str::to_owned),
+            Target::DataDir(_) => None,
+        }
+    }
+
+    /// Every byte the database holds, as text: the SQLite files (the main file, its WAL and
+    /// shared memory), or a `pg_dump` of the test's schema (when pg_dump is installed) and
+    /// every row of its tables as JSON.
+    pub async fn raw_text(&self) -> String {
+        match &self.target {
+            Target::DataDir(dir) => {
+                let mut out = String::new();
+                for entry in std::fs::read_dir(dir).unwrap() {
+                    let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+                    out.push_str(&String::from_utf8_lossy(&bytes));
+                }
+                out
+            }
+            Target::Postgres(url) => {
+                let schema = self.schema().unwrap();
+                let base = postgres_url().unwrap();
+                let mut out = pg_dump(&base, &schema).unwrap_or_default();
+                let client = raw_client(url).await;
+                let tables = client
+                    .query(
+                        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1",
+                        &[&schema],
+                    )
+                    .await
+                    .unwrap();
+                for t in tables {
+                    let table: String = t.get(0);
+                    let rows = client
+                        .query(&format!("SELECT row_to_json(t)::text FROM {table} t"), &[])
+                        .await
+                        .unwrap();
+                    for r in rows {
+                        out.push_str(r.get::<_, &str>(0));
+                        out.push('\n');
+                    }
+                }
+                out
+            }
+        }
+    }
+
     /// Drops the test's schema (PostgreSQL); SQLite's folder is the system's temp.
     pub async fn cleanup(&self) {
         if let (Target::Postgres(url), Some(base)) = (&self.target, postgres_url()) {
@@ -139,6 +189,30 @@ impl Db {
                 .unwrap();
         }
     }
+}
+
+/// `pg_dump` of `schema` (data and definitions), when a pg_dump is installed (on PATH or in
+/// Debian's /usr/lib/postgresql/*/bin).
+pub fn pg_dump(url: &str, schema: &str) -> Option<String> {
+    let mut candidates = vec![std::path::PathBuf::from("pg_dump")];
+    if let Ok(dirs) = std::fs::read_dir("/usr/lib/postgresql") {
+        let mut found: Vec<_> = dirs
+            .filter_map(Result::ok)
+            .map(|d| d.path().join("bin/pg_dump"))
+            .filter(|p| p.exists())
+            .collect();
+        found.sort();
+        candidates.extend(found.into_iter().rev());
+    }
+    candidates.into_iter().find_map(|bin| {
+        let out = std::process::Command::new(bin)
+            .args(["--dbname", url, "--schema", schema, "--no-owner"])
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    })
 }
 
 /// Two tests of one async body, one per backend (see the module's doc).
@@ -169,10 +243,12 @@ pub fn config(db: &Db, secret: Option<&str>, wechat_base: Option<&str>) -> Serve
         addr: "127.0.0.1:0".parse().unwrap(),
         token: TOKEN.into(),
         encoding_aes_key: AES_KEY.into(),
-        appid: APPID.into(),
+        appid: Some(APPID.into()),
         secret: secret.map(str::to_owned),
         target: db.target.clone(),
         wechat_base: wechat_base.unwrap_or(WECHAT_BASE).into(),
+        platform: None,
+        clock: Clock::system(),
     }
 }
 
@@ -189,6 +265,18 @@ pub async fn add_key(db: &Db, name: &str) -> String {
     db.open()
         .await
         .add_key(name.into(), keys::hash(&key), 0)
+        .await
+        .unwrap();
+    key
+}
+
+/// Makes a key for `name` limited to `merchants`, as `server add-key --merchant …` does.
+pub async fn add_scoped_key(db: &Db, name: &str, merchants: &[&str]) -> String {
+    let key = keys::generate();
+    let scope = merchants.iter().map(|m| (*m).to_owned()).collect();
+    db.open()
+        .await
+        .add_scoped_key(name.into(), keys::hash(&key), 0, Some(scope))
         .await
         .unwrap();
     key
