@@ -6,6 +6,7 @@
 //! Every test of the binary shares one process: nothing here sets an environment variable,
 //! changes the current directory or names a file after the process alone.
 
+pub mod chain;
 pub mod photo;
 pub mod receiver;
 pub mod server;
