@@ -9,10 +9,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
 use coupon_studio::sandbox::{Limits, PUSH_ATTEMPTS, SandboxConfig};
 use coupon_studio::server::spawn_with;
 use coupon_studio::server::storage::{
@@ -23,6 +19,7 @@ use serde_json::Value;
 
 use super::seams::client;
 use crate::support::chain::{admin, names, parts, push_to, settled, stored, wechat};
+use crate::support::relay::Relay;
 use crate::support::server::Db;
 
 /// The simulator of the chain, waiting `push_timeout` for each answer.
@@ -48,53 +45,13 @@ fn only(record: &Value, event: &str) -> Value {
     list[0].clone()
 }
 
-struct Slow {
-    upstream: String,
-    http: reqwest::Client,
-    seen: AtomicUsize,
-    slow_first: usize,
-    delay: Duration,
-}
-
-/// Passes each request on to the server and its answer back, the first `slow_first` answers
-/// `delay` late (the server has committed by then).
-async fn forward(State(st): State<Arc<Slow>>, uri: Uri, body: Bytes) -> Response {
-    let url = format!(
-        "{}{}",
-        st.upstream,
-        uri.path_and_query().map_or("/", |p| p.as_str())
-    );
-    let answer = st.http.post(url).body(body).send().await;
-    if st.seen.fetch_add(1, Ordering::SeqCst) < st.slow_first {
-        tokio::time::sleep(st.delay).await;
-    }
-    match answer {
-        Ok(r) => {
-            let status = StatusCode::from_u16(r.status().as_u16()).unwrap();
-            (status, r.text().await.unwrap_or_default()).into_response()
-        }
-        Err(_) => StatusCode::BAD_GATEWAY.into_response(),
-    }
-}
-
 #[tokio::test]
 async fn an_answer_that_comes_late_is_sent_again_and_stored_once() {
     let db = Db::sqlite();
     let p = parts(&db, impatient(Duration::from_millis(300))).await;
-    let slow = Arc::new(Slow {
-        upstream: p.server.url(),
-        http: reqwest::Client::new(),
-        seen: AtomicUsize::new(0),
-        slow_first: 2,
-        delay: Duration::from_millis(900),
-    });
-    let proxy = axum::Router::new()
-        .fallback(forward)
-        .with_state(slow.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, proxy).await });
-    push_to(&p.sim.url(), &format!("http://{addr}/wechat")).await;
+    // Between the simulator and the server, a relay that holds the first two answers back.
+    let relay = Relay::start(&p.server.url(), 2, Duration::from_millis(900)).await;
+    push_to(&p.sim.url(), &format!("{}/wechat", relay.url)).await;
 
     client(&p).pay_activate().await.unwrap();
     let admin = admin(&p.sim.url());
@@ -103,7 +60,7 @@ async fn an_answer_that_comes_late_is_sent_again_and_stored_once() {
     // Twice too late, the third in time: three deliveries of one push …
     assert_eq!(push["outcome"], "delivered", "{push}");
     assert_eq!(push["attempts"].as_array().unwrap().len(), 3, "{push}");
-    assert_eq!(slow.seen.load(Ordering::SeqCst), 3);
+    assert_eq!(relay.seen().len(), 3);
     // … each signed afresh (another nonce, another AES prefix), one event stored.
     let events = stored(p.storage.as_ref()).await;
     assert_eq!(names(&events), ["card_pay_order"], "{events:?}");

@@ -11,9 +11,9 @@
 //! - [`seams`], [`delivery`]: where the three parts meet (gift-backs, the simulated clock,
 //!   the coin orders' members, retries, de-duplication, `success` only after commit).
 
-// mod channels;
+mod channels;
 mod delivery;
-// mod offline;
+mod offline;
 mod review;
 mod seams;
-// mod wallet;
+mod wallet;

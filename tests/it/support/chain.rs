@@ -8,7 +8,6 @@
 //! [`Chain`] owns a runtime of its own for the UI tests, which are not async, and can stop and
 //! start the server again on the same address.
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -215,11 +214,6 @@ impl Chain {
         self.sim.client.base_url()
     }
 
-    /// The server's address.
-    pub fn server_addr(&self) -> SocketAddr {
-        self.config.addr
-    }
-
     /// The server's URL, `http://127.0.0.1:PORT`.
     pub fn server_url(&self) -> String {
         format!("http://{}", self.config.addr)
@@ -285,13 +279,20 @@ impl Chain {
 
     /// The 公司服务器 account of this server.
     pub fn account(&self) -> Account {
-        Account::new(
-            "总部",
-            APPID,
-            TokenMode::Server {
-                url: self.server_url(),
-            },
-        )
+        self.account_at(&self.server_url())
+    }
+
+    /// The 公司服务器 account of this server reached at `url` (a relay in front of it).
+    pub fn account_at(&self, url: &str) -> Account {
+        Account::new("总部", APPID, TokenMode::Server { url: url.into() })
+    }
+
+    /// A relay in front of the server, recording what the app asks.
+    pub fn relay(&self) -> super::relay::Relay {
+        let upstream = self.server_url();
+        self.sim
+            .rt
+            .block_on(super::relay::Relay::start(&upstream, 0, Duration::ZERO))
     }
 
     /// The app on `nav` in `dir`, started on `account` (saved as the active one, `key` in an

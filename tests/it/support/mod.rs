@@ -9,8 +9,8 @@
 pub mod chain;
 pub mod photo;
 pub mod receiver;
+pub mod relay;
 pub mod server;
-pub mod server_double;
 pub mod sim;
 pub mod ui;
 pub mod wire;
