@@ -48,19 +48,27 @@ fn only(record: &Value, event: &str) -> Value {
 #[tokio::test]
 async fn an_answer_that_comes_late_is_sent_again_and_stored_once() {
     let db = Db::sqlite();
-    let p = parts(&db, impatient(Duration::from_millis(300))).await;
+    let p = parts(&db, impatient(Duration::from_secs(1))).await;
     // Between the simulator and the server, a relay that holds the first two answers back.
-    let relay = Relay::start(&p.server.url(), 2, Duration::from_millis(900)).await;
+    let relay = Relay::start(&p.server.url(), 2, Duration::from_secs(2)).await;
     push_to(&p.sim.url(), &format!("{}/wechat", relay.url)).await;
 
     client(&p).pay_activate().await.unwrap();
     let admin = admin(&p.sim.url());
     let record = settled(&admin).await;
     let push = only(&record, "card_pay_order");
-    // Twice too late, the third in time: three deliveries of one push …
+    // Twice too late, then in time: three deliveries of one push (a fourth only if the
+    // machine is too busy to answer the third within the second) …
     assert_eq!(push["outcome"], "delivered", "{push}");
-    assert_eq!(push["attempts"].as_array().unwrap().len(), 3, "{push}");
-    assert_eq!(relay.seen().len(), 3);
+    let attempts = push["attempts"].as_array().unwrap();
+    assert!(attempts.len() >= 3, "{push}");
+    assert!(
+        attempts[..2].iter().all(|a| a["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no answer within"))),
+        "{push}"
+    );
+    assert_eq!(relay.seen().len(), attempts.len());
     // … each signed afresh (another nonce, another AES prefix), one event stored.
     let events = stored(p.storage.as_ref()).await;
     assert_eq!(names(&events), ["card_pay_order"], "{events:?}");
