@@ -372,7 +372,7 @@ strings! {
     Metric => "指标", "Metric";
     Conversion => "领取→核销转化率", "Receive → use conversion";
     Channels => "渠道效果", "Channels";
-    ChannelsNote => "微信的数据接口不按渠道拆分;渠道数据来自领券事件推送中的 OuterId,桌面工具无法接收推送。", "WeChat's statistics calls have no per-channel breakdown; channel data comes from the OuterId of card events pushed to a server, which a desktop tool cannot receive.";
+    ChannelsNote => "微信的数据接口不按渠道拆分;渠道数据来自微信推送给服务器的领券事件,桌面工具收不到。用「公司服务器」账号(设置 → 添加账号)即可看到。", "WeChat's statistics calls have no per-channel breakdown; channel data comes from the claim events WeChat pushes to a server, which a desktop tool cannot receive. A “Company server” account shows it (Settings → Add account).";
     ChannelsSandbox => "以下为模拟器事件日志中的渠道数据(仅沙箱模式)", "Below: channel data from the simulator's event log (sandbox only)";
     Posters => "海报", "Posters";
     Template => "模板", "Template";
@@ -469,7 +469,8 @@ strings! {
     ServerLive => "公司服务器已连接", "Company server connected";
     ServerConnecting => "正在连接公司服务器…", "Connecting to the company server…";
     ServerLiveHint => "审核结果、领券、核销、库存提醒和券点流水由公司服务器转来", "Review results, claims, uses, stock reminders and coin orders come through the company server";
-    ChannelsServer => "渠道数据来自公司服务器转来的领券(OuterId)、核销和查看事件:每个券码按领取时的渠道统计。", "Channel data from the claim (OuterId), use and view events the company server relays: each code counts under the channel it was claimed through.";
+    ChannelsServer => "渠道数据来自公司服务器转来的领券、核销和查看事件:每个券码按领取时的渠道统计。", "Channel data from the claims, uses and views the company server relays: each code counts under the channel it was claimed through.";
+    NoChannel => "无渠道", "No channel";
     ChannelsNoneYet => "这段时间公司服务器还没有转来领券、核销或查看事件", "The company server has relayed no claim, use or view in this range yet";
     LowStockPushed => "库存只剩 {n} 张(微信推送了库存提醒)", "Only {n} left (WeChat pushed a stock reminder)";
     PushedOrder => "推送", "pushed";

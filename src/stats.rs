@@ -317,13 +317,20 @@ pub fn channels(events: &[LogEvent], card_id: Option<&str>, from: i64, to: i64) 
 
 /// Per-channel results from the card events a company server relayed (oldest first), between
 /// `from` and `to` (Unix seconds, both included), for one card or all: the real account's
-/// counterpart of [`channels`].
+/// counterpart of [`channels`], and for the simulator's pushes the same numbers as
+/// [`channels`] gives from its log.
 ///
 /// - receives: `user_get_card` by its `OuterId`; a claim without one keeps the channel of
-///   the code it came from (`OldUserCardCode`: a friend's gift, a code given back after use);
-/// - of them, gift-backs: claims that came from a code already used, not from a friend;
+///   the code it came from (`OldUserCardCode`, a friend's gift: 转赠) or of the use it
+///   follows (a gift-back);
+/// - of them, gift-backs (核销后赠券, `consume_share_self_num`): WeChat pushes them as a plain
+///   claim, not given by a friend and without an `OldUserCardCode`, by the user who has just
+///   used a code of the card, at the same `CreateTime` as the use. One claim per use;
 /// - uses and views: `user_consume_card` and `user_view_card` of a code claimed through the
-///   channel, whenever it was claimed (a code claimed before the server ran counts as 0).
+///   channel, whenever it was claimed (a code claimed before the server ran counts as 0). A
+///   view without a code (the card's page before a scan's claim, or before a gift-back) goes
+///   to the channel of the claim that the same user makes of the card at the same moment,
+///   else to 0.
 pub fn channels_from_pushes(
     events: &[crate::api::CardEvent],
     card_id: Option<&str>,
@@ -331,42 +338,80 @@ pub fn channels_from_pushes(
     to: i64,
 ) -> Vec<ChannelRow> {
     use crate::api::company::kind;
-    use std::collections::{BTreeMap, HashMap, HashSet};
+    use std::collections::{BTreeMap, HashMap};
+    // The channel of every code claimed, and each user's last use not yet given back.
     let mut channel_of: HashMap<(&str, &str), i64> = HashMap::new();
-    let mut used: HashSet<(&str, &str)> = HashSet::new();
-    let mut rows: BTreeMap<i64, ChannelRow> = BTreeMap::new();
-    for e in events {
-        let key = (e.card_id.as_str(), e.code.as_str());
-        let old = (e.card_id.as_str(), e.old_code.as_str());
-        let channel = match e.event.as_str() {
+    let mut last_use: HashMap<(&str, &str), (i64, i64)> = HashMap::new();
+    // Views without a code, waiting for the claim they lead to (card, user, time).
+    let mut waiting: HashMap<(&str, &str, i64), Vec<usize>> = HashMap::new();
+    // What each counted event adds, by its index: (channel, gift-back).
+    let mut placed: Vec<Option<(i64, bool)>> = vec![None; events.len()];
+    for (i, e) in events.iter().enumerate() {
+        let card = e.card_id.as_str();
+        let key = (card, e.code.as_str());
+        match e.event.as_str() {
             kind::GET => {
+                let who = (card, e.openid.as_str());
+                let gift_back = match last_use.get(&who) {
+                    Some(&(at, _)) => !e.given_by_friend && e.old_code.is_empty() && at == e.time,
+                    None => false,
+                };
+                let inherited = if gift_back {
+                    last_use.remove(&who).map_or(0, |(_, c)| c)
+                } else {
+                    channel_of
+                        .get(&(card, e.old_code.as_str()))
+                        .copied()
+                        .unwrap_or(0)
+                };
                 let c = match e.outer_id {
-                    0 => channel_of.get(&old).copied().unwrap_or(0),
+                    0 => inherited,
                     o => o,
                 };
                 channel_of.insert(key, c);
-                c
-            }
-            kind::CONSUME | kind::VIEW => channel_of.get(&key).copied().unwrap_or(0),
-            _ => continue,
-        };
-        let counted = (from..=to).contains(&e.time) && card_id.is_none_or(|c| c == e.card_id);
-        if counted {
-            let row = rows.entry(channel).or_insert_with(|| ChannelRow {
-                outer_id: channel,
-                ..ChannelRow::default()
-            });
-            match e.event.as_str() {
-                kind::GET => {
-                    row.receives += 1;
-                    row.gift_backs += i64::from(!e.given_by_friend && used.contains(&old));
+                placed[i] = Some((c, gift_back));
+                for v in waiting
+                    .remove(&(card, e.openid.as_str(), e.time))
+                    .unwrap_or_default()
+                {
+                    placed[v] = Some((c, false));
                 }
-                kind::CONSUME => row.uses += 1,
-                _ => row.views += 1,
             }
+            kind::CONSUME => {
+                let c = channel_of.get(&key).copied().unwrap_or(0);
+                last_use.insert((card, e.openid.as_str()), (e.time, c));
+                placed[i] = Some((c, false));
+            }
+            kind::VIEW if e.code.is_empty() => {
+                placed[i] = Some((0, false));
+                waiting
+                    .entry((card, e.openid.as_str(), e.time))
+                    .or_default()
+                    .push(i);
+            }
+            kind::VIEW => placed[i] = Some((channel_of.get(&key).copied().unwrap_or(0), false)),
+            _ => {}
         }
-        if e.event == kind::CONSUME {
-            used.insert(key);
+    }
+    let mut rows: BTreeMap<i64, ChannelRow> = BTreeMap::new();
+    for (e, place) in events.iter().zip(placed) {
+        let Some((channel, gift_back)) = place else {
+            continue;
+        };
+        if !(from..=to).contains(&e.time) || card_id.is_some_and(|c| c != e.card_id) {
+            continue;
+        }
+        let row = rows.entry(channel).or_insert_with(|| ChannelRow {
+            outer_id: channel,
+            ..ChannelRow::default()
+        });
+        match e.event.as_str() {
+            kind::GET => {
+                row.receives += 1;
+                row.gift_backs += i64::from(gift_back);
+            }
+            kind::CONSUME => row.uses += 1,
+            _ => row.views += 1,
         }
     }
     rows.into_values()
@@ -478,11 +523,12 @@ mod tests {
         assert!(channels(&log, None, 100, 200).is_empty());
     }
 
+    /// A pushed event: `who` did `event` on `code` of `card` at `time`.
     fn pushed(
-        id: i64,
+        (id, time): (i64, i64),
         event: &str,
-        card: &str,
-        code: &str,
+        (card, code): (&str, &str),
+        who: &str,
         outer_id: i64,
     ) -> crate::api::CardEvent {
         crate::api::CardEvent {
@@ -490,7 +536,8 @@ mod tests {
             event: event.into(),
             card_id: card.into(),
             code: code.into(),
-            time: 100 + id,
+            openid: who.into(),
+            time,
             outer_id,
             ..crate::api::CardEvent::default()
         }
@@ -498,40 +545,72 @@ mod tests {
 
     #[test]
     fn pushed_events_split_by_the_channel_each_code_was_claimed_through() {
-        let mut gift = pushed(7, "user_get_card", "pA", "c9", 0);
-        gift.old_code = "c1".into();
-        let mut friend = pushed(8, "user_get_card", "pA", "c8", 0);
+        const GET: &str = "user_get_card";
+        const VIEW: &str = "user_view_card";
+        const USE: &str = "user_consume_card";
+        let mut friend = pushed((8, 150), GET, ("pA", "c8"), "oF2", 0);
         friend.old_code = "c2".into();
         friend.given_by_friend = true;
         let events = [
-            pushed(1, "user_get_card", "pA", "c1", 12),
-            pushed(2, "user_get_card", "pA", "c2", 12),
-            pushed(3, "user_get_card", "pA", "c3", 7),
-            pushed(4, "user_view_card", "pA", "c1", 0),
-            pushed(5, "user_consume_card", "pA", "c1", 0),
-            pushed(6, "user_consume_card", "pA", "unknown", 0),
-            gift,
+            // A scan through channel 12: the card's page (no code yet), then the claim.
+            pushed((1, 101), VIEW, ("pA", ""), "oU1", 0),
+            pushed((2, 101), GET, ("pA", "c1"), "oU1", 12),
+            pushed((3, 102), GET, ("pA", "c2"), "oU2", 12),
+            pushed((4, 103), GET, ("pA", "c3"), "oU3", 7),
+            // A friend sees c1, shared.
+            pushed((5, 110), VIEW, ("pA", "c1"), "oF1", 0),
+            // c1 used; the user sees the gift page and gets a gift-back code, pushed as a
+            // plain claim (no OuterId here: it keeps the channel of the use).
+            pushed((6, 200), USE, ("pA", "c1"), "oU1", 0),
+            pushed((7, 200), VIEW, ("pA", ""), "oU1", 0),
             friend,
-            pushed(9, "user_get_card", "pB", "c1", 12),
-            pushed(10, "card_pass_check", "pA", "", 0),
+            pushed((9, 200), GET, ("pA", "c9"), "oU1", 0),
+            pushed((10, 201), USE, ("pA", "unknown"), "oX", 0),
+            pushed((11, 202), GET, ("pB", "c1"), "oU1", 12),
+            pushed((12, 203), "card_pass_check", ("pA", ""), "", 0),
+            // A page seen without a claim: no channel. A later claim by the user who used c1
+            // is no gift-back (it is not the moment of the use, and that use gave one back).
+            pushed((13, 300), VIEW, ("pA", ""), "oU5", 0),
+            pushed((14, 400), GET, ("pA", "c10"), "oU1", 7),
         ];
         let rows = channels_from_pushes(&events, Some("pA"), 0, 1000);
         let by: Vec<(i64, i64, i64, i64, i64)> = rows
             .iter()
             .map(|r| (r.outer_id, r.views, r.receives, r.gift_backs, r.uses))
             .collect();
-        // Channel 12: c1, c2, and the codes that came from them (gift-back c9 from the used
-        // c1; c8 a friend's gift of c2); a use of a code claimed before the server ran: 0.
-        assert_eq!(by, [(0, 0, 0, 0, 1), (7, 0, 1, 0, 0), (12, 1, 4, 1, 1)]);
+        // Channel 12: c1, c2, and the codes that came from them (the gift-back c9 from the
+        // use of c1; c8 a friend's gift of c2), the views of the scan, of the friend and of
+        // the gift page; a use of a code claimed before the server ran: 0.
+        assert_eq!(by, [(0, 1, 0, 0, 1), (7, 0, 2, 0, 0), (12, 3, 4, 1, 1)]);
         assert_eq!(rows[2].conversion(), Some(0.25));
         // Codes are per card: pB's c1 is another code.
         let all = channels_from_pushes(&events, None, 0, 1000);
-        assert_eq!(all.iter().map(|r| r.receives).sum::<i64>(), 6);
+        assert_eq!(all.iter().map(|r| r.receives).sum::<i64>(), 7);
         // A use in the range of a code claimed before it still counts for its channel.
-        let late = channels_from_pushes(&events, Some("pA"), 105, 105);
-        assert_eq!(late.len(), 1);
-        assert_eq!((late[0].outer_id, late[0].uses), (12, 1));
+        let late = channels_from_pushes(&events, Some("pA"), 200, 200);
+        assert_eq!(
+            late.iter()
+                .map(|r| (r.outer_id, r.views, r.receives, r.gift_backs, r.uses))
+                .collect::<Vec<_>>(),
+            [(12, 1, 1, 1, 1)]
+        );
         assert!(channels_from_pushes(&events, None, 500, 600).is_empty());
+        // A friend's gift (given by a friend, with the old code) made at the moment of a use
+        // is no gift-back.
+        let mut gift = pushed((3, 200), GET, ("pA", "c5"), "oU1", 0);
+        gift.given_by_friend = true;
+        gift.old_code = "c2".into();
+        let rows = channels_from_pushes(
+            &[
+                pushed((1, 100), GET, ("pA", "c1"), "oU1", 4),
+                pushed((2, 200), USE, ("pA", "c1"), "oU1", 0),
+                gift,
+            ],
+            None,
+            0,
+            1000,
+        );
+        assert_eq!(rows[0].gift_backs, 0);
     }
 
     #[test]

@@ -109,7 +109,11 @@ impl CardEvent {
             status: text(v, "Status"),
             create_time: int(v, "CreateOrderTime"),
             pay_finish_time: int(v, "PayFinishTime"),
-            desc: text(v, "Desc"),
+            // WeChat's example leaves Desc empty for all but a payment and says what the
+            // order was for in Memo ("开通账户奖励"): the ledger's description is either.
+            desc: Some(text(v, "Desc"))
+                .filter(|d| !d.trim().is_empty())
+                .unwrap_or_else(|| text(v, "Memo")),
             free_coin_count: coins(v, "FreeCoinCount"),
             pay_coin_count: coins(v, "PayCoinCount"),
             refund_free_coin_count: coins(v, "RefundFreeCoinCount"),
@@ -266,13 +270,15 @@ mod tests {
             {"Event":"user_del_card"},
             {"id":9,"Event":"card_pay_order","OrderId":10000583,"Status":"ORDER_STATUS_SUCC",
              "CreateOrderTime":1472550000,"FreeCoinCount":"0.2","PayCoinCount":200,
-             "OrderType":"ORDER_TYPE_WXPAY"}
+             "OrderType":"ORDER_TYPE_WXPAY","Desc":"微信支付充值","Memo":"x"},
+            {"id":10,"Event":"card_pay_order","OrderId":"404091456","Desc":"",
+             "Memo":"开通账户奖励","OrderType":"ORDER_TYPE_SYS_ADD"}
         ]}"#;
         let events = parse_events(body.as_bytes()).unwrap();
         // Oldest first; the event without an id is left out.
         assert_eq!(
             events.iter().map(|f| f.event.id).collect::<Vec<_>>(),
-            [3, 7, 9]
+            [3, 7, 9, 10]
         );
         let claim = &events[1].event;
         assert_eq!(
@@ -289,6 +295,10 @@ mod tests {
         assert_eq!(order.order_id, "10000583");
         assert_eq!(order.free_coin_count, Coins(20));
         assert_eq!(order.pay_coin_count, Coins(20_000));
+        // The description is Desc, or Memo when Desc is empty (WeChat's own example).
+        assert_eq!(order.desc, "微信支付充值");
+        let reward = events[3].event.order.clone().unwrap();
+        assert_eq!(reward.desc, "开通账户奖励");
         // The cached JSON reads back as the same event.
         assert_eq!(
             CardEvent::from_cached(&events[1].json).as_ref(),

@@ -92,6 +92,10 @@ pub fn simulate(
                         .map(|_| user(rng.random_range(0..USERS)))
                         .filter(|f| *f != holder)
                         .collect();
+                    // A friend drawn twice sees the code once: two views of one user in one
+                    // second would be one push to a receiver (the same de-duplication key).
+                    let mut drawn = std::collections::HashSet::new();
+                    friends.retain(|f| drawn.insert(f.clone()));
                     let _ = st.share(&code, &friends, Some(time), "simulate");
                 }
                 if rng.random_bool(0.5) {

@@ -544,7 +544,7 @@ impl StatsPanel {
         ui.heading(T::Channels.get(lang)).on_hover_text("outer_id");
         if self.pushes {
             ui.weak(T::ChannelsServer.get(lang))
-                .on_hover_text("user_get_card · user_consume_card · user_view_card");
+                .on_hover_text("user_get_card (OuterId) · user_consume_card · user_view_card");
         } else {
             ui.weak(T::ChannelsNote.get(lang));
         }
@@ -572,7 +572,12 @@ impl StatsPanel {
             ui.end_row();
             for r in rows {
                 ui.label(r.outer_id.to_string());
-                ui.label(&r.label);
+                // Scene 0: the card's own link or a QR code without a channel.
+                if r.outer_id == 0 && r.label.is_empty() {
+                    ui.weak(T::NoChannel.get(lang));
+                } else {
+                    ui.label(&r.label);
+                }
                 ui.label(r.views.to_string());
                 ui.label(r.receives.to_string());
                 ui.label(r.gift_backs.to_string());

@@ -11,6 +11,7 @@
 mod accounts;
 mod app;
 mod architecture;
+mod chain;
 mod cli;
 mod demo;
 mod design;

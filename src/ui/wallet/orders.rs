@@ -207,11 +207,15 @@ fn table_ui(view: &OrdersView, ui: &mut Ui, lang: Lang) {
                 row.col(|ui| {
                     // An order only a push told of is marked so: getorderlist has not listed it.
                     if pushed_only {
-                        ui.label(format!(
-                            "{} · {}",
-                            status_text(&o.status, lang),
-                            T::PushedOrder.get(lang)
-                        ))
+                        // On one line: the column widens rather than cutting the mark in two.
+                        ui.add(
+                            egui::Label::new(format!(
+                                "{} · {}",
+                                status_text(&o.status, lang),
+                                T::PushedOrder.get(lang)
+                            ))
+                            .extend(),
+                        )
                         .on_hover_text(T::PushedOrderHint.get(lang));
                     } else {
                         ui.label(status_text(&o.status, lang))

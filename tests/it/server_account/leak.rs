@@ -10,9 +10,7 @@ use coupon_studio::pushed::FeedStatus;
 use coupon_studio::ui::accounts::{Command as AccountCmd, SecretText};
 use coupon_studio::ui::design::Command as DesignCmd;
 
-use super::panels::wait_live;
-use super::{Company, KEY};
-use crate::support::server_double::{claim, pass};
+use crate::support::chain::{Chain, wait_live, wechat};
 use crate::support::ui::*;
 use crate::support::{in_own_process, temp_dir};
 
@@ -37,24 +35,32 @@ fn a_company_server_session_writes_neither_the_key_nor_the_token_anywhere() {
     }
     let dir = temp_dir("server-leak");
     coupon_studio::logging::init(&coupon_studio::logging::log_dir(&dir)).unwrap();
-    let company = Company::start();
-    let account = company.account();
-    let card = company.sim.approved_card();
-    company.server.push(claim(&card, "c1", 5, "o-1"));
-    let mut h = company.app(&dir, &account, Nav::Design);
+    let chain = Chain::sqlite(wechat(std::time::Duration::from_secs(3600)));
+    let key = chain.add_key("王芳");
+    let account = chain.account();
+    // A customer claims a code of an approved card: WeChat pushes it.
+    let card = chain.sim.approved_card();
+    chain.sim.admin(
+        "/sandbox/user/scan",
+        serde_json::json!({"card_id": card, "outer_id": 5}),
+    );
+    let mut h = chain.app(&dir, &account, &key, Nav::Design);
     wait_live(&mut h);
-    let token = company.sim.token();
+    let token = chain.sim.token();
     assert!(token.len() > 8, "a real token to look for");
 
     // A call with the server's token, and a card created (its review comes as a push).
     h.state_mut().run(DesignCmd::ListCards);
     h.state_mut()
-        .run(DesignCmd::Create(None, Box::new(company.sim.fixture())));
+        .run(DesignCmd::Create(None, Box::new(chain.sim.fixture())));
     wait_for(&mut h, "the created card", |h| {
         h.state().design.flow.card_id.is_some()
     });
     let created = h.state().design.flow.card_id.clone().unwrap();
-    company.server.push(pass(&created));
+    chain.sim.admin(
+        "/sandbox/card/review",
+        serde_json::json!({"card_id": created, "approve": true}),
+    );
     wait_for(&mut h, "the pushed result", |h| {
         h.state().design.flow.status.as_deref() == Some("CARD_STATUS_VERIFY_OK")
     });
@@ -68,13 +74,13 @@ fn a_company_server_session_writes_neither_the_key_nor_the_token_anywhere() {
     wait_for(&mut h, "the refused test", |h| {
         h.state().accounts.test_result.is_some()
     });
-    company.server.set_down(true);
+    chain.stop_server();
     wait_for(&mut h, "unreachable", |h| {
         h.state().server.status == FeedStatus::Unreachable
     });
-    company.server.set_down(false);
+    chain.start_server();
     wait_live(&mut h);
-    company.server.revoke(KEY);
+    chain.revoke("王芳");
     wait_for(&mut h, "refused", |h| {
         h.state().server.status == FeedStatus::KeyRefused
     });
@@ -96,7 +102,7 @@ fn a_company_server_session_writes_neither_the_key_nor_the_token_anywhere() {
     for path in &all {
         let bytes = std::fs::read(path).unwrap();
         for (what, needle) in [
-            ("the API key", KEY),
+            ("the API key", key.as_str()),
             ("the token", token.as_str()),
             ("the wrong key", "csk_wrong_typed_key_999"),
         ] {

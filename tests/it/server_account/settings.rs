@@ -10,7 +10,8 @@ use coupon_studio::pushed::FeedStatus;
 use egui::Role;
 use egui_kittest::kittest::Queryable;
 
-use super::{Company, KEY, POLL};
+use crate::support::chain::{Chain, POLL, wechat};
+use crate::support::server::APPID;
 use crate::support::temp_dir;
 use crate::support::ui::*;
 
@@ -33,19 +34,20 @@ fn type_field(h: &mut H, label: &str, text: &str) {
 #[test]
 fn a_company_server_account_is_added_in_settings_with_its_key_in_the_keyring_only() {
     let dir = temp_dir("server-settings");
-    let company = Company::start();
+    let chain = Chain::sqlite(wechat(std::time::Duration::from_secs(3600)));
+    let key = chain.add_key("总部-王芳");
     let mut h = app(&dir, Backend::start_sandbox(None).unwrap(), Nav::Settings);
     let store = Arc::new(MemoryStore::default());
     h.state_mut().set_secret_store(store.clone());
     h.state_mut()
-        .use_api_base_for_accounts(company.sim.client.base_url())
+        .use_api_base_for_accounts(chain.wechat_url())
         .unwrap();
     h.state_mut().set_server_poll(POLL);
     h.step();
 
     click(&mut h, "添加账号");
     type_field(&mut h, "显示名称", "总部");
-    type_field(&mut h, "AppID(开发者ID)", super::APPID);
+    type_field(&mut h, "AppID(开发者ID)", APPID);
     h.get_by_role_and_label(Role::RadioButton, "公司服务器")
         .click_accesskit();
     h.run_steps(2);
@@ -53,7 +55,7 @@ fn a_company_server_account_is_added_in_settings_with_its_key_in_the_keyring_onl
     type_field(&mut h, "服务器地址", "http://coupons.example.com");
     assert!(has(&h, "公司服务器地址必须是 https(本机地址除外)"));
     assert!(!enabled(&h, "保存"));
-    let url = company.server.url.clone();
+    let url = chain.server_url();
     type_field(&mut h, "服务器地址", &url);
     assert!(!has(&h, "公司服务器地址必须是 https"));
 
@@ -67,12 +69,11 @@ fn a_company_server_account_is_added_in_settings_with_its_key_in_the_keyring_onl
     assert!(!has(&h, "csk_typo_key_0000"));
 
     // The right key: WeChat's token comes through the server, and the test lists colours.
-    type_field(&mut h, "API 密钥", KEY);
+    type_field(&mut h, "API 密钥", &key);
     click(&mut h, "测试连接");
     wait_for(&mut h, "the passed test", |h| {
         h.state().accounts.test_result == Some(Ok(14))
     });
-    assert!(company.server.token_calls() >= 1);
 
     click(&mut h, "保存");
     wait_for(&mut h, "the saved account", |h| {
@@ -83,13 +84,13 @@ fn a_company_server_account_is_added_in_settings_with_its_key_in_the_keyring_onl
     assert_eq!(saved.mode, TokenMode::Server { url: url.clone() });
     assert_eq!(
         store.get(&saved.key_name().unwrap()).unwrap().as_deref(),
-        Some(KEY)
+        Some(key.as_str())
     );
     // The list file names the server, never the key; nor is an AppSecret stored anywhere.
     let file = std::fs::read_to_string(dir.join("accounts.json")).unwrap();
-    assert!(file.contains(&url) && !file.contains(KEY));
-    assert_eq!(store.get(super::APPID).unwrap(), None);
-    assert!(has(&h, "总部 (wxcompanyserver01)") && has(&h, "公司服务器"));
+    assert!(file.contains(&url) && !file.contains(&key));
+    assert_eq!(store.get(APPID).unwrap(), None);
+    assert!(has(&h, &format!("总部 ({APPID})")) && has(&h, "公司服务器"));
 
     click(&mut h, "使用");
     wait_for(&mut h, "the switch and the first read", |h| {
@@ -98,16 +99,16 @@ fn a_company_server_account_is_added_in_settings_with_its_key_in_the_keyring_onl
     assert!(has(&h, "已切换到 总部"));
     assert!(has(&h, "公司服务器已连接"));
     wait_for(&mut h, "the account's colours", |_| {
-        company.sim.calls("/card/getcolors") >= 2
+        chain.sim.calls("/card/getcolors") >= 2
     });
     // The server asked WeChat for the token; the app never held the AppSecret.
-    assert!(company.sim.calls("/cgi-bin/stable_token") >= 1);
-    assert_eq!(company.sim.calls("/cgi-bin/token"), 0);
+    assert!(chain.sim.calls("/cgi-bin/stable_token") >= 1);
+    assert_eq!(chain.sim.calls("/cgi-bin/token"), 0);
     // Nothing the app wrote holds the key.
     for entry in walk(&dir) {
         let bytes = std::fs::read(&entry).unwrap();
         assert!(
-            !bytes.windows(KEY.len()).any(|w| w == KEY.as_bytes()),
+            !bytes.windows(key.len()).any(|w| w == key.as_bytes()),
             "{} holds the key",
             entry.display()
         );

@@ -7,12 +7,13 @@
 //! Every test of the binary shares one process: nothing here sets an environment variable,
 //! changes the current directory or names a file after the process alone.
 
+pub mod chain;
 pub mod photo;
 pub mod platform;
 pub mod platform_server;
 pub mod receiver;
+pub mod relay;
 pub mod server;
-pub mod server_double;
 pub mod sim;
 pub mod ui;
 pub mod wire;
