@@ -12,7 +12,8 @@ use std::time::Duration;
 use coupon_studio::sandbox::{Limits, PUSH_ATTEMPTS, SandboxConfig};
 use coupon_studio::server::spawn_with;
 use coupon_studio::server::storage::{
-    Inserted, KeyHash, KeyInfo, NewEvent, Storage, StorageError, StoredEvent,
+    AuthorizerRow, ComponentRow, Inserted, KeyHash, KeyInfo, NewEvent, PlatformStorage, Storage,
+    StorageError, StoredEvent, TokenUpdate,
 };
 use futures_util::future::BoxFuture;
 use serde_json::Value;
@@ -96,20 +97,22 @@ impl Storage for Flaky {
             self.inner.insert(event).await
         })
     }
-    fn events_after(
+    fn merchant_events(
         &self,
+        merchant: String,
         since: i64,
         limit: u32,
     ) -> BoxFuture<'_, Result<Vec<StoredEvent>, StorageError>> {
-        self.inner.events_after(since, limit)
+        self.inner.merchant_events(merchant, since, limit)
     }
-    fn add_key(
+    fn add_scoped_key(
         &self,
         name: String,
         hash: String,
         now: i64,
+        merchants: Option<Vec<String>>,
     ) -> BoxFuture<'_, Result<(), StorageError>> {
-        self.inner.add_key(name, hash, now)
+        self.inner.add_scoped_key(name, hash, now, merchants)
     }
     fn keys(&self) -> BoxFuture<'_, Result<Vec<KeyInfo>, StorageError>> {
         self.inner.keys()
@@ -122,6 +125,84 @@ impl Storage for Flaky {
     }
     fn ping(&self) -> BoxFuture<'_, Result<(), StorageError>> {
         self.inner.ping()
+    }
+}
+
+// The open platform's part passes through untouched: this database only fails inserts.
+impl PlatformStorage for Flaky {
+    fn setting(&self, name: String) -> BoxFuture<'_, Result<Option<String>, StorageError>> {
+        self.inner.setting(name)
+    }
+    fn init_setting(
+        &self,
+        name: String,
+        value: String,
+    ) -> BoxFuture<'_, Result<String, StorageError>> {
+        self.inner.init_setting(name, value)
+    }
+    fn component(
+        &self,
+        component: String,
+    ) -> BoxFuture<'_, Result<Option<ComponentRow>, StorageError>> {
+        self.inner.component(component)
+    }
+    fn save_ticket(
+        &self,
+        component: String,
+        sealed: String,
+        at: i64,
+    ) -> BoxFuture<'_, Result<(), StorageError>> {
+        self.inner.save_ticket(component, sealed, at)
+    }
+    fn save_component_token(
+        &self,
+        component: String,
+        sealed: String,
+        expires: i64,
+    ) -> BoxFuture<'_, Result<(), StorageError>> {
+        self.inner.save_component_token(component, sealed, expires)
+    }
+    fn authorizers(
+        &self,
+        component: String,
+    ) -> BoxFuture<'_, Result<Vec<AuthorizerRow>, StorageError>> {
+        self.inner.authorizers(component)
+    }
+    fn authorizer(
+        &self,
+        component: String,
+        appid: String,
+    ) -> BoxFuture<'_, Result<Option<AuthorizerRow>, StorageError>> {
+        self.inner.authorizer(component, appid)
+    }
+    fn save_grant(
+        &self,
+        component: String,
+        row: AuthorizerRow,
+    ) -> BoxFuture<'_, Result<(), StorageError>> {
+        self.inner.save_grant(component, row)
+    }
+    fn save_authorizer_token(
+        &self,
+        component: String,
+        update: TokenUpdate,
+    ) -> BoxFuture<'_, Result<bool, StorageError>> {
+        self.inner.save_authorizer_token(component, update)
+    }
+    fn revoke_authorizer(
+        &self,
+        component: String,
+        appid: String,
+        now: i64,
+    ) -> BoxFuture<'_, Result<bool, StorageError>> {
+        self.inner.revoke_authorizer(component, appid, now)
+    }
+    fn exclusive<'a>(
+        &'a self,
+        name: String,
+        work: BoxFuture<'a, ()>,
+    ) -> BoxFuture<'a, Result<(), StorageError>> {
+        self.inner.exclusive(name, work)
     }
 }
 
