@@ -154,11 +154,24 @@ impl WalletSession {
             // call follows from them.
             WalletEvent::Pushed { orders, reminded } => {
                 let news = reminded.difference(&self.reminded).next().is_some();
+                // An order that moved coins and was not known (or not in this state) before:
+                // the balance shown is out of date.
+                let moved = orders.iter().any(|o| {
+                    !self
+                        .orders
+                        .pushed
+                        .iter()
+                        .any(|p| p.order_id == o.order_id && p.status == o.status)
+                });
                 self.orders.pushed = orders;
                 self.reminded = reminded;
                 // The stock now, so that the alert (or its end) is true.
                 if news && self.loaded {
                     out.push(Command::ListCards);
+                }
+                // Read the balance again (a read only: no money call follows from a push).
+                if moved && self.loaded {
+                    out.push(Command::Refresh);
                 }
             }
         }

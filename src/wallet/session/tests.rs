@@ -536,4 +536,19 @@ fn pushed_orders_only_inform_the_table_and_never_move_money() {
     };
     assert_eq!(shown.on_event(pushed("c1"), T0), vec![Command::ListCards]);
     assert!(shown.on_event(pushed("c1"), T0).is_empty());
+    // A colleague's recharge pushed: the balance is read again (a read, never a money call),
+    // once; the same order pushed again reads nothing; a new state of it reads again.
+    let paid = |status: &str| WalletEvent::Pushed {
+        orders: vec![order("R9", status)],
+        reminded: std::collections::BTreeSet::from(["c1".to_owned()]),
+    };
+    assert_eq!(
+        shown.on_event(paid("ORDER_STATUS_WAITING"), T0),
+        vec![Command::Refresh]
+    );
+    assert!(shown.on_event(paid("ORDER_STATUS_WAITING"), T0).is_empty());
+    assert_eq!(
+        shown.on_event(paid("ORDER_STATUS_SUCC"), T0),
+        vec![Command::Refresh]
+    );
 }

@@ -130,6 +130,11 @@ fn a_colleagues_coin_orders_are_pushed_into_the_ledger_once_and_move_no_money() 
         has(&h, "兑换库存 50 张"),
         "the pushed purchase says what it was"
     );
+    // The balance shown follows at once: the pushes made the app read it again (a read).
+    let truth = chain.sim.rt.block_on(c.get_coins_info()).unwrap();
+    wait_for(&mut h, "the balance after the colleague's orders", |h| {
+        h.state().wallet.balance.as_ref() == Some(&truth)
+    });
 
     // The order table's 刷新: getorderlist lists them too; each order is one row still.
     let reload = h.state_mut().wallet.reload_orders();
