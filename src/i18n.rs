@@ -471,6 +471,7 @@ strings! {
     ServerLiveHint => "审核结果、领券、核销、库存提醒和券点流水由公司服务器转来", "Review results, claims, uses, stock reminders and coin orders come through the company server";
     ChannelsServer => "渠道数据来自公司服务器转来的领券、核销和查看事件:每个券码按领取时的渠道统计。", "Channel data from the claims, uses and views the company server relays: each code counts under the channel it was claimed through.";
     NoChannel => "无渠道", "No channel";
+    ChannelsLive => "渠道数据是实时的:包括今天到现在为止(上方图表和合计没有当天数据)。", "Channel data is live: it includes today so far (the chart and totals above have no same-day data).";
     ChannelsNoneYet => "这段时间公司服务器还没有转来领券、核销或查看事件", "The company server has relayed no claim, use or view in this range yet";
     LowStockPushed => "库存只剩 {n} 张(微信推送了库存提醒)", "Only {n} left (WeChat pushed a stock reminder)";
     PushedOrder => "推送", "pushed";

@@ -103,6 +103,11 @@ pub struct StatsPanel {
     clock_asked: bool,
     /// The account has a company server: per-channel results come from its events.
     pub pushes: bool,
+    /// Today (Beijing), as of the last frame.
+    today: Option<NaiveDate>,
+    /// The channel table shown runs up to now, today included (events are live, unlike
+    /// datacube, which has no data for the current day).
+    channels_live: bool,
 }
 
 impl Default for StatsPanel {
@@ -129,6 +134,8 @@ impl Default for StatsPanel {
             clock_skew_ms: None,
             clock_asked: false,
             pushes: false,
+            today: None,
+            channels_live: false,
         }
     }
 }
@@ -153,6 +160,7 @@ impl Panel for StatsPanel {
             .show(ui, |ui| {
                 self.pushes = cx.server;
                 let today = self.today(cx);
+                self.today = Some(today);
                 self.body_ui(ui, cx.lang, cx.sandbox, today)
             })
             .inner
@@ -226,12 +234,24 @@ impl StatsPanel {
 
     /// Per-channel results over the form's range (the simulator's log, or the company
     /// server's events).
-    fn channels_command(&self, card_id: Option<String>) -> Option<Command> {
+    /// A company server's events are live: a range that ends yesterday (the default, as
+    /// datacube has no same-day data) runs up to now for the channels, so that today's scans
+    /// show.
+    fn channels_command(&mut self, card_id: Option<String>) -> Option<Command> {
         let (b, e) = self.begin.zip(self.end)?;
+        self.channels_live = self.pushes
+            && self
+                .today
+                .is_some_and(|t| e >= t - chrono::Duration::days(1));
+        let to = if self.channels_live {
+            i64::MAX
+        } else {
+            crate::card::beijing::end_of(e).unwrap_or(i64::MAX)
+        };
         Some(Command::Channels {
             card_id,
             from: crate::card::beijing::start_of(b).unwrap_or(0),
-            to: crate::card::beijing::end_of(e).unwrap_or(i64::MAX),
+            to,
         })
     }
 
@@ -545,6 +565,9 @@ impl StatsPanel {
         if self.pushes {
             ui.weak(T::ChannelsServer.get(lang))
                 .on_hover_text("user_get_card (OuterId) · user_consume_card · user_view_card");
+            if self.channels_live {
+                ui.weak(T::ChannelsLive.get(lang));
+            }
         } else {
             ui.weak(T::ChannelsNote.get(lang));
         }
