@@ -59,6 +59,11 @@ impl CouponStudioApp {
         self.platform.link_every = every;
     }
 
+    /// The AppID of the platform's merchant the app works for, if it does.
+    pub fn merchant(&self) -> Option<&str> {
+        self.backend.merchant()
+    }
+
     /// The notice at the bottom of the window, if any.
     pub fn notice(&self) -> Option<&UiError> {
         self.platform.notice.as_ref()
@@ -134,12 +139,24 @@ impl CouponStudioApp {
     /// A backend for another account or merchant arrived: it takes over now, or once the
     /// money answer the Wallet waits for has settled.
     pub(super) fn take_switch(&mut self, switch: Box<Switch>) {
-        if self.wallet.money_in_flight() {
+        if self.switch_must_wait() {
             self.accounts.status = Some((false, UiError::of(T::SwitchWaitsForMoney)));
             self.platform.pending = Some(switch);
             return;
         }
         self.apply_switch(*switch);
+    }
+
+    /// Whether a switch must wait for money: while a confirm or recharge is on its way, or an
+    /// unclear one is reconciled. Leaving a withdrawn merchant waits only for the answer: its
+    /// reconciliation needs the merchant's token, which is gone, so the journal keeps it open
+    /// until the merchant is used again.
+    fn switch_must_wait(&self) -> bool {
+        if self.platform.leaving.is_some() {
+            self.wallet.answer_awaited()
+        } else {
+            self.wallet.money_in_flight()
+        }
     }
 
     fn apply_switch(&mut self, switch: Switch) {
@@ -231,7 +248,7 @@ impl CouponStudioApp {
             self.accounts.switching = true;
             self.run(Command::Activate(None));
         }
-        if self.platform.pending.is_some() && !self.wallet.money_in_flight() {
+        if self.platform.pending.is_some() && !self.switch_must_wait() {
             if let Some(switch) = self.platform.pending.take() {
                 self.accounts.status = None;
                 self.apply_switch(*switch);

@@ -15,6 +15,7 @@ mod cli;
 mod demo;
 mod design;
 mod placement;
+mod platform_account;
 mod redeem;
 mod sandbox;
 mod server;
