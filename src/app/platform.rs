@@ -140,7 +140,9 @@ impl CouponStudioApp {
     /// money answer the Wallet waits for has settled.
     pub(super) fn take_switch(&mut self, switch: Box<Switch>) {
         if self.switch_must_wait() {
-            self.accounts.status = Some((false, UiError::of(T::SwitchWaitsForMoney)));
+            if self.platform.leaving.is_none() {
+                self.accounts.status = Some((false, UiError::of(T::SwitchWaitsForMoney)));
+            }
             self.platform.pending = Some(switch);
             return;
         }
@@ -248,11 +250,12 @@ impl CouponStudioApp {
             self.accounts.switching = true;
             self.run(Command::Activate(None));
         }
-        if self.platform.pending.is_some() && !self.switch_must_wait() {
-            if let Some(switch) = self.platform.pending.take() {
-                self.accounts.status = None;
-                self.apply_switch(*switch);
-            }
+        if self.platform.pending.is_some()
+            && !self.switch_must_wait()
+            && let Some(switch) = self.platform.pending.take()
+        {
+            self.accounts.status = None;
+            self.apply_switch(*switch);
         }
         let every = self.platform.link_every;
         let due: Vec<String> = self

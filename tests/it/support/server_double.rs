@@ -359,6 +359,9 @@ struct PlatformMerchant {
     withdrawn: bool,
 }
 
+/// A refusal: its status and `{"errcode":-1,"errmsg"}`.
+type Refusal = (StatusCode, axum::Json<Value>);
+
 #[derive(Default)]
 struct PlatformShared {
     /// Valid keys, each with the merchants it may act for (`None`: all).
@@ -375,7 +378,7 @@ struct PlatformShared {
 
 impl PlatformShared {
     /// The key's merchants filter, or the 401 answer.
-    fn key(&self, headers: &HeaderMap) -> Result<Option<HashSet<String>>, Response> {
+    fn key(&self, headers: &HeaderMap) -> Result<Option<HashSet<String>>, Refusal> {
         bearer(headers)
             .and_then(|k| self.keys.lock().unwrap().get(k).cloned())
             .ok_or_else(|| {
@@ -383,12 +386,11 @@ impl PlatformShared {
                     StatusCode::UNAUTHORIZED,
                     axum::Json(json!({"errcode": -1, "errmsg": "unknown or revoked key"})),
                 )
-                    .into_response()
             })
     }
 
     /// 403 when `allowed` does not include `appid`.
-    fn may_act(allowed: Option<&HashSet<String>>, appid: &str) -> Result<(), Response> {
+    fn may_act(allowed: Option<&HashSet<String>>, appid: &str) -> Result<(), Refusal> {
         if allowed.is_none_or(|set| set.contains(appid)) {
             return Ok(());
         }
@@ -397,8 +399,7 @@ impl PlatformShared {
             axum::Json(
                 json!({"errcode": -1, "errmsg": format!("this key may not act for {appid}")}),
             ),
-        )
-            .into_response())
+        ))
     }
 
     fn push_event(&self, appid: &str, mut event: Value) {
@@ -427,7 +428,7 @@ struct MerchantQuery {
 async fn p_merchants(State(st): State<Arc<PlatformApp>>, headers: HeaderMap) -> Response {
     let allowed = match st.shared.key(&headers) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let list: Vec<Value> = st
         .shared
@@ -451,10 +452,10 @@ async fn p_token(
 ) -> Response {
     let allowed = match st.shared.key(&headers) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     if let Err(r) = PlatformShared::may_act(allowed.as_ref(), &q.appid) {
-        return r;
+        return r.into_response();
     }
     *st.shared
         .token_calls
@@ -487,10 +488,10 @@ async fn p_events(
 ) -> Response {
     let allowed = match st.shared.key(&headers) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     if let Err(r) = PlatformShared::may_act(allowed.as_ref(), &q.appid) {
-        return r;
+        return r.into_response();
     }
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let list: Vec<Value> = st
@@ -513,7 +514,7 @@ async fn p_events(
 
 async fn p_authorizations(State(st): State<Arc<PlatformApp>>, headers: HeaderMap) -> Response {
     if let Err(r) = st.shared.key(&headers) {
-        return r;
+        return r.into_response();
     }
     let ctoken = st.shared.ctoken.lock().unwrap().clone();
     let pre = st.platform.preauth(&ctoken).await;
