@@ -128,7 +128,13 @@ impl CouponStudioApp {
             lang,
             &mut self.accounts,
         ));
-        crate::ui::merchants::platforms_ui(ui, lang, &mut self.accounts, &mut out);
+        crate::ui::merchants::platforms_ui(
+            ui,
+            lang,
+            &mut self.accounts,
+            &mut self.platform.link_qr,
+            &mut out,
+        );
         if let Some(at) = out
             .iter()
             .position(|c| matches!(c, Command::Activate(_) | Command::UseMerchant { .. }))

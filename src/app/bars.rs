@@ -76,7 +76,8 @@ impl CouponStudioApp {
         };
         match self.backend.merchant() {
             Some(appid) => {
-                let merchant = self.accounts.in_use_merchant().map(|m| m.name.as_str());
+                let merchant =
+                    crate::ui::merchants::in_use_merchant(&self.accounts).map(|m| m.name.as_str());
                 T::MerchantOfPlatform.fill(
                     lang,
                     &[

@@ -238,7 +238,7 @@ impl CouponStudioApp {
         match cmd.into() {
             // Accounts commands need the vault, which the other panels never see.
             AppCommand::Accounts(c) => {
-                exec::accounts::run(c, &self.io, &self.backend, &self.accounts_ctx);
+                exec::accounts_command(c, &self.io, &self.backend, &self.accounts_ctx);
             }
             // Pictures by URL are cached in the data folder, which only the shell knows.
             AppCommand::Design(Command::FetchImage(slot, url)) => {

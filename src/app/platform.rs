@@ -38,6 +38,8 @@ pub struct PlatformState {
     pending: Option<Box<Switch>>,
     /// How often the merchant list is read while an authorization page is shown.
     pub link_every: Duration,
+    /// The authorization page's QR, drawn once per link.
+    pub link_qr: Option<crate::ui::merchants::LinkQr>,
 }
 
 impl Default for PlatformState {
@@ -48,6 +50,7 @@ impl Default for PlatformState {
             leaving: None,
             pending: None,
             link_every: LINK_POLL,
+            link_qr: None,
         }
     }
 }
@@ -181,10 +184,8 @@ impl CouponStudioApp {
         self.accounts.list.merchant.clone_from(&switch.merchant);
         self.accounts.in_use = switch.id;
         self.accounts.in_use_merchant = switch.merchant;
-        let name = self
-            .accounts
-            .in_use_merchant()
-            .map_or(name, |m| m.name.clone());
+        let name =
+            crate::ui::merchants::in_use_merchant(&self.accounts).map_or(name, |m| m.name.clone());
         self.accounts.needs_credentials = None;
         if self.platform.leaving.take().is_none() {
             self.accounts.status = Some((

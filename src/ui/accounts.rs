@@ -195,22 +195,6 @@ pub struct AccountsPanel {
     pub in_use_merchant: Option<String>,
     /// Each platform account's merchants, by account id.
     pub merchants: std::collections::BTreeMap<String, crate::accounts::merchants::MerchantList>,
-    /// The authorization page's QR, drawn once per link.
-    pub link_qr: Option<LinkQr>,
-}
-
-/// The authorization page's QR as a texture, for the link it was drawn from.
-pub struct LinkQr {
-    /// The link.
-    pub url: String,
-    /// Its QR code.
-    pub texture: egui::TextureHandle,
-}
-
-impl std::fmt::Debug for LinkQr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "LinkQr({})", self.url)
-    }
 }
 
 impl AccountsPanel {
@@ -230,12 +214,6 @@ impl AccountsPanel {
             .iter()
             .find(|a| a.id == id)
             .map(|a| a.name.as_str())
-    }
-
-    /// The merchant in use under a platform account, as listed (when the list is known).
-    pub fn in_use_merchant(&self) -> Option<&crate::api::Merchant> {
-        let list = self.merchants.get(self.in_use.as_deref()?)?;
-        list.find(self.in_use_merchant.as_deref()?)
     }
 }
 
@@ -539,17 +517,13 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
         });
     }
     match &panel.test_result {
-        Some(Ok(n)) if form.mode == ModeChoice::Platform => {
-            ui.colored_label(
-                crate::ui::ok_color(ui),
-                format!("✔ {}", T::TestOkMerchants.fill(lang, &[("n", n)])),
-            );
-        }
-        Some(Ok(colors)) => {
-            ui.colored_label(
-                crate::ui::ok_color(ui),
-                format!("✔ {}: {colors}", T::TestOk.get(lang)),
-            );
+        Some(Ok(n)) => {
+            // A platform's test counts its merchants; the others the card colours.
+            let text = match form.mode {
+                ModeChoice::Platform => T::TestOkMerchants.fill(lang, &[("n", n)]),
+                _ => format!("{}: {n}", T::TestOk.get(lang)),
+            };
+            ui.colored_label(crate::ui::ok_color(ui), format!("✔ {text}"));
         }
         Some(Err(e)) => {
             crate::ui::error_label(ui, e.text(lang));

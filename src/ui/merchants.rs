@@ -5,7 +5,7 @@
 
 use egui::{RichText, Ui};
 
-use super::accounts::{AccountsPanel, Command, LinkQr};
+use super::accounts::{AccountsPanel, Command};
 use crate::accounts::merchants::MerchantList;
 use crate::api::Merchant;
 use crate::i18n::{Lang, T};
@@ -13,8 +13,30 @@ use crate::i18n::{Lang, T};
 /// The size of the authorization QR on screen (points).
 const QR_SIDE: f32 = 200.0;
 
-/// Draws every platform account's merchants; pushes what the person asked for to `out`.
-pub fn platforms_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Command>) {
+/// The authorization page's QR as a texture, for the link it was drawn from (made once per
+/// link; the shell keeps it).
+pub struct LinkQr {
+    /// The link.
+    pub url: String,
+    /// Its QR code.
+    pub texture: egui::TextureHandle,
+}
+
+/// The merchant in use under a platform account, as listed (once the list is known).
+pub fn in_use_merchant(panel: &AccountsPanel) -> Option<&Merchant> {
+    let list = panel.merchants.get(panel.in_use.as_deref()?)?;
+    list.find(panel.in_use_merchant.as_deref()?)
+}
+
+/// Draws every platform account's merchants, with the authorization page's QR drawn into
+/// `qr`; pushes what the person asked for to `out`.
+pub fn platforms_ui(
+    ui: &mut Ui,
+    lang: Lang,
+    panel: &mut AccountsPanel,
+    qr: &mut Option<LinkQr>,
+    out: &mut Vec<Command>,
+) {
     let platforms: Vec<(String, String)> = panel
         .list
         .accounts
@@ -26,7 +48,7 @@ pub fn platforms_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mu
         ui.add_space(6.0);
         ui.separator();
         ui.label(RichText::new(T::MerchantsOf.fill(lang, &[("platform", &name)])).strong());
-        platform_ui(ui, lang, panel, &id, out);
+        platform_ui(ui, lang, panel, qr, &id, out);
     }
 }
 
@@ -35,6 +57,7 @@ fn platform_ui(
     ui: &mut Ui,
     lang: Lang,
     panel: &mut AccountsPanel,
+    qr: &mut Option<LinkQr>,
     id: &str,
     out: &mut Vec<Command>,
 ) {
@@ -102,7 +125,7 @@ fn platform_ui(
         });
     }
     if list.linking.is_some() {
-        linking_ui(ui, lang, list, &mut panel.link_qr);
+        linking_ui(ui, lang, list, qr);
     }
 }
 

@@ -235,16 +235,8 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, ctx: &AccountsCtx) {
                     .map_err(|error| SwitchRefused { error, gone: None }),
             ))
         }),
-        Command::UseMerchant { account, appid } => {
-            super::platform::use_merchant(account, appid, io, ctx);
-        }
-        Command::ListMerchants(account) => super::platform::list(account, io, ctx),
-        Command::Authorize(account) => super::platform::authorize(account, io, ctx),
-        Command::Test {
-            account,
-            secret,
-            token: _,
-        } if account.is_platform() => super::platform::test(account, secret, io, ctx),
+        // A platform's commands run in `platform.rs` (see `exec::accounts_command`).
+        Command::UseMerchant { .. } | Command::ListMerchants(_) | Command::Authorize(_) => {}
         Command::Test {
             account,
             secret,

@@ -280,6 +280,26 @@ pub(super) fn with_store<T>(
     f(&guard).map_err(|e| store_error(&e))
 }
 
+/// Runs one accounts command: a platform's (its merchants, its authorization page, its
+/// connection test, working for a merchant) in `platform.rs`, the others in `accounts.rs`.
+pub(super) fn accounts_command(
+    cmd: crate::ui::accounts::Command,
+    io: &Io,
+    backend: &Arc<Backend>,
+    ctx: &accounts::AccountsCtx,
+) {
+    use crate::ui::accounts::Command;
+    match cmd {
+        Command::UseMerchant { account, appid } => platform::use_merchant(account, appid, io, ctx),
+        Command::ListMerchants(account) => platform::list(account, io, ctx),
+        Command::Authorize(account) => platform::authorize(account, io, ctx),
+        Command::Test {
+            account, secret, ..
+        } if account.is_platform() => platform::test(account, secret, io, ctx),
+        other => accounts::run(other, io, backend, ctx),
+    }
+}
+
 /// Runs one command of any panel.
 pub fn run(cmd: AppCommand, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mutex<Store>>>) {
     match cmd {

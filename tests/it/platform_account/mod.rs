@@ -7,6 +7,7 @@
 
 mod api;
 mod scope;
+mod settings;
 mod ui;
 
 use std::path::Path;
@@ -15,10 +16,12 @@ use std::time::Duration;
 
 use coupon_studio::accounts::{Account, Accounts, MemoryStore, SecretStore, TokenMode, Vault};
 use coupon_studio::api::{ApiClient, TokenSource};
-use coupon_studio::app::{Backend, Nav};
+use coupon_studio::app::{Backend, CouponStudioApp, Nav, Persisted, StartOptions};
+use coupon_studio::i18n::Lang;
+use egui_kittest::Harness;
 
 use crate::support::server_double::PlatformDouble;
-use crate::support::ui::{H, app, wait_for};
+use crate::support::ui::{H, wait_for};
 
 /// The platform operator's API key.
 pub const KEY: &str = "csk_platform_ops_5a6b7c8d9e0f1a2b";
@@ -74,16 +77,44 @@ pub fn platform_app(
         Some(m) => Backend::for_merchant_at(dir, &d.wechat(), &vault, account, m).unwrap(),
         None => Backend::start_sandbox(None).unwrap(),
     };
-    let mut h = app(dir, backend, nav);
-    h.state_mut().set_secret_store(store);
-    h.state_mut()
-        .use_api_base_for_accounts(&d.wechat())
-        .unwrap();
-    h.state_mut().set_server_poll(POLL);
-    h.state_mut().set_merchant_poll(POLL);
-    // The first frame asked the system keyring (there is none here): ask again with this one.
-    h.state_mut().accounts.merchants.clear();
-    h
+    harness(d, dir, backend, store, nav)
+}
+
+/// The app on `nav` in `dir` with `backend`, the keyring `store` and WeChat at the double's
+/// simulator, reading the double every [`POLL`].
+pub fn harness(
+    d: &PlatformDouble,
+    dir: &Path,
+    backend: Backend,
+    store: Arc<MemoryStore>,
+    nav: Nav,
+) -> H {
+    // The keyring, the simulator and the pace are set before the first frame, which reads
+    // the merchant list.
+    let persisted = Persisted {
+        lang: Lang::Zh,
+        nav,
+        ..Persisted::default()
+    };
+    let (data_dir, wechat) = (dir.to_owned(), d.wechat());
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 1100.0))
+        .build_eframe(move |cc| {
+            let mut app = CouponStudioApp::new(
+                cc,
+                StartOptions {
+                    data_dir,
+                    backend,
+                    persisted: Some(persisted),
+                },
+            )
+            .unwrap();
+            app.set_secret_store(store);
+            app.use_api_base_for_accounts(&wechat).unwrap();
+            app.set_server_poll(POLL);
+            app.set_merchant_poll(POLL);
+            app
+        })
 }
 
 /// Waits until the app works for `appid` (the switch landed and its feed answered).
