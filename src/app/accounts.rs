@@ -114,6 +114,47 @@ impl CouponStudioApp {
         self.run(Command::ProbeKeyring);
     }
 
+    /// The Settings panel: language and theme, the connection, the stock alert, the demo (on
+    /// the simulator), logs, accounts and a platform's merchants.
+    pub(super) fn settings_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.persisted.lang;
+        let dir = self.data_dir.display().to_string();
+        let account = self.account_display(lang);
+        let info = crate::ui::settings::ConnectionInfo {
+            sandbox: self.is_sandbox(),
+            account: &account,
+            api_base: &self.backend.api_base,
+            server: self.backend.server.as_ref().map(|l| l.client.base_url()),
+            data_dir: &dir,
+        };
+        crate::ui::settings::settings_ui(
+            ui,
+            &mut self.persisted.lang,
+            &mut self.persisted.theme,
+            &info,
+        );
+        crate::ui::settings::stock_alert_ui(
+            ui,
+            &mut self.persisted.stock_alert_below,
+            self.persisted.lang,
+        );
+        if info.sandbox {
+            let mut demo = Vec::new();
+            ui.add_space(8.0);
+            crate::ui::design::demo::button_ui(
+                ui,
+                &mut self.design.demo,
+                self.persisted.lang,
+                &mut demo,
+            );
+            self.run_all(demo);
+        }
+        let cmds = self.accounts_settings_ui(ui);
+        for cmd in cmds {
+            self.run(cmd);
+        }
+    }
+
     /// The Settings section for accounts and logs.
     pub(super) fn accounts_settings_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let lang = self.persisted.lang;

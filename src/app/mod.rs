@@ -24,7 +24,7 @@ use crate::ui::design::{Command, DesignPanel};
 use crate::ui::panel::{Panel, PanelCx};
 use crate::ui::placement::PlacementPanel;
 use crate::ui::redeem::RedeemPanel;
-use crate::ui::settings::{ConnectionInfo, ThemeChoice};
+use crate::ui::settings::ThemeChoice;
 use crate::ui::stats::StatsPanel;
 use crate::ui::wallet::WalletPanel;
 use events::Event;
@@ -490,42 +490,11 @@ impl eframe::App for CouponStudioApp {
                 self.run_all(cmds);
             }
             Nav::Settings => {
+                // Scrolled: a platform's merchant list (and its authorization QR) can be long.
                 egui::CentralPanel::default().show(ui, |ui| {
-                    let dir = self.data_dir.display().to_string();
-                    let account = self.account_display(lang);
-                    let info = ConnectionInfo {
-                        sandbox: self.is_sandbox(),
-                        account: &account,
-                        api_base: &self.backend.api_base,
-                        server: self.backend.server.as_ref().map(|l| l.client.base_url()),
-                        data_dir: &dir,
-                    };
-                    crate::ui::settings::settings_ui(
-                        ui,
-                        &mut self.persisted.lang,
-                        &mut self.persisted.theme,
-                        &info,
-                    );
-                    crate::ui::settings::stock_alert_ui(
-                        ui,
-                        &mut self.persisted.stock_alert_below,
-                        self.persisted.lang,
-                    );
-                    if info.sandbox {
-                        let mut demo = Vec::new();
-                        ui.add_space(8.0);
-                        crate::ui::design::demo::button_ui(
-                            ui,
-                            &mut self.design.demo,
-                            self.persisted.lang,
-                            &mut demo,
-                        );
-                        self.run_all(demo);
-                    }
-                    let cmds = self.accounts_settings_ui(ui);
-                    for cmd in cmds {
-                        self.run(cmd);
-                    }
+                    egui::ScrollArea::vertical()
+                        .auto_shrink(false)
+                        .show(ui, |ui| self.settings_ui(ui));
                 });
             }
         }

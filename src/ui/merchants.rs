@@ -175,66 +175,80 @@ fn merchant_row_ui(
     button.clicked().then(|| m.appid.clone())
 }
 
-/// The authorization page: its QR for the merchant's admin, the link to copy, how long it
-/// works, and a way to close it.
+/// The authorization page: its QR for the merchant's admin and beside it the link to copy,
+/// how long it works, and a way to close it (side by side, so that it fits a small window).
 fn linking_ui(ui: &mut Ui, lang: Lang, list: &mut MerchantList, qr: &mut Option<LinkQr>) {
     let Some(linking) = &list.linking else { return };
+    if let Some(link) = &linking.link
+        && qr.as_ref().is_none_or(|q| q.url != link.url)
+        && let Some(texture) = crate::ui::qr::qr_texture(ui.ctx(), "authorization-qr", &link.url)
+    {
+        *qr = Some(LinkQr {
+            url: link.url.clone(),
+            texture,
+        });
+    }
     let mut close = false;
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.label(RichText::new(T::ScanToAuthorize.get(lang)).strong());
-        if let Some(e) = &linking.error {
-            crate::ui::error_label(ui, e.text(lang));
-        }
-        match &linking.link {
-            None if linking.error.is_none() => {
-                ui.weak(T::MakingAuthorization.get(lang));
+        ui.horizontal_top(|ui| {
+            if let (Some(link), Some(q)) = (&linking.link, qr.as_ref())
+                && q.url == link.url
+            {
+                ui.add(
+                    egui::Image::new(&q.texture).fit_to_exact_size(egui::vec2(QR_SIDE, QR_SIDE)),
+                );
             }
-            None => {}
-            Some(link) => {
-                if qr.as_ref().is_none_or(|q| q.url != link.url)
-                    && let Some(texture) =
-                        crate::ui::qr::qr_texture(ui.ctx(), "authorization-qr", &link.url)
-                {
-                    *qr = Some(LinkQr {
-                        url: link.url.clone(),
-                        texture,
-                    });
+            ui.vertical(|ui| {
+                ui.set_max_width(520.0);
+                ui.label(RichText::new(T::ScanToAuthorize.get(lang)).strong());
+                if let Some(e) = &linking.error {
+                    crate::ui::error_label(ui, e.text(lang));
                 }
-                if let Some(q) = qr.as_ref() {
-                    ui.add(
-                        egui::Image::new(&q.texture)
-                            .fit_to_exact_size(egui::vec2(QR_SIDE, QR_SIDE)),
-                    );
+                match &linking.link {
+                    None if linking.error.is_none() => {
+                        ui.weak(T::MakingAuthorization.get(lang));
+                    }
+                    None => {}
+                    Some(link) => link_text_ui(ui, lang, linking, &link.url),
                 }
-                ui.label(RichText::new(&link.url).small().monospace());
-                let now = chrono::Utc::now().timestamp_millis();
-                if linking.expired(now) {
-                    crate::ui::error_label(ui, T::AuthorizationExpired.get(lang));
-                } else {
-                    let until =
-                        crate::ui::server_status::cached_at(linking.until_ms / 1000, now / 1000);
-                    ui.weak(T::AuthorizationWaiting.fill(lang, &[("time", &until)]));
-                }
-                if crate::ui::action(ui, "merchants", "copy-link", true, T::CopyLink.get(lang))
-                    .clicked()
-                {
-                    ui.ctx().copy_text(link.url.clone());
-                }
-            }
-        }
-        if crate::ui::action(
-            ui,
-            "merchants",
-            "close-link",
-            true,
-            T::CloseAuthorization.get(lang),
-        )
-        .clicked()
-        {
-            close = true;
-        }
+                ui.horizontal(|ui| {
+                    if let Some(link) = &linking.link
+                        && crate::ui::action(
+                            ui,
+                            "merchants",
+                            "copy-link",
+                            true,
+                            T::CopyLink.get(lang),
+                        )
+                        .clicked()
+                    {
+                        ui.ctx().copy_text(link.url.clone());
+                    }
+                    close = crate::ui::action(
+                        ui,
+                        "merchants",
+                        "close-link",
+                        true,
+                        T::CloseAuthorization.get(lang),
+                    )
+                    .clicked();
+                });
+            });
+        });
     });
     if close {
         list.stop_linking();
+    }
+}
+
+/// The link and how long it works (or that it no longer does).
+fn link_text_ui(ui: &mut Ui, lang: Lang, linking: &crate::accounts::merchants::Linking, url: &str) {
+    ui.label(RichText::new(url).small().monospace());
+    let now = chrono::Utc::now().timestamp_millis();
+    if linking.expired(now) {
+        crate::ui::error_label(ui, T::AuthorizationExpired.get(lang));
+    } else {
+        let until = crate::ui::server_status::cached_at(linking.until_ms / 1000, now / 1000);
+        ui.weak(T::AuthorizationWaiting.fill(lang, &[("time", &until)]));
     }
 }
