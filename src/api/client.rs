@@ -121,6 +121,12 @@ impl ApiClient {
             .await
     }
 
+    /// Whether the token source said the merchant is not (or no longer) authorized (a
+    /// platform's merchant; see [`TokenSource::Platform`]): every call fails from then on.
+    pub fn merchant_gone(&self) -> bool {
+        self.inner.tokens.merchant_gone()
+    }
+
     /// Calls an endpoint with a JSON body (POST) or query (GET) and parses the answer.
     pub async fn call<Req: Serialize + ?Sized, Resp: DeserializeOwned>(
         &self,

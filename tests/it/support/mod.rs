@@ -14,6 +14,7 @@ pub mod platform_server;
 pub mod receiver;
 pub mod relay;
 pub mod server;
+pub mod server_double;
 pub mod sim;
 pub mod ui;
 pub mod wire;
