@@ -121,6 +121,15 @@ impl ApiClient {
             .await
     }
 
+    /// An access token asked of its source now, the cached one forgotten (a platform's
+    /// merchant: whether it still authorizes the platform).
+    pub async fn fresh_access_token(&self) -> Result<String, ApiError> {
+        self.inner
+            .tokens
+            .fresh(&self.inner.http, &self.inner.base)
+            .await
+    }
+
     /// Whether the token source said the merchant is not (or no longer) authorized (a
     /// platform's merchant; see [`TokenSource::Platform`]): every call fails from then on.
     pub fn merchant_gone(&self) -> bool {

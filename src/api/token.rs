@@ -156,6 +156,14 @@ impl TokenManager {
         Ok(token)
     }
 
+    /// A token asked of the source now, whatever is cached: the way to learn whether a
+    /// platform's merchant still authorizes it (a 404 marks it gone, see
+    /// [`Self::merchant_gone`]).
+    pub async fn fresh(&self, http: &reqwest::Client, base: &str) -> Result<String, ApiError> {
+        self.cached.lock().await.take();
+        self.token(http, base).await
+    }
+
     /// Forgets `token` if it is still the cached one (after 40001/40014/42001).
     pub async fn invalidate(&self, token: &str) {
         let mut cached = self.cached.lock().await;

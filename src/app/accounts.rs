@@ -248,6 +248,15 @@ impl CouponStudioApp {
                 self.platform.leaving = None;
             }
             AccountsEvent::Merchants { account, result } => self.on_merchants(account, result),
+            AccountsEvent::WithdrawalChecked {
+                account,
+                appid,
+                gone,
+            } => {
+                if gone {
+                    self.merchant_withdrew(&account, &appid);
+                }
+            }
             AccountsEvent::Authorization { account, result } => {
                 self.on_authorization(account, result);
             }

@@ -151,6 +151,17 @@ pub enum AccountsEvent {
         /// The page.
         result: Result<crate::api::AuthorizationLink, UiError>,
     },
+    /// A withdrawal event of the merchant in use, checked with a fresh token: whether the
+    /// platform answered that the merchant no longer authorizes it (an old withdrawal, from
+    /// before the merchant authorized again, is not).
+    WithdrawalChecked {
+        /// The platform account's id.
+        account: String,
+        /// The merchant.
+        appid: String,
+        /// Whether it is gone.
+        gone: bool,
+    },
     /// The log folder could not be opened.
     LogsOpened(Result<(), UiError>),
 }

@@ -67,6 +67,11 @@ impl CouponStudioApp {
         self.backend.merchant()
     }
 
+    /// The link whose QR code Settings shows for a merchant's admin to scan, once drawn.
+    pub fn authorization_qr(&self) -> Option<&str> {
+        self.platform.link_qr.as_ref().map(|q| q.url.as_str())
+    }
+
     /// The notice at the bottom of the window, if any.
     pub fn notice(&self) -> Option<&UiError> {
         self.platform.notice.as_ref()
@@ -218,17 +223,24 @@ impl CouponStudioApp {
         self.platform.leaving = Some(appid.to_owned());
     }
 
-    /// New events of the merchant in use: a withdrawal of its authorization (or of another
-    /// merchant's, should the server relay one) takes it off the list.
+    /// New events of the merchant in use: a withdrawal of its authorization is checked with a
+    /// fresh token before the app acts on it. The merchant's stream keeps every withdrawal,
+    /// so one read from the cache or from the stream's start may be older than the
+    /// merchant's authorizing the platform again; the server's 404 alone says it is gone.
     pub(super) fn check_withdrawals(&mut self, new: &[CardEvent]) {
-        let Some(account) = self.accounts.in_use.clone() else {
+        let (Some(account), Some(appid)) = (
+            self.accounts.in_use.clone(),
+            self.backend.merchant().map(str::to_owned),
+        ) else {
             return;
         };
-        for e in new {
-            if e.info_type == crate::api::company::UNAUTHORIZED && !e.authorizer_appid.is_empty() {
-                let appid = e.authorizer_appid.clone();
-                self.merchant_withdrew(&account, &appid);
-            }
+        if new.iter().any(|e| e.unauthorizes(&appid)) {
+            super::exec::platform::check_withdrawal(
+                account,
+                appid,
+                self.backend.client.clone(),
+                &self.io,
+            );
         }
     }
 

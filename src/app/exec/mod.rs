@@ -6,7 +6,7 @@ mod demo;
 mod design;
 pub(super) mod images;
 mod placement;
-mod platform;
+pub(super) mod platform;
 mod redeem;
 mod stats;
 mod wallet;

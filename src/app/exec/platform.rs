@@ -5,7 +5,7 @@
 
 use super::accounts::{AccountsCtx, account_error, backend_for};
 use crate::accounts::{Account, Accounts, Vault};
-use crate::api::{ApiError, CompanyClient};
+use crate::api::{ApiClient, ApiError, CompanyClient};
 use crate::app::events::{AccountsEvent, Switch, SwitchRefused, UiError};
 use crate::app::io::Io;
 use crate::ui::accounts::SecretText;
@@ -61,6 +61,26 @@ pub fn authorize(account: String, io: &Io, ctx: &AccountsCtx) {
             Err(e) => Err(e),
         };
         AccountsEvent::Authorization { account, result }
+    });
+}
+
+/// Checks a withdrawal event of merchant `appid` of the platform account `account` with a
+/// fresh token from `client` (the merchant's): the server's 404 says it is gone; a token says
+/// it authorized the platform again since; any other failure leaves it to the next call.
+pub fn check_withdrawal(account: String, appid: String, client: ApiClient, io: &Io) {
+    io.spawn(async move {
+        let gone = matches!(
+            client.fresh_access_token().await,
+            Err(ApiError::MerchantGone)
+        );
+        if !gone {
+            tracing::info!(merchant = %appid, "an earlier withdrawal: the merchant authorizes the platform again");
+        }
+        AccountsEvent::WithdrawalChecked {
+            account,
+            appid,
+            gone,
+        }
     });
 }
 

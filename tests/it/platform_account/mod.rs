@@ -1,10 +1,12 @@
 //! The desktop side of a third-party platform (issue 20 point 3, and the desktop half of point
 //! 4's tests): a 第三方平台(服务商) account whose merchants authorize the company's platform,
 //! each worked for in turn with its own authorizer token, events, drafts, channel names and
-//! money journal. Run against the platform contract's double (`support/server_double.rs`,
-//! [`PlatformDouble`]) in front of a simulator that plays WeChat's open platform: every token is
-//! a real authorizer token of the simulator, so every card call is real.
+//! money journal. Run end to end on the real company server in platform mode, fed by the
+//! simulator playing WeChat's open platform (`support/platform_chain.rs`,
+//! [`PlatformChain`]): every token is an authorizer token the server got from the simulator,
+//! every event one the simulator pushed to the server, so every card call is real.
 
+mod again;
 mod api;
 mod scope;
 mod settings;
@@ -14,17 +16,14 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use coupon_studio::accounts::{Account, Accounts, MemoryStore, SecretStore, TokenMode, Vault};
-use coupon_studio::api::{ApiClient, TokenSource};
+use coupon_studio::accounts::{Account, Accounts, MemoryStore, SecretStore, Vault};
 use coupon_studio::app::{Backend, CouponStudioApp, Nav, Persisted, StartOptions};
 use coupon_studio::i18n::Lang;
 use egui_kittest::Harness;
 
-use crate::support::server_double::PlatformDouble;
+use crate::support::platform_chain::PlatformChain;
 use crate::support::ui::{H, wait_for};
 
-/// The platform operator's API key.
-pub const KEY: &str = "csk_platform_ops_5a6b7c8d9e0f1a2b";
 /// Merchant A.
 pub const A: &str = "wxmerchantaaaa0001";
 /// A's name.
@@ -34,32 +33,14 @@ pub const B: &str = "wxmerchantbbbb0002";
 /// B's name.
 pub const B_NAME: &str = "南山茶饮";
 
-/// How often the app reads the double in tests (the app's default is 5 s, and 3 s for the
+/// How often the app reads the server in tests (the app's default is 5 s, and 3 s for the
 /// merchant list while an authorization page is shown).
 pub const POLL: Duration = Duration::from_millis(150);
 
-/// The platform account of the double.
-pub fn account(d: &PlatformDouble) -> Account {
-    Account::new("卡券服务商", "", TokenMode::Platform { url: d.url.clone() })
-}
-
-/// The app's client acting for `appid` through the platform with `key`.
-pub fn merchant_client(d: &PlatformDouble, key: &str, appid: &str) -> ApiClient {
-    ApiClient::new(
-        &d.wechat(),
-        TokenSource::Platform {
-            url: d.url.clone(),
-            key: key.into(),
-            appid: appid.into(),
-        },
-    )
-    .unwrap()
-}
-
-/// The app on `nav` in `dir` with `account` saved (its key in an in-memory keyring), started
-/// on `merchant` (or on the simulator), reading the double every [`POLL`].
+/// The app on `nav` in `dir` with `account` saved (the operator's key in an in-memory
+/// keyring), started on `merchant` (or on the simulator), reading the server every [`POLL`].
 pub fn platform_app(
-    d: &PlatformDouble,
+    d: &PlatformChain,
     dir: &Path,
     account: &Account,
     merchant: Option<&str>,
@@ -71,7 +52,7 @@ pub fn platform_app(
     list.merchant = merchant.map(str::to_owned);
     list.save(dir).unwrap();
     let store = Arc::new(MemoryStore::default());
-    store.set(&account.key_name().unwrap(), KEY).unwrap();
+    store.set(&account.key_name().unwrap(), d.key()).unwrap();
     let vault = Vault::new(store.clone());
     let backend = match merchant {
         Some(m) => Backend::for_merchant_at(dir, &d.wechat(), &vault, account, m).unwrap(),
@@ -80,10 +61,10 @@ pub fn platform_app(
     harness(d, dir, backend, store, nav)
 }
 
-/// The app on `nav` in `dir` with `backend`, the keyring `store` and WeChat at the double's
-/// simulator, reading the double every [`POLL`].
+/// The app on `nav` in `dir` with `backend`, the keyring `store` and WeChat at the chain's
+/// simulator, reading the server every [`POLL`].
 pub fn harness(
-    d: &PlatformDouble,
+    d: &PlatformChain,
     dir: &Path,
     backend: Backend,
     store: Arc<MemoryStore>,

@@ -6,8 +6,8 @@ use coupon_studio::app::Nav;
 use egui::Role;
 use egui_kittest::kittest::Queryable;
 
-use super::{A, A_NAME, B, B_NAME, KEY, account, merchant_client, platform_app, wait_on_merchant};
-use crate::support::server_double::PlatformDouble;
+use super::{A, A_NAME, B, B_NAME, platform_app, wait_on_merchant};
+use crate::support::platform_chain::PlatformChain;
 use crate::support::temp_dir;
 use crate::support::ui::*;
 
@@ -39,11 +39,11 @@ fn use_merchant(h: &mut H, name: &str, appid: &str) {
 #[test]
 fn a_merchants_draft_channel_names_and_journal_never_show_under_another() {
     let dir = temp_dir("platform-scope");
-    let d = PlatformDouble::start(&[KEY]);
+    let d = PlatformChain::sqlite();
     d.authorize(A, A_NAME);
     d.authorize(B, B_NAME);
-    let account = account(&d);
-    let a = merchant_client(&d, KEY, A);
+    let account = d.account();
+    let a = d.merchant_client(d.key(), A);
     let a_card = d.block_on(async {
         let body = crate::support::fixture_body(&a, -60, 20 * 86_400).await;
         let id = a.create_card(&body).await.unwrap();

@@ -14,8 +14,8 @@ use coupon_studio::ui::panel::PanelCx;
 use egui::Role;
 use egui_kittest::kittest::Queryable;
 
-use super::{A, A_NAME, B, B_NAME, KEY, POLL, account, harness, platform_app};
-use crate::support::server_double::PlatformDouble;
+use super::{A, A_NAME, B, B_NAME, POLL, harness, platform_app};
+use crate::support::platform_chain::PlatformChain;
 use crate::support::temp_dir;
 use crate::support::ui::*;
 
@@ -50,7 +50,7 @@ fn cx() -> PanelCx {
 #[test]
 fn a_platform_account_is_added_in_settings_and_lists_its_merchants() {
     let dir = temp_dir("platform-settings");
-    let d = PlatformDouble::start(&[KEY]);
+    let d = PlatformChain::sqlite();
     d.authorize(A, A_NAME);
     d.authorize(B, B_NAME);
     let store = Arc::new(MemoryStore::default());
@@ -75,8 +75,8 @@ fn a_platform_account_is_added_in_settings_and_lists_its_merchants() {
     type_field(&mut h, "服务器地址", "http://coupons.example.com");
     assert!(has(&h, "公司服务器地址必须是 https(本机地址除外)"));
     assert!(!enabled(&h, "保存"));
-    type_field(&mut h, "服务器地址", &d.url);
-    type_field(&mut h, "API 密钥", KEY);
+    type_field(&mut h, "服务器地址", d.url());
+    type_field(&mut h, "API 密钥", d.key());
     click(&mut h, "测试连接");
     wait_for(&mut h, "the passed test", |h| {
         h.state().accounts.test_result == Some(Ok(2))
@@ -88,13 +88,18 @@ fn a_platform_account_is_added_in_settings_and_lists_its_merchants() {
     });
     assert!(has(&h, "账号已保存,API 密钥已存入系统钥匙串"));
     let saved = Accounts::load(&dir).unwrap().accounts[0].clone();
-    assert_eq!(saved.mode, TokenMode::Platform { url: d.url.clone() });
+    assert_eq!(
+        saved.mode,
+        TokenMode::Platform {
+            url: d.url().to_owned()
+        }
+    );
     assert_eq!(
         store.get(&saved.key_name().unwrap()).unwrap().as_deref(),
-        Some(KEY)
+        Some(d.key())
     );
     let file = std::fs::read_to_string(dir.join("accounts.json")).unwrap();
-    assert!(file.contains("\"platform\"") && !file.contains(KEY));
+    assert!(file.contains("\"platform\"") && !file.contains(d.key()));
 
     // Its merchants are listed under it, read once.
     wait_for(&mut h, "the merchants", |h| {
@@ -126,10 +131,10 @@ fn a_platform_account_is_added_in_settings_and_lists_its_merchants() {
 #[test]
 fn a_merchant_that_withdrew_meanwhile_is_refused_at_the_switch_and_leaves_the_list() {
     let dir = temp_dir("platform-gone");
-    let d = PlatformDouble::start(&[KEY]);
+    let d = PlatformChain::sqlite();
     d.authorize(A, A_NAME);
     d.authorize(B, B_NAME);
-    let account = account(&d);
+    let account = d.account();
     let mut h = platform_app(&d, &dir, &account, None, Nav::Settings);
     wait_for(&mut h, "the merchants", |h| {
         has(h, &format!("使用 {A_NAME}")) && has(h, &format!("使用 {B_NAME}"))

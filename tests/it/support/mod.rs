@@ -10,11 +10,11 @@
 pub mod chain;
 pub mod photo;
 pub mod platform;
+pub mod platform_chain;
 pub mod platform_server;
 pub mod receiver;
 pub mod relay;
 pub mod server;
-pub mod server_double;
 pub mod sim;
 pub mod ui;
 pub mod wire;
