@@ -25,7 +25,7 @@
 //!   campaign through the platform first (its token from the server; the simulator's admin
 //!   API plays its reviewer, payer and customers). The app starts on the first merchant:
 //!   Settings with the merchant list and a fresh authorization QR (`screenshot-platform.png`),
-//!   then 使用 the second merchant, and its Design, Wallet and Stats
+//!   then 使用 the second merchant, and its Design (its card open), Wallet and Stats
 //!   (`platform-<panel>.png`).
 
 use std::path::PathBuf;
@@ -51,6 +51,8 @@ enum Action {
     Form,
     /// Opens the refused card in Design, as a click on it in 我的卡券 does.
     OpenRefused,
+    /// Opens the first card of 我的卡券 in Design, as a click on it does.
+    OpenFirstCard,
     /// 添加商户: an authorization QR.
     Authorize,
     /// 使用 next to the n-th merchant.
@@ -62,85 +64,28 @@ enum Action {
 type Step = (u64, Nav, Lang, Action, Option<&'static str>);
 
 /// A 公司服务器 account's pictures.
+#[rustfmt::skip]
 const SERVER_PLAN: &[Step] = &[
     (4, Nav::Wallet, Lang::Zh, Action::Show, None),
-    (
-        5,
-        Nav::Settings,
-        Lang::Zh,
-        Action::Form,
-        Some("server-settings.png"),
-    ),
-    (
-        5,
-        Nav::Stats,
-        Lang::Zh,
-        Action::Show,
-        Some("server-stats.png"),
-    ),
-    (
-        4,
-        Nav::Stats,
-        Lang::En,
-        Action::Show,
-        Some("server-stats-en.png"),
-    ),
-    (
-        5,
-        Nav::Design,
-        Lang::Zh,
-        Action::OpenRefused,
-        Some("server-design.png"),
-    ),
-    (
-        4,
-        Nav::Design,
-        Lang::En,
-        Action::Show,
-        Some("server-design-en.png"),
-    ),
-    (
-        5,
-        Nav::Wallet,
-        Lang::Zh,
-        Action::Show,
-        Some("server-wallet.png"),
-    ),
+    (5, Nav::Settings, Lang::Zh, Action::Form, Some("server-settings.png")),
+    (5, Nav::Stats, Lang::Zh, Action::Show, Some("server-stats.png")),
+    (4, Nav::Stats, Lang::En, Action::Show, Some("server-stats-en.png")),
+    (5, Nav::Design, Lang::Zh, Action::OpenRefused, Some("server-design.png")),
+    (4, Nav::Design, Lang::En, Action::Show, Some("server-design-en.png")),
+    (5, Nav::Wallet, Lang::Zh, Action::Show, Some("server-wallet.png")),
 ];
 
 /// A 第三方平台 account's pictures.
+#[rustfmt::skip]
 const PLATFORM_PLAN: &[Step] = &[
     (4, Nav::Settings, Lang::Zh, Action::Show, None),
     (1, Nav::Settings, Lang::Zh, Action::Authorize, None),
-    (
-        4,
-        Nav::Settings,
-        Lang::Zh,
-        Action::Show,
-        Some("screenshot-platform.png"),
-    ),
+    (4, Nav::Settings, Lang::Zh, Action::Show, Some("screenshot-platform.png")),
     (1, Nav::Settings, Lang::Zh, Action::UseMerchant(1), None),
-    (
-        5,
-        Nav::Design,
-        Lang::Zh,
-        Action::Show,
-        Some("platform-design.png"),
-    ),
-    (
-        4,
-        Nav::Wallet,
-        Lang::Zh,
-        Action::Show,
-        Some("platform-wallet.png"),
-    ),
-    (
-        5,
-        Nav::Stats,
-        Lang::Zh,
-        Action::Show,
-        Some("platform-stats.png"),
-    ),
+    (4, Nav::Design, Lang::Zh, Action::Show, None),
+    (3, Nav::Design, Lang::Zh, Action::OpenFirstCard, Some("platform-design.png")),
+    (4, Nav::Wallet, Lang::Zh, Action::Show, Some("platform-wallet.png")),
+    (5, Nav::Stats, Lang::Zh, Action::Show, Some("platform-stats.png")),
 ];
 
 struct Shots {
@@ -175,15 +120,21 @@ impl Shots {
         match action {
             Action::Show => {}
             Action::Form => self.app.accounts.edit(&self.account_id),
-            Action::OpenRefused => {
-                if let Some(card) = self.refused.clone() {
-                    self.app.design.opening_card = Some(card.clone());
-                    self.app.run(DesignCmd::FetchCard(card));
-                }
+            Action::OpenRefused => self.open_card(self.refused.clone()),
+            Action::OpenFirstCard => {
+                self.open_card(self.app.design.cards.first().map(|c| c.card_id.clone()));
             }
-            Action::Authorize => self
-                .app
-                .run(AccountsCmd::Authorize(self.account_id.clone())),
+            Action::Authorize => {
+                // As 添加商户 does: the page is shown while its link is asked for.
+                let id = self.account_id.clone();
+                self.app
+                    .accounts
+                    .merchants
+                    .entry(id.clone())
+                    .or_default()
+                    .start_linking();
+                self.app.run(AccountsCmd::Authorize(id));
+            }
             Action::UseMerchant(i) => {
                 if let Some(appid) = self.merchants.get(i) {
                     self.app.run(AccountsCmd::UseMerchant {
@@ -195,6 +146,16 @@ impl Shots {
         }
         self.app.persisted.nav = nav;
         self.app.persisted.lang = lang;
+    }
+}
+
+impl Shots {
+    /// Opens `card` in Design, as a click on it in 我的卡券 does.
+    fn open_card(&mut self, card: Option<String>) {
+        if let Some(card) = card {
+            self.app.design.opening_card = Some(card.clone());
+            self.app.run(DesignCmd::FetchCard(card));
+        }
     }
 }
 
@@ -265,16 +226,17 @@ fn cards_of(
     )
 }
 
-/// The merchants `server` lists for `key`; each without a card yet gets the demo campaign
-/// through the platform (WeChat at `wechat`, the simulator).
+/// The merchants `server` lists for `key`, each with its (first) card; each without a card
+/// yet gets the demo campaign through the platform (WeChat at `wechat`, the simulator).
 fn merchants_with_demo(
     rt: &tokio::runtime::Runtime,
     server: &str,
     wechat: &str,
     key: &str,
-) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+) -> Result<Vec<(String, String)>, Box<dyn std::error::Error>> {
     let listed = rt.block_on(CompanyClient::new(server, key)?.merchants())?;
     let admin = SandboxAdmin::new(wechat, Duration::from_secs(60))?;
+    let mut out = Vec::new();
     for (n, m) in listed.iter().enumerate() {
         let client = ApiClient::new(
             wechat,
@@ -284,26 +246,32 @@ fn merchants_with_demo(
                 appid: m.appid.clone(),
             },
         )?;
-        if !rt
+        let card = match rt
             .block_on(client.batch_get(0, 1, None))?
             .card_id_list
-            .is_empty()
+            .first()
         {
-            continue;
-        }
-        let seed = 42 + u64::try_from(n).unwrap_or(0);
-        let demo = rt.block_on(coupon_studio::demo::load(
-            &client,
-            &admin.clone().for_merchant(&m.appid),
-            seed,
-        ))?;
-        eprintln!("demo for {} ({}): card {}", m.name, m.appid, demo.card_id);
+            Some(card) => card.clone(),
+            None => {
+                let seed = 42 + u64::try_from(n).unwrap_or(0);
+                let admin = admin.clone().for_merchant(&m.appid);
+                let demo = rt.block_on(coupon_studio::demo::load(&client, &admin, seed))?;
+                eprintln!("demo for {} ({}): card {}", m.name, m.appid, demo.card_id);
+                demo.card_id
+            }
+        };
+        out.push((m.appid.clone(), card));
     }
-    Ok(listed.into_iter().map(|m| m.appid).collect())
+    Ok(out)
 }
 
-/// The demo's channel table, as the Placement panel saves it for the demo's posters.
-fn save_channels(data: &std::path::Path, card_id: &str) -> Result<(), Box<dyn std::error::Error>> {
+/// The demo's channel table of `card_id` in the data scope `scope`, as the Placement panel
+/// saves it for the demo's posters.
+fn save_channels(
+    data: &std::path::Path,
+    scope: &str,
+    card_id: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
     let rows: Vec<ChannelRecord> = CHANNELS
         .iter()
         .map(|(outer_id, label)| ChannelRecord {
@@ -314,7 +282,7 @@ fn save_channels(data: &std::path::Path, card_id: &str) -> Result<(), Box<dyn st
             ticket: String::new(),
         })
         .collect();
-    Store::open(&data.join("coupon-studio.sqlite"))?.save_channels(&rows)?;
+    Store::open(&data.join("coupon-studio.sqlite"))?.save_channels_in(scope, &rows)?;
     Ok(())
 }
 
@@ -349,7 +317,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rt = tokio::runtime::Runtime::new()?;
 
     let (account, merchants, refused) = if platform {
-        let merchants = merchants_with_demo(&rt, server, wechat, &key)?;
+        let mut merchants = Vec::new();
+        for (appid, card) in merchants_with_demo(&rt, server, wechat, &key)? {
+            save_channels(&data, &format!("merchant:{appid}"), &card)?;
+            merchants.push(appid);
+        }
         let mode = TokenMode::Platform {
             url: server.clone(),
         };
@@ -357,7 +329,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         let (demo, refused) = cards_of(&rt, &CompanyClient::new(server, &key)?);
         if let Some(card_id) = demo {
-            save_channels(&data, &card_id)?;
+            save_channels(&data, coupon_studio::store::OWN, &card_id)?;
         }
         let mode = TokenMode::Server {
             url: server.clone(),
