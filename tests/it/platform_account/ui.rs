@@ -311,6 +311,7 @@ fn a_switch_waits_for_a_confirm_in_flight_and_no_answer_of_a_lands_in_b() {
         Some(A),
         "switched with money in flight"
     );
+    assert!(has(&h, &format!("{A_NAME} ({A}) · 服务商 卡券服务商")));
     // Once the confirm has landed (in A's panel and journal), the switch goes ahead.
     wait_for(&mut h, "the confirm's answer", |h| {
         matches!(h.state().wallet.confirm, ConfirmState::Done(_))
@@ -337,6 +338,11 @@ fn a_switch_waits_for_a_confirm_in_flight_and_no_answer_of_a_lands_in_b() {
     assert!(!design.contains(&a_card), "A's card list landed in B");
     assert!(!wallet.contains(&a_card));
     assert!(journal.is_empty());
+    for nav in ["设计", "券点"] {
+        click(&mut h, nav);
+        assert!(!has(&h, &short_id(&a_card)), "A's card shows in B's {nav}");
+    }
+    assert!(has(&h, &format!("{B_NAME} ({B}) · 服务商 卡券服务商")));
     // A's journal has the purchase, closed.
     let store = coupon_studio::store::Store::open(&dir.join("coupon-studio.sqlite")).unwrap();
     let a_key = format!("{A}@{}", d.wechat());
