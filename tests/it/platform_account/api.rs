@@ -48,6 +48,12 @@ fn lists_and_acts_for_each_merchant_with_its_own_token(d: &PlatformChain) {
     let card = d.block_on(a.create_card(&body)).unwrap();
     assert_eq!(d.block_on(a.access_token()).unwrap(), d.token(A));
     assert_ne!(d.token(A), d.token(B));
+    // The server hands tokens out 5 minutes short of their life; the app keeps the one it got.
+    let (status, raw) = d.block_on(d.ps.token(d.key(), A));
+    assert_eq!(status, 200, "{raw}");
+    let life = raw["expires_in"].as_i64().unwrap();
+    assert!((6000..=7200 - 300).contains(&life), "{raw}");
+    d.block_on(a.get_colors()).unwrap();
     assert_eq!(d.token_calls(A), 1, "{:?}", d.asked());
     assert_eq!(d.token_calls(B), 0);
     // B sees none of A's cards: the same errcode as for a card nobody has.
