@@ -121,6 +121,8 @@ pub fn consume_surely_failed(e: &ApiError) -> bool {
             | ApiError::InsecureBaseUrl(_)
             | ApiError::Token(_)
             | ApiError::KeyRefused
+            | ApiError::MerchantRefused
+            | ApiError::MerchantGone
     )
 }
 

@@ -4,6 +4,7 @@
 //! lives in the OS keyring ([`secrets`]), or for this session only in memory when there is no
 //! keyring; tokens, pasted or fetched, live in memory only. No egui here.
 
+pub mod merchants;
 pub mod secrets;
 
 use std::path::{Path, PathBuf};
@@ -49,12 +50,28 @@ pub enum TokenMode {
         /// The server's base URL (https, or loopback).
         url: String,
     },
+    /// 第三方平台(服务商): the company's `coupon-studio server` at `url` runs a third-party
+    /// platform that merchants authorize; the person's API key (in the keyring) lists the
+    /// merchants it may act for and gets each one's token. The app works for one merchant at
+    /// a time ([`Accounts::merchant`]).
+    Platform {
+        /// The server's base URL (https, or loopback).
+        url: String,
+    },
 }
 
 impl TokenMode {
     /// Whether this mode needs the AppSecret.
     pub fn needs_secret(&self) -> bool {
         matches!(self, Self::Stable | Self::Classic)
+    }
+
+    /// The company server's URL, for the modes that use one (the person's API key goes there).
+    pub fn server_url(&self) -> Option<&str> {
+        match self {
+            Self::Server { url } | Self::Platform { url } => Some(url),
+            _ => None,
+        }
     }
 }
 
@@ -102,7 +119,10 @@ impl Account {
         if self.name.trim().is_empty() {
             out.push(Problem::NameMissing);
         }
-        if self.appid.trim().is_empty() && self.mode != TokenMode::Sandbox {
+        // A platform works for its merchants' AppIDs, not one of its own.
+        if self.appid.trim().is_empty()
+            && !matches!(self.mode, TokenMode::Sandbox | TokenMode::Platform { .. })
+        {
             out.push(Problem::AppIdMissing);
         }
         if let TokenMode::Service { url, .. } = &self.mode
@@ -111,7 +131,7 @@ impl Account {
             // The token comes back over this connection, so the same rule as for WeChat.
             out.push(Problem::ServiceUrlInsecure);
         }
-        if let TokenMode::Server { url } = &self.mode
+        if let Some(url) = self.mode.server_url()
             && check_base_url(url.trim()).is_err()
         {
             // The API key and the token travel over this connection.
@@ -123,7 +143,14 @@ impl Account {
     /// The keyring name of this account's API key, for a company-server account: the key
     /// belongs to the person and this server entry, not to the AppID.
     pub fn key_name(&self) -> Option<String> {
-        matches!(self.mode, TokenMode::Server { .. }).then(|| secrets::server_key_name(&self.id))
+        self.mode
+            .server_url()
+            .map(|_| secrets::server_key_name(&self.id))
+    }
+
+    /// Whether this is a third-party platform's account (it works for merchants).
+    pub fn is_platform(&self) -> bool {
+        matches!(self.mode, TokenMode::Platform { .. })
     }
 
     /// Where this account keeps its typed credential in the keyring: the API key's name for a
@@ -142,8 +169,19 @@ impl Account {
     }
 
     /// The token source for this account, with the secret or pasted token from `vault`.
-    /// `None` for the sandbox (it has its own). Blocking: it may ask the keyring.
+    /// `None` for the sandbox (it has its own). Blocking: it may ask the keyring. A platform
+    /// account needs a merchant: [`Self::merchant_token_source`].
     pub fn token_source(&self, vault: &Vault) -> Result<Option<TokenSource>, AccountError> {
+        self.merchant_token_source(vault, None)
+    }
+
+    /// The token source for this account acting for `merchant` (a platform account's; the
+    /// other kinds ignore it).
+    pub fn merchant_token_source(
+        &self,
+        vault: &Vault,
+        merchant: Option<&str>,
+    ) -> Result<Option<TokenSource>, AccountError> {
         let appid = self.appid.trim().to_owned();
         Ok(Some(match &self.mode {
             TokenMode::Sandbox => return Ok(None),
@@ -178,7 +216,32 @@ impl Account {
                         .ok_or(AccountError::NeedKey)?,
                 }
             }
+            TokenMode::Platform { url } => {
+                let merchant = merchant
+                    .map(str::trim)
+                    .filter(|m| !m.is_empty())
+                    .ok_or(AccountError::NeedMerchant)?;
+                check_base_url(url.trim()).map_err(|_| AccountError::ServerUrlInsecure)?;
+                TokenSource::Platform {
+                    url: url.trim().trim_end_matches('/').to_owned(),
+                    key: vault
+                        .secret(&secrets::server_key_name(&self.id))?
+                        .ok_or(AccountError::NeedKey)?,
+                    appid: merchant.to_owned(),
+                }
+            }
         }))
+    }
+
+    /// The company server's URL and the person's API key, for the modes that have them.
+    /// Blocking: it may ask the keyring.
+    pub fn server_key(&self, vault: &Vault) -> Result<(String, String), AccountError> {
+        let url = self.mode.server_url().ok_or(AccountError::NeedKey)?;
+        check_base_url(url.trim()).map_err(|_| AccountError::ServerUrlInsecure)?;
+        let key = vault
+            .secret(&secrets::server_key_name(&self.id))?
+            .ok_or(AccountError::NeedKey)?;
+        Ok((url.trim().trim_end_matches('/').to_owned(), key))
     }
 }
 
@@ -227,6 +290,9 @@ pub enum AccountError {
     /// The company server's URL is not https (nor loopback).
     #[error("the company server's URL must be https (or a local address)")]
     ServerUrlInsecure,
+    /// A platform account was used without naming the merchant to act for.
+    #[error("choose a merchant of the platform first")]
+    NeedMerchant,
     /// The keyring failed.
     #[error(transparent)]
     Secret(#[from] SecretError),
@@ -240,6 +306,8 @@ pub struct Accounts {
     pub accounts: Vec<Account>,
     /// The id of the account the app starts with; `None` = the sandbox.
     pub active: Option<String>,
+    /// When the active account is a platform's: the AppID of the merchant it works for.
+    pub merchant: Option<String>,
 }
 
 impl Accounts {
@@ -305,6 +373,7 @@ impl Accounts {
         let pos = self.accounts.iter().position(|a| a.id == id)?;
         if self.active.as_deref() == Some(id) {
             self.active = None;
+            self.merchant = None;
         }
         Some(self.accounts.remove(pos))
     }
@@ -434,5 +503,55 @@ mod tests {
         let b = Account::new("公司", "wx9", a.mode.clone());
         assert_ne!(b.key_name(), a.key_name());
         assert_eq!(Account::new("x", "wx1", TokenMode::Stable).key_name(), None);
+    }
+
+    #[test]
+    fn a_platform_account_acts_for_the_merchant_it_is_given() {
+        let vault = Vault::new(std::sync::Arc::new(MemoryStore::default()));
+        let mut p = Account::new(
+            "服务商",
+            "",
+            TokenMode::Platform {
+                url: "http://coupons.example.com".into(),
+            },
+        );
+        // No AppID of its own is needed; the key's URL follows the company server's rule.
+        assert_eq!(p.problems(), vec![Problem::ServerUrlInsecure]);
+        p.mode = TokenMode::Platform {
+            url: "https://coupons.example.com/".into(),
+        };
+        assert!(p.problems().is_empty() && p.is_platform());
+        let name = p.key_name().unwrap();
+        vault.store_secret(&name, "csk_platform_key_0001");
+        assert!(matches!(
+            p.token_source(&vault),
+            Err(AccountError::NeedMerchant)
+        ));
+        assert!(matches!(
+            p.merchant_token_source(&vault, Some("wxA")).unwrap(),
+            Some(TokenSource::Platform { url, key, appid })
+                if url == "https://coupons.example.com"
+                    && key == "csk_platform_key_0001"
+                    && appid == "wxA"
+        ));
+        assert_eq!(
+            p.server_key(&vault).unwrap(),
+            (
+                "https://coupons.example.com".to_owned(),
+                "csk_platform_key_0001".to_owned()
+            )
+        );
+        // The list remembers the merchant, never the key; removing the account forgets both.
+        let d = dir("platform");
+        let mut list = Accounts::default();
+        list.upsert(p.clone());
+        list.active = Some(p.id.clone());
+        list.merchant = Some("wxA".into());
+        list.save(&d).unwrap();
+        let text = std::fs::read_to_string(Accounts::path(&d)).unwrap();
+        assert!(text.contains("\"kind\": \"platform\"") && !text.contains("csk_platform"));
+        assert_eq!(Accounts::load(&d).unwrap(), list);
+        list.remove(&p.id);
+        assert_eq!((list.active, list.merchant), (None, None));
     }
 }

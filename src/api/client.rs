@@ -121,6 +121,21 @@ impl ApiClient {
             .await
     }
 
+    /// An access token asked of its source now, the cached one forgotten (a platform's
+    /// merchant: whether it still authorizes the platform).
+    pub async fn fresh_access_token(&self) -> Result<String, ApiError> {
+        self.inner
+            .tokens
+            .fresh(&self.inner.http, &self.inner.base)
+            .await
+    }
+
+    /// Whether the token source said the merchant is not (or no longer) authorized (a
+    /// platform's merchant; see [`TokenSource::Platform`]): every call fails from then on.
+    pub fn merchant_gone(&self) -> bool {
+        self.inner.tokens.merchant_gone()
+    }
+
     /// Calls an endpoint with a JSON body (POST) or query (GET) and parses the answer.
     pub async fn call<Req: Serialize + ?Sized, Resp: DeserializeOwned>(
         &self,

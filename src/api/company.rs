@@ -2,6 +2,12 @@
 //! WeChat pushed to it, read page by page with the person's API key, and its health check.
 //! The token it hands out is [`super::TokenSource::Server`]'s business.
 //!
+//! For a third-party platform (服务商, issue 20) the same server lists the merchants the key
+//! may act for (`GET /api/v1/merchants`), makes the authorization page a merchant's admin
+//! scans (`POST /api/v1/authorizations`), and serves each merchant's events apart
+//! (`?appid=`, see [`CompanyClient::for_merchant`]); a merchant's withdrawn authorization
+//! arrives in its stream as an event with `InfoType` `unauthorized`.
+//!
 //! The contract (issue 19): `GET {server}/api/v1/events?since=ID&limit=N` with
 //! `Authorization: Bearer KEY` answers `{"events":[…]}`, oldest first, ids above `since`;
 //! each event carries its `id` and WeChat's push members under their XML names. A wrong or
@@ -22,6 +28,13 @@ use super::pay::OrderInfo;
 pub const EVENTS_PATH: &str = "/api/v1/events";
 /// The health path.
 pub const HEALTH_PATH: &str = "/healthz";
+/// The platform's merchants path.
+pub const MERCHANTS_PATH: &str = "/api/v1/merchants";
+/// The platform's authorization-page path.
+pub const AUTHORIZATIONS_PATH: &str = "/api/v1/authorizations";
+
+/// The `InfoType` of a merchant's withdrawn authorization, in that merchant's stream.
+pub const UNAUTHORIZED: &str = "unauthorized";
 
 /// The push events the app reads (WeChat's `Event` member).
 pub mod kind {
@@ -67,6 +80,42 @@ pub struct CardEvent {
     pub refuse_reason: String,
     /// A `card_pay_order`'s order, in the shape of the order list.
     pub order: Option<OrderInfo>,
+    /// A platform's authorization event (`InfoType`: [`UNAUTHORIZED`], …); empty for card
+    /// events.
+    pub info_type: String,
+    /// `AuthorizerAppid`: the merchant an authorization event is about.
+    pub authorizer_appid: String,
+}
+
+impl CardEvent {
+    /// Whether this is the withdrawal of `appid`'s authorization of the platform.
+    pub fn unauthorizes(&self, appid: &str) -> bool {
+        self.info_type == UNAUTHORIZED && self.authorizer_appid == appid
+    }
+}
+
+/// A merchant that authorized the company's platform, as `GET /api/v1/merchants` lists it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Merchant {
+    /// Its AppID.
+    pub appid: String,
+    /// Its name (the official account's nick_name).
+    pub name: String,
+    /// Its original id (`gh_…`).
+    pub user_name: String,
+    /// The company behind it (主体名称).
+    pub principal_name: String,
+    /// When it authorized the platform (Unix seconds; 0 when the server did not say).
+    pub authorized_at: i64,
+}
+
+/// The authorization page a merchant's admin scans (`POST /api/v1/authorizations`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthorizationLink {
+    /// The page (WeChat's componentloginpage with a fresh pre_auth_code).
+    pub url: String,
+    /// How long it can be scanned, in seconds.
+    pub expires_in: i64,
 }
 
 /// An event with the JSON it came as (kept in the local cache as sent).
@@ -132,6 +181,8 @@ impl CardEvent {
             refuse_reason: text(v, "RefuseReason"),
             order: order.filter(|o| !o.order_id.is_empty()),
             event,
+            info_type: text(v, "InfoType"),
+            authorizer_appid: text(v, "AuthorizerAppid"),
         })
     }
 
@@ -171,18 +222,75 @@ pub fn parse_events(bytes: &[u8]) -> Result<Vec<Fetched>, ApiError> {
     Ok(out)
 }
 
+/// Reads a merchants answer, `{"merchants":[…]}`; an entry without an AppID is skipped.
+pub fn parse_merchants(bytes: &[u8]) -> Result<Vec<Merchant>, ApiError> {
+    let decode = |message: String| ApiError::Decode {
+        endpoint: MERCHANTS_PATH.to_owned(),
+        message,
+    };
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| decode(e.to_string()))?;
+    let list = value
+        .get("merchants")
+        .and_then(Value::as_array)
+        .ok_or_else(|| decode("no \"merchants\" list".into()))?;
+    Ok(list
+        .iter()
+        .map(|v| Merchant {
+            appid: text(v, "appid").trim().to_owned(),
+            name: text(v, "name"),
+            user_name: text(v, "user_name"),
+            principal_name: text(v, "principal_name"),
+            authorized_at: int(v, "authorized_at"),
+        })
+        .filter(|m| !m.appid.is_empty())
+        .collect())
+}
+
+/// Reads an authorizations answer, `{"url","expires_in"}`; the URL must be http(s).
+pub fn parse_authorization(bytes: &[u8]) -> Result<AuthorizationLink, ApiError> {
+    let decode = |message: &str| ApiError::Decode {
+        endpoint: AUTHORIZATIONS_PATH.to_owned(),
+        message: message.to_owned(),
+    };
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| decode(&e.to_string()))?;
+    let url = text(&value, "url");
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(decode("no http(s) \"url\""));
+    }
+    Ok(AuthorizationLink {
+        url,
+        expires_in: int(&value, "expires_in"),
+    })
+}
+
 /// A client for the company server's event feed. Cheap to clone.
 #[derive(Clone)]
 pub struct CompanyClient {
     http: reqwest::Client,
     base: String,
     key: String,
+    /// The platform's merchant whose events are read (`?appid=`); `None`: the server's own.
+    merchant: Option<String>,
 }
 
 impl std::fmt::Debug for CompanyClient {
     // The key never shows.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "CompanyClient({}, key ***)", redact(&self.base))
+    }
+}
+
+/// An answer's status as the error it means, for the calls with the person's key: 401 a
+/// refused key, 403 a merchant the key may not act for, 404 a merchant not authorized.
+fn refusal(endpoint: &str, status: u16) -> ApiError {
+    match status {
+        401 => ApiError::KeyRefused,
+        403 => ApiError::MerchantRefused,
+        404 => ApiError::MerchantGone,
+        other => ApiError::Http {
+            endpoint: endpoint.to_owned(),
+            status: other,
+        },
     }
 }
 
@@ -202,7 +310,20 @@ impl CompanyClient {
             http,
             base,
             key: key.trim().to_owned(),
+            merchant: None,
         })
+    }
+
+    /// The same client reading the events of the platform's merchant `appid` only.
+    #[must_use]
+    pub fn for_merchant(mut self, appid: &str) -> Self {
+        self.merchant = Some(appid.trim().to_owned());
+        self
+    }
+
+    /// The platform's merchant whose events this client reads, if any.
+    pub fn merchant(&self) -> Option<&str> {
+        self.merchant.as_deref()
     }
 
     /// The server's base URL.
@@ -210,29 +331,57 @@ impl CompanyClient {
         &self.base
     }
 
-    /// Events with an id above `since`, at most `limit`, oldest first.
-    pub async fn events(&self, since: i64, limit: u32) -> Result<Vec<Fetched>, ApiError> {
-        let response = self
-            .http
-            .get(format!("{}{EVENTS_PATH}", self.base))
-            .query(&[("since", since.to_string()), ("limit", limit.to_string())])
+    /// Sends `request` with the person's key and reads the body: a success's bytes, or the
+    /// error its status means.
+    async fn send(
+        &self,
+        endpoint: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Vec<u8>, ApiError> {
+        let response = request
             .bearer_auth(&self.key)
             .send()
             .await
-            .map_err(|e| transport_error(EVENTS_PATH, &e, CallKind::Read))?;
+            .map_err(|e| transport_error(endpoint, &e, CallKind::Read))?;
         let status = response.status();
         let bytes = response
             .bytes()
             .await
-            .map_err(|e| transport_error(EVENTS_PATH, &e, CallKind::Read))?;
-        match status.as_u16() {
-            401 => Err(ApiError::KeyRefused),
-            200..=299 => parse_events(&bytes),
-            other => Err(ApiError::Http {
-                endpoint: EVENTS_PATH.to_owned(),
-                status: other,
-            }),
+            .map_err(|e| transport_error(endpoint, &e, CallKind::Read))?;
+        if status.is_success() {
+            Ok(bytes.to_vec())
+        } else {
+            Err(refusal(endpoint, status.as_u16()))
         }
+    }
+
+    /// Events with an id above `since`, at most `limit`, oldest first (of the merchant
+    /// given to [`Self::for_merchant`], if any).
+    pub async fn events(&self, since: i64, limit: u32) -> Result<Vec<Fetched>, ApiError> {
+        let mut query = vec![("since", since.to_string()), ("limit", limit.to_string())];
+        if let Some(appid) = &self.merchant {
+            query.push(("appid", appid.clone()));
+        }
+        let request = self
+            .http
+            .get(format!("{}{EVENTS_PATH}", self.base))
+            .query(&query);
+        parse_events(&self.send(EVENTS_PATH, request).await?)
+    }
+
+    /// The merchants the person's key may act for (a platform's server).
+    pub async fn merchants(&self) -> Result<Vec<Merchant>, ApiError> {
+        let request = self.http.get(format!("{}{MERCHANTS_PATH}", self.base));
+        parse_merchants(&self.send(MERCHANTS_PATH, request).await?)
+    }
+
+    /// A fresh authorization page for a merchant's admin to scan (a platform's server).
+    pub async fn authorization(&self) -> Result<AuthorizationLink, ApiError> {
+        let request = self
+            .http
+            .post(format!("{}{AUTHORIZATIONS_PATH}", self.base))
+            .json(&serde_json::json!({}));
+        parse_authorization(&self.send(AUTHORIZATIONS_PATH, request).await?)
     }
 
     /// Whether the server answers its health check.
@@ -304,6 +453,50 @@ mod tests {
             CardEvent::from_cached(&events[1].json).as_ref(),
             Some(claim)
         );
+    }
+
+    #[test]
+    fn a_platforms_merchants_links_and_withdrawals_are_read() {
+        let body = r#"{"merchants":[
+            {"appid":"wxA","name":"北风羽绒","user_name":"gh_a","principal_name":"北风公司",
+             "authorized_at":1795795199},
+            {"appid":"wxB","name":"南山茶饮","authorized_at":"1795795200","extra":[1]},
+            {"name":"没有 AppID"}
+        ]}"#;
+        let list = parse_merchants(body.as_bytes()).unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(
+            (list[0].name.as_str(), list[0].principal_name.as_str()),
+            ("北风羽绒", "北风公司")
+        );
+        assert_eq!(list[1].authorized_at, 1_795_795_200);
+        assert_eq!(list[1].user_name, "");
+        for odd in [&b"{}"[..], b"[]", b"{\"merchants\":1}", b"<html>"] {
+            assert!(parse_merchants(odd).is_err());
+        }
+        let link = parse_authorization(
+            br#"{"url":"https://mp.weixin.qq.com/cgi-bin/componentloginpage?pre_auth_code=x","expires_in":1800}"#,
+        )
+        .unwrap();
+        assert_eq!(link.expires_in, 1800);
+        assert!(parse_authorization(br#"{"url":"javascript:alert(1)"}"#).is_err());
+        assert!(parse_authorization(b"{}").is_err());
+        let events = parse_events(
+            br#"{"events":[{"id":4,"InfoType":"unauthorized","AuthorizerAppid":"wxA","AppId":"wxcomp"}]}"#,
+        )
+        .unwrap();
+        assert!(events[0].event.unauthorizes("wxA"));
+        assert!(!events[0].event.unauthorizes("wxB"));
+        assert_eq!(refusal("/x", 403), ApiError::MerchantRefused);
+        assert_eq!(refusal("/x", 404), ApiError::MerchantGone);
+        assert!(matches!(
+            refusal("/x", 500),
+            ApiError::Http { status: 500, .. }
+        ));
+        let c = CompanyClient::new("http://127.0.0.1:9", "csk-merchant-never-0001")
+            .unwrap()
+            .for_merchant(" wxA ");
+        assert_eq!(c.merchant(), Some("wxA"));
     }
 
     #[test]

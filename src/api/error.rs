@@ -66,6 +66,13 @@ pub enum ApiError {
     /// The company server refused the person's API key (HTTP 401: a wrong or revoked key).
     #[error("the company server refused the API key (wrong or revoked)")]
     KeyRefused,
+    /// The platform refused the key for this merchant (HTTP 403: the key is limited to
+    /// other merchants).
+    #[error("the company server's platform does not let this API key act for the merchant")]
+    MerchantRefused,
+    /// The merchant has not authorized the platform, or withdrew its authorization (404).
+    #[error("the merchant has not authorized the platform (or withdrew it)")]
+    MerchantGone,
 }
 
 impl ApiError {
@@ -122,6 +129,10 @@ impl ApiError {
                 "公司服务器拒绝了你的 API 密钥(密钥不对或已被撤销),请到「设置」→ 账号里换一个新密钥"
                     .to_owned()
             }
+            Self::MerchantRefused => {
+                "你的 API 密钥不能替这个商户操作,请让服务器管理员为你开通".to_owned()
+            }
+            Self::MerchantGone => "这个商户已取消对本平台的授权(或从未授权)".to_owned(),
         }
     }
 
@@ -148,6 +159,8 @@ impl ApiError {
                 redact(message)
             ),
             Self::KeyRefused => "The company server refused your API key (wrong or revoked); enter a new one in Settings → Accounts".to_owned(),
+            Self::MerchantRefused => "Your API key may not act for this merchant; ask the server's administrator to allow it".to_owned(),
+            Self::MerchantGone => "This merchant withdrew its authorization of the platform (or never gave it)".to_owned(),
             other => redact(&other.to_string()),
         }
     }

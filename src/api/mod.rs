@@ -28,7 +28,7 @@ pub use admin::{
 pub use call::{CallKind, Method};
 pub use card::{CardColor, CardDetails, CardIdList, Poi};
 pub use client::{ApiClient, WECHAT_API};
-pub use company::{CardEvent, CompanyClient};
+pub use company::{AuthorizationLink, CardEvent, CompanyClient, Merchant};
 pub use error::{ApiError, describe};
 pub use pay::{CoinsInfo, OrderInfo, OrderList, OrderListQuery, PayPrice, Recharge};
 pub use placement::{QrCode, QrRequest, Ticket, TicketType};

@@ -46,6 +46,18 @@ pub enum TokenSource {
         /// The person's API key (from the keyring; never written anywhere).
         key: String,
     },
+    /// A merchant that authorized the company's third-party platform (服务商): GET
+    /// `{url}/api/v1/token?appid=APPID` with the person's API key answers that merchant's
+    /// authorizer token. A 403 is [`ApiError::MerchantRefused`] (the key may not act for
+    /// it), a 404 [`ApiError::MerchantGone`] (it is not, or no longer, authorized).
+    Platform {
+        /// The server's base URL (https, or loopback).
+        url: String,
+        /// The person's API key.
+        key: String,
+        /// The merchant's AppID.
+        appid: String,
+    },
 }
 
 /// The company server's token path, below its base URL.
@@ -60,6 +72,7 @@ impl std::fmt::Debug for TokenSource {
             Self::Service { url, .. } => write!(f, "Service({})", redact(url)),
             Self::Fixed(_) => f.write_str("Fixed(***)"),
             Self::Server { url, .. } => write!(f, "Server({})", redact(url)),
+            Self::Platform { url, appid, .. } => write!(f, "Platform({appid}@{})", redact(url)),
         }
     }
 }
@@ -83,6 +96,9 @@ const MARGIN: Duration = Duration::from_secs(300);
 pub struct TokenManager {
     source: TokenSource,
     cached: Mutex<Option<(String, Instant)>>,
+    /// The platform answered that the merchant is not (or no longer) authorized: every call
+    /// fails from now on, and the shell, which reads this after each answer, leaves it.
+    gone: std::sync::atomic::AtomicBool,
 }
 
 impl TokenManager {
@@ -93,7 +109,9 @@ impl TokenManager {
             TokenSource::Stable { secret, .. } | TokenSource::Classic { secret, .. } => {
                 register_sensitive(secret);
             }
-            TokenSource::Fixed(token) | TokenSource::Server { key: token, .. } => {
+            TokenSource::Fixed(token)
+            | TokenSource::Server { key: token, .. }
+            | TokenSource::Platform { key: token, .. } => {
                 register_sensitive(token);
             }
             TokenSource::Service { .. } => {}
@@ -101,7 +119,13 @@ impl TokenManager {
         Self {
             source,
             cached: Mutex::new(None),
+            gone: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Whether the platform said the merchant is not (or no longer) authorized.
+    pub fn merchant_gone(&self) -> bool {
+        self.gone.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The current token, fetching one when there is none or it is about to expire.
@@ -112,7 +136,15 @@ impl TokenManager {
         {
             return Ok(token.clone());
         }
-        let (token, expires_in) = self.fetch(http, base).await?;
+        let (token, expires_in) = match self.fetch(http, base).await {
+            Ok(fetched) => fetched,
+            Err(e) => {
+                if e == ApiError::MerchantGone {
+                    self.gone.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                return Err(e);
+            }
+        };
         register_sensitive(&token);
         tracing::info!(source = ?self.source, expires_in, "access token obtained");
         let life =
@@ -122,6 +154,14 @@ impl TokenManager {
             Instant::now() + life.max(Duration::from_secs(30)),
         ));
         Ok(token)
+    }
+
+    /// A token asked of the source now, whatever is cached: the way to learn whether a
+    /// platform's merchant still authorizes it (a 404 marks it gone, see
+    /// [`Self::merchant_gone`]).
+    pub async fn fresh(&self, http: &reqwest::Client, base: &str) -> Result<String, ApiError> {
+        self.cached.lock().await.take();
+        self.token(http, base).await
     }
 
     /// Forgets `token` if it is still the cached one (after 40001/40014/42001).
@@ -192,6 +232,18 @@ impl TokenManager {
                 let bytes = resp.bytes().await.map_err(err)?;
                 return parse_server_answer(status.as_u16(), &bytes);
             }
+            TokenSource::Platform { url, key, appid } => {
+                let resp = http
+                    .get(format!("{}{SERVER_TOKEN_PATH}", url.trim_end_matches('/')))
+                    .query(&[("appid", appid)])
+                    .bearer_auth(key)
+                    .send()
+                    .await
+                    .map_err(err)?;
+                let status = resp.status();
+                let bytes = resp.bytes().await.map_err(err)?;
+                return parse_platform_answer(status.as_u16(), &bytes);
+            }
         };
         token_from_answer(answer)
     }
@@ -258,6 +310,17 @@ pub fn parse_server_answer(status: u16, bytes: &[u8]) -> Result<(String, i64), A
             endpoint: SERVER_TOKEN_PATH.to_owned(),
             status,
         }),
+    }
+}
+
+/// Reads the company server's answer for a platform's merchant: as
+/// [`parse_server_answer`], and 403 is [`ApiError::MerchantRefused`] (the key may not act
+/// for this merchant), 404 [`ApiError::MerchantGone`] (not, or no longer, authorized).
+pub fn parse_platform_answer(status: u16, bytes: &[u8]) -> Result<(String, i64), ApiError> {
+    match status {
+        403 => Err(ApiError::MerchantRefused),
+        404 => Err(ApiError::MerchantGone),
+        _ => parse_server_answer(status, bytes),
     }
 }
 
@@ -333,5 +396,30 @@ mod tests {
             key: "csk_never_printed_0001".into(),
         };
         assert!(!format!("{source:?}").contains("csk_never_printed_0001"));
+    }
+
+    #[test]
+    fn the_platforms_answers_for_a_merchant() {
+        assert_eq!(
+            parse_platform_answer(200, br#"{"access_token":"A1","expires_in":7200}"#).unwrap(),
+            ("A1".to_owned(), 7200)
+        );
+        let refused = br#"{"errcode":-1,"errmsg":"this key may not act for wxA"}"#;
+        assert_eq!(
+            parse_platform_answer(403, refused),
+            Err(ApiError::MerchantRefused)
+        );
+        assert_eq!(
+            parse_platform_answer(404, b"{}"),
+            Err(ApiError::MerchantGone)
+        );
+        assert_eq!(parse_platform_answer(401, b""), Err(ApiError::KeyRefused));
+        let source = TokenSource::Platform {
+            url: "https://coupons.example.com".into(),
+            key: "csk_platform_never_0001".into(),
+            appid: "wxA".into(),
+        };
+        let shown = format!("{source:?}");
+        assert!(shown.contains("wxA") && !shown.contains("csk_platform_never_0001"));
     }
 }

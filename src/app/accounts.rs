@@ -22,11 +22,19 @@ pub(super) fn load_panel(data_dir: &Path, backend: &Backend) -> AccountsPanel {
         Err(e) => panel.status = Some((false, super::exec::accounts::account_error(&e))),
     }
     if !backend.sandbox {
+        // A platform account is in use through the merchant it was left on.
+        let merchant = backend.merchant();
         panel.in_use = panel
             .list
             .active_account()
-            .filter(|a| a.appid == backend.label)
+            .filter(|a| match merchant {
+                Some(m) => a.is_platform() && panel.list.merchant.as_deref() == Some(m),
+                None => a.appid == backend.label,
+            })
             .map(|a| a.id.clone());
+        if panel.in_use.is_some() {
+            panel.in_use_merchant = merchant.map(str::to_owned);
+        }
     }
     panel
 }
@@ -106,6 +114,47 @@ impl CouponStudioApp {
         self.run(Command::ProbeKeyring);
     }
 
+    /// The Settings panel: language and theme, the connection, the stock alert, the demo (on
+    /// the simulator), logs, accounts and a platform's merchants.
+    pub(super) fn settings_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.persisted.lang;
+        let dir = self.data_dir.display().to_string();
+        let account = self.account_display(lang);
+        let info = crate::ui::settings::ConnectionInfo {
+            sandbox: self.is_sandbox(),
+            account: &account,
+            api_base: &self.backend.api_base,
+            server: self.backend.server.as_ref().map(|l| l.client.base_url()),
+            data_dir: &dir,
+        };
+        crate::ui::settings::settings_ui(
+            ui,
+            &mut self.persisted.lang,
+            &mut self.persisted.theme,
+            &info,
+        );
+        crate::ui::settings::stock_alert_ui(
+            ui,
+            &mut self.persisted.stock_alert_below,
+            self.persisted.lang,
+        );
+        if info.sandbox {
+            let mut demo = Vec::new();
+            ui.add_space(8.0);
+            crate::ui::design::demo::button_ui(
+                ui,
+                &mut self.design.demo,
+                self.persisted.lang,
+                &mut demo,
+            );
+            self.run_all(demo);
+        }
+        let cmds = self.accounts_settings_ui(ui);
+        for cmd in cmds {
+            self.run(cmd);
+        }
+    }
+
     /// The Settings section for accounts and logs.
     pub(super) fn accounts_settings_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let lang = self.persisted.lang;
@@ -120,10 +169,20 @@ impl CouponStudioApp {
             lang,
             &mut self.accounts,
         ));
-        if matches!(out.last(), Some(Command::Activate(_))) {
+        crate::ui::merchants::platforms_ui(
+            ui,
+            lang,
+            &mut self.accounts,
+            &mut self.platform.link_qr,
+            &mut out,
+        );
+        if let Some(at) = out
+            .iter()
+            .position(|c| matches!(c, Command::Activate(_) | Command::UseMerchant { .. }))
+        {
             if self.wallet.money_in_flight() {
                 // A confirm or recharge answer must reach the panel and journal it was sent from.
-                out.pop();
+                out.remove(at);
                 self.accounts.status = Some((false, UiError::of(T::SwitchWaitsForMoney)));
             } else {
                 self.accounts.switching = true;
@@ -132,7 +191,9 @@ impl CouponStudioApp {
         }
         // Typing the missing secret (or token) of the account the app was started on is all
         // it takes: once saved, the app switches to it.
-        if let Some(Command::Save { account, .. }) = out.last() {
+        if let Some(Command::Save { account, .. }) =
+            out.iter().find(|c| matches!(c, Command::Save { .. }))
+        {
             self.accounts.saving_key = account.key_name().is_some();
             if self.accounts.needs_credentials.as_deref() == Some(account.id.as_str()) {
                 self.accounts.switch_after_save = Some(account.id.clone());
@@ -175,38 +236,29 @@ impl CouponStudioApp {
                 self.accounts.testing = false;
                 self.accounts.test_result = Some(r);
             }
-            AccountsEvent::Switched(r) => {
+            AccountsEvent::Switched(Ok(switch)) => self.take_switch(switch),
+            AccountsEvent::Switched(Err(refused)) => {
                 self.accounts.switching = false;
-                match r {
-                    Ok(switch) => {
-                        let name = match &switch.id {
-                            Some(id) => {
-                                self.accounts.list.active = Some(id.clone());
-                                self.accounts
-                                    .list
-                                    .accounts
-                                    .iter()
-                                    .find(|a| &a.id == id)
-                                    .map_or_else(String::new, |a| a.name.clone())
-                            }
-                            None => {
-                                self.accounts.list.active = None;
-                                T::SandboxBadge.zh().to_owned()
-                            }
-                        };
-                        self.accounts.in_use = switch.id;
-                        self.accounts.needs_credentials = None;
-                        self.accounts.status = Some((
-                            true,
-                            UiError::both(
-                                format!("{} {name}", T::SwitchedTo.zh()),
-                                format!("{} {name}", T::SwitchedTo.en()),
-                            ),
-                        ));
-                        self.switch_backend(switch.backend);
-                    }
-                    Err(e) => self.accounts.status = Some((false, e)),
+                self.accounts.status = Some((false, refused.error));
+                if let Some((account, appid)) = refused.gone {
+                    self.merchant_withdrew(&account, &appid);
                 }
+                // Leaving a withdrawn merchant failed (the simulator did not start): stay, and
+                // say why in Settings.
+                self.platform.leaving = None;
+            }
+            AccountsEvent::Merchants { account, result } => self.on_merchants(account, result),
+            AccountsEvent::WithdrawalChecked {
+                account,
+                appid,
+                gone,
+            } => {
+                if gone {
+                    self.merchant_withdrew(&account, &appid);
+                }
+            }
+            AccountsEvent::Authorization { account, result } => {
+                self.on_authorization(account, result);
             }
             AccountsEvent::LogsOpened(r) => {
                 if let Err(e) = r {
@@ -218,13 +270,20 @@ impl CouponStudioApp {
 
     /// Puts a new backend in place and reloads what depends on the account. Work still in
     /// flight on the old backend finishes there (its client and simulator live until then).
-    fn switch_backend(&mut self, backend: Backend) {
+    pub(super) fn switch_backend(&mut self, backend: Backend) {
+        let scope = backend.scope();
+        let scope_changed = scope != self.backend.scope();
+        // A platform's merchants keep their drafts apart: the open one is put aside.
+        self.change_scope(&scope);
         self.io.next_generation();
         self.backend = Arc::new(backend);
         self.start_feed();
         // Each panel forgets what was the previous account's and keeps the person's set-up.
         let cmds = self.design.for_another_account();
         self.run_all(cmds);
+        if scope_changed {
+            self.load_scope();
+        }
         self.reload_all_but_design();
     }
 

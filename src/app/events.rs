@@ -93,14 +93,30 @@ pub enum FeedEvent {
 pub struct Switch {
     /// The account's id (`None` = the sandbox).
     pub id: Option<String>,
+    /// The merchant's AppID, when the account is a platform's.
+    pub merchant: Option<String>,
     /// The new backend.
     pub backend: crate::app::Backend,
 }
 
 impl std::fmt::Debug for Switch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Switch({:?}, {})", self.id, self.backend.api_base)
+        write!(
+            f,
+            "Switch({:?}, {:?}, {})",
+            self.id, self.merchant, self.backend.api_base
+        )
     }
+}
+
+/// Why a switch did not happen, and whether the merchant it was for is gone.
+#[derive(Debug)]
+pub struct SwitchRefused {
+    /// The words.
+    pub error: UiError,
+    /// The platform account and merchant, when the platform said the merchant is not (or no
+    /// longer) authorized: it leaves the list.
+    pub gone: Option<(String, String)>,
 }
 
 /// Answers for the accounts part of Settings.
@@ -120,7 +136,32 @@ pub enum AccountsEvent {
     /// A connection test: the number of colours card/getcolors answered, or the error.
     Tested(Result<usize, UiError>),
     /// A backend for the chosen account, or why not.
-    Switched(Result<Box<Switch>, UiError>),
+    Switched(Result<Box<Switch>, SwitchRefused>),
+    /// A platform account's merchants, or why not.
+    Merchants {
+        /// The platform account's id.
+        account: String,
+        /// The list the server answered.
+        result: Result<Vec<crate::api::Merchant>, UiError>,
+    },
+    /// The authorization page for a platform account, or why not.
+    Authorization {
+        /// The platform account's id.
+        account: String,
+        /// The page.
+        result: Result<crate::api::AuthorizationLink, UiError>,
+    },
+    /// A withdrawal event of the merchant in use, checked with a fresh token: whether the
+    /// platform answered that the merchant no longer authorizes it (an old withdrawal, from
+    /// before the merchant authorized again, is not).
+    WithdrawalChecked {
+        /// The platform account's id.
+        account: String,
+        /// The merchant.
+        appid: String,
+        /// Whether it is gone.
+        gone: bool,
+    },
     /// The log folder could not be opened.
     LogsOpened(Result<(), UiError>),
 }

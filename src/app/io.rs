@@ -4,25 +4,41 @@
 //! ends in an [`Event`] that is sent back through a channel, and the sender asks egui for a
 //! repaint so the answer shows in the next frame.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use tokio::runtime::{Handle, Runtime};
 
 use super::events::Event;
 
+/// What a piece of work was started under: the account generation and the data scope.
+type Tag = (u64, Arc<str>);
+
 /// The IO runtime and the inbox of finished work.
 pub struct Io {
     /// Owns the runtime when the app made its own (dropped last, after the inbox).
     runtime: Option<Runtime>,
     handle: Handle,
-    tx: Sender<(u64, Event)>,
-    rx: Receiver<(u64, Event)>,
+    tx: Sender<(Tag, Event)>,
+    rx: Receiver<(Tag, Event)>,
     ctx: egui::Context,
     /// The account generation work is started in; bumped when the app switches accounts, so
     /// answers about the previous account never land in the new one's panels.
     generation: Cell<u64>,
+    /// Whose drafts and channels work is started for (`crate::store::OWN`, or a platform's
+    /// merchant): an answer about a draft names the scope it was asked in.
+    scope: RefCell<Arc<str>>,
+}
+
+/// An answer, with the data scope its work was started in.
+#[derive(Debug)]
+pub struct Answer {
+    /// The scope (see [`Io::set_scope`]).
+    pub scope: Arc<str>,
+    /// The answer.
+    pub event: Event,
 }
 
 impl Io {
@@ -42,7 +58,17 @@ impl Io {
             rx,
             ctx,
             generation: Cell::new(0),
+            scope: RefCell::new(Arc::from(crate::store::OWN)),
         })
+    }
+
+    /// Work started from now on is for the data scope `scope` (drafts, channel names).
+    pub fn set_scope(&self, scope: &str) {
+        *self.scope.borrow_mut() = Arc::from(scope);
+    }
+
+    fn tag(&self) -> Tag {
+        (self.generation.get(), self.scope.borrow().clone())
     }
 
     /// Starts a new account generation: account-bound answers of work started before are
@@ -69,11 +95,11 @@ impl Io {
     {
         let tx = self.tx.clone();
         let ctx = self.ctx.clone();
-        let generation = self.generation.get();
+        let tag = self.tag();
         self.handle.spawn(async move {
             let event = fut.await.into();
             // The receiver only goes away when the app closes; nothing is waiting then.
-            let _ = tx.send((generation, event));
+            let _ = tx.send((tag, event));
             ctx.request_repaint();
         });
     }
@@ -85,7 +111,7 @@ impl Io {
         Reporter {
             tx: self.tx.clone(),
             ctx: self.ctx.clone(),
-            generation: self.generation.get(),
+            tag: self.tag(),
         }
     }
 
@@ -97,25 +123,26 @@ impl Io {
     {
         let tx = self.tx.clone();
         let ctx = self.ctx.clone();
-        let generation = self.generation.get();
+        let tag = self.tag();
         self.handle.spawn_blocking(move || {
-            let _ = tx.send((generation, work().into()));
+            let _ = tx.send((tag, work().into()));
             ctx.request_repaint();
         });
     }
 
     /// Every event that has arrived since the last call, less the account-bound answers of
-    /// work started under an earlier account (see [`Event::account_bound`]).
-    pub fn drain(&self) -> Vec<Event> {
+    /// work started under an earlier account (see [`Event::account_bound`]), each with the
+    /// data scope it was started in.
+    pub fn drain(&self) -> Vec<Answer> {
         let current = self.generation.get();
         self.rx
             .try_iter()
-            .filter_map(|(generation, event)| {
+            .filter_map(|((generation, scope), event)| {
                 if generation != current && event.account_bound() {
                     tracing::debug!("dropped an answer about the previous account");
                     None
                 } else {
-                    Some(event)
+                    Some(Answer { scope, event })
                 }
             })
             .collect()
@@ -125,15 +152,15 @@ impl Io {
 /// Sends events from long-lived work into the inbox (see [`Io::reporter`]).
 #[derive(Clone)]
 pub struct Reporter {
-    tx: Sender<(u64, Event)>,
+    tx: Sender<(Tag, Event)>,
     ctx: egui::Context,
-    generation: u64,
+    tag: Tag,
 }
 
 impl Reporter {
     /// Sends `event` and asks for a frame to show it. False once the app is gone.
     pub fn send(&self, event: impl Into<Event>) -> bool {
-        let sent = self.tx.send((self.generation, event.into())).is_ok();
+        let sent = self.tx.send((self.tag.clone(), event.into())).is_ok();
         self.ctx.request_repaint();
         sent
     }

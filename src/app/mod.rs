@@ -2,11 +2,13 @@
 //! from panel commands to IO.
 
 mod accounts;
+mod bars;
 mod command;
 pub mod events;
 mod exec;
 mod feed;
 pub mod io;
+mod platform;
 mod server;
 
 use std::path::PathBuf;
@@ -22,7 +24,7 @@ use crate::ui::design::{Command, DesignPanel};
 use crate::ui::panel::{Panel, PanelCx};
 use crate::ui::placement::PlacementPanel;
 use crate::ui::redeem::RedeemPanel;
-use crate::ui::settings::{ConnectionInfo, ThemeChoice};
+use crate::ui::settings::ThemeChoice;
 use crate::ui::stats::StatsPanel;
 use crate::ui::wallet::WalletPanel;
 use events::Event;
@@ -66,6 +68,8 @@ pub struct Persisted {
     pub nav: Nav,
     /// The last open draft.
     pub draft_id: Option<i64>,
+    /// Whose drafts it was among (`crate::store::OWN`, or a platform's merchant's).
+    pub draft_scope: String,
     /// Test whitelist openids as typed (WeChat has no call that reads the list back).
     pub whitelist_openids: String,
     /// Test whitelist WeChat ids as typed.
@@ -120,6 +124,8 @@ pub struct CouponStudioApp {
     feed: Option<feed::Feed>,
     /// How often the feed reads while the server answers.
     feed_every: std::time::Duration,
+    /// A platform account's merchants: documents put aside, leaving a withdrawn merchant.
+    platform: platform::PlatformState,
 }
 
 /// Key of the persisted settings in eframe's storage.
@@ -182,6 +188,7 @@ impl CouponStudioApp {
             server: ServerView::default(),
             feed: None,
             feed_every: crate::pushed::POLL_EVERY,
+            platform: platform::PlatformState::default(),
         };
         app.start();
         app.start_feed();
@@ -190,7 +197,11 @@ impl CouponStudioApp {
 
     /// Initial loads: drafts (opening the last one, or a new one), colours, stores, cards.
     fn start(&mut self) {
-        if let Some(id) = self.persisted.draft_id {
+        self.io.set_scope(&self.backend.scope());
+        // The last draft is opened again only among its own merchant's (or own) drafts.
+        if let Some(id) = self.persisted.draft_id
+            && self.persisted.draft_scope == self.backend.scope()
+        {
             self.opening = true;
             self.run(Command::OpenDraft(id));
         }
@@ -227,7 +238,7 @@ impl CouponStudioApp {
         match cmd.into() {
             // Accounts commands need the vault, which the other panels never see.
             AppCommand::Accounts(c) => {
-                exec::accounts::run(c, &self.io, &self.backend, &self.accounts_ctx);
+                exec::accounts_command(c, &self.io, &self.backend, &self.accounts_ctx);
             }
             // Pictures by URL are cached in the data folder, which only the shell knows.
             AppCommand::Design(Command::FetchImage(slot, url)) => {
@@ -238,9 +249,15 @@ impl CouponStudioApp {
             AppCommand::Stats(crate::ui::stats::Command::Channels { card_id, from, to })
                 if self.backend.server.is_some() =>
             {
-                let events = self.server.events.clone();
-                let store = self.store.clone();
-                exec::pushed_channels(card_id, from, to, events, &self.io, store);
+                let job = exec::PushedChannels {
+                    card_id,
+                    from,
+                    to,
+                    events: self.server.events.clone(),
+                    store: self.store.clone(),
+                    scope: self.backend.scope(),
+                };
+                exec::pushed_channels(job, &self.io);
             }
             cmd => exec::run(cmd, &self.io, &self.backend, self.store.as_ref()),
         }
@@ -282,6 +299,7 @@ impl CouponStudioApp {
         match &event {
             DesignEvent::DraftOpened(Ok(d)) => {
                 self.persisted.draft_id = Some(d.meta.id);
+                self.persisted.draft_scope = self.backend.scope();
                 self.opening = false;
             }
             // The remembered draft is gone (deleted): fall back to the newest.
@@ -309,8 +327,13 @@ impl CouponStudioApp {
     /// "why will the next frame happen?" when no one touches the app.
     fn pump(&mut self, ctx: &egui::Context) {
         let cx = self.panel_cx();
-        for event in self.io.drain() {
-            match event {
+        let scope = self.backend.scope();
+        for answer in self.io.drain() {
+            match answer.event {
+                // A draft's answer asked under another merchant goes to its document put aside.
+                Event::Design(e) if e.scope_bound() && *answer.scope != *scope => {
+                    self.on_other_scope(ctx, &answer.scope, e, &cx);
+                }
                 Event::Design(e) => self.on_design_event(ctx, e, &cx),
                 Event::Wallet(e) => {
                     let cmds = self.wallet.on_event(ctx, e, &cx);
@@ -343,6 +366,7 @@ impl CouponStudioApp {
         self.run_all(cmds);
         let cmds = self.stats.due(&cx);
         self.run_all(cmds);
+        self.platform_due(&cx);
         if let Some(wait) = self.next_wakeup(&cx) {
             ctx.request_repaint_after(wait);
         }
@@ -361,6 +385,7 @@ impl CouponStudioApp {
             self.placement.next_wakeup(cx, nav == Nav::Placement),
             self.redeem.next_wakeup(cx, nav == Nav::Redeem),
             self.stats.next_wakeup(cx, nav == Nav::Stats),
+            self.platform_wakeup(cx),
         ]
         .into_iter()
         .flatten()
@@ -396,70 +421,6 @@ impl CouponStudioApp {
                     self.run(crate::ui::accounts::Command::ProbeKeyring);
                 }
             }
-        }
-    }
-
-    fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.persisted.lang;
-        ui.horizontal(|ui| {
-            ui.strong(T::AppName.get(lang));
-            ui.separator();
-            if self.is_sandbox() {
-                let badge = egui::RichText::new(format!(" {} ", T::SandboxBadge.get(lang)))
-                    .color(egui::Color32::WHITE)
-                    .background_color(egui::Color32::from_rgb(0xc2, 0x7c, 0x0e));
-                ui.label(badge).on_hover_text(T::SandboxHint.get(lang));
-            } else {
-                ui.label(format!(
-                    "{}: {}",
-                    T::Account.get(lang),
-                    self.account_display()
-                ))
-                .on_hover_text(&self.backend.api_base);
-                self.server_status_ui(ui);
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                crate::ui::settings::lang_theme_ui(
-                    ui,
-                    &mut self.persisted.lang,
-                    &mut self.persisted.theme,
-                );
-            });
-        });
-    }
-
-    fn nav_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.persisted.lang;
-        for (nav, key) in [
-            (Nav::Design, T::NavDesign),
-            (Nav::Wallet, T::NavWallet),
-            (Nav::Placement, T::NavPlacement),
-            (Nav::Redeem, T::NavRedeem),
-            (Nav::Stats, T::NavStats),
-            (Nav::Settings, T::NavSettings),
-        ] {
-            let mut text = key.get(lang).to_owned();
-            // Open money outcomes show on the Wallet entry wherever the user is.
-            if nav == Nav::Wallet && self.wallet.blocked() {
-                text.push_str(" ⚠");
-            }
-            if ui
-                .selectable_label(self.persisted.nav == nav, text)
-                .clicked()
-                && self.persisted.nav != nav
-            {
-                self.persisted.nav = nav;
-                self.open_panel(nav);
-            }
-        }
-    }
-
-    /// The account in use as people know it: "name (AppID)", or the AppID alone when the
-    /// account list does not name it.
-    fn account_display(&self) -> String {
-        match self.accounts.in_use_name() {
-            Some(name) => format!("{name} ({})", self.backend.label),
-            None => self.backend.label.clone(),
         }
     }
 
@@ -505,6 +466,7 @@ impl eframe::App for CouponStudioApp {
                 crate::ui::error_label(ui, e.text(lang));
             });
         }
+        self.notice_ui(ui);
         let cx = self.panel_cx();
         match self.persisted.nav {
             Nav::Design => {
@@ -528,42 +490,11 @@ impl eframe::App for CouponStudioApp {
                 self.run_all(cmds);
             }
             Nav::Settings => {
+                // Scrolled: a platform's merchant list (and its authorization QR) can be long.
                 egui::CentralPanel::default().show(ui, |ui| {
-                    let dir = self.data_dir.display().to_string();
-                    let account = self.account_display();
-                    let info = ConnectionInfo {
-                        sandbox: self.is_sandbox(),
-                        account: &account,
-                        api_base: &self.backend.api_base,
-                        server: self.backend.server.as_ref().map(|l| l.client.base_url()),
-                        data_dir: &dir,
-                    };
-                    crate::ui::settings::settings_ui(
-                        ui,
-                        &mut self.persisted.lang,
-                        &mut self.persisted.theme,
-                        &info,
-                    );
-                    crate::ui::settings::stock_alert_ui(
-                        ui,
-                        &mut self.persisted.stock_alert_below,
-                        self.persisted.lang,
-                    );
-                    if info.sandbox {
-                        let mut demo = Vec::new();
-                        ui.add_space(8.0);
-                        crate::ui::design::demo::button_ui(
-                            ui,
-                            &mut self.design.demo,
-                            self.persisted.lang,
-                            &mut demo,
-                        );
-                        self.run_all(demo);
-                    }
-                    let cmds = self.accounts_settings_ui(ui);
-                    for cmd in cmds {
-                        self.run(cmd);
-                    }
+                    egui::ScrollArea::vertical()
+                        .auto_shrink(false)
+                        .show(ui, |ui| self.settings_ui(ui));
                 });
             }
         }

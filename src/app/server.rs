@@ -87,6 +87,8 @@ impl CouponStudioApp {
         if new.is_empty() {
             return;
         }
+        // A platform's merchant: its withdrawal arrives in its own stream.
+        self.check_withdrawals(&new);
         Arc::make_mut(&mut self.server.events).extend(new.iter().cloned());
         let all = &self.server.events;
         let reminded = crate::pushed::reminded(all);

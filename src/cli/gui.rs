@@ -37,7 +37,13 @@ fn start_backend(data_dir: &std::path::Path) -> anyhow::Result<Start> {
         return sandbox(None);
     };
     let vault = Vault::new(std::sync::Arc::new(KeyringStore));
-    match Backend::for_account(data_dir, &vault, account) {
+    // A platform account starts on the merchant it was left on (none chosen: the simulator).
+    let built = match (account.is_platform(), list.merchant.as_deref()) {
+        (true, None) => return sandbox(None),
+        (true, Some(merchant)) => Backend::for_merchant(data_dir, &vault, account, merchant),
+        (false, _) => Backend::for_account(data_dir, &vault, account),
+    };
+    match built {
         Ok(backend) => Ok(Start {
             backend,
             needs_credentials: None,

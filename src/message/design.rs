@@ -93,6 +93,27 @@ pub enum DesignEvent {
 }
 
 impl DesignEvent {
+    /// Whether the answer is about the drafts or the open document of the data scope it was
+    /// asked in (a platform's merchant, or the person's own accounts), so that it must not
+    /// land on another scope's: a draft list or an opened draft, a picture for the open
+    /// document, a created or updated card's outcome, an imported file.
+    pub fn scope_bound(&self) -> bool {
+        matches!(
+            self,
+            Self::Drafts(_)
+                | Self::DraftOpened(_)
+                | Self::DraftSaved { .. }
+                | Self::ImagePicked(..)
+                | Self::NoFileDialog(_)
+                | Self::ImagePrepared { .. }
+                | Self::ImageUploaded { .. }
+                | Self::ImageFetched { .. }
+                | Self::CardCreated { .. }
+                | Self::CardUpdated { .. }
+                | Self::Imported(_)
+        )
+    }
+
     /// Whether the answer is about the account it was asked of (its stores, colours and
     /// cards), so that it is stale once the app switched accounts. Local work (drafts, files)
     /// and facts that stay true (a card was created or updated, an image was uploaded) are not.

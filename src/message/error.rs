@@ -101,9 +101,11 @@ impl UiError {
             }
             ApiError::Uncertain { .. } => ErrorKind::Uncertain,
             ApiError::Decode { .. } => ErrorKind::Answer,
-            ApiError::InsecureBaseUrl(_) | ApiError::Token(_) | ApiError::KeyRefused => {
-                ErrorKind::Account
-            }
+            ApiError::InsecureBaseUrl(_)
+            | ApiError::Token(_)
+            | ApiError::KeyRefused
+            | ApiError::MerchantRefused
+            | ApiError::MerchantGone => ErrorKind::Account,
         };
         Self {
             kind,

@@ -1,4 +1,9 @@
 //! Drafts: a name and the create-body JSON text, autosaved by the editor.
+//!
+//! Each draft belongs to a scope (see [`super::OWN`]): the person's own accounts share one,
+//! and each merchant a platform account works for has its own, so that one merchant's drafts
+//! are never listed or opened under another. Listing, creating and opening take the scope;
+//! the other calls name a draft by its id, which only a listing of its own scope hands out.
 
 use rusqlite::{OptionalExtension, params};
 
@@ -28,12 +33,18 @@ pub struct Draft {
 }
 
 impl Store {
-    /// Every draft, most recently saved first.
+    /// Every draft of the person's own accounts, most recently saved first.
     pub fn list_drafts(&self) -> Result<Vec<DraftMeta>, StoreError> {
+        self.list_drafts_in(super::OWN)
+    }
+
+    /// Every draft of `scope`, most recently saved first.
+    pub fn list_drafts_in(&self, scope: &str) -> Result<Vec<DraftMeta>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, name, card_id, updated_at FROM drafts ORDER BY updated_at DESC, id DESC",
+            "SELECT id, name, card_id, updated_at FROM drafts WHERE scope = ?1
+             ORDER BY updated_at DESC, id DESC",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([scope], |r| {
             Ok(DraftMeta {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -44,12 +55,17 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// One draft with its body.
+    /// One draft of the person's own accounts with its body.
     pub fn load_draft(&self, id: i64) -> Result<Draft, StoreError> {
+        self.load_draft_in(super::OWN, id)
+    }
+
+    /// One draft of `scope` with its body; another scope's draft is [`StoreError::NotFound`].
+    pub fn load_draft_in(&self, scope: &str, id: i64) -> Result<Draft, StoreError> {
         self.conn
             .query_row(
-                "SELECT id, name, card_id, updated_at, body FROM drafts WHERE id = ?1",
-                [id],
+                "SELECT id, name, card_id, updated_at, body FROM drafts WHERE id = ?1 AND scope = ?2",
+                params![id, scope],
                 |r| {
                     Ok(Draft {
                         meta: DraftMeta {
@@ -66,12 +82,18 @@ impl Store {
             .ok_or(StoreError::NotFound(id))
     }
 
-    /// A new draft; returns its id.
+    /// A new draft of the person's own accounts; returns its id.
     pub fn create_draft(&self, name: &str, body: &str) -> Result<i64, StoreError> {
+        self.create_draft_in(super::OWN, name, body)
+    }
+
+    /// A new draft of `scope`; returns its id.
+    pub fn create_draft_in(&self, scope: &str, name: &str, body: &str) -> Result<i64, StoreError> {
         let t = now();
         self.conn.execute(
-            "INSERT INTO drafts (name, body, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
-            params![name, body, t],
+            "INSERT INTO drafts (scope, name, body, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?4)",
+            params![scope, name, body, t],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -111,8 +133,13 @@ impl Store {
 
     /// Copies a draft under a new name (without its card id); returns the new id.
     pub fn duplicate_draft(&self, id: i64, name: &str) -> Result<i64, StoreError> {
-        let draft = self.load_draft(id)?;
-        self.create_draft(name, &draft.body)
+        self.duplicate_draft_in(super::OWN, id, name)
+    }
+
+    /// Copies a draft of `scope` under a new name, in the same scope; returns the new id.
+    pub fn duplicate_draft_in(&self, scope: &str, id: i64, name: &str) -> Result<i64, StoreError> {
+        let draft = self.load_draft_in(scope, id)?;
+        self.create_draft_in(scope, name, &draft.body)
     }
 
     /// Deletes a draft.
@@ -149,6 +176,46 @@ mod tests {
             store.save_draft_body(a, "{}"),
             Err(StoreError::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn a_scopes_drafts_are_listed_and_opened_only_in_it() {
+        let store = Store::open_in_memory().unwrap();
+        let own = store.create_draft("自己的", "{}").unwrap();
+        let a = store
+            .create_draft_in("merchant:wxA", "A 的券", "{\"a\":1}")
+            .unwrap();
+        let b = store
+            .create_draft_in("merchant:wxB", "B 的券", "{}")
+            .unwrap();
+        let names = |scope: &str| -> Vec<String> {
+            store
+                .list_drafts_in(scope)
+                .unwrap()
+                .into_iter()
+                .map(|d| d.name)
+                .collect()
+        };
+        assert_eq!(names("merchant:wxA"), ["A 的券"]);
+        assert_eq!(names("merchant:wxB"), ["B 的券"]);
+        assert_eq!(names(crate::store::OWN), ["自己的"]);
+        assert!(matches!(
+            store.load_draft_in("merchant:wxB", a),
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(store.load_draft(b), Err(StoreError::NotFound(_))));
+        assert_eq!(store.load_draft(own).unwrap().meta.name, "自己的");
+        // A copy stays in its scope.
+        let copy = store
+            .duplicate_draft_in("merchant:wxA", a, "A 副本")
+            .unwrap();
+        assert_eq!(names("merchant:wxA").len(), 2);
+        assert_eq!(
+            store.load_draft_in("merchant:wxA", copy).unwrap().body,
+            "{\"a\":1}"
+        );
+        assert!(store.duplicate_draft_in("merchant:wxB", a, "偷").is_err());
+        assert_eq!(names("merchant:wxB"), ["B 的券"]);
     }
 
     #[test]

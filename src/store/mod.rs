@@ -22,7 +22,12 @@ pub use pushes::Cursor;
 pub use recover::Recovery;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
+
+/// The scope of the drafts and channels of the person's own accounts (the simulator and every
+/// account that is not a merchant of a platform account): all rows written before scopes
+/// existed. A platform account's merchants each have a scope of their own (`merchant:wx…`).
+pub const OWN: &str = "";
 
 /// Errors of the local database.
 #[derive(Debug, Error)]
@@ -110,6 +115,9 @@ impl Store {
         }
         if version < 4 {
             conn.execute_batch(pushes::SCHEMA_V4)?;
+        }
+        if version < 5 {
+            conn.execute_batch(channels::SCHEMA_V5)?;
         }
         Ok(Self { conn })
     }

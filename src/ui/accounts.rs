@@ -49,6 +49,17 @@ pub enum Command {
     },
     /// Open the log folder in the file manager.
     OpenLogs,
+    /// Work for the platform account's merchant (its AppID): restarts the backend.
+    UseMerchant {
+        /// The platform account's id.
+        account: String,
+        /// The merchant's AppID.
+        appid: String,
+    },
+    /// Read the platform account's merchants again.
+    ListMerchants(String),
+    /// 添加商户: ask the platform account's server for an authorization page.
+    Authorize(String),
 }
 
 /// The mode picked in the form (its fields live beside it in [`Form`]).
@@ -66,6 +77,8 @@ pub enum ModeChoice {
     Sandbox,
     /// The company server (URL and the person's API key).
     Server,
+    /// A third-party platform on the company server (URL and the person's API key).
+    Platform,
 }
 
 /// The add/edit form.
@@ -101,6 +114,7 @@ impl Form {
             TokenMode::Pasted => (ModeChoice::Pasted, String::new(), String::new()),
             TokenMode::Sandbox => (ModeChoice::Sandbox, String::new(), String::new()),
             TokenMode::Server { url } => (ModeChoice::Server, url.clone(), String::new()),
+            TokenMode::Platform { url } => (ModeChoice::Platform, url.clone(), String::new()),
         };
         Self {
             id: a.id.clone(),
@@ -130,6 +144,9 @@ impl Form {
                 ModeChoice::Pasted => TokenMode::Pasted,
                 ModeChoice::Sandbox => TokenMode::Sandbox,
                 ModeChoice::Server => TokenMode::Server {
+                    url: self.url.trim().to_owned(),
+                },
+                ModeChoice::Platform => TokenMode::Platform {
                     url: self.url.trim().to_owned(),
                 },
             },
@@ -174,6 +191,10 @@ pub struct AccountsPanel {
     pub switch_after_save: Option<String>,
     /// The save in flight stores a company server's API key (for the words after it).
     pub saving_key: bool,
+    /// The merchant the backend works for, under the platform account [`Self::in_use`].
+    pub in_use_merchant: Option<String>,
+    /// Each platform account's merchants, by account id.
+    pub merchants: std::collections::BTreeMap<String, crate::accounts::merchants::MerchantList>,
 }
 
 impl AccountsPanel {
@@ -204,6 +225,7 @@ fn mode_label(mode: &TokenMode, lang: Lang) -> &'static str {
         TokenMode::Pasted => T::ModePasted.get(lang),
         TokenMode::Sandbox => T::ModeSandbox.get(lang),
         TokenMode::Server { .. } => T::ModeServer.get(lang),
+        TokenMode::Platform { .. } => T::ModePlatform.get(lang),
     }
 }
 
@@ -271,10 +293,17 @@ fn list_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
             ui.end_row();
             let mut edit = None;
             for a in &panel.list.accounts {
-                ui.label(format!("{} ({})", a.name, a.appid));
+                if a.is_platform() {
+                    ui.label(&a.name);
+                } else {
+                    ui.label(format!("{} ({})", a.name, a.appid));
+                }
                 ui.label(mode_label(&a.mode, lang));
                 ui.horizontal(|ui| {
-                    if panel.in_use.as_deref() == Some(a.id.as_str()) {
+                    if a.is_platform() {
+                        // A platform is used through one of its merchants (listed below).
+                        ui.label("");
+                    } else if panel.in_use.as_deref() == Some(a.id.as_str()) {
                         ui.label(
                             RichText::new(T::ActiveAccount.get(lang))
                                 .color(crate::ui::ok_color(ui)),
@@ -318,7 +347,7 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
     if panel.needs_credentials.as_deref() == Some(form.id.as_str()) {
         let text = match form.mode {
             ModeChoice::Pasted => T::TokenNeeded,
-            ModeChoice::Server => T::KeyNeeded,
+            ModeChoice::Server | ModeChoice::Platform => T::KeyNeeded,
             _ => T::SecretNeeded,
         };
         crate::ui::error_label(ui, text.get(lang));
@@ -341,13 +370,16 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
                 problem_ui(ui, Problem::NameMissing);
             });
             ui.end_row();
-            let l = ui.label(T::AppId.get(lang));
-            ui.horizontal(|ui| {
-                ui.add(egui::TextEdit::singleline(&mut form.appid).desired_width(260.0))
-                    .labelled_by(l.id);
-                problem_ui(ui, Problem::AppIdMissing);
-            });
-            ui.end_row();
+            // A platform works for its merchants' AppIDs, not one of its own.
+            if form.mode != ModeChoice::Platform {
+                let l = ui.label(T::AppId.get(lang));
+                ui.horizontal(|ui| {
+                    ui.add(egui::TextEdit::singleline(&mut form.appid).desired_width(260.0))
+                        .labelled_by(l.id);
+                    problem_ui(ui, Problem::AppIdMissing);
+                });
+                ui.end_row();
+            }
             ui.label(T::TokenModeLabel.get(lang));
             ui.vertical(|ui| {
                 // Plain words on the radio; the API behind each in its tooltip.
@@ -356,6 +388,11 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
                     (ModeChoice::Classic, T::ModeClassic, Some(T::ModeClassicTip)),
                     (ModeChoice::Service, T::ModeService, Some(T::ModeServiceTip)),
                     (ModeChoice::Server, T::ModeServer, Some(T::ModeServerTip)),
+                    (
+                        ModeChoice::Platform,
+                        T::ModePlatform,
+                        Some(T::ModePlatformTip),
+                    ),
                     (ModeChoice::Pasted, T::ModePasted, Some(T::ModePastedTip)),
                     (ModeChoice::Sandbox, T::ModeSandbox, None),
                 ] {
@@ -422,7 +459,9 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
                     });
                     ui.end_row();
                 }
-                ModeChoice::Server => server_fields_ui(ui, lang, form, has_secret, &problem_ui),
+                ModeChoice::Server | ModeChoice::Platform => {
+                    server_fields_ui(ui, lang, form, has_secret, &problem_ui);
+                }
                 ModeChoice::Sandbox => {}
             }
         });
@@ -478,11 +517,13 @@ fn form_ui(ui: &mut Ui, lang: Lang, panel: &mut AccountsPanel, out: &mut Vec<Com
         });
     }
     match &panel.test_result {
-        Some(Ok(colors)) => {
-            ui.colored_label(
-                crate::ui::ok_color(ui),
-                format!("✔ {}: {colors}", T::TestOk.get(lang)),
-            );
+        Some(Ok(n)) => {
+            // A platform's test counts its merchants; the others the card colours.
+            let text = match form.mode {
+                ModeChoice::Platform => T::TestOkMerchants.fill(lang, &[("n", n)]),
+                _ => format!("{}: {n}", T::TestOk.get(lang)),
+            };
+            ui.colored_label(crate::ui::ok_color(ui), format!("✔ {text}"));
         }
         Some(Err(e)) => {
             crate::ui::error_label(ui, e.text(lang));

@@ -6,6 +6,7 @@ pub mod card_picker;
 pub mod design;
 pub mod editor;
 pub mod fonts;
+pub mod merchants;
 pub mod panel;
 pub mod placement;
 pub mod poster_view;

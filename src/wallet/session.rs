@@ -269,7 +269,15 @@ impl WalletSession {
     /// Whether a confirm or recharge is on its way, or an unclear one is being reconciled:
     /// the account must not change under it.
     pub fn money_in_flight(&self) -> bool {
-        matches!(self.confirm, ConfirmState::Sending(_)) || self.recharge_sending || self.blocked()
+        self.answer_awaited() || self.blocked()
+    }
+
+    /// Whether a confirm or recharge was sent and its answer has not landed yet. A merchant
+    /// that withdrew its authorization is left once this is false: an unclear outcome is then
+    /// in the journal, reconciled when the merchant is next used (it cannot be looked up
+    /// without the merchant's token).
+    pub fn answer_awaited(&self) -> bool {
+        matches!(self.confirm, ConfirmState::Sending(_)) || self.recharge_sending
     }
 
     /// Whether buying must wait for a reconciliation.

@@ -16,6 +16,7 @@ mod cli;
 mod demo;
 mod design;
 mod placement;
+mod platform_account;
 mod redeem;
 mod sandbox;
 mod server;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::{Backend, BackendError, ServerLink};
 use crate::accounts::{Account, AccountError, Accounts, KeyringStore, TokenMode, Vault};
 use crate::api::{ApiClient, TokenSource, WECHAT_API};
-use crate::app::events::{AccountsEvent, Event, Switch, UiError};
+use crate::app::events::{AccountsEvent, Event, Switch, SwitchRefused, UiError};
 use crate::app::io::Io;
 use crate::message::ErrorKind;
 use crate::ui::accounts::{Command, SecretText};
@@ -50,6 +50,7 @@ pub fn account_error(e: &AccountError) -> UiError {
         AccountError::ServerUrlInsecure => {
             UiError::of(T::ServerUrlInsecure).kind_of(ErrorKind::Account)
         }
+        AccountError::NeedMerchant => UiError::of(T::ChooseMerchant).kind_of(ErrorKind::Account),
         other => UiError::of_then(T::AccountsFileError, redact(&other.to_string()))
             .kind_of(ErrorKind::Account),
     }
@@ -69,12 +70,14 @@ fn with_secret(vault: &Vault, list: &Accounts) -> Vec<String> {
         .collect()
 }
 
-/// A backend for an account (the simulator for the sandbox mode). Blocking.
+/// A backend for an account (the simulator for the sandbox mode), acting for `merchant` when
+/// the account is a platform's. Blocking.
 pub fn backend_for(
     ctx_data_dir: &std::path::Path,
     api_base: &str,
     vault: &Vault,
     account: Option<&Account>,
+    merchant: Option<&str>,
 ) -> Result<Backend, BackendError> {
     let Some(account) = account.filter(|a| a.mode != TokenMode::Sandbox) else {
         // A state file that cannot be read is set aside (logged) rather than blocking the switch.
@@ -82,17 +85,28 @@ pub fn backend_for(
             .map(|(b, _)| b);
     };
     let source = account
-        .token_source(vault)?
+        .merchant_token_source(vault, merchant)?
         .ok_or(BackendError::NoTokenSource)?;
-    // A company-server account reads the card events with the same key that gets its token.
-    let server = match &source {
-        TokenSource::Server { url, key } => Some(ServerLink::new(
-            crate::api::CompanyClient::new(url, key)?,
-            &account.appid,
-        )),
-        _ => None,
+    // A company-server account reads the card events with the same key that gets its token;
+    // a platform's merchant reads its own events only, and its AppID names the backend.
+    let (server, appid) = match &source {
+        TokenSource::Server { url, key } => (
+            Some(ServerLink::new(
+                crate::api::CompanyClient::new(url, key)?,
+                &account.appid,
+            )),
+            account.appid.clone(),
+        ),
+        TokenSource::Platform { url, key, appid } => (
+            Some(ServerLink::new(
+                crate::api::CompanyClient::new(url, key)?.for_merchant(appid),
+                appid,
+            )),
+            appid.clone(),
+        ),
+        _ => (None, account.appid.clone()),
     };
-    let mut backend = client_backend(api_base, &account.appid, source)?;
+    let mut backend = client_backend(api_base, &appid, source)?;
     backend.server = server;
     Ok(backend)
 }
@@ -197,15 +211,32 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, ctx: &AccountsCtx) {
                     ),
                     None => None,
                 };
-                let backend = backend_for(&dir, &api_base, &vault, account.as_ref())
-                    .map_err(|e| e.to_ui())?;
+                // A platform account goes back to the merchant it worked for last.
+                let merchant = account
+                    .as_ref()
+                    .filter(|a| a.is_platform() && list.active == id)
+                    .and_then(|_| list.merchant.clone());
+                let backend =
+                    backend_for(&dir, &api_base, &vault, account.as_ref(), merchant.as_deref())
+                        .map_err(|e| e.to_ui())?;
                 list.active.clone_from(&id);
+                list.merchant.clone_from(&merchant);
                 list.save(&dir).map_err(|e| account_error(&e))?;
                 tracing::info!(account = ?id, api = %backend.api_base, "switched account");
-                Ok(Switch { id, backend })
+                Ok(Switch {
+                    id,
+                    merchant,
+                    backend,
+                })
             })();
-            event(AccountsEvent::Switched(result.map(Box::new)))
+            event(AccountsEvent::Switched(
+                result
+                    .map(Box::new)
+                    .map_err(|error| SwitchRefused { error, gone: None }),
+            ))
         }),
+        // A platform's commands run in `platform.rs` (see `exec::accounts_command`).
+        Command::UseMerchant { .. } | Command::ListMerchants(_) | Command::Authorize(_) => {}
         Command::Test {
             account,
             secret,
@@ -236,6 +267,7 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, ctx: &AccountsCtx) {
                             url: url.trim().trim_end_matches('/').to_owned(),
                             key: k.0,
                         },
+
                         _ => account
                             .token_source(&vault)
                             .map_err(|e| account_error(&e))?
@@ -281,7 +313,7 @@ impl Backend {
         vault: &Vault,
         account: &Account,
     ) -> Result<Self, BackendError> {
-        backend_for(data_dir, WECHAT_API, vault, Some(account))
+        backend_for(data_dir, WECHAT_API, vault, Some(account), None)
     }
 
     /// Like [`Self::for_account`] with WeChat at `api_base` (a loopback simulator in tests).
@@ -291,6 +323,29 @@ impl Backend {
         vault: &Vault,
         account: &Account,
     ) -> Result<Self, BackendError> {
-        backend_for(data_dir, api_base, vault, Some(account))
+        backend_for(data_dir, api_base, vault, Some(account), None)
+    }
+
+    /// The backend of a platform account's merchant `appid` against
+    /// `https://api.weixin.qq.com`. Blocking: it may ask the keyring.
+    pub fn for_merchant(
+        data_dir: &std::path::Path,
+        vault: &Vault,
+        account: &Account,
+        appid: &str,
+    ) -> Result<Self, BackendError> {
+        backend_for(data_dir, WECHAT_API, vault, Some(account), Some(appid))
+    }
+
+    /// The backend of a platform account's merchant `appid` (its token and events through the
+    /// company server), with WeChat at `api_base`. Blocking: it may ask the keyring.
+    pub fn for_merchant_at(
+        data_dir: &std::path::Path,
+        api_base: &str,
+        vault: &Vault,
+        account: &Account,
+        appid: &str,
+    ) -> Result<Self, BackendError> {
+        backend_for(data_dir, api_base, vault, Some(account), Some(appid))
     }
 }

@@ -25,7 +25,9 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
         | Command::DeleteDraft(_)
         | Command::LinkDraft(..) => {
             let Some(store) = store.cloned() else { return };
-            io.spawn_blocking(move || draft_command(cmd, &store));
+            // The scope at the time of asking: a merchant's drafts stay that merchant's.
+            let scope = backend.scope();
+            io.spawn_blocking(move || draft_command(cmd, &store, &scope));
         }
         Command::ImportJson => io.spawn(async {
             let Some(file) = rfd::AsyncFileDialog::new()
@@ -141,9 +143,9 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
     }
 }
 
-fn draft_command(cmd: Command, store: &Arc<Mutex<Store>>) -> DesignEvent {
+fn draft_command(cmd: Command, store: &Arc<Mutex<Store>>, scope: &str) -> DesignEvent {
     match cmd {
-        Command::ListDrafts => DesignEvent::Drafts(with_store(store, Store::list_drafts)),
+        Command::ListDrafts => DesignEvent::Drafts(with_store(store, |s| s.list_drafts_in(scope))),
         Command::NewDraft(name, text) => {
             let body = if text.is_empty() {
                 crate::card::import::to_pretty_json(&new_body())
@@ -151,30 +153,32 @@ fn draft_command(cmd: Command, store: &Arc<Mutex<Store>>) -> DesignEvent {
                 text
             };
             DesignEvent::DraftOpened(with_store(store, |s| {
-                let id = s.create_draft(&name, &body)?;
-                s.load_draft(id)
+                let id = s.create_draft_in(scope, &name, &body)?;
+                s.load_draft_in(scope, id)
             }))
         }
-        Command::OpenDraft(id) => DesignEvent::DraftOpened(with_store(store, |s| s.load_draft(id))),
+        Command::OpenDraft(id) => {
+            DesignEvent::DraftOpened(with_store(store, |s| s.load_draft_in(scope, id)))
+        }
         Command::SaveDraft(id, body) => DesignEvent::DraftSaved {
             id,
             result: with_store(store, |s| s.save_draft_body(id, &body)),
         },
         Command::RenameDraft(id, name) => DesignEvent::Drafts(with_store(store, |s| {
             s.rename_draft(id, &name)?;
-            s.list_drafts()
+            s.list_drafts_in(scope)
         })),
         Command::DuplicateDraft(id, name) => DesignEvent::DraftOpened(with_store(store, |s| {
-            let new = s.duplicate_draft(id, &name)?;
-            s.load_draft(new)
+            let new = s.duplicate_draft_in(scope, id, &name)?;
+            s.load_draft_in(scope, new)
         })),
         Command::DeleteDraft(id) => DesignEvent::Drafts(with_store(store, |s| {
             s.delete_draft(id)?;
-            s.list_drafts()
+            s.list_drafts_in(scope)
         })),
         Command::LinkDraft(id, card_id) => DesignEvent::Drafts(with_store(store, |s| {
             s.set_draft_card_id(id, &card_id)?;
-            s.list_drafts()
+            s.list_drafts_in(scope)
         })),
         _ => DesignEvent::Nothing,
     }

@@ -6,11 +6,12 @@ mod demo;
 mod design;
 pub(super) mod images;
 mod placement;
+pub(super) mod platform;
 mod redeem;
 mod stats;
 mod wallet;
 
-pub(super) use stats::pushed_channels;
+pub(super) use stats::{PushedChannels, pushed_channels};
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -84,9 +85,14 @@ pub struct ServerLink {
 }
 
 impl ServerLink {
-    /// The link for `appid` at the server of `client`.
+    /// The link for `appid` at the server of `client`. A platform's merchant (a client
+    /// [`for_merchant`](crate::api::CompanyClient::for_merchant)) has a cache of its own,
+    /// apart from any account of that AppID on the same server.
     pub fn new(client: crate::api::CompanyClient, appid: &str) -> Self {
-        let cache_key = format!("{}@{}", appid.trim(), client.base_url());
+        let cache_key = match client.merchant() {
+            Some(merchant) => format!("merchant:{merchant}@{}", client.base_url()),
+            None => format!("{}@{}", appid.trim(), client.base_url()),
+        };
         Self { client, cache_key }
     }
 }
@@ -211,6 +217,18 @@ impl Backend {
         }
     }
 
+    /// The merchant this backend acts for under a platform account (its AppID), if any.
+    pub fn merchant(&self) -> Option<&str> {
+        self.server.as_ref().and_then(|l| l.client.merchant())
+    }
+
+    /// Where this backend's drafts and channel names are kept: the merchant's own scope
+    /// under a platform account, else the person's own ([`crate::store::OWN`]).
+    pub fn scope(&self) -> String {
+        self.merchant()
+            .map_or_else(|| crate::store::OWN.to_owned(), |m| format!("merchant:{m}"))
+    }
+
     /// The simulator's base URL, in sandbox mode (built in or run elsewhere).
     pub fn sandbox_url(&self) -> Option<&str> {
         self.sandbox.then_some(self.api_base.as_str())
@@ -260,6 +278,26 @@ pub(super) fn with_store<T>(
         .lock()
         .map_err(|_| UiError::plain("database lock poisoned"))?;
     f(&guard).map_err(|e| store_error(&e))
+}
+
+/// Runs one accounts command: a platform's (its merchants, its authorization page, its
+/// connection test, working for a merchant) in `platform.rs`, the others in `accounts.rs`.
+pub(super) fn accounts_command(
+    cmd: crate::ui::accounts::Command,
+    io: &Io,
+    backend: &Arc<Backend>,
+    ctx: &accounts::AccountsCtx,
+) {
+    use crate::ui::accounts::Command;
+    match cmd {
+        Command::UseMerchant { account, appid } => platform::use_merchant(account, appid, io, ctx),
+        Command::ListMerchants(account) => platform::list(account, io, ctx),
+        Command::Authorize(account) => platform::authorize(account, io, ctx),
+        Command::Test {
+            account, secret, ..
+        } if account.is_platform() => platform::test(account, secret, io, ctx),
+        other => accounts::run(other, io, backend, ctx),
+    }
 }
 
 /// Runs one command of any panel.

@@ -49,6 +49,7 @@ fn batch(
     job: &BatchJob,
     client: &ApiClient,
     store: Option<&Arc<Mutex<Store>>>,
+    scope: &str,
     dir: &std::path::Path,
     ctx: &egui::Context,
 ) -> Result<BatchSummary, UiError> {
@@ -97,7 +98,7 @@ fn batch(
                 ticket: q.ticket.clone(),
             })
             .collect();
-        s.save_channels(&rows).map_err(err)?;
+        s.save_channels_in(scope, &rows).map_err(err)?;
     }
     Ok(BatchSummary {
         channels: report.channels.len(),
@@ -121,8 +122,9 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
         }
         Command::SavedChannels => {
             let Some(store) = store.cloned() else { return };
+            let scope = backend.scope();
             io.spawn_blocking(move || {
-                let rows = super::with_store(&store, Store::channels).map(|rows| {
+                let rows = super::with_store(&store, |s| s.channels_in(&scope)).map(|rows| {
                     rows.into_iter()
                         .map(|r| SavedChannel {
                             card_id: r.card_id,
@@ -265,10 +267,11 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
         }),
         Command::Batch(job, dir) => {
             let store = store.cloned();
+            let scope = backend.scope();
             let ctx = io.ctx();
             io.spawn(async move {
                 let result = tokio::task::spawn_blocking(move || {
-                    batch(&job, &client, store.as_ref(), &dir, &ctx)
+                    batch(&job, &client, store.as_ref(), &scope, &dir, &ctx)
                 })
                 .await
                 .unwrap_or_else(|e| Err(err(e)));

@@ -44,10 +44,10 @@ async fn channels(
     Ok(rows)
 }
 
-/// Labels of the saved placement channels by outer_id (the latest card's label wins).
-fn saved_labels(store: Option<&Arc<Mutex<Store>>>) -> HashMap<i64, String> {
+/// Labels of `scope`'s saved placement channels by outer_id (the latest card's label wins).
+fn saved_labels(store: Option<&Arc<Mutex<Store>>>, scope: &str) -> HashMap<i64, String> {
     store
-        .and_then(|s| s.lock().ok().and_then(|s| s.channels().ok()))
+        .and_then(|s| s.lock().ok().and_then(|s| s.channels_in(scope).ok()))
         .unwrap_or_default()
         .into_iter()
         .filter(|c| !c.label.is_empty())
@@ -55,18 +55,36 @@ fn saved_labels(store: Option<&Arc<Mutex<Store>>>) -> HashMap<i64, String> {
         .collect()
 }
 
-/// Per-channel results from a company server's events (held by the shell), named from the
-/// channel table, counted on the blocking pool.
-pub fn pushed_channels(
-    card_id: Option<String>,
-    from: i64,
-    to: i64,
-    events: Arc<Vec<crate::api::CardEvent>>,
-    io: &Io,
-    store: Option<Arc<Mutex<Store>>>,
-) {
+/// What [`pushed_channels`] counts: the range, the events (held by the shell) and where the
+/// channel names are read (the store and the account's scope).
+pub struct PushedChannels {
+    /// The card, or every card.
+    pub card_id: Option<String>,
+    /// From (Unix seconds).
+    pub from: i64,
+    /// To (Unix seconds).
+    pub to: i64,
+    /// The company server's events.
+    pub events: Arc<Vec<crate::api::CardEvent>>,
+    /// The channel table.
+    pub store: Option<Arc<Mutex<Store>>>,
+    /// The scope of the channel names.
+    pub scope: String,
+}
+
+/// Per-channel results from a company server's events, named from the channel table of the
+/// account's scope, counted on the blocking pool.
+pub fn pushed_channels(job: PushedChannels, io: &Io) {
+    let PushedChannels {
+        card_id,
+        from,
+        to,
+        events,
+        store,
+        scope,
+    } = job;
     io.spawn_blocking(move || {
-        let labels = saved_labels(store.as_ref());
+        let labels = saved_labels(store.as_ref(), &scope);
         let mut rows = crate::stats::channels_from_pushes(&events, card_id.as_deref(), from, to);
         for r in &mut rows {
             if let Some(l) = labels.get(&r.outer_id) {
@@ -119,7 +137,7 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
             let Some(admin) = admin(backend) else {
                 return;
             };
-            let labels = saved_labels(store);
+            let labels = saved_labels(store, &backend.scope());
             io.spawn(async move {
                 stats(StatsEvent::Channels(
                     channels(admin, card_id.as_deref(), from, to, labels).await,

@@ -9,9 +9,11 @@ use std::time::{Duration, Instant};
 
 use egui::{Color32, Ui};
 
+mod aside;
 mod card_view;
 pub mod cost;
 mod doc;
+pub use aside::Aside;
 pub use doc::{CreateFlow, Doc};
 pub mod demo;
 pub mod files;

@@ -2,7 +2,9 @@
 //! process of its own for a test that needs one, and the simulator through the API client
 //! (here), over raw JSON ([`wire`]) or from a blocking UI test ([`sim`]); the app under
 //! egui_kittest ([`ui`]); a photo-like picture ([`photo`]); a merchant server for pushes
-//! ([`receiver`]) and an open platform's side ([`platform`]).
+//! ([`receiver`]) and an open platform's side ([`platform`]); the company server
+//! ([`server`], [`platform_server`]) and the chains simulator → server → app of issue 19
+//! ([`chain`]) and of issue 20's platform ([`platform_chain`]).
 //!
 //! Every test of the binary shares one process: nothing here sets an environment variable,
 //! changes the current directory or names a file after the process alone.
@@ -10,6 +12,7 @@
 pub mod chain;
 pub mod photo;
 pub mod platform;
+pub mod platform_chain;
 pub mod platform_server;
 pub mod receiver;
 pub mod relay;
