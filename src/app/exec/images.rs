@@ -17,14 +17,18 @@ const MAX_BYTES: usize = 5 * 1024 * 1024;
 /// The widest picture kept for the preview, in pixels.
 const MAX_WIDTH: u32 = 900;
 
-/// Where a card's picture can be read: in sandbox mode the simulator serves the pictures its
-/// fake CDN URLs name (`…/sandbox/<sha1>/0` → `/sandbox/media/<sha1>`).
-pub(super) fn source(url: &str, sandbox: Option<&str>) -> String {
-    if let (Some(base), Some(rest)) = (sandbox, url.split("/sandbox/").nth(1)) {
-        let sha = rest.split('/').next().unwrap_or_default();
-        return format!("{base}/sandbox/media/{sha}");
-    }
-    url.to_owned()
+/// Where a card's picture at `url` can be read, or `None` where it must not be. Against a
+/// simulator (sandbox mode, or an account rehearsed against one: [`Backend::pictures_from`])
+/// only the simulator's own pictures are read, from the address its fake CDN URLs name
+/// (`…/sandbox/<sha1>/0` → `/sandbox/media/<sha1>`): any other URL (a template's placeholder,
+/// a guide example's) was never uploaded there, and a rehearsal must not reach the internet.
+pub(super) fn readable(url: &str, backend: &Backend) -> Option<String> {
+    let Some(base) = backend.pictures_from() else {
+        return Some(url.to_owned());
+    };
+    let rest = url.split("/sandbox/").nth(1)?;
+    let sha = rest.split('/').next().unwrap_or_default();
+    Some(format!("{base}/sandbox/media/{sha}"))
 }
 
 /// The bytes at `src` (`url`'s readable address), from `cache` when it holds `url`, else
@@ -113,14 +117,13 @@ fn decode(bytes: &[u8]) -> Result<PreparedImage, UiError> {
 /// reach the internet.
 pub fn fetch(slot: ImageSlot, url: String, io: &Io, backend: &Arc<Backend>, cache_dir: PathBuf) {
     let client = backend.client.clone();
-    let src = source(&url, backend.sandbox_url());
+    let src = readable(&url, backend);
     let key = backend.admin_key.clone();
-    let offline = backend.sandbox && src == url;
     io.spawn(async move {
         let result = async {
-            if offline {
+            let Some(src) = src else {
                 return Err(UiError::plain(format!("{url}: not on the simulator")));
-            }
+            };
             let bytes = bytes_of(&client, &url, &src, key.as_deref(), Some(&cache_dir)).await?;
             tokio::task::spawn_blocking(move || decode(&bytes))
                 .await

@@ -234,6 +234,14 @@ impl Backend {
         self.sandbox.then_some(self.api_base.as_str())
     }
 
+    /// Where the simulator's pictures are read: in sandbox mode, and when an account of a
+    /// real kind is rehearsed against a simulator (its API is not WeChat's, which a real
+    /// account always uses): the fake CDN addresses of the simulator's uploads resolve only
+    /// there.
+    pub fn pictures_from(&self) -> Option<&str> {
+        (self.sandbox || self.api_base != crate::api::WECHAT_API).then_some(self.api_base.as_str())
+    }
+
     /// A client for the simulator's admin API, with its key when it has one; `None` on a
     /// real account.
     pub fn sandbox_admin(

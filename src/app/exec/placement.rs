@@ -168,15 +168,12 @@ pub fn run(cmd: Command, io: &Io, backend: &Arc<Backend>, store: Option<&Arc<Mut
             placement(PlacementEvent::CardExt(result))
         }),
         Command::FetchLogo(url) => {
-            let src = super::images::source(&url, backend.sandbox_url());
+            let src = super::images::readable(&url, backend);
             let key = backend.admin_key.clone();
-            // The simulator serves only its own pictures, and never reaches the internet.
-            let offline = backend.sandbox && src == url;
             io.spawn(async move {
-                let logo = if offline {
-                    Err(UiError::plain(format!("{url}: not on the simulator")))
-                } else {
-                    fetch_logo(&client, &src, key.as_deref()).await
+                let logo = match src {
+                    Some(src) => fetch_logo(&client, &src, key.as_deref()).await,
+                    None => Err(UiError::plain(format!("{url}: not on the simulator"))),
                 };
                 placement(PlacementEvent::Logo(logo))
             });

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use coupon_studio::app::Nav;
 use coupon_studio::i18n::Lang;
+use coupon_studio::message::ImageSlot;
 use coupon_studio::ui::design::Command as DesignCmd;
 use coupon_studio::ui::panel::PanelCx;
 use serde_json::json;
@@ -102,6 +103,42 @@ fn review_results_come_by_push(chain: &Chain) {
     step_for(&mut h, REVIEW_DELAY);
     assert_eq!(status_of(&h, &second), "CARD_STATUS_VERIFY_FAIL");
     assert_eq!(chain.sim.calls("/card/get"), gets, "card/get was polled");
+
+    // A card whose logo was uploaded to WeChat (the simulator plays its CDN here), opened
+    // from 我的卡券 as a click there does: its logo shows in the preview, read from the
+    // simulator; the fixture's other pictures, never uploaded anywhere, stay placeholders
+    // (a rehearsal never reaches the internet for them).
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(8, 8, image::Rgb([0x63, 0xb3, 0x59]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let logo = chain
+        .sim
+        .rt
+        .block_on(chain.sim.client.upload_image(png, "logo.png"))
+        .unwrap();
+    let mut body = chain.sim.fixture();
+    body.card.base_info_mut().logo_url = Some(logo);
+    h.state_mut().run(DesignCmd::Create(None, Box::new(body)));
+    wait_for(&mut h, "the third card in 我的卡券", |h| {
+        let d = &h.state().design;
+        d.flow
+            .card_id
+            .as_deref()
+            .is_some_and(|id| id != card && id != second && d.cards.iter().any(|c| c.card_id == id))
+    });
+    let third = h.state().design.flow.card_id.clone().unwrap();
+    h.state_mut().design.opening_card = Some(third.clone());
+    h.state_mut().run(DesignCmd::FetchCard(third));
+    wait_for(&mut h, "the logo in the preview", |h| {
+        h.state()
+            .design
+            .images
+            .get(&ImageSlot::Logo)
+            .is_some_and(|i| i.texture.is_some())
+    });
+    step_for(&mut h, Duration::from_millis(500));
+    assert_eq!(h.state().design.images.len(), 1, "only the uploaded logo");
 }
 
 #[test]
