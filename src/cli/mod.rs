@@ -3,6 +3,7 @@
 mod at_rest;
 mod check;
 mod doctor;
+mod given;
 mod gui;
 mod poster;
 mod renderer;
@@ -57,10 +58,12 @@ fn simulator(cli: &Cli) -> anyhow::Result<Option<gui::Simulator>> {
     let Some(url) = &cli.simulator else {
         return Ok(None);
     };
-    let key = match &cli.simulator_key_file {
-        Some(path) => Some(sandbox::first_line("admin key", path)?),
-        None => sandbox::env(sandbox::ADMIN_KEY_ENV),
-    };
+    let key = given::given(
+        "admin key",
+        None,
+        cli.simulator_key_file.as_deref(),
+        Some(sandbox::ADMIN_KEY_ENV),
+    )?;
     Ok(Some(gui::Simulator {
         url: url.clone(),
         key,

@@ -20,6 +20,8 @@ use coupon_studio::poster::{
     Template, parse_channel_spec, parse_channels_csv, run_batch,
 };
 
+use super::given::env;
+
 /// Arguments of `poster`.
 #[derive(Debug, Args)]
 pub struct PosterArgs {
@@ -78,7 +80,6 @@ real account set COUPON_STUDIO_APPID and COUPON_STUDIO_SECRET.";
 /// The base URL and token source: --api-base (simulator credentials unless the environment
 /// names some), else the environment's AppID and AppSecret against api.weixin.qq.com.
 fn account(api_base: Option<&str>) -> Result<(String, TokenSource), String> {
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     let creds = env("COUPON_STUDIO_APPID").zip(env("COUPON_STUDIO_SECRET"));
     match (api_base, creds) {
         (Some(base), Some((appid, secret))) => {

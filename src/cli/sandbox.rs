@@ -2,16 +2,18 @@
 //! playing an open platform, `--component-appid`).
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::Args;
 use coupon_studio::api::{ApiClient, SandboxAdmin, TokenSource};
 use coupon_studio::sandbox::{
     ComponentConfig, PushConfig, SANDBOX_APPID, SandboxConfig, generate_key, original_id, spawn,
 };
+
+use super::given::given;
 
 /// Where the AppSecret comes from when neither --secret nor --secret-file is given.
 const SECRET_ENV: &str = "COUPON_STUDIO_SANDBOX_SECRET";
@@ -167,58 +169,39 @@ impl std::fmt::Debug for Hidden {
     }
 }
 
-/// The first line of a file, without its line ending; empty is an error.
-pub(super) fn first_line(what: &str, path: &Path) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the {what} file {}", path.display()))?;
-    let line = text.lines().next().unwrap_or("").trim().to_owned();
-    if line.is_empty() {
-        bail!("the {what} file {} is empty", path.display());
-    }
-    Ok(line)
-}
-
-/// A non-empty environment variable.
-pub(super) fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
 /// The secret to require: --secret, --secret-file, then the environment.
 fn secret(args: &SandboxArgs) -> anyhow::Result<Option<String>> {
-    if let Some(s) = &args.secret {
-        return Ok(Some(s.clone()));
-    }
-    if let Some(path) = &args.secret_file {
-        return first_line("secret", path).map(Some);
-    }
-    Ok(env(SECRET_ENV))
+    given(
+        "secret",
+        args.secret.as_deref(),
+        args.secret_file.as_deref(),
+        Some(SECRET_ENV),
+    )
 }
 
 /// The admin key and whether it was generated (and so must be printed).
 fn admin_key(args: &SandboxArgs) -> anyhow::Result<Option<(String, bool)>> {
-    if let Some(path) = &args.admin_key_file {
-        return Ok(Some((first_line("admin key", path)?, false)));
-    }
-    if let Some(key) = env(ADMIN_KEY_ENV) {
-        return Ok(Some((key.trim().to_owned(), false)));
-    }
-    Ok(args.allow_remote.then(|| (generate_key(), true)))
+    let key = given(
+        "admin key",
+        None,
+        args.admin_key_file.as_deref(),
+        Some(ADMIN_KEY_ENV),
+    )?;
+    Ok(match key {
+        Some(key) => Some((key, false)),
+        None => args.allow_remote.then(|| (generate_key(), true)),
+    })
 }
 
 /// A value from its flag, its file, or the environment, in that order.
-fn given(
+fn hidden(
     flag: &Option<Hidden>,
     file: &Option<PathBuf>,
     what: &str,
     var: &str,
 ) -> anyhow::Result<Option<String>> {
-    if let Some(Hidden(v)) = flag {
-        return Ok(Some(v.clone()));
-    }
-    if let Some(path) = file {
-        return first_line(what, path).map(Some);
-    }
-    Ok(env(var).map(|v| v.trim().to_owned()))
+    let flag = flag.as_ref().map(|Hidden(v)| v.as_str());
+    given(what, flag, file.as_deref(), Some(var))
 }
 
 /// The push settings: with --push-url, a token (flag, file or environment) is required.
@@ -226,13 +209,13 @@ fn push(args: &SandboxArgs) -> anyhow::Result<Option<PushConfig>> {
     let Some(url) = &args.push_url else {
         return Ok(None);
     };
-    let token = given(&args.push_token, &args.push_token_file, "push token", PUSH_TOKEN_ENV)?
+    let token = hidden(&args.push_token, &args.push_token_file, "push token", PUSH_TOKEN_ENV)?
         .ok_or_else(|| {
             anyhow::anyhow!(
                 "--push-url needs a token: --push-token-file PATH, ${PUSH_TOKEN_ENV}, or --push-token (visible to other users in the process list)"
             )
         })?;
-    let aes_key = given(
+    let aes_key = hidden(
         &args.push_aes_key,
         &args.push_aes_key_file,
         "push EncodingAESKey",
@@ -259,19 +242,19 @@ fn platform(args: &PlatformArgs) -> anyhow::Result<Option<ComponentConfig>> {
             )
         })
     };
-    let secret = given(
+    let secret = hidden(
         &args.component_secret,
         &args.component_secret_file,
         "platform AppSecret",
         COMPONENT_SECRET_ENV,
     )?;
-    let token = given(
+    let token = hidden(
         &args.component_token,
         &args.component_token_file,
         "platform Token",
         COMPONENT_TOKEN_ENV,
     )?;
-    let aes_key = given(
+    let aes_key = hidden(
         &args.component_aes_key,
         &args.component_aes_key_file,
         "platform EncodingAESKey",

@@ -16,7 +16,7 @@ use coupon_studio::server::storage::Target;
 use coupon_studio::server::{ServerConfig, WECHAT_BASE};
 use serde::Deserialize;
 
-use super::sandbox::{env, first_line};
+use super::given::{env, given};
 
 /// The environment variables read, beside the flags.
 pub(super) mod vars {
@@ -222,19 +222,9 @@ fn secret(
     value: Option<String>,
     file: Option<&Path>,
 ) -> anyhow::Result<Option<String>> {
-    if let Some(s) = flag {
-        return Ok(Some(s.trim().to_owned()));
-    }
-    if let Some(path) = flag_file {
-        return first_line(what, path).map(Some);
-    }
-    if let Some(s) = env(var) {
-        return Ok(Some(s.trim().to_owned()));
-    }
-    match (value, file) {
-        (Some(s), _) => Ok(Some(s.trim().to_owned())),
-        (None, Some(path)) => first_line(what, path).map(Some),
-        (None, None) => Ok(None),
+    match given(what, flag.as_deref(), flag_file, Some(var))? {
+        Some(s) => Ok(Some(s)),
+        None => given(what, value.as_deref(), file, None),
     }
 }
 

@@ -92,32 +92,22 @@ pub enum DesignEvent {
     Nothing,
 }
 
-impl DesignEvent {
-    /// Whether the answer is about the drafts or the open document of the data scope it was
-    /// asked in (a platform's merchant, or the person's own accounts), so that it must not
-    /// land on another scope's: a draft list or an opened draft, a picture for the open
-    /// document, a created or updated card's outcome, an imported file.
-    pub fn scope_bound(&self) -> bool {
-        matches!(
-            self,
-            Self::Drafts(_)
-                | Self::DraftOpened(_)
-                | Self::DraftSaved { .. }
-                | Self::ImagePicked(..)
-                | Self::NoFileDialog(_)
-                | Self::ImagePrepared { .. }
-                | Self::ImageUploaded { .. }
-                | Self::ImageFetched { .. }
-                | Self::CardCreated { .. }
-                | Self::CardUpdated { .. }
-                | Self::Imported(_)
-        )
-    }
+/// What an answer to the Design panel belongs to, so that it lands nowhere else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bound {
+    /// The account it was asked of (its stores, colours and cards): stale once the app
+    /// switched accounts.
+    Account,
+    /// The data scope it was asked in (a platform's merchant, or the person's own accounts):
+    /// the drafts, the open document, a created or updated card's outcome, an imported file.
+    Scope,
+    /// Neither: a file written, nothing to report.
+    Neither,
+}
 
-    /// Whether the answer is about the account it was asked of (its stores, colours and
-    /// cards), so that it is stale once the app switched accounts. Local work (drafts, files)
-    /// and facts that stay true (a card was created or updated, an image was uploaded) are not.
-    pub fn account_bound(&self) -> bool {
+impl DesignEvent {
+    /// Every answer named once, so that a new one must be given its place.
+    fn bound(&self) -> Bound {
         match self {
             Self::Colors(_)
             | Self::Stores(_)
@@ -125,7 +115,7 @@ impl DesignEvent {
             | Self::CardsListed(_)
             | Self::DemoLoaded(_)
             | Self::Pushed { .. }
-            | Self::Balance(_) => true,
+            | Self::Balance(_) => Bound::Account,
             Self::Drafts(_)
             | Self::DraftOpened(_)
             | Self::DraftSaved { .. }
@@ -136,9 +126,23 @@ impl DesignEvent {
             | Self::ImageFetched { .. }
             | Self::CardCreated { .. }
             | Self::CardUpdated { .. }
-            | Self::Imported(_)
-            | Self::Exported(_)
-            | Self::Nothing => false,
+            | Self::Imported(_) => Bound::Scope,
+            Self::Exported(_) | Self::Nothing => Bound::Neither,
         }
+    }
+
+    /// Whether the answer is about the drafts or the open document of the data scope it was
+    /// asked in (a platform's merchant, or the person's own accounts), so that it must not
+    /// land on another scope's: a draft list or an opened draft, a picture for the open
+    /// document, a created or updated card's outcome, an imported file.
+    pub fn scope_bound(&self) -> bool {
+        self.bound() == Bound::Scope
+    }
+
+    /// Whether the answer is about the account it was asked of (its stores, colours and
+    /// cards), so that it is stale once the app switched accounts. Local work (drafts, files)
+    /// and facts that stay true (a card was created or updated, an image was uploaded) are not.
+    pub fn account_bound(&self) -> bool {
+        self.bound() == Bound::Account
     }
 }
