@@ -354,6 +354,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default().with_inner_size([1400.0, 900.0]),
         renderer: eframe::Renderer::Glow,
+        // Not eframe's folder of the app: it would restore the size the app last had here.
+        persistence_path: Some(data.join("eframe")),
         ..Default::default()
     };
     let wechat = wechat.clone();

@@ -237,6 +237,10 @@ strings! {
     Card => "卡券", "Card";
     NoCards => "还没有卡券", "No cards yet";
     StockNow => "当前库存", "Stock now";
+    StockWhenInReview => "这张卡券还在审核中:审核通过后才能购买库存", "This card is still in review: stock can be bought once it is approved";
+    StockWhenRejected => "这张卡券未通过审核,不能购买库存:在「设计」中按原因修改后重新提交", "This card was rejected, so no stock can be bought: change it in Design as the reason says and submit it again";
+    StockWhenDeleted => "这张卡券已删除,不能购买库存", "This card was deleted: no stock can be bought";
+    StockWhenEnded => "这张卡券已过期,不能购买库存(剩余库存在过期后次日折合券点退回)", "This card has ended: no stock can be bought (stock left is refunded as coins the day after)";
     Quantity => "数量", "Quantity";
     CoinsPerUnit => "券点/张", "coins per unit";
     WholeNumberBetween => "须为整数,范围", "must be a whole number in";

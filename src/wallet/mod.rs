@@ -19,6 +19,7 @@ mod labels;
 mod orders;
 mod quote;
 mod session;
+mod stockable;
 mod verdict;
 
 #[cfg(test)]
@@ -39,6 +40,7 @@ pub use quote::{
     RECHARGE_POLL_SECS, RECHARGE_TIMEOUT_SECS, RECONCILE_GRACE_SECS, recharge_for, shortfall,
 };
 pub use session::{Check, ConfirmState, NOT_ENOUGH_COINS, Recharge, WalletSession};
+pub use stockable::{NotStockable, not_stockable};
 pub use verdict::{
     ConfirmVerdict, RechargeState, judge_confirm, judge_refused_confirm, recharge_state,
 };

@@ -369,7 +369,10 @@ impl WalletSession {
         }
         self.loaded = true;
         self.orders.loading = true;
+        // The clock too: whether a card has ended is judged on the simulator's (a no-op on
+        // a real account).
         vec![
+            Command::SyncClock,
             Command::Refresh,
             Command::ListCards,
             Command::Orders(self.orders.query()),
@@ -382,9 +385,9 @@ impl WalletSession {
         vec![Command::Refresh]
     }
 
-    /// Read the card list again.
+    /// Read the card list again (and the simulator's clock, as [`Self::on_open`] does).
     pub fn list_cards(&mut self) -> Vec<Command> {
-        vec![Command::ListCards]
+        vec![Command::SyncClock, Command::ListCards]
     }
 
     /// Activate the coin account (once at a time).

@@ -316,6 +316,14 @@ impl WalletPanel {
                 .chosen_stock()
                 .map_or_else(|| "—".to_owned(), |q| q.to_string())
         ));
+        let now = self.session.server_ms(local_ms);
+        let blocked = self
+            .session
+            .chosen()
+            .and_then(|c| wallet::not_stockable(c, now.div_euclid(1000)));
+        if let Some(why) = blocked {
+            ui.colored_label(crate::ui::warn_color(ui), why.text(lang));
+        }
         let quantity = parse_count(&self.quantity_text, T::Quantity, MAX_QUANTITY, lang);
         ui.horizontal(|ui| {
             let label = ui.label(T::Quantity.get(lang));
@@ -343,8 +351,8 @@ impl WalletPanel {
         if let Err(msg) = &quantity {
             crate::ui::error_label(ui, msg);
         }
-        let now = self.session.server_ms(local_ms);
-        let can_quote = !busy && quantity.is_ok() && self.session.card_id.is_some();
+        let can_quote =
+            !busy && quantity.is_ok() && self.session.card_id.is_some() && blocked.is_none();
         let quote_label = if self.session.quote.as_ref().is_some_and(|q| q.expired(now)) {
             T::Requote
         } else {

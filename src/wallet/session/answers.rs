@@ -9,7 +9,7 @@ use crate::store::{Entry, EntryKind, EntryState};
 use super::{Check, ConfirmState, Recharge, WalletSession};
 use crate::wallet::{
     Command, ConfirmOutcome, ConfirmVerdict, LiveQuote, RECHARGE_POLL_SECS, RechargeState, UiError,
-    WalletEvent, judge_confirm, judge_refused_confirm, recharge_state,
+    WalletEvent, judge_confirm, judge_refused_confirm, not_stockable, recharge_state,
 };
 
 /// A recharge is polled this often (ms).
@@ -49,7 +49,14 @@ impl WalletSession {
                         .as_ref()
                         .is_some_and(|id| self.cards.iter().any(|c| &c.card_id == id));
                     if !known {
-                        self.card_id = self.cards.first().map(|c| c.card_id.clone());
+                        // The first card stock can be bought for, else the first listed.
+                        let now_s = now.div_euclid(1000);
+                        self.card_id = self
+                            .cards
+                            .iter()
+                            .find(|c| not_stockable(c, now_s).is_none())
+                            .or(self.cards.first())
+                            .map(|c| c.card_id.clone());
                     }
                 }
                 Err(e) => self.cards_error = Some(e),

@@ -295,3 +295,44 @@ fn open_journal_entries_from_a_crash_are_reconciled_on_the_next_start() {
             .is_err()
     );
 }
+
+#[test]
+fn stock_is_offered_only_for_an_approved_card_before_its_end() {
+    let dir = temp_dir("wallet-stockable");
+    let backend = Backend::start_sandbox(None).unwrap();
+    let sim = Sim::new(backend.sandbox_url().unwrap(), "t", "t");
+    let approved = sim.approved_card();
+    let rejected = sim.approved_card();
+    sim.admin(
+        "/sandbox/card/review",
+        json!({"card_id": rejected, "approve": false, "reason": "门店照片与营业执照不符"}),
+    );
+    let mut h = app(&dir, backend, Nav::Wallet);
+    wait_for(&mut h, "the cards", |h| h.state().wallet.cards.len() == 2);
+    // WeChat lists the newest first: the rejected card. The approved one is chosen.
+    assert_eq!(h.state().wallet.cards[0].card_id, rejected);
+    wait_for(&mut h, "the approved card chosen", |h| {
+        h.state().wallet.card_id.as_deref() == Some(approved.as_str())
+    });
+    set_text(&mut h, "数量", "10");
+    wait_for(&mut h, "the quote button", |h| enabled(h, "批价"));
+
+    h.state_mut().wallet.choose_card(Some(rejected.clone()));
+    h.run_steps(2);
+    assert!(has(&h, "这张卡券未通过审核,不能购买库存"));
+    assert!(!enabled(&h, "批价"));
+
+    // Past the approved card's end (20 days from the simulated now) it takes no stock either.
+    h.state_mut().wallet.choose_card(Some(approved.clone()));
+    sim.admin("/sandbox/clock/advance", json!({"seconds": 21 * 86_400}));
+    // 刷新 beside the card (the balance's comes first, the orders' last).
+    h.query_all_by_role_and_label(Role::Button, "刷新")
+        .nth(1)
+        .unwrap()
+        .click_accesskit();
+    wait_for(&mut h, "the ended card", |h| {
+        has(h, "这张卡券已过期,不能购买库存")
+    });
+    assert!(!enabled(&h, "批价"));
+    assert_eq!(sim.calls("/card/pay/getpayprice"), 0);
+}
