@@ -3,38 +3,20 @@
 //! acknowledged push; refused pushes are logged without their secrets.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::support::server::*;
-use crate::support::temp_dir;
+use crate::support::{bin, temp_dir};
 
-pub(super) const BIN: &str = env!("CARGO_BIN_EXE_coupon-studio");
 const SECRET: &str = "app-secret-of-the-cli-test-91";
 
 /// `coupon-studio server …` with none of the developer's own server variables.
 pub(super) fn command(args: &[String]) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("server").args(args);
-    for var in [
-        "CONFIG",
-        "ADDR",
-        "TOKEN",
-        "AES_KEY",
-        "APPID",
-        "SECRET",
-        "DATA_DIR",
-        "DATABASE",
-        "WECHAT_BASE",
-        "COMPONENT_APPID",
-        "COMPONENT_SECRET",
-        "MASTER_KEY",
-        "PUBLIC_URL",
-    ] {
-        c.env_remove(format!("COUPON_STUDIO_SERVER_{var}"));
-    }
+    let mut c = bin::command(&["server"]);
+    c.args(args);
     c
 }
 
@@ -63,22 +45,12 @@ fn start(db: &Db, dir: &std::path::Path, log: bool) -> (Child, String) {
     args.extend(["--config".into(), config.display().to_string()]);
     args.extend(["--secret-file".into(), secret.display().to_string()]);
     args.extend(db.flags());
-    let mut child = command(&args)
-        .env("COUPON_STUDIO_SERVER_TOKEN", TOKEN)
-        .stdout(Stdio::piped())
-        // An unread pipe would fill and block the server: capture only when read.
-        .stderr(if log { Stdio::piped() } else { Stdio::null() })
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim_end()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("first line: {line:?}"))
-        .to_owned();
+    let (child, url) = bin::spawn_listening(
+        command(&args)
+            .env("COUPON_STUDIO_SERVER_TOKEN", TOKEN)
+            // An unread pipe would fill and block the server: capture only when read.
+            .stderr(if log { Stdio::piped() } else { Stdio::null() }),
+    );
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     (child, url)
 }

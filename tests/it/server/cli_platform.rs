@@ -4,11 +4,10 @@
 //! acts for that merchant only; nothing secret reaches the log; a missing, malformed or wrong
 //! master key stops the start with a clear error that does not quote it.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
-use coupon_studio::api::PlatformSettings;
 use coupon_studio::sandbox::{SandboxConfig, spawn as spawn_sandbox};
 use coupon_studio::server::platform::seal::MasterKey;
 use serde_json::{Value, json};
@@ -17,8 +16,9 @@ use super::cli::{command, key_command};
 use crate::support::platform::{
     COMPONENT_AES_KEY, COMPONENT_APPID, COMPONENT_SECRET, COMPONENT_TOKEN,
 };
+use crate::support::platform_server::push_platform_to;
 use crate::support::server::*;
-use crate::support::temp_dir;
+use crate::support::{bin, temp_dir};
 
 const A: &str = "wxmerchantaaaa0001";
 const B: &str = "wxmerchantbbbb0002";
@@ -46,23 +46,12 @@ fn platform_flags(db: &Db, dir: &std::path::Path, sim: &str, master: &str) -> Ve
 
 /// Starts the platform server; its URL once it printed where it listens, its log kept.
 fn start(args: &[String]) -> (Child, String) {
-    let mut child = command(args)
-        .env("COUPON_STUDIO_SERVER_TOKEN", COMPONENT_TOKEN)
-        .env("COUPON_STUDIO_SERVER_COMPONENT_SECRET", COMPONENT_SECRET)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim_end()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("first line: {line:?}"))
-        .to_owned();
-    (child, url)
+    bin::spawn_listening(
+        command(args)
+            .env("COUPON_STUDIO_SERVER_TOKEN", COMPONENT_TOKEN)
+            .env("COUPON_STUDIO_SERVER_COMPONENT_SECRET", COMPONENT_SECRET)
+            .stderr(Stdio::piped()),
+    )
 }
 
 /// GET with a key: the status and the JSON.
@@ -81,19 +70,7 @@ async fn a_platform_server_runs_from_the_command_line(db: Db) {
     let key = out.lines().last().unwrap().trim().to_owned();
     let (mut child, url) = start(&platform_flags(&db, &dir, &sim.url(), &master));
     let http = reqwest::Client::new();
-    let auth = format!("{url}/wechat/component");
-    let message = format!("{url}/wechat/$APPID$");
-    admin
-        .set_platform(&PlatformSettings {
-            appid: COMPONENT_APPID,
-            secret: COMPONENT_SECRET,
-            token: COMPONENT_TOKEN,
-            aes_key: COMPONENT_AES_KEY,
-            auth_url: Some(&auth),
-            message_url: Some(&message),
-        })
-        .await
-        .unwrap();
+    push_platform_to(&admin, &url).await;
     // Once the ticket is in, a link (its return page on the public URL).
     let mut link = Value::Null;
     for _ in 0..500 {

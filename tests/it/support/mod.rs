@@ -1,14 +1,15 @@
 //! Helpers shared by the tests of this binary: a fresh folder for each test, the fixtures, a
-//! process of its own for a test that needs one, and the simulator through the API client
-//! (here), over raw JSON ([`wire`]) or from a blocking UI test ([`sim`]); the app under
-//! egui_kittest ([`ui`]); a photo-like picture ([`photo`]); a merchant server for pushes
-//! ([`receiver`]) and an open platform's side ([`platform`]); the company server
-//! ([`server`], [`platform_server`]) and the chains simulator → server → app of issue 19
-//! ([`chain`]) and of issue 20's platform ([`platform_chain`]).
+//! process of its own for a test that needs one, the real binary as a child ([`bin`]), and
+//! the simulator through the API client (here), over raw JSON ([`wire`]) or from a blocking
+//! UI test ([`sim`]); the app under egui_kittest ([`ui`]); a photo-like picture ([`photo`]);
+//! a merchant server for pushes ([`receiver`]) and an open platform's side ([`platform`]);
+//! the company server ([`server`], [`platform_server`]) and the chains simulator → server →
+//! app of issue 19 ([`chain`]) and of issue 20's platform ([`platform_chain`]).
 //!
 //! Every test of the binary shares one process: nothing here sets an environment variable,
 //! changes the current directory or names a file after the process alone.
 
+pub mod bin;
 pub mod chain;
 pub mod photo;
 pub mod platform;
