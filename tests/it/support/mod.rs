@@ -52,6 +52,35 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// Every file under `dir`, in its folders too.
+pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Fails unless no file of `files` holds any of `secrets`, each given as (what it is, its
+/// text): for a session that must write no secret anywhere.
+pub fn assert_no_file_holds(files: &[PathBuf], secrets: &[(&str, &str)]) {
+    for path in files {
+        let bytes = std::fs::read(path).unwrap();
+        for (what, needle) in secrets {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{what} is in {}",
+                path.display()
+            );
+        }
+    }
+}
+
 /// A file of `tests/fixtures`, as text.
 pub fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
