@@ -5,7 +5,7 @@
 //! master key stops the start with a clear error that does not quote it.
 
 use std::io::Read;
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use coupon_studio::sandbox::{SandboxConfig, spawn as spawn_sandbox};
@@ -44,14 +44,17 @@ fn platform_flags(db: &Db, dir: &std::path::Path, sim: &str, master: &str) -> Ve
     args
 }
 
+/// `coupon-studio server ARGS` with the platform's Token and AppSecret in the environment.
+fn platform_command(args: &[String]) -> Command {
+    let mut c = command(args);
+    c.env("COUPON_STUDIO_SERVER_TOKEN", COMPONENT_TOKEN)
+        .env("COUPON_STUDIO_SERVER_COMPONENT_SECRET", COMPONENT_SECRET);
+    c
+}
+
 /// Starts the platform server; its URL once it printed where it listens, its log kept.
 fn start(args: &[String]) -> (Child, String) {
-    bin::spawn_listening(
-        command(args)
-            .env("COUPON_STUDIO_SERVER_TOKEN", COMPONENT_TOKEN)
-            .env("COUPON_STUDIO_SERVER_COMPONENT_SECRET", COMPONENT_SECRET)
-            .stderr(Stdio::piped()),
-    )
+    bin::spawn_listening(platform_command(args).stderr(Stdio::piped()))
 }
 
 /// GET with a key: the status and the JSON.
@@ -218,11 +221,7 @@ fn a_missing_malformed_or_wrong_master_key_stops_the_start() {
     let mut args = platform_flags(&db, &dir, "http://127.0.0.1:9", "x");
     let at = args.iter().position(|a| a == "--master-key-file").unwrap();
     args.drain(at..at + 2);
-    let out = command(&args)
-        .env("COUPON_STUDIO_SERVER_TOKEN", COMPONENT_TOKEN)
-        .env("COUPON_STUDIO_SERVER_COMPONENT_SECRET", COMPONENT_SECRET)
-        .output()
-        .unwrap();
+    let out = platform_command(&args).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
@@ -231,9 +230,7 @@ fn a_missing_malformed_or_wrong_master_key_stops_the_start() {
     );
     // Malformed: refused, not quoted.
     let bad = "not-a-key-but-a-secret-1234";
-    let out = command(&platform_flags(&db, &dir, "http://127.0.0.1:9", bad))
-        .env("COUPON_STUDIO_SERVER_TOKEN", COMPONENT_TOKEN)
-        .env("COUPON_STUDIO_SERVER_COMPONENT_SECRET", COMPONENT_SECRET)
+    let out = platform_command(&platform_flags(&db, &dir, "http://127.0.0.1:9", bad))
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
@@ -261,9 +258,7 @@ fn a_missing_malformed_or_wrong_master_key_stops_the_start() {
     child.kill().unwrap();
     child.wait().unwrap();
     let second = MasterKey::generate().to_hex();
-    let out = command(&platform_flags(&db, &dir, "http://127.0.0.1:9", &second))
-        .env("COUPON_STUDIO_SERVER_TOKEN", COMPONENT_TOKEN)
-        .env("COUPON_STUDIO_SERVER_COMPONENT_SECRET", COMPONENT_SECRET)
+    let out = platform_command(&platform_flags(&db, &dir, "http://127.0.0.1:9", &second))
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
