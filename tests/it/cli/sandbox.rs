@@ -367,19 +367,16 @@ async fn pushes_go_to_the_push_url_with_keys_from_a_file_or_the_environment() {
     child.wait().unwrap();
 
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_coupon-studio"))
-            .args([
-                "sandbox",
-                "--addr",
-                "127.0.0.1:0",
-                "--push-url",
-                "http://127.0.0.1:9/wechat",
-            ])
-            .args(args)
-            .env_remove("COUPON_STUDIO_SANDBOX_PUSH_TOKEN")
-            .env_remove("COUPON_STUDIO_SANDBOX_PUSH_AES_KEY")
-            .output()
-            .unwrap()
+        bin::command(&[
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--push-url",
+            "http://127.0.0.1:9/wechat",
+        ])
+        .args(args)
+        .output()
+        .unwrap()
     };
     // A push URL without a token is refused, naming the ways to give one.
     let no_token = run(&[]);
@@ -448,20 +445,16 @@ async fn the_platform_flags_play_a_platform_that_pushes_its_verify_tickets() {
     child.wait().unwrap();
 
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_coupon-studio"))
-            .args([
-                "sandbox",
-                "--addr",
-                "127.0.0.1:0",
-                "--component-appid",
-                "wxc",
-            ])
-            .args(args)
-            .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_SECRET")
-            .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_TOKEN")
-            .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_AES_KEY")
-            .output()
-            .unwrap()
+        bin::command(&[
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--component-appid",
+            "wxc",
+        ])
+        .args(args)
+        .output()
+        .unwrap()
     };
     // Without a secret: refused, naming the ways to give one.
     let no_secret = run(&[

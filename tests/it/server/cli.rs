@@ -32,6 +32,20 @@ pub(super) fn key_command(db: &Db, sub: &str, name: Option<&str>) -> (bool, Stri
     )
 }
 
+/// Kills the server started with its log kept, and reads the log (its standard error).
+pub(super) fn stop_reading_log(child: &mut Child) -> String {
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    log
+}
+
 /// Starts the server with the Token from the environment, the EncodingAESKey from a config
 /// file and the AppSecret from a file; its URL once it printed where it listens. `log`:
 /// keep its standard error (the log) to read.
@@ -222,15 +236,7 @@ async fn refused_pushes_are_logged_without_their_secrets(db: Db) {
         }
         assert_eq!(post(&http, request).await.0, status, "{what}");
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
+    let log = stop_reading_log(&mut child);
     let refused = log.lines().filter(|l| l.contains("push refused")).count();
     assert_eq!(refused, requests.len(), "every refusal logged:\n{log}");
     assert!(

@@ -4,7 +4,6 @@
 //! acts for that merchant only; nothing secret reaches the log; a missing, malformed or wrong
 //! master key stops the start with a clear error that does not quote it.
 
-use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -12,7 +11,7 @@ use coupon_studio::sandbox::{SandboxConfig, spawn as spawn_sandbox};
 use coupon_studio::server::platform::seal::MasterKey;
 use serde_json::{Value, json};
 
-use super::cli::{command, key_command};
+use super::cli::{command, key_command, stop_reading_log};
 use crate::support::platform::{
     COMPONENT_AES_KEY, COMPONENT_APPID, COMPONENT_SECRET, COMPONENT_TOKEN,
 };
@@ -57,6 +56,18 @@ fn start(args: &[String]) -> (Child, String) {
     bin::spawn_listening(platform_command(args).stderr(Stdio::piped()))
 }
 
+/// POST `/api/v1/authorizations` with a key (a new authorization link): the status and the
+/// JSON.
+async fn new_link(http: &reqwest::Client, url: &str, key: &str) -> (u16, Value) {
+    let r = http
+        .post(format!("{url}/api/v1/authorizations"))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
 /// GET with a key: the status and the JSON.
 async fn get(http: &reqwest::Client, url: &str, key: &str) -> (u16, Value) {
     let r = http.get(url).bearer_auth(key).send().await.unwrap();
@@ -77,14 +88,9 @@ async fn a_platform_server_runs_from_the_command_line(db: Db) {
     // Once the ticket is in, a link (its return page on the public URL).
     let mut link = Value::Null;
     for _ in 0..500 {
-        let r = http
-            .post(format!("{url}/api/v1/authorizations"))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap();
-        if r.status() == 200 {
-            link = r.json().await.unwrap();
+        let (status, v) = new_link(&http, &url, &key).await;
+        if status == 200 {
+            link = v;
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -102,13 +108,7 @@ async fn a_platform_server_runs_from_the_command_line(db: Db) {
         let link = if appid == A {
             link.clone()
         } else {
-            let r = http
-                .post(format!("{url}/api/v1/authorizations"))
-                .bearer_auth(&key)
-                .send()
-                .await
-                .unwrap();
-            r.json::<Value>().await.unwrap()["url"]
+            new_link(&http, &url, &key).await.1["url"]
                 .as_str()
                 .unwrap()
                 .to_owned()
@@ -184,15 +184,7 @@ async fn a_platform_server_runs_from_the_command_line(db: Db) {
         .unwrap();
     assert_eq!(r.status(), 404);
 
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
+    let log = stop_reading_log(&mut child);
     assert!(log.contains("merchant authorized the platform"), "{log}");
     let ticket = admin.platform().await.unwrap()["verify_ticket"]["ticket"]
         .as_str()
