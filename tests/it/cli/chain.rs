@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
-use coupon_studio::api::{ApiClient, OrderListQuery, SandboxAdmin, TokenSource};
+use coupon_studio::api::{ApiClient, SandboxAdmin, TokenSource};
 use serde_json::Value;
 
 use crate::support::bin::{self, url_of};
@@ -182,16 +182,7 @@ async fn the_rehearsal_on_one_machine_lists_the_demos_events_through_the_api() {
         },
     )
     .unwrap();
-    let listed = client
-        .get_order_list(&OrderListQuery {
-            count: 50,
-            begin_time: Some(0),
-            end_time: Some(i64::from(u32::MAX)),
-            ..OrderListQuery::default()
-        })
-        .await
-        .unwrap()
-        .order_list;
+    let listed = crate::support::all_orders(&client).await.order_list;
     let mut pushed: Vec<&str> = of("card_pay_order")
         .iter()
         .map(|e| e["OrderId"].as_str().unwrap())

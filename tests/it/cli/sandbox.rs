@@ -296,15 +296,7 @@ async fn demo_serves_a_campaign_through_wechats_own_paths() {
     assert_eq!(card.status, "CARD_STATUS_VERIFY_OK");
     assert!(card.quantity.unwrap() > 0);
     // … orders …
-    let orders = client
-        .get_order_list(&coupon_studio::api::OrderListQuery {
-            count: 50,
-            begin_time: Some(0),
-            end_time: Some(i64::from(u32::MAX)),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let orders = crate::support::all_orders(&client).await;
     assert!(orders.total_num >= 3, "{orders:?}");
     // … placement QR codes (the simulator knows their scenes) …
     let admin = SandboxAdmin::new(&url, std::time::Duration::from_secs(5)).unwrap();

@@ -81,6 +81,19 @@ pub fn assert_no_file_holds(files: &[PathBuf], secrets: &[(&str, &str)]) {
     }
 }
 
+/// The coin orders of every time (`getorderlist` from 0 to the end of `u32` seconds), the
+/// first 50.
+pub async fn all_orders(c: &ApiClient) -> coupon_studio::api::pay::OrderList {
+    c.get_order_list(&coupon_studio::api::OrderListQuery {
+        count: 50,
+        begin_time: Some(0),
+        end_time: Some(i64::from(u32::MAX)),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
 /// A file of `tests/fixtures`, as text.
 pub fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
