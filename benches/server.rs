@@ -12,14 +12,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A bench fails loudly on purpose.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use coupon_studio::wxpush::{Push, PushCrypto};
 
-const BIN: &str = env!("CARGO_BIN_EXE_coupon-studio");
+/// The binary started as the tests start it (shared with them).
+#[path = "../tests/it/support/bin.rs"]
+mod bin;
+
 const TOKEN: &str = "bench-push-token";
 const AES_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 const APPID: &str = "wxbench000000001";
@@ -59,30 +61,17 @@ fn safe(c: &PushCrypto, push: &Push, at: i64, nonce: usize) -> (String, String) 
 
 /// `coupon-studio server` with `db_flags`, and its URL.
 fn start(db_flags: &[String]) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .args(["server", "--addr", "127.0.0.1:0", "--appid", APPID])
-        .args(db_flags)
-        .env("COUPON_STUDIO_SERVER_TOKEN", TOKEN)
-        .env("COUPON_STUDIO_SERVER_AES_KEY", AES_KEY)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
-    (child, url)
+    bin::spawn_listening(
+        bin::command(&["server", "--addr", "127.0.0.1:0", "--appid", APPID])
+            .args(db_flags)
+            .env("COUPON_STUDIO_SERVER_TOKEN", TOKEN)
+            .env("COUPON_STUDIO_SERVER_AES_KEY", AES_KEY)
+            .stderr(Stdio::null()),
+    )
 }
 
 fn add_key(db_flags: &[String]) -> String {
-    let out = Command::new(BIN)
-        .args(["server", "add-key"])
+    let out = bin::command(&["server", "add-key"])
         .args(db_flags)
         .arg("bench")
         .output()

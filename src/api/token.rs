@@ -222,31 +222,38 @@ impl TokenManager {
                 return parse_service_answer(&text, json_field.as_deref());
             }
             TokenSource::Server { url, key } => {
-                let resp = http
-                    .get(format!("{}{SERVER_TOKEN_PATH}", url.trim_end_matches('/')))
-                    .bearer_auth(key)
-                    .send()
-                    .await
-                    .map_err(err)?;
-                let status = resp.status();
-                let bytes = resp.bytes().await.map_err(err)?;
-                return parse_server_answer(status.as_u16(), &bytes);
+                let (status, bytes) = server_token(http, url, key, None).await.map_err(err)?;
+                return parse_server_answer(status, &bytes);
             }
             TokenSource::Platform { url, key, appid } => {
-                let resp = http
-                    .get(format!("{}{SERVER_TOKEN_PATH}", url.trim_end_matches('/')))
-                    .query(&[("appid", appid)])
-                    .bearer_auth(key)
-                    .send()
+                let (status, bytes) = server_token(http, url, key, Some(appid))
                     .await
                     .map_err(err)?;
-                let status = resp.status();
-                let bytes = resp.bytes().await.map_err(err)?;
-                return parse_platform_answer(status.as_u16(), &bytes);
+                return parse_platform_answer(status, &bytes);
             }
         };
         token_from_answer(answer)
     }
+}
+
+/// GETs the company server's token (`url` + [`SERVER_TOKEN_PATH`]) with the API `key`, for
+/// the merchant `appid` when the server plays a platform: the status and the body, which the
+/// caller reads as the server's kind of answer.
+async fn server_token(
+    http: &reqwest::Client,
+    url: &str,
+    key: &str,
+    appid: Option<&str>,
+) -> Result<(u16, Vec<u8>), reqwest::Error> {
+    let mut request = http
+        .get(format!("{}{SERVER_TOKEN_PATH}", url.trim_end_matches('/')))
+        .bearer_auth(key);
+    if let Some(appid) = appid {
+        request = request.query(&[("appid", appid)]);
+    }
+    let resp = request.send().await?;
+    let status = resp.status().as_u16();
+    Ok((status, resp.bytes().await?.to_vec()))
 }
 
 /// Reads a token endpoint's answer (`cgi-bin/token`, `cgi-bin/stable_token`): the token and

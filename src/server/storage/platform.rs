@@ -75,7 +75,51 @@ impl std::fmt::Debug for AuthorizerRow {
     }
 }
 
+/// A row of a result as a backend reads its columns by position: the one thing the
+/// backends do differently when they read an [`AuthorizerRow`] or a [`ComponentRow`].
+pub(super) trait Columns {
+    /// The backend's error.
+    type Error;
+    /// A `TEXT NOT NULL` column.
+    fn text(&self, i: usize) -> Result<String, Self::Error>;
+    /// A `TEXT` column.
+    fn text_or_null(&self, i: usize) -> Result<Option<String>, Self::Error>;
+    /// A `BIGINT NOT NULL` column.
+    fn int(&self, i: usize) -> Result<i64, Self::Error>;
+    /// A `BIGINT` column.
+    fn int_or_null(&self, i: usize) -> Result<Option<i64>, Self::Error>;
+}
+
+impl ComponentRow {
+    /// The row of `COMPONENT_SQL`, in its column order.
+    pub(super) fn read<R: Columns>(r: &R) -> Result<Self, R::Error> {
+        Ok(Self {
+            verify_ticket: r.text_or_null(0)?,
+            ticket_at: r.int(1)?,
+            access_token: r.text_or_null(2)?,
+            token_expires: r.int(3)?,
+        })
+    }
+}
+
 impl AuthorizerRow {
+    /// A row of `AUTHORIZERS_SQL` or `AUTHORIZER_SQL`, in their column order.
+    pub(super) fn read<R: Columns>(r: &R) -> Result<Self, R::Error> {
+        Ok(Self {
+            appid: r.text(0)?,
+            name: r.text(1)?,
+            user_name: r.text(2)?,
+            principal_name: r.text(3)?,
+            func_info: Self::parse_func_info(&r.text(4)?),
+            authorized_at: r.int(5)?,
+            revoked_at: r.int_or_null(6)?,
+            access_token: r.text_or_null(7)?,
+            token_expires: r.int(8)?,
+            refresh_token: r.text_or_null(9)?,
+            auth_code: r.text(10)?,
+        })
+    }
+
     /// `func_info` as stored: a JSON array.
     pub fn func_info_json(&self) -> String {
         serde_json::to_string(&self.func_info).unwrap_or_else(|_| "[]".into())

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use tokio_postgres::Row;
 
 use super::StorageError;
-use super::platform::{AuthorizerRow, ComponentRow, PlatformStorage, TokenUpdate};
+use super::platform::{AuthorizerRow, Columns, ComponentRow, PlatformStorage, TokenUpdate};
 use super::postgres::{PostgresStorage, pg};
 use super::schema::{
     AUTHORIZER_SQL, AUTHORIZERS_SQL, COMPONENT_SQL, INIT_SETTING_SQL, REVOKE_AUTHORIZER_SQL,
@@ -29,21 +29,21 @@ pub fn lock_key(name: &str) -> i64 {
     i64::from_be_bytes(first)
 }
 
-/// An authorizer row, in the column order of [`AUTHORIZERS_SQL`].
-fn authorizer(r: &Row) -> Result<AuthorizerRow, StorageError> {
-    Ok(AuthorizerRow {
-        appid: r.try_get(0).map_err(pg)?,
-        name: r.try_get(1).map_err(pg)?,
-        user_name: r.try_get(2).map_err(pg)?,
-        principal_name: r.try_get(3).map_err(pg)?,
-        func_info: AuthorizerRow::parse_func_info(r.try_get(4).map_err(pg)?),
-        authorized_at: r.try_get(5).map_err(pg)?,
-        revoked_at: r.try_get(6).map_err(pg)?,
-        access_token: r.try_get(7).map_err(pg)?,
-        token_expires: r.try_get(8).map_err(pg)?,
-        refresh_token: r.try_get(9).map_err(pg)?,
-        auth_code: r.try_get(10).map_err(pg)?,
-    })
+/// PostgreSQL reads a column with `try_get`.
+impl Columns for Row {
+    type Error = StorageError;
+    fn text(&self, i: usize) -> Result<String, StorageError> {
+        self.try_get(i).map_err(pg)
+    }
+    fn text_or_null(&self, i: usize) -> Result<Option<String>, StorageError> {
+        self.try_get(i).map_err(pg)
+    }
+    fn int(&self, i: usize) -> Result<i64, StorageError> {
+        self.try_get(i).map_err(pg)
+    }
+    fn int_or_null(&self, i: usize) -> Result<Option<i64>, StorageError> {
+        self.try_get(i).map_err(pg)
+    }
 }
 
 impl PlatformStorage for PostgresStorage {
@@ -82,15 +82,8 @@ impl PlatformStorage for PostgresStorage {
         Box::pin(async move {
             let client = self.client().await?;
             let stmt = client.prepare_cached(COMPONENT_SQL).await.map_err(pg)?;
-            let Some(r) = client.query_opt(&stmt, &[&component]).await.map_err(pg)? else {
-                return Ok(None);
-            };
-            Ok(Some(ComponentRow {
-                verify_ticket: r.try_get(0).map_err(pg)?,
-                ticket_at: r.try_get(1).map_err(pg)?,
-                access_token: r.try_get(2).map_err(pg)?,
-                token_expires: r.try_get(3).map_err(pg)?,
-            }))
+            let row = client.query_opt(&stmt, &[&component]).await.map_err(pg)?;
+            row.as_ref().map(ComponentRow::read).transpose()
         })
     }
 
@@ -136,7 +129,7 @@ impl PlatformStorage for PostgresStorage {
                 .query(AUTHORIZERS_SQL, &[&component])
                 .await
                 .map_err(pg)?;
-            rows.iter().map(authorizer).collect()
+            rows.iter().map(AuthorizerRow::read).collect()
         })
     }
 
@@ -152,7 +145,7 @@ impl PlatformStorage for PostgresStorage {
                 .query_opt(&stmt, &[&component, &appid])
                 .await
                 .map_err(pg)?;
-            row.as_ref().map(authorizer).transpose()
+            row.as_ref().map(AuthorizerRow::read).transpose()
         })
     }
 

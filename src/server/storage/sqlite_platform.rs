@@ -8,7 +8,7 @@ use futures_util::future::BoxFuture;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::StorageError;
-use super::platform::{AuthorizerRow, ComponentRow, PlatformStorage, TokenUpdate};
+use super::platform::{AuthorizerRow, Columns, ComponentRow, PlatformStorage, TokenUpdate};
 use super::schema::{
     AUTHORIZER_SQL, AUTHORIZERS_SQL, COMPONENT_SQL, INIT_SETTING_SQL, REVOKE_AUTHORIZER_SQL,
     SAVE_AUTHORIZER_TOKEN_SQL, SAVE_COMPONENT_TOKEN_SQL, SAVE_GRANT_SQL, SAVE_TICKET_SQL,
@@ -16,21 +16,21 @@ use super::schema::{
 };
 use super::sqlite::{SqliteStorage, lock};
 
-/// An authorizer row, in the column order of [`AUTHORIZERS_SQL`].
-fn authorizer(r: &Row<'_>) -> rusqlite::Result<AuthorizerRow> {
-    Ok(AuthorizerRow {
-        appid: r.get(0)?,
-        name: r.get(1)?,
-        user_name: r.get(2)?,
-        principal_name: r.get(3)?,
-        func_info: AuthorizerRow::parse_func_info(&r.get::<_, String>(4)?),
-        authorized_at: r.get(5)?,
-        revoked_at: r.get(6)?,
-        access_token: r.get(7)?,
-        token_expires: r.get(8)?,
-        refresh_token: r.get(9)?,
-        auth_code: r.get(10)?,
-    })
+/// SQLite reads a column with `get`.
+impl Columns for Row<'_> {
+    type Error = rusqlite::Error;
+    fn text(&self, i: usize) -> rusqlite::Result<String> {
+        self.get(i)
+    }
+    fn text_or_null(&self, i: usize) -> rusqlite::Result<Option<String>> {
+        self.get(i)
+    }
+    fn int(&self, i: usize) -> rusqlite::Result<i64> {
+        self.get(i)
+    }
+    fn int_or_null(&self, i: usize) -> rusqlite::Result<Option<i64>> {
+        self.get(i)
+    }
 }
 
 impl PlatformStorage for SqliteStorage {
@@ -61,14 +61,7 @@ impl PlatformStorage for SqliteStorage {
         Self::run(&self.reader, move |conn| {
             Ok(conn
                 .prepare_cached(COMPONENT_SQL)?
-                .query_row(params![component], |r| {
-                    Ok(ComponentRow {
-                        verify_ticket: r.get(0)?,
-                        ticket_at: r.get(1)?,
-                        access_token: r.get(2)?,
-                        token_expires: r.get(3)?,
-                    })
-                })
+                .query_row(params![component], |r| ComponentRow::read(r))
                 .optional()?)
         })
     }
@@ -106,7 +99,7 @@ impl PlatformStorage for SqliteStorage {
     ) -> BoxFuture<'_, Result<Vec<AuthorizerRow>, StorageError>> {
         Self::run(&self.reader, move |conn| {
             let mut stmt = conn.prepare_cached(AUTHORIZERS_SQL)?;
-            let rows = stmt.query_map(params![component], authorizer)?;
+            let rows = stmt.query_map(params![component], |r| AuthorizerRow::read(r))?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
@@ -119,7 +112,7 @@ impl PlatformStorage for SqliteStorage {
         Self::run(&self.reader, move |conn| {
             Ok(conn
                 .prepare_cached(AUTHORIZER_SQL)?
-                .query_row(params![component, appid], authorizer)
+                .query_row(params![component, appid], |r| AuthorizerRow::read(r))
                 .optional()?)
         })
     }

@@ -3,7 +3,6 @@
 //! recharge, export; then no file the app wrote — SQLite and its WAL, ui-state.ron,
 //! accounts.json, the log, the exports — contains the secret or the access token.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use coupon_studio::accounts::{Account, MemoryStore, TokenMode};
@@ -19,30 +18,10 @@ use serde_json::json;
 
 use crate::support::sim::Sim;
 use crate::support::ui::*;
-use crate::support::{in_own_process, temp_dir};
+use crate::support::{assert_no_file_holds, files_under, in_own_process, temp_dir};
 
 const APPID: &str = "wxleakcheck0001";
 const SECRET: &str = "S3cr3t-AppSecret-0f-the-leak-test";
-
-/// Every file under `dir`, recursively.
-fn files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
 
 #[test]
 fn a_full_session_writes_neither_the_secret_nor_the_token_anywhere() {
@@ -204,7 +183,7 @@ fn a_full_session_writes_neither_the_secret_nor_the_token_anywhere() {
     // The log writes on the IO threads; give the last lines a moment.
     std::thread::sleep(std::time::Duration::from_millis(300));
 
-    let all = files(&dir);
+    let all = files_under(&dir);
     let names: Vec<String> = all
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
@@ -228,22 +207,12 @@ fn a_full_session_writes_neither_the_secret_nor_the_token_anywhere() {
         log_text.contains("access_token=***"),
         "the dropped read's URL is in the log, redacted ({shown_error:?})"
     );
-    for path in &all {
-        let bytes = std::fs::read(path).unwrap();
-        assert!(
-            !contains(&bytes, SECRET),
-            "the secret is in {}",
-            path.display()
-        );
-        assert!(
-            !contains(&bytes, &token),
-            "the token is in {}",
-            path.display()
-        );
-        assert!(
-            !contains(&bytes, "wrong-secret-123456"),
-            "the wrong secret is in {}",
-            path.display()
-        );
-    }
+    assert_no_file_holds(
+        &all,
+        &[
+            ("the secret", SECRET),
+            ("the token", &token),
+            ("the wrong secret", "wrong-secret-123456"),
+        ],
+    );
 }

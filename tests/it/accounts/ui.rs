@@ -11,8 +11,6 @@ use coupon_studio::app::{Backend, Nav};
 use coupon_studio::sandbox::{SandboxConfig, SandboxThread, spawn_blocking_thread};
 use coupon_studio::ui::accounts::Command as AccountCmd;
 use coupon_studio::ui::design::Command as DesignCmd;
-use egui::Role;
-use egui_kittest::kittest::Queryable;
 use serde_json::json;
 
 use crate::support::sim::Sim;
@@ -42,23 +40,6 @@ fn step_for(h: &mut H, d: Duration) {
     }
 }
 
-/// Focuses the field `label` and types `text` into it, replacing what it held (the secret
-/// field is a password field).
-fn type_field(h: &mut H, label: &str, text: &str) {
-    let role = if label.starts_with("AppSecret") {
-        Role::PasswordInput
-    } else {
-        Role::TextInput
-    };
-    h.get_by_role_and_label(role, label).focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_role_and_label(role, label).type_text(text);
-    h.step();
-    h.step();
-}
-
 #[test]
 fn adding_testing_saving_and_using_an_account_through_the_form() {
     let dir = temp_dir("accounts-form");
@@ -76,12 +57,12 @@ fn adding_testing_saving_and_using_an_account_through_the_form() {
     // Save stays disabled until the form names the account and its AppID; the rule shows.
     assert!(!enabled(&h, "保存"));
     assert!(has(&h, "请填写显示名称"));
-    type_field(&mut h, "显示名称", "华东门店");
+    set_account_field(&mut h, "显示名称", "华东门店");
     assert!(!has(&h, "请填写显示名称"));
     assert!(has(&h, "请填写 AppID"));
-    type_field(&mut h, "AppID(开发者ID)", APPID);
+    set_account_field(&mut h, "AppID(开发者ID)", APPID);
     assert!(!has(&h, "请填写 AppID"));
-    type_field(&mut h, "AppSecret(开发者密码)", "a-wrong-secret");
+    set_account_field(&mut h, "AppSecret(开发者密码)", "a-wrong-secret");
     assert!(enabled(&h, "保存"));
 
     // A wrong secret: WeChat's 40125, and the typed secret is not echoed.
@@ -93,7 +74,7 @@ fn adding_testing_saving_and_using_an_account_through_the_form() {
     assert!(!has(&h, "a-wrong-secret"));
 
     // The right secret: the test lists WeChat's 14 card colours.
-    type_field(&mut h, "AppSecret(开发者密码)", SECRET);
+    set_account_field(&mut h, "AppSecret(开发者密码)", SECRET);
     click(&mut h, "测试连接");
     wait_for(&mut h, "the passed test", |h| {
         h.state().accounts.test_result == Some(Ok(14))
@@ -163,7 +144,7 @@ fn typing_the_missing_secret_at_start_switches_to_the_account() {
     assert!(has(&h, "此账号需要输入 AppSecret"));
     assert!(h.state().is_sandbox());
 
-    type_field(&mut h, "AppSecret(开发者密码)", SECRET);
+    set_account_field(&mut h, "AppSecret(开发者密码)", SECRET);
     click(&mut h, "保存");
     // No 使用 click: saving the missing secret is enough.
     wait_for(&mut h, "the automatic switch", |h| {
@@ -317,7 +298,7 @@ fn the_placement_set_up_survives_an_account_switch() {
 
     h.state_mut().ask_for_credentials(&account.id);
     h.step();
-    type_field(&mut h, "AppSecret(开发者密码)", SECRET);
+    set_account_field(&mut h, "AppSecret(开发者密码)", SECRET);
     click(&mut h, "保存");
     wait_for(&mut h, "the switch", |h| {
         h.state().accounts.in_use.as_deref() == Some(account.id.as_str()) && !h.state().is_sandbox()

@@ -31,11 +31,7 @@ fn a_stopped_server_leaves_the_cache_on_screen_and_the_app_resumes_from_its_last
     let key = chain.add_key("王芳");
     let account = chain.account_at(&relay.url);
     // WeChat refuses a card and pushes the reason.
-    let card = chain
-        .sim
-        .rt
-        .block_on(chain.sim.client.create_card(&chain.sim.fixture()))
-        .unwrap();
+    let card = chain.sim.created_card();
     chain.sim.admin(
         "/sandbox/card/review",
         json!({"card_id": card, "approve": false, "reason": "门店信息不完整"}),

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use coupon_studio::api::company::Fetched;
-use coupon_studio::api::{ApiClient, CardEvent, CompanyClient, OrderListQuery, TokenSource};
+use coupon_studio::api::{ApiClient, CardEvent, CompanyClient, TokenSource};
 use coupon_studio::stats::{LogEvent, channels, channels_from_pushes};
 use serde_json::{Value, json};
 
@@ -182,16 +182,7 @@ async fn coin_orders_reach_the_app_as_getorderlist_lists_them(db: Db) {
     let waiting = c.recharge(20).await.unwrap().order_id;
     settled(&admin).await;
 
-    let listed = c
-        .get_order_list(&OrderListQuery {
-            count: 50,
-            begin_time: Some(0),
-            end_time: Some(i64::from(u32::MAX)),
-            ..OrderListQuery::default()
-        })
-        .await
-        .unwrap()
-        .order_list;
+    let listed = crate::support::all_orders(&c).await.order_list;
     assert_eq!(listed.len(), 4, "{listed:?}");
     let pushed = coupon_studio::pushed::orders(&read_all(&p).await);
     // The waiting recharge moved no coins: WeChat pushes nothing for it.

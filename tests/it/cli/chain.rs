@@ -8,18 +8,17 @@
 //! the simulator's own log has, and `GET /api/v1/token` gives WeChat's (the simulator's) token.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
-use coupon_studio::api::{ApiClient, OrderListQuery, SandboxAdmin, TokenSource};
+use coupon_studio::api::{ApiClient, SandboxAdmin, TokenSource};
 use serde_json::Value;
 
+use crate::support::bin::{self, url_of};
 use crate::support::chain::settled;
 use crate::support::server::{AES_KEY, APPID, TOKEN, all_events};
 use crate::support::temp_dir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_coupon-studio");
 const SECRET: &str = "app-secret-of-the-rehearsal-42";
 
 /// A child process killed when the test ends, however it ends.
@@ -32,40 +31,10 @@ impl Drop for Running {
     }
 }
 
-/// `coupon-studio ARGS` without the developer's own settings in the environment.
-fn command(args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.args(args);
-    for (var, _) in std::env::vars() {
-        if var.starts_with("COUPON_STUDIO_SERVER_") || var.starts_with("COUPON_STUDIO_SANDBOX_") {
-            c.env_remove(var);
-        }
-    }
-    c
-}
-
 /// Starts `args` and reads `lines` lines of its standard output.
 fn start(args: &[&str], lines: usize) -> (Running, Vec<String>) {
-    let mut child = command(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let read = (0..lines)
-        .map(|_| {
-            let mut line = String::new();
-            out.read_line(&mut line).unwrap();
-            line.trim_end().to_owned()
-        })
-        .collect();
+    let (child, _, read) = bin::spawn_reading(bin::command(args).stderr(Stdio::null()), lines);
     (Running(child), read)
-}
-
-fn url_of(line: &str) -> String {
-    line.strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("not where it listens: {line:?}"))
-        .to_owned()
 }
 
 /// A port nothing listens on (for the simulator, whose URL the server must know first).
@@ -87,7 +56,7 @@ async fn the_rehearsal_on_one_machine_lists_the_demos_events_through_the_api() {
     let secret_file = secret_file.to_str().unwrap();
 
     // 1. A key for one person: printed last, once.
-    let out = command(&["server", "add-key", "--data-dir", data, "王芳"])
+    let out = bin::command(&["server", "add-key", "--data-dir", data, "王芳"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
@@ -213,16 +182,7 @@ async fn the_rehearsal_on_one_machine_lists_the_demos_events_through_the_api() {
         },
     )
     .unwrap();
-    let listed = client
-        .get_order_list(&OrderListQuery {
-            count: 50,
-            begin_time: Some(0),
-            end_time: Some(i64::from(u32::MAX)),
-            ..OrderListQuery::default()
-        })
-        .await
-        .unwrap()
-        .order_list;
+    let listed = crate::support::all_orders(&client).await.order_list;
     let mut pushed: Vec<&str> = of("card_pay_order")
         .iter()
         .map(|e| e["OrderId"].as_str().unwrap())

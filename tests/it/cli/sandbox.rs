@@ -4,28 +4,24 @@
 //! pushes card events where `--push-url` says, plays an open platform with `--component-*`,
 //! and stops on Ctrl-C even while a client holds half a request open.
 
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::process::{Command, Stdio};
 
 use coupon_studio::api::{AdminError, SandboxAdmin};
 use serde_json::{Value, json};
 
+use crate::support::bin::{self, url_of};
 use crate::support::temp_dir;
 
 #[test]
 fn cli_prints_listening_first() {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coupon-studio"))
-        .args(["sandbox", "--addr", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, lines) = start(&["--addr", "127.0.0.1:0"], &[], 1);
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+    assert!(
+        lines[0].starts_with("listening on http://127.0.0.1:"),
+        "{lines:?}"
+    );
     let refused = std::process::Command::new(env!("CARGO_BIN_EXE_coupon-studio"))
         .args(["sandbox", "--addr", "0.0.0.0:0"])
         .output()
@@ -36,9 +32,8 @@ fn cli_prints_listening_first() {
 #[tokio::test]
 async fn the_cli_prints_listening_first_and_serves() {
     let path = temp_dir("cli").join("state.json");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_coupon-studio"))
-        .args([
-            "sandbox",
+    let (mut child, lines) = start(
+        &[
             "--addr",
             "127.0.0.1:0",
             "--review-delay-secs",
@@ -47,22 +42,13 @@ async fn the_cli_prints_listening_first_and_serves() {
             "wxcli",
             "--secret",
             "s3",
-        ])
-        .arg("--state")
-        .arg(&path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim_end()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("first line: {line:?}"))
-        .to_owned();
+            "--state",
+            path.to_str().unwrap(),
+        ],
+        &[],
+        1,
+    );
+    let url = url_of(&lines[0]);
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let health: Value = reqwest::get(format!("{url}/sandbox/health"))
         .await
@@ -115,38 +101,12 @@ fn start_reading(
     BufReader<std::process::ChildStdout>,
     Vec<String>,
 ) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_coupon-studio"));
-    cmd.arg("sandbox")
-        .args(args)
-        .env_remove("COUPON_STUDIO_SANDBOX_SECRET")
-        .env_remove("COUPON_STUDIO_SANDBOX_ADMIN_KEY")
-        .env_remove("COUPON_STUDIO_SANDBOX_PUSH_TOKEN")
-        .env_remove("COUPON_STUDIO_SANDBOX_PUSH_AES_KEY")
-        .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_SECRET")
-        .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_TOKEN")
-        .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_AES_KEY")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+    let mut cmd = bin::command(&["sandbox"]);
+    cmd.args(args).stderr(Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let read = (0..lines)
-        .map(|_| {
-            let mut line = String::new();
-            out.read_line(&mut line).unwrap();
-            line.trim_end().to_owned()
-        })
-        .collect();
-    (child, out, read)
-}
-
-fn url_of(first: &str) -> String {
-    first
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("first line: {first:?}"))
-        .to_owned()
+    bin::spawn_reading(&mut cmd, lines)
 }
 
 /// Waits up to `limit` for the process to end; kills it (and fails) otherwise.
@@ -336,15 +296,7 @@ async fn demo_serves_a_campaign_through_wechats_own_paths() {
     assert_eq!(card.status, "CARD_STATUS_VERIFY_OK");
     assert!(card.quantity.unwrap() > 0);
     // … orders …
-    let orders = client
-        .get_order_list(&coupon_studio::api::OrderListQuery {
-            count: 50,
-            begin_time: Some(0),
-            end_time: Some(i64::from(u32::MAX)),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let orders = crate::support::all_orders(&client).await;
     assert!(orders.total_num >= 3, "{orders:?}");
     // … placement QR codes (the simulator knows their scenes) …
     let admin = SandboxAdmin::new(&url, std::time::Duration::from_secs(5)).unwrap();
@@ -407,19 +359,16 @@ async fn pushes_go_to_the_push_url_with_keys_from_a_file_or_the_environment() {
     child.wait().unwrap();
 
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_coupon-studio"))
-            .args([
-                "sandbox",
-                "--addr",
-                "127.0.0.1:0",
-                "--push-url",
-                "http://127.0.0.1:9/wechat",
-            ])
-            .args(args)
-            .env_remove("COUPON_STUDIO_SANDBOX_PUSH_TOKEN")
-            .env_remove("COUPON_STUDIO_SANDBOX_PUSH_AES_KEY")
-            .output()
-            .unwrap()
+        bin::command(&[
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--push-url",
+            "http://127.0.0.1:9/wechat",
+        ])
+        .args(args)
+        .output()
+        .unwrap()
     };
     // A push URL without a token is refused, naming the ways to give one.
     let no_token = run(&[]);
@@ -488,20 +437,16 @@ async fn the_platform_flags_play_a_platform_that_pushes_its_verify_tickets() {
     child.wait().unwrap();
 
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_coupon-studio"))
-            .args([
-                "sandbox",
-                "--addr",
-                "127.0.0.1:0",
-                "--component-appid",
-                "wxc",
-            ])
-            .args(args)
-            .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_SECRET")
-            .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_TOKEN")
-            .env_remove("COUPON_STUDIO_SANDBOX_COMPONENT_AES_KEY")
-            .output()
-            .unwrap()
+        bin::command(&[
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--component-appid",
+            "wxc",
+        ])
+        .args(args)
+        .output()
+        .unwrap()
     };
     // Without a secret: refused, naming the ways to give one.
     let no_secret = run(&[

@@ -5,7 +5,7 @@ mod ui;
 
 use std::time::Duration;
 
-use coupon_studio::api::{ApiClient, OrderListQuery, SandboxAdmin, TokenSource};
+use coupon_studio::api::{ApiClient, SandboxAdmin, TokenSource};
 use coupon_studio::demo::{self, CHANNELS, DEMO_STOCK, DemoError};
 use coupon_studio::sandbox::{SandboxConfig, SandboxHandle, spawn};
 
@@ -46,15 +46,7 @@ async fn the_demo_makes_an_approved_card_with_stock_channels_orders_and_a_week_o
         assert!(ch.url.starts_with("http"), "{}", ch.url);
     }
     // Orders: the free coins, the recharge and the stock purchase.
-    let orders = c
-        .get_order_list(&OrderListQuery {
-            count: 50,
-            begin_time: Some(0),
-            end_time: Some(i64::from(u32::MAX)),
-            ..OrderListQuery::default()
-        })
-        .await
-        .unwrap();
+    let orders = crate::support::all_orders(&c).await;
     let types: Vec<&str> = orders
         .order_list
         .iter()

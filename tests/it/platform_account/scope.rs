@@ -43,13 +43,7 @@ fn a_merchants_draft_channel_names_and_journal_never_show_under_another() {
     d.authorize(A, A_NAME);
     d.authorize(B, B_NAME);
     let account = d.account();
-    let a = d.merchant_client(d.key(), A);
-    let a_card = d.block_on(async {
-        let body = crate::support::fixture_body(&a, -60, 20 * 86_400).await;
-        let id = a.create_card(&body).await.unwrap();
-        d.admin_for(A).review(&id, true).await.unwrap();
-        id
-    });
+    let a_card = d.approved_card(A);
     let mut h = platform_app(&d, &dir, &account, Some(A), Nav::Placement);
     wait_on_merchant(&mut h, A);
 

@@ -19,22 +19,6 @@ use crate::support::platform_chain::PlatformChain;
 use crate::support::temp_dir;
 use crate::support::ui::*;
 
-/// Replaces the text of the field `label` (the API key's is a password field).
-fn type_field(h: &mut H, label: &str, text: &str) {
-    let role = if label == "API 密钥" {
-        Role::PasswordInput
-    } else {
-        Role::TextInput
-    };
-    h.get_by_role_and_label(role, label).focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_role_and_label(role, label).type_text(text);
-    h.step();
-    h.step();
-}
-
 /// The frame clock now, as the shell hands it to the panels.
 fn cx() -> PanelCx {
     PanelCx {
@@ -63,7 +47,7 @@ fn a_platform_account_is_added_in_settings_and_lists_its_merchants() {
     );
     h.step();
     click(&mut h, "添加账号");
-    type_field(&mut h, "显示名称", "卡券服务商");
+    set_account_field(&mut h, "显示名称", "卡券服务商");
     h.get_by_role_and_label(Role::RadioButton, "第三方平台(服务商)")
         .click_accesskit();
     h.run_steps(2);
@@ -72,11 +56,11 @@ fn a_platform_account_is_added_in_settings_and_lists_its_merchants() {
         h.query_by_role_and_label(Role::TextInput, "AppID(开发者ID)")
             .is_none()
     );
-    type_field(&mut h, "服务器地址", "http://coupons.example.com");
+    set_account_field(&mut h, "服务器地址", "http://coupons.example.com");
     assert!(has(&h, "公司服务器地址必须是 https(本机地址除外)"));
     assert!(!enabled(&h, "保存"));
-    type_field(&mut h, "服务器地址", d.url());
-    type_field(&mut h, "API 密钥", d.key());
+    set_account_field(&mut h, "服务器地址", d.url());
+    set_account_field(&mut h, "API 密钥", d.key());
     click(&mut h, "测试连接");
     wait_for(&mut h, "the passed test", |h| {
         h.state().accounts.test_result == Some(Ok(2))

@@ -287,13 +287,7 @@ fn a_switch_waits_for_a_confirm_in_flight_and_no_answer_of_a_lands_in_b() {
     d.authorize(A, A_NAME);
     d.authorize(B, B_NAME);
     let account = d.account();
-    let a_client = d.merchant_client(d.key(), A);
-    let a_card = d.block_on(async {
-        let body = crate::support::fixture_body(&a_client, -60, 20 * 86_400).await;
-        let id = a_client.create_card(&body).await.unwrap();
-        d.admin_for(A).review(&id, true).await.unwrap();
-        id
-    });
+    let a_card = d.approved_card(A);
     let mut h = platform_app(&d, &dir, &account, Some(A), Nav::Wallet);
     wait_on_merchant(&mut h, A);
     start_with_quote(&mut h, &a_card, "4");
@@ -434,13 +428,7 @@ fn a_withdrawal_while_a_confirm_is_in_flight_is_acted_on_once_it_has_landed() {
     let d = PlatformChain::sqlite();
     d.authorize(A, A_NAME);
     let account = d.account();
-    let a_client = d.merchant_client(d.key(), A);
-    let a_card = d.block_on(async {
-        let body = crate::support::fixture_body(&a_client, -60, 20 * 86_400).await;
-        let id = a_client.create_card(&body).await.unwrap();
-        d.admin_for(A).review(&id, true).await.unwrap();
-        id
-    });
+    let a_card = d.approved_card(A);
     let mut h = platform_app(&d, &dir, &account, Some(A), Nav::Wallet);
     wait_on_merchant(&mut h, A);
     start_with_quote(&mut h, &a_card, "3");

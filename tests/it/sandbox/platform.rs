@@ -19,6 +19,16 @@ fn errcode(v: &Value) -> i64 {
     v["errcode"].as_i64().unwrap_or(0)
 }
 
+/// The pushes of `event` in the simulator's push record (`/sandbox/pushes`), oldest first.
+fn recorded<'a>(record: &'a Value, event: &str) -> Vec<&'a Value> {
+    record["pushes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["event"] == event)
+        .collect()
+}
+
 #[tokio::test]
 async fn verify_tickets_arrive_every_ten_simulated_minutes_and_open_with_the_platforms_keys() {
     let p = Platform::start().await;
@@ -66,12 +76,7 @@ async fn verify_tickets_arrive_every_ten_simulated_minutes_and_open_with_the_pla
     );
     assert_eq!(shown["component"]["component_appid"], COMPONENT_APPID);
     let record = admin.pushes(0).await.unwrap();
-    let tickets: Vec<&Value> = record["pushes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["event"] == "component_verify_ticket")
-        .collect();
+    let tickets = recorded(&record, "component_verify_ticket");
     assert_eq!(tickets.len(), 3);
     assert!(tickets.iter().all(|r| r["appid"] == COMPONENT_APPID));
     // Nothing shown anywhere carries the platform's secret or keys.
@@ -164,16 +169,7 @@ async fn the_component_token_needs_the_secret_and_a_ticket_the_simulator_pushed(
     );
     assert_eq!(errcode(&card_call.await), errcode::TOKEN_INVALID);
     // The newer documents' `?access_token=` works as well as `component_access_token`.
-    let newer: Value = p
-        .http
-        .post(format!("{}{preauth}?access_token={fresh}", p.base))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let newer = p.wechat(preauth, &fresh, Some(body.clone())).await;
     assert_eq!(newer["expires_in"], 1800, "{newer}");
 }
 
@@ -526,12 +522,7 @@ async fn an_authorized_merchants_card_events_reach_the_message_url_with_its_appi
         "one per platform merchant, none for the default one"
     );
     let record = p.admin().pushes(0).await.unwrap();
-    let pushed: Vec<&Value> = record["pushes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["event"] == "card_pass_check")
-        .collect();
+    let pushed = recorded(&record, "card_pass_check");
     assert_eq!(pushed.len(), 2);
     assert_eq!(pushed[0]["appid"], a.appid.as_str());
     assert_eq!(pushed[1]["appid"], b.appid.as_str());

@@ -3,38 +3,20 @@
 //! acknowledged push; refused pushes are logged without their secrets.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::support::server::*;
-use crate::support::temp_dir;
+use crate::support::{bin, temp_dir};
 
-pub(super) const BIN: &str = env!("CARGO_BIN_EXE_coupon-studio");
 const SECRET: &str = "app-secret-of-the-cli-test-91";
 
 /// `coupon-studio server …` with none of the developer's own server variables.
 pub(super) fn command(args: &[String]) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("server").args(args);
-    for var in [
-        "CONFIG",
-        "ADDR",
-        "TOKEN",
-        "AES_KEY",
-        "APPID",
-        "SECRET",
-        "DATA_DIR",
-        "DATABASE",
-        "WECHAT_BASE",
-        "COMPONENT_APPID",
-        "COMPONENT_SECRET",
-        "MASTER_KEY",
-        "PUBLIC_URL",
-    ] {
-        c.env_remove(format!("COUPON_STUDIO_SERVER_{var}"));
-    }
+    let mut c = bin::command(&["server"]);
+    c.args(args);
     c
 }
 
@@ -50,6 +32,20 @@ pub(super) fn key_command(db: &Db, sub: &str, name: Option<&str>) -> (bool, Stri
     )
 }
 
+/// Kills the server started with its log kept, and reads the log (its standard error).
+pub(super) fn stop_reading_log(child: &mut Child) -> String {
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    log
+}
+
 /// Starts the server with the Token from the environment, the EncodingAESKey from a config
 /// file and the AppSecret from a file; its URL once it printed where it listens. `log`:
 /// keep its standard error (the log) to read.
@@ -63,22 +59,12 @@ fn start(db: &Db, dir: &std::path::Path, log: bool) -> (Child, String) {
     args.extend(["--config".into(), config.display().to_string()]);
     args.extend(["--secret-file".into(), secret.display().to_string()]);
     args.extend(db.flags());
-    let mut child = command(&args)
-        .env("COUPON_STUDIO_SERVER_TOKEN", TOKEN)
-        .stdout(Stdio::piped())
-        // An unread pipe would fill and block the server: capture only when read.
-        .stderr(if log { Stdio::piped() } else { Stdio::null() })
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim_end()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("first line: {line:?}"))
-        .to_owned();
+    let (child, url) = bin::spawn_listening(
+        command(&args)
+            .env("COUPON_STUDIO_SERVER_TOKEN", TOKEN)
+            // An unread pipe would fill and block the server: capture only when read.
+            .stderr(if log { Stdio::piped() } else { Stdio::null() }),
+    );
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     (child, url)
 }
@@ -250,15 +236,7 @@ async fn refused_pushes_are_logged_without_their_secrets(db: Db) {
         }
         assert_eq!(post(&http, request).await.0, status, "{what}");
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
+    let log = stop_reading_log(&mut child);
     let refused = log.lines().filter(|l| l.contains("push refused")).count();
     assert_eq!(refused, requests.len(), "every refusal logged:\n{log}");
     assert!(

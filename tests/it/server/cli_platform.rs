@@ -4,21 +4,20 @@
 //! acts for that merchant only; nothing secret reaches the log; a missing, malformed or wrong
 //! master key stops the start with a clear error that does not quote it.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use coupon_studio::api::PlatformSettings;
 use coupon_studio::sandbox::{SandboxConfig, spawn as spawn_sandbox};
 use coupon_studio::server::platform::seal::MasterKey;
 use serde_json::{Value, json};
 
-use super::cli::{command, key_command};
+use super::cli::{command, key_command, stop_reading_log};
 use crate::support::platform::{
     COMPONENT_AES_KEY, COMPONENT_APPID, COMPONENT_SECRET, COMPONENT_TOKEN,
 };
+use crate::support::platform_server::push_platform_to;
 use crate::support::server::*;
-use crate::support::temp_dir;
+use crate::support::{bin, temp_dir};
 
 const A: &str = "wxmerchantaaaa0001";
 const B: &str = "wxmerchantbbbb0002";
@@ -44,25 +43,29 @@ fn platform_flags(db: &Db, dir: &std::path::Path, sim: &str, master: &str) -> Ve
     args
 }
 
+/// `coupon-studio server ARGS` with the platform's Token and AppSecret in the environment.
+fn platform_command(args: &[String]) -> Command {
+    let mut c = command(args);
+    c.env("COUPON_STUDIO_SERVER_TOKEN", COMPONENT_TOKEN)
+        .env("COUPON_STUDIO_SERVER_COMPONENT_SECRET", COMPONENT_SECRET);
+    c
+}
+
 /// Starts the platform server; its URL once it printed where it listens, its log kept.
 fn start(args: &[String]) -> (Child, String) {
-    let mut child = command(args)
-        .env("COUPON_STUDIO_SERVER_TOKEN", COMPONENT_TOKEN)
-        .env("COUPON_STUDIO_SERVER_COMPONENT_SECRET", COMPONENT_SECRET)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+    bin::spawn_listening(platform_command(args).stderr(Stdio::piped()))
+}
+
+/// POST `/api/v1/authorizations` with a key (a new authorization link): the status and the
+/// JSON.
+async fn new_link(http: &reqwest::Client, url: &str, key: &str) -> (u16, Value) {
+    let r = http
+        .post(format!("{url}/api/v1/authorizations"))
+        .bearer_auth(key)
+        .send()
+        .await
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim_end()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("first line: {line:?}"))
-        .to_owned();
-    (child, url)
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
 /// GET with a key: the status and the JSON.
@@ -81,30 +84,13 @@ async fn a_platform_server_runs_from_the_command_line(db: Db) {
     let key = out.lines().last().unwrap().trim().to_owned();
     let (mut child, url) = start(&platform_flags(&db, &dir, &sim.url(), &master));
     let http = reqwest::Client::new();
-    let auth = format!("{url}/wechat/component");
-    let message = format!("{url}/wechat/$APPID$");
-    admin
-        .set_platform(&PlatformSettings {
-            appid: COMPONENT_APPID,
-            secret: COMPONENT_SECRET,
-            token: COMPONENT_TOKEN,
-            aes_key: COMPONENT_AES_KEY,
-            auth_url: Some(&auth),
-            message_url: Some(&message),
-        })
-        .await
-        .unwrap();
+    push_platform_to(&admin, &url).await;
     // Once the ticket is in, a link (its return page on the public URL).
     let mut link = Value::Null;
     for _ in 0..500 {
-        let r = http
-            .post(format!("{url}/api/v1/authorizations"))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap();
-        if r.status() == 200 {
-            link = r.json().await.unwrap();
+        let (status, v) = new_link(&http, &url, &key).await;
+        if status == 200 {
+            link = v;
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -122,13 +108,7 @@ async fn a_platform_server_runs_from_the_command_line(db: Db) {
         let link = if appid == A {
             link.clone()
         } else {
-            let r = http
-                .post(format!("{url}/api/v1/authorizations"))
-                .bearer_auth(&key)
-                .send()
-                .await
-                .unwrap();
-            r.json::<Value>().await.unwrap()["url"]
+            new_link(&http, &url, &key).await.1["url"]
                 .as_str()
                 .unwrap()
                 .to_owned()
@@ -204,15 +184,7 @@ async fn a_platform_server_runs_from_the_command_line(db: Db) {
         .unwrap();
     assert_eq!(r.status(), 404);
 
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
+    let log = stop_reading_log(&mut child);
     assert!(log.contains("merchant authorized the platform"), "{log}");
     let ticket = admin.platform().await.unwrap()["verify_ticket"]["ticket"]
         .as_str()
@@ -241,11 +213,7 @@ fn a_missing_malformed_or_wrong_master_key_stops_the_start() {
     let mut args = platform_flags(&db, &dir, "http://127.0.0.1:9", "x");
     let at = args.iter().position(|a| a == "--master-key-file").unwrap();
     args.drain(at..at + 2);
-    let out = command(&args)
-        .env("COUPON_STUDIO_SERVER_TOKEN", COMPONENT_TOKEN)
-        .env("COUPON_STUDIO_SERVER_COMPONENT_SECRET", COMPONENT_SECRET)
-        .output()
-        .unwrap();
+    let out = platform_command(&args).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
@@ -254,9 +222,7 @@ fn a_missing_malformed_or_wrong_master_key_stops_the_start() {
     );
     // Malformed: refused, not quoted.
     let bad = "not-a-key-but-a-secret-1234";
-    let out = command(&platform_flags(&db, &dir, "http://127.0.0.1:9", bad))
-        .env("COUPON_STUDIO_SERVER_TOKEN", COMPONENT_TOKEN)
-        .env("COUPON_STUDIO_SERVER_COMPONENT_SECRET", COMPONENT_SECRET)
+    let out = platform_command(&platform_flags(&db, &dir, "http://127.0.0.1:9", bad))
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
@@ -284,9 +250,7 @@ fn a_missing_malformed_or_wrong_master_key_stops_the_start() {
     child.kill().unwrap();
     child.wait().unwrap();
     let second = MasterKey::generate().to_hex();
-    let out = command(&platform_flags(&db, &dir, "http://127.0.0.1:9", &second))
-        .env("COUPON_STUDIO_SERVER_TOKEN", COMPONENT_TOKEN)
-        .env("COUPON_STUDIO_SERVER_COMPONENT_SECRET", COMPONENT_SECRET)
+    let out = platform_command(&platform_flags(&db, &dir, "http://127.0.0.1:9", &second))
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);

@@ -33,11 +33,7 @@ fn a_feed_with_nothing_new_wakes_the_window_for_nothing() {
         "an idle read woke the window"
     );
     // Something new does: WeChat approves a card.
-    let card = chain
-        .sim
-        .rt
-        .block_on(chain.sim.client.create_card(&chain.sim.fixture()))
-        .unwrap();
+    let card = chain.sim.created_card();
     chain.sim.admin(
         "/sandbox/card/review",
         json!({"card_id": card, "approve": true}),

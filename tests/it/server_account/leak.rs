@@ -3,8 +3,6 @@
 //! No file the app wrote — the log, SQLite and its WAL, accounts.json — holds the API key or
 //! the access token.
 
-use std::path::Path;
-
 use coupon_studio::app::Nav;
 use coupon_studio::pushed::FeedStatus;
 use coupon_studio::ui::accounts::{Command as AccountCmd, SecretText};
@@ -12,20 +10,7 @@ use coupon_studio::ui::design::Command as DesignCmd;
 
 use crate::support::chain::{Chain, wait_live, wechat};
 use crate::support::ui::*;
-use crate::support::{in_own_process, temp_dir};
-
-fn files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
+use crate::support::{assert_no_file_holds, files_under, in_own_process, temp_dir};
 
 #[test]
 fn a_company_server_session_writes_neither_the_key_nor_the_token_anywhere() {
@@ -88,7 +73,7 @@ fn a_company_server_session_writes_neither_the_key_nor_the_token_anywhere() {
     drop(h);
     std::thread::sleep(std::time::Duration::from_millis(300));
 
-    let all = files(&dir);
+    let all = files_under(&dir);
     let log = all
         .iter()
         .find(|p| p.parent().unwrap().ends_with("logs"))
@@ -99,18 +84,12 @@ fn a_company_server_session_writes_neither_the_key_nor_the_token_anywhere() {
         "the log has the feed's failures"
     );
     assert!(log_text.contains("access token obtained"));
-    for path in &all {
-        let bytes = std::fs::read(path).unwrap();
-        for (what, needle) in [
+    assert_no_file_holds(
+        &all,
+        &[
             ("the API key", key.as_str()),
             ("the token", token.as_str()),
             ("the wrong key", "csk_wrong_typed_key_999"),
-        ] {
-            assert!(
-                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
-                "{what} is in {}",
-                path.display()
-            );
-        }
-    }
+        ],
+    );
 }

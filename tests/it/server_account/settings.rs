@@ -12,24 +12,8 @@ use egui_kittest::kittest::Queryable;
 
 use crate::support::chain::{Chain, POLL, wechat};
 use crate::support::server::APPID;
-use crate::support::temp_dir;
 use crate::support::ui::*;
-
-/// Replaces the text of the field `label` (the API key's is a password field).
-fn type_field(h: &mut H, label: &str, text: &str) {
-    let role = if label == "API 密钥" {
-        Role::PasswordInput
-    } else {
-        Role::TextInput
-    };
-    h.get_by_role_and_label(role, label).focus();
-    h.step();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    h.get_by_role_and_label(role, label).type_text(text);
-    h.step();
-    h.step();
-}
+use crate::support::{assert_no_file_holds, files_under, temp_dir};
 
 #[test]
 fn a_company_server_account_is_added_in_settings_with_its_key_in_the_keyring_only() {
@@ -46,21 +30,21 @@ fn a_company_server_account_is_added_in_settings_with_its_key_in_the_keyring_onl
     h.step();
 
     click(&mut h, "添加账号");
-    type_field(&mut h, "显示名称", "总部");
-    type_field(&mut h, "AppID(开发者ID)", APPID);
+    set_account_field(&mut h, "显示名称", "总部");
+    set_account_field(&mut h, "AppID(开发者ID)", APPID);
     h.get_by_role_and_label(Role::RadioButton, "公司服务器")
         .click_accesskit();
     h.run_steps(2);
     // The key travels to the server: plain http only to this machine.
-    type_field(&mut h, "服务器地址", "http://coupons.example.com");
+    set_account_field(&mut h, "服务器地址", "http://coupons.example.com");
     assert!(has(&h, "公司服务器地址必须是 https(本机地址除外)"));
     assert!(!enabled(&h, "保存"));
     let url = chain.server_url();
-    type_field(&mut h, "服务器地址", &url);
+    set_account_field(&mut h, "服务器地址", &url);
     assert!(!has(&h, "公司服务器地址必须是 https"));
 
     // A key the server does not know: refused, in plain words, and not echoed.
-    type_field(&mut h, "API 密钥", "csk_typo_key_0000");
+    set_account_field(&mut h, "API 密钥", "csk_typo_key_0000");
     click(&mut h, "测试连接");
     wait_for(&mut h, "the refused test", |h| {
         h.state().accounts.test_result.is_some()
@@ -69,7 +53,7 @@ fn a_company_server_account_is_added_in_settings_with_its_key_in_the_keyring_onl
     assert!(!has(&h, "csk_typo_key_0000"));
 
     // The right key: WeChat's token comes through the server, and the test lists colours.
-    type_field(&mut h, "API 密钥", &key);
+    set_account_field(&mut h, "API 密钥", &key);
     click(&mut h, "测试连接");
     wait_for(&mut h, "the passed test", |h| {
         h.state().accounts.test_result == Some(Ok(14))
@@ -105,26 +89,5 @@ fn a_company_server_account_is_added_in_settings_with_its_key_in_the_keyring_onl
     assert!(chain.sim.calls("/cgi-bin/stable_token") >= 1);
     assert_eq!(chain.sim.calls("/cgi-bin/token"), 0);
     // Nothing the app wrote holds the key.
-    for entry in walk(&dir) {
-        let bytes = std::fs::read(&entry).unwrap();
-        assert!(
-            !bytes.windows(key.len()).any(|w| w == key.as_bytes()),
-            "{} holds the key",
-            entry.display()
-        );
-    }
-}
-
-/// Every file under `dir`.
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
+    assert_no_file_holds(&files_under(&dir), &[("the key", &key)]);
 }

@@ -1,14 +1,15 @@
 //! Helpers shared by the tests of this binary: a fresh folder for each test, the fixtures, a
-//! process of its own for a test that needs one, and the simulator through the API client
-//! (here), over raw JSON ([`wire`]) or from a blocking UI test ([`sim`]); the app under
-//! egui_kittest ([`ui`]); a photo-like picture ([`photo`]); a merchant server for pushes
-//! ([`receiver`]) and an open platform's side ([`platform`]); the company server
-//! ([`server`], [`platform_server`]) and the chains simulator → server → app of issue 19
-//! ([`chain`]) and of issue 20's platform ([`platform_chain`]).
+//! process of its own for a test that needs one, the real binary as a child ([`bin`]), and
+//! the simulator through the API client (here), over raw JSON ([`wire`]) or from a blocking
+//! UI test ([`sim`]); the app under egui_kittest ([`ui`]); a photo-like picture ([`photo`]);
+//! a merchant server for pushes ([`receiver`]) and an open platform's side ([`platform`]);
+//! the company server ([`server`], [`platform_server`]) and the chains simulator → server →
+//! app of issue 19 ([`chain`]) and of issue 20's platform ([`platform_chain`]).
 //!
 //! Every test of the binary shares one process: nothing here sets an environment variable,
 //! changes the current directory or names a file after the process alone.
 
+pub mod bin;
 pub mod chain;
 pub mod photo;
 pub mod platform;
@@ -49,6 +50,48 @@ pub fn temp_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Every file under `dir`, in its folders too.
+pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Fails unless no file of `files` holds any of `secrets`, each given as (what it is, its
+/// text): for a session that must write no secret anywhere.
+pub fn assert_no_file_holds(files: &[PathBuf], secrets: &[(&str, &str)]) {
+    for path in files {
+        let bytes = std::fs::read(path).unwrap();
+        for (what, needle) in secrets {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{what} is in {}",
+                path.display()
+            );
+        }
+    }
+}
+
+/// The coin orders of every time (`getorderlist` from 0 to the end of `u32` seconds), the
+/// first 50.
+pub async fn all_orders(c: &ApiClient) -> coupon_studio::api::pay::OrderList {
+    c.get_order_list(&coupon_studio::api::OrderListQuery {
+        count: 50,
+        begin_time: Some(0),
+        end_time: Some(i64::from(u32::MAX)),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
 }
 
 /// A file of `tests/fixtures`, as text.

@@ -107,6 +107,18 @@ impl PlatformChain {
         self.rt.block_on(fut)
     }
 
+    /// A card of the merchant `appid` created through the platform with the chain's key (the
+    /// fixture, on sale from a minute ago for 20 days) and approved; its id.
+    pub fn approved_card(&self, appid: &str) -> String {
+        let client = self.merchant_client(self.key(), appid);
+        self.block_on(async {
+            let body = crate::support::fixture_body(&client, -60, 20 * 86_400).await;
+            let id = client.create_card(&body).await.unwrap();
+            self.admin_for(appid).review(&id, true).await.unwrap();
+            id
+        })
+    }
+
     /// The simulator's admin API (the default merchant's; faults apply to every merchant).
     pub fn admin(&self) -> SandboxAdmin {
         self.ps.admin()

@@ -74,6 +74,25 @@ pub async fn instance(mut config: ServerConfig) -> (ServerHandle, String) {
     (spawn_on(config, listener).await.unwrap(), url)
 }
 
+/// Makes the simulator of `admin` push the platform's events to the server at `url`: its
+/// authorization events (a verify ticket at once) to `/wechat/component`, its merchants' card
+/// events to `/wechat/$APPID$`.
+pub async fn push_platform_to(admin: &SandboxAdmin, url: &str) {
+    let auth = format!("{url}/wechat/component");
+    let message = format!("{url}/wechat/$APPID$");
+    admin
+        .set_platform(&PlatformSettings {
+            appid: COMPONENT_APPID,
+            secret: COMPONENT_SECRET,
+            token: COMPONENT_TOKEN,
+            aes_key: COMPONENT_AES_KEY,
+            auth_url: Some(&auth),
+            message_url: Some(&message),
+        })
+        .await
+        .unwrap();
+}
+
 impl PlatformServer {
     /// A fresh simulator and a server on `db` whose background task looks every hour (so a
     /// test sees only the refreshes it causes).
@@ -107,19 +126,7 @@ impl PlatformServer {
     /// Makes the simulator push the platform's events to the server at `url` (a verify ticket
     /// is pushed at once) and waits until that server keeps it.
     pub async fn push_to(&self, url: &str) {
-        let auth = format!("{url}/wechat/component");
-        let message = format!("{url}/wechat/$APPID$");
-        self.admin()
-            .set_platform(&PlatformSettings {
-                appid: COMPONENT_APPID,
-                secret: COMPONENT_SECRET,
-                token: COMPONENT_TOKEN,
-                aes_key: COMPONENT_AES_KEY,
-                auth_url: Some(&auth),
-                message_url: Some(&message),
-            })
-            .await
-            .unwrap();
+        push_platform_to(&self.admin(), url).await;
         self.settle().await;
     }
 

@@ -60,6 +60,13 @@ impl Sim {
         })
     }
 
+    /// The fixture created through the simulator directly, not yet reviewed; its id.
+    pub fn created_card(&self) -> String {
+        self.rt
+            .block_on(self.client.create_card(&self.fixture()))
+            .unwrap()
+    }
+
     /// The fixture body with dates around the simulated clock.
     pub fn fixture(&self) -> coupon_studio::card::CreateBody {
         self.rt

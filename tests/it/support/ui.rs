@@ -136,12 +136,27 @@ pub fn type_into(h: &mut H, role: Role, label: &str, text: &str) {
 
 /// Replaces the text of the single-line field `label`.
 pub fn set_text(h: &mut H, label: &str, text: &str) {
-    h.get_by_role_and_label(Role::TextInput, label).focus();
+    replace_text(h, Role::TextInput, label, text);
+}
+
+/// Replaces the text of the field `label` of Settings' account form: the AppSecret and the
+/// API key are password fields, the others single-line ones.
+pub fn set_account_field(h: &mut H, label: &str, text: &str) {
+    let role = if label.starts_with("AppSecret") || label == "API 密钥" {
+        Role::PasswordInput
+    } else {
+        Role::TextInput
+    };
+    replace_text(h, role, label, text);
+}
+
+/// Replaces the text of the field `label` of `role` (TextInput or PasswordInput).
+fn replace_text(h: &mut H, role: Role, label: &str, text: &str) {
+    h.get_by_role_and_label(role, label).focus();
     h.step();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.step();
-    h.get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
+    h.get_by_role_and_label(role, label).type_text(text);
     h.step();
     h.step();
 }
