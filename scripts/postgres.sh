@@ -11,6 +11,12 @@
 # it), and a database `coupon_studio_test`. Idempotent: a cluster already made is reused, one
 # already running is left running. As root (CI) the cluster runs as the `postgres` user.
 # `bash scripts/postgres.sh stop` stops it.
+#
+# TLS too: a test CA and a server certificate for 127.0.0.1 and localhost are made once with
+# openssl in $dir/tls/ (the CA, for the tests' --database-ca-file: $dir/tls/ca.crt), and the
+# cluster gets `ssl = on`; one already running without it (made by an older version of this
+# script) is reloaded, never restarted. Plain connections stay allowed, so the URL printed
+# connects with or without TLS (`sslmode=require` asks for it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +28,7 @@ db=coupon_studio_test
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   apt_ensure postgresql
 fi
+command -v openssl >/dev/null || apt_ensure openssl
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
 # Root runs the cluster as `postgres` (initdb refuses root); anyone else as themselves.
@@ -48,6 +55,42 @@ if [ ! -f "$dir/data/PG_VERSION" ]; then
   as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >&2
 fi
 
+# The CA and the server's certificate, made once. Made aside and moved in, so that a second
+# run of this script at the same time (CI beside a developer) never sees half a folder.
+tls=$dir/tls
+if [ ! -f "$tls/server.crt" ]; then
+  echo "== making a test CA and a certificate for 127.0.0.1 and localhost in $tls" >&2
+  new=$(mktemp -d "$dir/tls.new.XXXXXX")
+  ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  openssl req -x509 "${ec[@]}" -days 3650 -subj "/CN=coupon-studio test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$new/ca.key" -out "$new/ca.crt" 2>/dev/null
+  openssl req -new "${ec[@]}" -subj "/CN=localhost" \
+    -keyout "$new/server.key" -out "$new/server.csr" 2>/dev/null
+  printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+    "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" >"$new/server.ext"
+  openssl x509 -req -in "$new/server.csr" -CA "$new/ca.crt" -CAkey "$new/ca.key" \
+    -set_serial "0x$(openssl rand -hex 8)" -days 3650 -extfile "$new/server.ext" \
+    -out "$new/server.crt" 2>/dev/null
+  rm -f "$new/server.csr" "$new/server.ext"
+  # PostgreSQL refuses a key that others may read, or that is not its own.
+  chmod 600 "$new/ca.key" "$new/server.key"
+  chmod 644 "$new/ca.crt" "$new/server.crt"
+  chmod 755 "$new"
+  chown -R "$owner" "$new"
+  mv -T "$new" "$tls" 2>/dev/null || rm -rf "$new"
+fi
+conf=$dir/data/postgresql.conf
+if ! grep -q '^# coupon-studio: TLS' "$conf"; then
+  as_owner tee -a "$conf" >/dev/null <<CONF
+
+# coupon-studio: TLS (scripts/postgres.sh); plain connections stay allowed.
+ssl = on
+ssl_cert_file = '$tls/server.crt'
+ssl_key_file = '$tls/server.key'
+CONF
+fi
+
 if ! as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
   echo "== starting PostgreSQL on 127.0.0.1:$port" >&2
   # The tests run in parallel, each with pools of its own: room for a few hundred
@@ -58,6 +101,21 @@ if ! as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
 fi
 
 psql=("$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -X -q -t -A)
+# A cluster started before its config had TLS: a reload turns it on (no restart, so tests
+# running on it meanwhile are not cut off). New connections see it once the postmaster has
+# read the file: wait for that.
+if [ "$("${psql[@]}" -d postgres -c "SHOW ssl")" != on ]; then
+  echo "== turning TLS on in the running cluster (reload)" >&2
+  as_owner "$bin/pg_ctl" -D "$dir/data" reload >&2
+  for _ in $(seq 50); do
+    [ "$("${psql[@]}" -d postgres -c "SHOW ssl")" = on ] && break
+    sleep 0.2
+  done
+  if [ "$("${psql[@]}" -d postgres -c "SHOW ssl")" != on ]; then
+    echo "PostgreSQL did not turn TLS on: see $dir/server.log" >&2
+    exit 1
+  fi
+fi
 if [ "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" != 1 ]; then
   "${psql[@]}" -d postgres -c "CREATE DATABASE $db" >&2
 fi
