@@ -186,11 +186,18 @@ async fn postgres_flags(url: &str) -> (Vec<String>, tokio_postgres::Client, Stri
         ))
         .await
         .unwrap();
+    // Over TLS, verified, as a managed PostgreSQL is used, when the test cluster's CA is known
+    // (scripts/postgres.sh); else in the clear (the cluster's certificate cannot be verified).
+    let ca = std::env::var("COUPON_STUDIO_TEST_DATABASE_CA").unwrap_or_default();
+    let sslmode = if ca.is_empty() { "disable" } else { "require" };
     let sep = if url.contains('?') { '&' } else { '?' };
-    let flags = vec![
+    let mut flags = vec![
         "--database".into(),
-        format!("{url}{sep}options=-c%20search_path%3D{schema}"),
+        format!("{url}{sep}sslmode={sslmode}&options=-c%20search_path%3D{schema}"),
     ];
+    if !ca.is_empty() {
+        flags.extend(["--database-ca-file".into(), ca]);
+    }
     (flags, client, schema)
 }
 

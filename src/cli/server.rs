@@ -10,7 +10,7 @@ use clap::{Args, Subcommand};
 use coupon_studio::server::storage::{self, Storage};
 use coupon_studio::server::{ServerConfig, keys};
 
-use super::server_config::{DbArgs, RunArgs, file_config, server_config, target};
+use super::server_config::{DbArgs, RunArgs, database_ca_file, file_config, server_config, target};
 
 /// Arguments of `server`: run it (the flags), or manage its API keys (the subcommands,
 /// whose database flags may also come before them: `server --data-dir DIR add-key NAME`).
@@ -95,7 +95,8 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
 
 async fn open(db: &DbArgs) -> anyhow::Result<Arc<dyn Storage>> {
     let file = file_config(db.config.as_deref())?;
-    Ok(storage::open(&target(db, &file)?).await?)
+    let ca_file = database_ca_file(db, &file);
+    Ok(storage::open_with_ca(&target(db, &file)?, ca_file.as_deref()).await?)
 }
 
 /// The date of a unix time, for `list-keys`.
@@ -175,7 +176,17 @@ fn key_command_with(command: KeyCommand, outer: RunArgs) -> anyhow::Result<KeyCo
         );
     }
     let outer_db = outer.db;
-    let pick = |db: DbArgs| if db.is_empty() { outer_db } else { db };
+    // The CA file may come before the command while the URL comes after it.
+    let pick = |db: DbArgs| {
+        if db.is_empty() {
+            outer_db
+        } else {
+            DbArgs {
+                database_ca_file: db.database_ca_file.or(outer_db.database_ca_file),
+                ..db
+            }
+        }
+    };
     Ok(match command {
         KeyCommand::AddKey {
             db,

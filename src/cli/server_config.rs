@@ -28,6 +28,7 @@ pub(super) mod vars {
     pub const SECRET: &str = "COUPON_STUDIO_SERVER_SECRET";
     pub const DATA_DIR: &str = "COUPON_STUDIO_SERVER_DATA_DIR";
     pub const DATABASE: &str = "COUPON_STUDIO_SERVER_DATABASE";
+    pub const DATABASE_CA_FILE: &str = "COUPON_STUDIO_SERVER_DATABASE_CA_FILE";
     pub const WECHAT_BASE: &str = "COUPON_STUDIO_SERVER_WECHAT_BASE";
     pub const COMPONENT_APPID: &str = "COUPON_STUDIO_SERVER_COMPONENT_APPID";
     pub const COMPONENT_SECRET: &str = "COUPON_STUDIO_SERVER_COMPONENT_SECRET";
@@ -47,9 +48,17 @@ pub(super) struct DbArgs {
     pub data_dir: Option<PathBuf>,
     /// PostgreSQL, e.g. postgres://coupon@localhost/coupon?sslmode=disable (else
     /// $COUPON_STUDIO_SERVER_DATABASE or the config file's `database`). It may hold a
-    /// password: prefer the environment or the config file.
+    /// password: prefer the environment or the config file. sslmode=prefer (the default)
+    /// uses TLS when the server offers it, require insists, disable never does; over TLS the
+    /// server's certificate is always verified, chain and host name (libpq's require does
+    /// not verify).
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
+    /// The CA certificate(s), PEM, that sign PostgreSQL's certificate when Mozilla's roots
+    /// do not: a cloud provider's (Tencent Cloud, Alibaba Cloud, AWS RDS…) or the team's
+    /// (else $COUPON_STUDIO_SERVER_DATABASE_CA_FILE or the config file's `database_ca_file`).
+    #[arg(long, value_name = "PATH")]
+    pub database_ca_file: Option<PathBuf>,
     /// The config file (TOML; else $COUPON_STUDIO_SERVER_CONFIG).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -58,7 +67,10 @@ pub(super) struct DbArgs {
 impl DbArgs {
     /// Whether none of the flags is given.
     pub fn is_empty(&self) -> bool {
-        self.data_dir.is_none() && self.database.is_none() && self.config.is_none()
+        self.data_dir.is_none()
+            && self.database.is_none()
+            && self.database_ca_file.is_none()
+            && self.config.is_none()
     }
 }
 
@@ -154,6 +166,7 @@ pub(super) struct FileConfig {
     secret_file: Option<PathBuf>,
     data_dir: Option<PathBuf>,
     database: Option<String>,
+    database_ca_file: Option<PathBuf>,
     wechat_base: Option<String>,
     component_appid: Option<String>,
     component_secret: Option<String>,
@@ -251,6 +264,17 @@ pub(super) fn target(db: &DbArgs, file: &FileConfig) -> anyhow::Result<Target> {
     })
 }
 
+/// The CA file for PostgreSQL's certificate: the command line, else the environment, else the
+/// config file.
+pub(super) fn database_ca_file(db: &DbArgs, file: &FileConfig) -> Option<PathBuf> {
+    pick(
+        db.database_ca_file.clone(),
+        vars::DATABASE_CA_FILE,
+        file.database_ca_file.clone(),
+        PathBuf::from,
+    )
+}
+
 /// The error of a missing setting.
 fn need(what: &str, flag: &str, var: &str, key: &str) -> anyhow::Error {
     anyhow::anyhow!("{what} is missing: give {flag}, set ${var} or `{key}` in the config file")
@@ -324,6 +348,7 @@ fn platform_config(
 pub(super) fn server_config(mut args: RunArgs) -> anyhow::Result<ServerConfig> {
     let mut file = file_config(args.db.config.as_deref())?;
     let target = target(&args.db, &file)?;
+    let database_ca_file = database_ca_file(&args.db, &file);
     let platform = platform_config(&mut args, &mut file)?;
     let token = pick(args.token, vars::TOKEN, file.token, |s| s)
         .ok_or_else(|| need("the Token", "--token", vars::TOKEN, "token"))?;
@@ -371,6 +396,7 @@ pub(super) fn server_config(mut args: RunArgs) -> anyhow::Result<ServerConfig> {
         appid: appid.map(|a| a.trim().to_owned()),
         secret,
         target,
+        database_ca_file,
         wechat_base,
         platform,
         clock: Clock::system(),

@@ -29,6 +29,7 @@ pub mod token;
 pub mod wechat;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -71,6 +72,9 @@ pub struct ServerConfig {
     pub secret: Option<String>,
     /// Where the data lives.
     pub target: Target,
+    /// A PEM file of CA certificates trusted, beside Mozilla's roots, for PostgreSQL's
+    /// certificate (a cloud provider's CA); unused on SQLite.
+    pub database_ca_file: Option<PathBuf>,
     /// WeChat's API base (the simulator's URL in tests).
     pub wechat_base: String,
     /// The open platform the server plays, if any.
@@ -86,6 +90,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("appid", &self.appid)
             .field("secret", &self.secret.as_ref().map(|_| "***"))
             .field("target", &self.target)
+            .field("database_ca_file", &self.database_ca_file)
             .field("wechat_base", &self.wechat_base)
             .field("platform", &self.platform)
             .finish_non_exhaustive()
@@ -229,7 +234,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
 
 /// Opens the database (migrating it) and starts serving on the current tokio runtime.
 pub async fn spawn(config: ServerConfig) -> Result<ServerHandle, ServerError> {
-    let storage = storage::open(&config.target).await?;
+    let storage = storage::open_with_ca(&config.target, config.database_ca_file.as_deref()).await?;
     spawn_with(config, storage).await
 }
 
@@ -239,7 +244,7 @@ pub async fn spawn_on(
     config: ServerConfig,
     listener: tokio::net::TcpListener,
 ) -> Result<ServerHandle, ServerError> {
-    let storage = storage::open(&config.target).await?;
+    let storage = storage::open_with_ca(&config.target, config.database_ca_file.as_deref()).await?;
     serve(config, storage, Some(listener)).await
 }
 

@@ -9,6 +9,7 @@
 pub mod platform;
 mod postgres;
 mod postgres_platform;
+mod postgres_tls;
 pub mod schema;
 mod sqlite;
 mod sqlite_platform;
@@ -37,6 +38,22 @@ pub enum StorageError {
     /// PostgreSQL failed (or could not be reached).
     #[error("PostgreSQL: {0}")]
     Postgres(String),
+    /// The PostgreSQL server's certificate could not be verified (rustls's reason).
+    #[error(
+        "PostgreSQL: the database server's certificate could not be verified ({0}); if your \
+         provider or team signs it with a CA of its own, give that CA's certificate with \
+         --database-ca-file (or $COUPON_STUDIO_SERVER_DATABASE_CA_FILE, or `database_ca_file` \
+         in the config file)"
+    )]
+    Certificate(String),
+    /// The CA file for PostgreSQL's certificate cannot be used.
+    #[error("the database CA file {path} cannot be used: {reason}")]
+    CaFile {
+        /// The file.
+        path: PathBuf,
+        /// Why: unreadable, or no PEM certificate in it.
+        reason: String,
+    },
     /// The data folder could not be created.
     #[error("cannot create the data folder {path}: {source}")]
     Io {
@@ -305,11 +322,22 @@ impl std::fmt::Debug for Target {
 }
 
 /// Opens the database and brings its schema up to date (migrations run in a transaction,
-/// once, whatever the number of instances starting).
+/// once, whatever the number of instances starting). PostgreSQL's certificate is verified
+/// against Mozilla's roots only: [`open_with_ca`] adds a CA of the team's.
 pub async fn open(target: &Target) -> Result<std::sync::Arc<dyn Storage>, StorageError> {
+    open_with_ca(target, None).await
+}
+
+/// [`open`], trusting the certificates of the PEM file `ca_file` too for PostgreSQL's
+/// certificate (a cloud provider's CA); SQLite ignores it. A file that cannot be read or holds
+/// no certificate is an error naming it.
+pub async fn open_with_ca(
+    target: &Target,
+    ca_file: Option<&std::path::Path>,
+) -> Result<std::sync::Arc<dyn Storage>, StorageError> {
     Ok(match target {
         Target::DataDir(dir) => std::sync::Arc::new(SqliteStorage::open(dir.clone()).await?),
-        Target::Postgres(url) => std::sync::Arc::new(PostgresStorage::open(url).await?),
+        Target::Postgres(url) => std::sync::Arc::new(PostgresStorage::open(url, ca_file).await?),
     })
 }
 

@@ -1,20 +1,22 @@
-//! The PostgreSQL backend: tokio-postgres through a deadpool pool, without TLS (the server
-//! talks to a PostgreSQL on the same machine or a private network; `sslmode=disable` and
-//! `prefer` connect in the clear, `require` is refused: see the README).
+//! The PostgreSQL backend: tokio-postgres through a deadpool pool, over TLS when the server
+//! offers it (`sslmode=prefer`, the default) or must (`require`), in the clear with
+//! `sslmode=disable`. The server's certificate is always verified, against Mozilla's roots
+//! plus the team's CA file (`--database-ca-file`): see `postgres_tls.rs` and the README.
 //!
 //! Several server instances may share one database behind a load balancer: the unique index
 //! stores each push once whichever instance receives it, the migrations run under an advisory
 //! lock, and every insert takes [`INSERT_LOCK`] so that ids commit in order.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use futures_util::future::BoxFuture;
 use tokio::sync::{mpsc, oneshot};
-use tokio_postgres::NoTls;
 
+use super::postgres_tls::{connect_error, connector};
 use super::schema::{
     self, ADD_KEY_SQL, CREATE_MIGRATIONS_TABLE, Dialect, INSERT_LOCK_SQL, INSERT_SQL, MIGRATE_LOCK,
     PAGE_SQL, REVOKE_SQL,
@@ -61,8 +63,9 @@ pub(super) fn pg(e: impl std::fmt::Display) -> StorageError {
 }
 
 impl PostgresStorage {
-    /// Connects to `url` and migrates the database (once, under [`MIGRATE_LOCK`]).
-    pub async fn open(url: &str) -> Result<Self, StorageError> {
+    /// Connects to `url` and migrates the database (once, under [`MIGRATE_LOCK`]). The
+    /// certificates of `ca_file` (PEM), when given, are trusted beside Mozilla's roots.
+    pub async fn open(url: &str, ca_file: Option<&Path>) -> Result<Self, StorageError> {
         let mut config: tokio_postgres::Config = url
             .parse()
             // The parser's message never quotes the URL (which may hold a password).
@@ -73,10 +76,11 @@ impl PostgresStorage {
         if config.get_application_name().is_none() {
             config.application_name("coupon-studio-server");
         }
+        let tls = connector(ca_file)?;
         let pool_of = |size: usize, wait: Duration| {
             let manager = Manager::from_config(
                 config.clone(),
-                NoTls,
+                tls.clone(),
                 ManagerConfig {
                     recycling_method: RecyclingMethod::Fast,
                 },
@@ -106,7 +110,7 @@ impl PostgresStorage {
     }
 
     async fn migrate(&self) -> Result<(), StorageError> {
-        let mut client = self.pool.get().await.map_err(pg)?;
+        let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(pg)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])
             .await
@@ -139,7 +143,7 @@ impl PostgresStorage {
 
     /// A pooled connection.
     pub(super) async fn client(&self) -> Result<deadpool_postgres::Client, StorageError> {
-        self.pool.get().await.map_err(pg)
+        self.pool.get().await.map_err(connect_error)
     }
 }
 
@@ -169,7 +173,7 @@ async fn write_groups(pool: Pool, mut waiting: mpsc::Receiver<Waiting>) {
 
 /// Inserts `events` in one transaction under the insert lock; their outcomes in order.
 async fn commit_group(pool: &Pool, events: &[&NewEvent]) -> Result<Vec<Inserted>, StorageError> {
-    let mut client = pool.get().await.map_err(pg)?;
+    let mut client = pool.get().await.map_err(connect_error)?;
     let stmt = client.prepare_cached(INSERT_SQL).await.map_err(pg)?;
     let tx = client.transaction().await.map_err(pg)?;
     tx.execute(INSERT_LOCK_SQL, &[]).await.map_err(pg)?;

@@ -236,7 +236,11 @@ impl PlatformStorage for PostgresStorage {
                     .or_default(),
             );
             let _queued = local.lock().await;
-            let mut client = self.lock_pool.get().await.map_err(pg)?;
+            let mut client = self
+                .lock_pool
+                .get()
+                .await
+                .map_err(super::postgres_tls::connect_error)?;
             let tx = client.transaction().await.map_err(pg)?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&lock_key(&name)])
                 .await

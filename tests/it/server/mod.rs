@@ -12,3 +12,4 @@ mod platform_storage;
 mod postgres;
 mod push;
 mod storage;
+mod tls;

@@ -58,6 +58,7 @@ pub fn config(
         appid: None,
         secret: None,
         target: db.target.clone(),
+        database_ca_file: None,
         wechat_base: sim_url.into(),
         platform: Some(platform),
         clock: clock.clone(),

@@ -6,6 +6,10 @@
 //! `on_both!(name, body)` makes two tests, `name::sqlite` and `name::postgres`, of one async
 //! `body(Db)`. Without the URL the PostgreSQL test is skipped, unless `CI` or
 //! `COUPON_STUDIO_REQUIRE_POSTGRES=1` is set: then it fails.
+//!
+//! Their connections are in the clear (`sslmode=disable`): the test cluster offers TLS with a
+//! certificate of its own CA, which only the TLS tests (`server::tls`, with
+//! `COUPON_STUDIO_TEST_DATABASE_CA`) give the server.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -24,6 +28,8 @@ pub const AES_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 pub const APPID: &str = "wxserver00000001";
 /// The variable naming the test PostgreSQL.
 pub const DATABASE_URL_VAR: &str = "COUPON_STUDIO_TEST_DATABASE_URL";
+/// The variable naming the CA file of its certificate (`scripts/postgres.sh` makes it).
+pub const DATABASE_CA_VAR: &str = "COUPON_STUDIO_TEST_DATABASE_CA";
 
 /// A fresh database for one test.
 #[derive(Clone, Debug)]
@@ -56,6 +62,24 @@ pub fn postgres_url() -> Option<String> {
     }
 }
 
+/// The test PostgreSQL's CA file; `None` (after saying so) when it is not set and not
+/// required.
+pub fn postgres_ca() -> Option<std::path::PathBuf> {
+    match std::env::var(DATABASE_CA_VAR) {
+        Ok(path) if !path.trim().is_empty() => Some(path.into()),
+        _ => {
+            assert!(
+                !postgres_required(),
+                "{DATABASE_CA_VAR} is not set, and CI or COUPON_STUDIO_REQUIRE_POSTGRES=1 \
+                 requires the PostgreSQL TLS tests: run `export {DATABASE_CA_VAR}=/tmp/coupon-studio-pg/tls/ca.crt` \
+                 after scripts/postgres.sh"
+            );
+            eprintln!("skipped on PostgreSQL over TLS: {DATABASE_CA_VAR} is not set");
+            None
+        }
+    }
+}
+
 /// A raw connection to the test PostgreSQL (the server's own code is not used for set-up).
 pub async fn raw_client(url: &str) -> tokio_postgres::Client {
     let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
@@ -67,10 +91,15 @@ pub async fn raw_client(url: &str) -> tokio_postgres::Client {
     client
 }
 
+/// `url` with the parameter `param` (`name=value`) added.
+pub fn url_with(url: &str, param: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}{param}")
+}
+
 /// `url` with `search_path` set to `schema`: every connection of the pool works in it.
 pub fn url_in_schema(url: &str, schema: &str) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}options=-c%20search_path%3D{schema}")
+    url_with(url, &format!("options=-c%20search_path%3D{schema}"))
 }
 
 impl Db {
@@ -82,8 +111,14 @@ impl Db {
         }
     }
 
-    /// PostgreSQL in a fresh schema, or `None` when there is no test database.
+    /// PostgreSQL in a fresh schema, in the clear, or `None` when there is no test database.
     pub async fn postgres() -> Option<Self> {
+        Self::postgres_with("sslmode=disable").await
+    }
+
+    /// PostgreSQL in a fresh schema, the URL's parameters `params` (`a=b&c=d`) before the
+    /// schema's, or `None` when there is no test database.
+    pub async fn postgres_with(params: &str) -> Option<Self> {
         let url = postgres_url()?;
         static N: AtomicU32 = AtomicU32::new(0);
         let schema = format!(
@@ -111,7 +146,7 @@ impl Db {
             .await
             .unwrap();
         Some(Self {
-            target: Target::Postgres(url_in_schema(&url, &schema)),
+            target: Target::Postgres(url_in_schema(&url_with(&url, params), &schema)),
             kind: "postgres",
         })
     }
@@ -246,6 +281,7 @@ pub fn config(db: &Db, secret: Option<&str>, wechat_base: Option<&str>) -> Serve
         appid: Some(APPID.into()),
         secret: secret.map(str::to_owned),
         target: db.target.clone(),
+        database_ca_file: None,
         wechat_base: wechat_base.unwrap_or(WECHAT_BASE).into(),
         platform: None,
         clock: Clock::system(),
