@@ -103,15 +103,19 @@ fi
 psql=("$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -X -q -t -A)
 # A cluster started before its config had TLS: a reload turns it on (no restart, so tests
 # running on it meanwhile are not cut off). New connections see it once the postmaster has
-# read the file: wait for that.
-if [ "$("${psql[@]}" -d postgres -c "SHOW ssl")" != on ]; then
+# read the file: wait for a connection that is encrypted.
+tls_on() {
+  [ "$("${psql[@]}" -d "dbname=postgres sslmode=require" \
+    -c "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()" 2>/dev/null)" = t ]
+}
+if ! tls_on; then
   echo "== turning TLS on in the running cluster (reload)" >&2
   as_owner "$bin/pg_ctl" -D "$dir/data" reload >&2
   for _ in $(seq 50); do
-    [ "$("${psql[@]}" -d postgres -c "SHOW ssl")" = on ] && break
+    tls_on && break
     sleep 0.2
   done
-  if [ "$("${psql[@]}" -d postgres -c "SHOW ssl")" != on ]; then
+  if ! tls_on; then
     echo "PostgreSQL did not turn TLS on: see $dir/server.log" >&2
     exit 1
   fi
