@@ -63,7 +63,7 @@ fn ca_error(path: &Path, reason: impl std::fmt::Display) -> StorageError {
 pub(super) fn connect_error(e: deadpool_postgres::PoolError) -> StorageError {
     match unverified(&e) {
         Some(why) => StorageError::Certificate(why),
-        None => super::postgres::pg(e),
+        None => StorageError::Postgres(e.to_string()),
     }
 }
 
