@@ -48,10 +48,10 @@ pub(super) struct DbArgs {
     pub data_dir: Option<PathBuf>,
     /// PostgreSQL, e.g. postgres://coupon@localhost/coupon?sslmode=disable (else
     /// $COUPON_STUDIO_SERVER_DATABASE or the config file's `database`). It may hold a
-    /// password: prefer the environment or the config file. sslmode=prefer (the default)
-    /// uses TLS when the server offers it, require insists, disable never does; over TLS the
-    /// server's certificate is always verified, chain and host name (libpq's require does
-    /// not verify).
+    /// password: prefer the environment or the config file. sslmode=require insists on TLS,
+    /// disable never uses it, prefer (the default) uses it when the server offers a
+    /// certificate that verifies and else connects in the clear with a warning; a certificate
+    /// is always verified, chain and host name (libpq's require does not verify).
     #[arg(long, value_name = "URL")]
     pub database: Option<String>,
     /// The CA certificate(s), PEM, that sign PostgreSQL's certificate when Mozilla's roots

@@ -1,7 +1,9 @@
-//! The PostgreSQL backend: tokio-postgres through a deadpool pool, over TLS when the server
-//! offers it (`sslmode=prefer`, the default) or must (`require`), in the clear with
-//! `sslmode=disable`. The server's certificate is always verified, against Mozilla's roots
-//! plus the team's CA file (`--database-ca-file`): see `postgres_tls.rs` and the README.
+//! The PostgreSQL backend: tokio-postgres through a deadpool pool, over TLS with
+//! `sslmode=require`, in the clear with `sslmode=disable`, and with `prefer` (the default)
+//! over TLS when the server offers it with a certificate that verifies, else in the clear as
+//! libpq's `prefer` falls back (with a warning in the log). A certificate is never accepted
+//! unverified: Mozilla's roots plus the team's CA file (`--database-ca-file`); see
+//! `postgres_tls.rs` and the README.
 //!
 //! Several server instances may share one database behind a load balancer: the unique index
 //! stores each push once whichever instance receives it, the migrations run under an advisory
@@ -16,7 +18,9 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use futures_util::future::BoxFuture;
 use tokio::sync::{mpsc, oneshot};
 
-use super::postgres_tls::{connect_error, connector};
+use tokio_postgres::NoTls;
+
+use super::postgres_tls::{connect_error, tls_for};
 use super::schema::{
     self, ADD_KEY_SQL, CREATE_MIGRATIONS_TABLE, Dialect, INSERT_LOCK_SQL, INSERT_SQL, MIGRATE_LOCK,
     PAGE_SQL, REVOKE_SQL,
@@ -76,15 +80,15 @@ impl PostgresStorage {
         if config.get_application_name().is_none() {
             config.application_name("coupon-studio-server");
         }
-        let tls = connector(ca_file)?;
+        let tls = tls_for(&config, ca_file).await?;
         let pool_of = |size: usize, wait: Duration| {
-            let manager = Manager::from_config(
-                config.clone(),
-                tls.clone(),
-                ManagerConfig {
-                    recycling_method: RecyclingMethod::Fast,
-                },
-            );
+            let manager_config = ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            };
+            let manager = match &tls {
+                Some(tls) => Manager::from_config(config.clone(), tls.clone(), manager_config),
+                None => Manager::from_config(config.clone(), NoTls, manager_config),
+            };
             Pool::builder(manager)
                 .max_size(size)
                 .runtime(Runtime::Tokio1)

@@ -14,13 +14,54 @@ use std::sync::Arc;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use rustls::{ClientConfig, RootCertStore};
+use tokio_postgres::config::SslMode;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::StorageError;
 
-/// The connector of every connection: it is used when the server offers TLS (`prefer`) or
-/// must (`require`); `sslmode=disable` never calls it.
-pub(super) fn connector(ca_file: Option<&Path>) -> Result<MakeRustlsConnect, StorageError> {
+/// The connector of every connection, or `None` for connections in the clear:
+/// - `sslmode=disable`: in the clear;
+/// - `require`: TLS, verified, or no connection;
+/// - `prefer` (the default): one connection is tried over TLS. When the server offers none,
+///   or offers a certificate that does not verify, the pools connect in the clear, as libpq's
+///   `prefer` falls back to a plain connection (a warning says why, and how to get TLS): a
+///   server that worked before TLS was added keeps working, and a certificate is never
+///   trusted unverified.
+pub(super) async fn tls_for(
+    config: &tokio_postgres::Config,
+    ca_file: Option<&Path>,
+) -> Result<Option<MakeRustlsConnect>, StorageError> {
+    let tls = connector(ca_file)?;
+    match config.get_ssl_mode() {
+        SslMode::Disable => return Ok(None),
+        SslMode::Require => return Ok(Some(tls)),
+        _ => {}
+    }
+    match config.connect(tls.clone()).await {
+        Ok((client, connection)) => {
+            // Whether the server offered TLS: prefer connects in the clear when it did not.
+            drop(client);
+            let _ = connection.await;
+            Ok(Some(tls))
+        }
+        Err(e) => match unverified(&e) {
+            Some(why) => {
+                tracing::warn!(
+                    reason = %why,
+                    "the database offers TLS but its certificate could not be verified: \
+                     connecting in the clear (sslmode=prefer); for TLS give its CA with \
+                     --database-ca-file and set sslmode=require"
+                );
+                Ok(None)
+            }
+            // Not about the certificate (refused, wrong password…): the pool says it again.
+            None => Ok(Some(tls)),
+        },
+    }
+}
+
+/// The rustls connector: Mozilla's roots plus the certificates of `ca_file`.
+fn connector(ca_file: Option<&Path>) -> Result<MakeRustlsConnect, StorageError> {
     let mut roots = RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };

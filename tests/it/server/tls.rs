@@ -152,7 +152,7 @@ async fn by_name_and_by_address_the_certificate_is_verified() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn prefer_uses_tls_when_offered_and_disable_never_does() {
+async fn prefer_uses_tls_when_it_verifies_else_the_clear_and_disable_never_does() {
     let Some((db, ca, app)) = tls_db("prefer").await else {
         return;
     };
@@ -162,6 +162,21 @@ async fn prefer_uses_tls_when_offered_and_disable_never_does() {
     assert!(
         all > 0 && encrypted == all,
         "prefer: {encrypted} of {all} over TLS"
+    );
+    drop(storage);
+    db.cleanup().await;
+
+    // Without the CA, prefer cannot verify the certificate: it falls back to the clear, as
+    // libpq's prefer does, rather than trust it unverified or refuse to start.
+    let Some((db, _, app)) = tls_db("prefer").await else {
+        return;
+    };
+    let storage = storage::open_with_ca(&db.target, None).await.unwrap();
+    storage.ping().await.unwrap();
+    let (all, encrypted) = connections(&app).await;
+    assert!(
+        all > 0 && encrypted == 0,
+        "prefer without the CA: {encrypted} of {all} over TLS"
     );
     drop(storage);
     db.cleanup().await;
