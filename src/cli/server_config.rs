@@ -205,6 +205,8 @@ pub(super) fn file_config(flag: Option<&Path>) -> anyhow::Result<FileConfig> {
 
 /// The config file holds secrets: say so when other users may read it (it is still used, as
 /// ssh does not; the operator decides).
+// Unix only: Windows has neither these modes nor owners to give.
+#[cfg_attr(not(unix), allow(unused_variables))]
 fn warn_if_readable_by_others(path: &Path) {
     #[cfg(unix)]
     {

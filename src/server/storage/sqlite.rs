@@ -114,6 +114,8 @@ fn create_private_dir(dir: &std::path::Path) -> Result<(), StorageError> {
 /// Root running `server add-key` on the service's folder must not leave a database file the
 /// service (another user) cannot write: the files take the folder's owner. Only root can
 /// change an owner; for anyone else the owners already match.
+// Unix only: Windows has neither these modes nor owners to give.
+#[cfg_attr(not(unix), allow(unused_variables))]
 fn give_to_folder_owner(dir: &std::path::Path, db: &std::path::Path) {
     #[cfg(unix)]
     {
