@@ -130,7 +130,7 @@ pub fn lists_ui(
                 let title = crate::card::synth::title(&c.body.card);
                 let text = format!(
                     "{title}\n{} · {}",
-                    super::side::status_label(&c.status, lang),
+                    crate::ui::card_picker::status_label(&c.status, lang),
                     crate::ui::short_id(&c.card_id)
                 );
                 let open = panel

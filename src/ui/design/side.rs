@@ -7,20 +7,8 @@ use crate::card::report::Report;
 use crate::card::rules::{Context, Mode, Severity};
 use crate::card::update::update_body;
 use crate::i18n::{Lang, T};
+use crate::ui::card_picker::status_label;
 use crate::ui::editor::severity_color;
-
-/// 审核中 / 已通过 / 未通过 … for a card status.
-pub fn status_label(status: &str, lang: Lang) -> String {
-    let key = match status {
-        "CARD_STATUS_NOT_VERIFY" => T::StatusNotVerify,
-        "CARD_STATUS_VERIFY_OK" => T::StatusVerifyOk,
-        "CARD_STATUS_VERIFY_FAIL" => T::StatusVerifyFail,
-        "CARD_STATUS_DELETE" => T::StatusDelete,
-        "CARD_STATUS_DISPATCH" => T::StatusDispatch,
-        other => return other.to_owned(),
-    };
-    key.get(lang).to_owned()
-}
 
 /// Draws the preview column.
 pub fn preview_column_ui(

@@ -165,16 +165,6 @@ pub struct PlacementPanel {
     pub saved: Vec<SavedChannel>,
 }
 
-fn status_text(status: &str, lang: Lang) -> &'static str {
-    match status {
-        "CARD_STATUS_VERIFY_OK" => T::StatusVerifyOk.get(lang),
-        "CARD_STATUS_VERIFY_FAIL" => T::StatusVerifyFail.get(lang),
-        "CARD_STATUS_DELETE" => T::StatusDelete.get(lang),
-        "CARD_STATUS_DISPATCH" => T::StatusDispatch.get(lang),
-        _ => T::StatusNotVerify.get(lang),
-    }
-}
-
 /// A labelled single-line field, edited in place; returns the label (for a tooltip).
 pub(super) fn field(
     ui: &mut Ui,
@@ -414,7 +404,7 @@ impl PlacementPanel {
             .and_then(|t| t.get());
         ui.label(format!(
             "{} · {}: {} · {}: {}",
-            status_text(&c.status, lang),
+            crate::ui::card_picker::status_label(&c.status, lang),
             T::StockNow.get(lang),
             c.quantity.map_or_else(|| "—".into(), |q| q.to_string()),
             T::BeginDate.get(lang),

@@ -8,7 +8,7 @@ use coupon_studio::app::{Backend, Nav};
 use coupon_studio::store::{EntryKind, EntryState, NewEntry, Store};
 use coupon_studio::ui::wallet::ConfirmState;
 use egui::Role;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use serde_json::json;
 
 use crate::support::sim::Sim;
@@ -317,8 +317,21 @@ fn stock_is_offered_only_for_an_approved_card_before_its_end() {
     set_text(&mut h, "数量", "10");
     wait_for(&mut h, "the quote button", |h| enabled(h, "批价"));
 
+    // The chooser names the status of a card that is not approved, so two cards of one
+    // title are told apart.
+    let chosen = |h: &egui_kittest::Harness<'_, coupon_studio::app::CouponStudioApp>| {
+        let node = h.get_by_role_and_label(Role::ComboBox, "卡券");
+        format!("{:?}", node.accesskit_node())
+    };
+    assert!(!chosen(&h).contains("· 未通过"), "{}", chosen(&h));
     h.state_mut().wallet.choose_card(Some(rejected.clone()));
     h.run_steps(2);
+    let short: String = rejected.chars().take(10).collect();
+    assert!(
+        chosen(&h).contains(&format!("{short}… · 未通过")),
+        "{}",
+        chosen(&h)
+    );
     assert!(has(&h, "这张卡券未通过审核,不能购买库存"));
     assert!(!enabled(&h, "批价"));
 
